@@ -1,0 +1,6 @@
+// COMMON entry point of the contract.
+export * from './errors';
+export * from './models';
+export * from './procedures';
+export * from './protocol';
+export * from './rpc-client';

@@ -1,0 +1,117 @@
+// COMMON: domain models shared by main and renderer. Types are inferred from the schemas.
+import { z } from 'zod';
+
+export const HostKindSchema = z.enum(['local', 'ssh']);
+export const ConnectionStateSchema = z.enum(['connecting', 'connected', 'unreachable']);
+
+/** How the engine endpoint was chosen (shown to the user). */
+export const EndpointSourceSchema = z.enum([
+  'settings', // the user's override in settings
+  'DOCKER_HOST', // the DOCKER_HOST environment variable
+  'context', // the current Docker context
+  'default-socket', // /var/run/docker.sock
+  'rootless', // $XDG_RUNTIME_DIR/docker.sock
+  'docker-desktop', // ~/.docker/run/docker.sock
+  'colima',
+  'orbstack',
+  'podman',
+  'npipe', // //./pipe/docker_engine
+  'none', // nothing found
+]);
+
+export const EndpointSchema = z.object({
+  /** e.g. unix:///var/run/docker.sock, tcp://127.0.0.1:2375, npipe:////./pipe/docker_engine */
+  url: z.string(),
+  source: EndpointSourceSchema,
+  /** e.g. the context name, or the path that was probed. */
+  detail: z.string().optional(),
+});
+
+export const HostSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: HostKindSchema,
+  endpoint: EndpointSchema,
+  state: ConnectionStateSchema,
+  /** Why it is unreachable (the engine's or the OS's message). */
+  reason: z.string().optional(),
+  hint: z.string().optional(),
+  /** When the next reconnect attempt happens (epoch ms), while unreachable. */
+  retryAt: z.number().optional(),
+  engineVersion: z.string().optional(),
+  apiVersion: z.string().optional(),
+  os: z.string().optional(),
+});
+
+export const PortSchema = z.object({
+  ip: z.string().optional(),
+  privatePort: z.number(),
+  publicPort: z.number().optional(),
+  type: z.string(),
+});
+
+export const ContainerStateSchema = z.enum(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead']);
+export const HealthSchema = z.enum(['healthy', 'unhealthy', 'starting', 'none']);
+
+export const ContainerSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  image: z.string(),
+  imageId: z.string(),
+  command: z.string(),
+  state: ContainerStateSchema,
+  /** The engine's status text, e.g. "Up 5 minutes (healthy)" or "Exited (0) 2 hours ago". */
+  status: z.string(),
+  health: HealthSchema,
+  ports: z.array(PortSchema),
+  /** Epoch seconds, as the engine reports it. */
+  created: z.number(),
+  composeProject: z.string().optional(),
+  composeService: z.string().optional(),
+  labels: z.record(z.string(), z.string()),
+});
+
+export const SettingsSchema = z.object({
+  /** Override of the local engine endpoint, e.g. unix:///run/user/1000/docker.sock. Empty = auto-detect. */
+  engineOverride: z.string().default(''),
+  /** Ask before stop/kill/remove. Remove always asks. */
+  confirmDestructive: z.boolean().default(true),
+  theme: z.enum(['system', 'dark', 'light']).default('system'),
+});
+
+export const StoreNoticeSchema = z.object({
+  level: z.enum(['info', 'warning', 'error']),
+  message: z.string(),
+});
+
+export const SystemInfoSchema = z.object({
+  appVersion: z.string(),
+  contractVersion: z.number(),
+  mode: z.enum(['desktop', 'serve']),
+  dataDir: z.string(),
+  notices: z.array(StoreNoticeSchema),
+});
+
+export const ContainerPatchSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('snapshot'), hostId: z.string(), containers: z.array(ContainerSummarySchema) }),
+  z.object({
+    kind: z.literal('patch'),
+    hostId: z.string(),
+    upserts: z.array(ContainerSummarySchema),
+    removed: z.array(z.string()),
+  }),
+]);
+
+export type HostKind = z.infer<typeof HostKindSchema>;
+export type ConnectionState = z.infer<typeof ConnectionStateSchema>;
+export type EndpointSource = z.infer<typeof EndpointSourceSchema>;
+export type Endpoint = z.infer<typeof EndpointSchema>;
+export type Host = z.infer<typeof HostSchema>;
+export type Port = z.infer<typeof PortSchema>;
+export type ContainerState = z.infer<typeof ContainerStateSchema>;
+export type Health = z.infer<typeof HealthSchema>;
+export type ContainerSummary = z.infer<typeof ContainerSummarySchema>;
+export type Settings = z.infer<typeof SettingsSchema>;
+export type StoreNotice = z.infer<typeof StoreNoticeSchema>;
+export type SystemInfo = z.infer<typeof SystemInfoSchema>;
+export type ContainerPatch = z.infer<typeof ContainerPatchSchema>;

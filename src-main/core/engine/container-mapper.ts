@@ -1,0 +1,42 @@
+// Engine payload → contract model. Pure.
+import type Dockerode from 'dockerode';
+import type { ContainerState, ContainerSummary, Health } from '../../contract';
+
+const STATES: ReadonlySet<string> = new Set(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead']);
+
+export function healthFromStatus(status: string): Health {
+  if (/\(healthy\)/.test(status)) return 'healthy';
+  if (/\(unhealthy\)/.test(status)) return 'unhealthy';
+  if (/\(health: starting\)/.test(status)) return 'starting';
+  return 'none';
+}
+
+export function toContainerSummary(c: Dockerode.ContainerInfo): ContainerSummary {
+  const rawState = String(c.State ?? '').toLowerCase();
+  const state = (STATES.has(rawState) ? rawState : 'dead') as ContainerState;
+  const labels = c.Labels ?? {};
+  const name = (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, '');
+  const summary: ContainerSummary = {
+    id: c.Id,
+    name,
+    image: c.Image,
+    imageId: c.ImageID,
+    command: c.Command ?? '',
+    state,
+    status: c.Status ?? '',
+    health: healthFromStatus(c.Status ?? ''),
+    ports: (c.Ports ?? []).map((p) => {
+      const port: ContainerSummary['ports'][number] = { privatePort: p.PrivatePort, type: p.Type };
+      if (p.IP) port.ip = p.IP;
+      if (p.PublicPort) port.publicPort = p.PublicPort;
+      return port;
+    }),
+    created: c.Created,
+    labels,
+  };
+  const project = labels['com.docker.compose.project'];
+  const service = labels['com.docker.compose.service'];
+  if (project) summary.composeProject = project;
+  if (service) summary.composeService = service;
+  return summary;
+}

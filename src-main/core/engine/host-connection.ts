@@ -1,0 +1,336 @@
+// One engine connection: its state machine (connecting → connected → unreachable → …), reconnect
+// with backoff, the engine events stream, and a live container table kept by events (not polling).
+// Every watcher of the host shares the single events stream.
+import type Dockerode from 'dockerode';
+import type { Readable } from 'node:stream';
+import { RpcError, type ContainerPatch, type ContainerSummary, type Endpoint, type Host, type HostKind } from '../../contract';
+import type { Logger } from '../../rpc/dispatcher';
+import { toContainerSummary } from './container-mapper';
+import type { DockerFactory } from './docker-client';
+import { unreachableHint } from './engine-errors';
+
+/** Container event actions that can change what the list shows. exec_*, top, attach… do not. */
+const RELEVANT_ACTIONS = new Set([
+  'create', 'start', 'restart', 'stop', 'die', 'kill', 'pause', 'unpause', 'rename', 'destroy', 'oom', 'update',
+  'health_status', 'health_status: healthy', 'health_status: unhealthy', 'health_status: starting',
+]);
+
+export interface HostConnectionOptions {
+  id: string;
+  name: string;
+  kind: HostKind;
+  endpoint: Endpoint;
+  dockerFactory: DockerFactory;
+  logger: Logger;
+  /** Coalescing window for bursts of events (ms). */
+  coalesceMs?: number;
+  /** Backoff bounds for reconnects (ms). */
+  backoffMinMs?: number;
+  backoffMaxMs?: number;
+}
+
+type Watcher = (patch: ContainerPatch) => void;
+
+export class HostConnection {
+  private docker: Dockerode | null = null;
+  private state: Host;
+  private readonly containers = new Map<string, ContainerSummary>();
+  private snapshotReady = false;
+  private readonly watchers = new Set<Watcher>();
+  private readonly stateListeners = new Set<(h: Host) => void>();
+  private events: Readable | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private attempt = 0;
+  private generation = 0; // bumps on every (re)connect; stale async work checks it
+  private stopped = true;
+  private pendingIds = new Set<string>();
+  private destroyedIds = new Set<string>();
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushing = false;
+
+  constructor(private readonly opts: HostConnectionOptions) {
+    this.state = { id: opts.id, name: opts.name, kind: opts.kind, endpoint: opts.endpoint, state: 'connecting' };
+  }
+
+  get host(): Host {
+    return this.state;
+  }
+
+  get id(): string {
+    return this.opts.id;
+  }
+
+  /** The container table as last seen (kept live by events). */
+  get cached(): ContainerSummary[] {
+    return [...this.containers.values()];
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    void this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.generation++;
+    this.clearTimers();
+    this.closeEvents();
+    this.docker = null;
+  }
+
+  /** Switch to another endpoint (settings override changed) and reconnect. */
+  setEndpoint(endpoint: Endpoint): void {
+    this.opts.endpoint = endpoint;
+    this.containers.clear();
+    this.snapshotReady = false;
+    this.setState({ endpoint, state: 'connecting', reason: undefined, hint: undefined, retryAt: undefined });
+    this.reconnectNow();
+  }
+
+  /** Skip the backoff wait. */
+  reconnectNow(): void {
+    if (this.stopped) return;
+    if (this.state.state === 'connected') return;
+    this.clearTimers();
+    this.attempt = 0;
+    void this.connect();
+  }
+
+  onState(listener: (h: Host) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /** Snapshot now (if connected) and after every reconnect, patches in between. */
+  watch(listener: Watcher): () => void {
+    this.watchers.add(listener);
+    if (this.snapshotReady) listener({ kind: 'snapshot', hostId: this.id, containers: this.cached });
+    return () => this.watchers.delete(listener);
+  }
+
+  get watcherCount(): number {
+    return this.watchers.size;
+  }
+
+  /** The engine client, or a typed ENGINE_UNREACHABLE error. */
+  client(): Dockerode {
+    if (!this.docker || this.state.state !== 'connected') {
+      throw RpcError.from('ENGINE_UNREACHABLE', `${this.state.name}: the Docker engine is ${this.state.state === 'connecting' ? 'still connecting' : 'unreachable'}${this.state.reason ? ` (${this.state.reason})` : ''}`, {
+        retryable: true,
+        hint: this.state.hint ?? 'Is Docker running?',
+      });
+    }
+    return this.docker;
+  }
+
+  /** Fresh list from the engine (also refreshes the live table). */
+  async list(): Promise<ContainerSummary[]> {
+    const docker = this.client();
+    const infos = await docker.listContainers({ all: true });
+    return infos.map(toContainerSummary);
+  }
+
+  // ---- connection state machine -----------------------------------------------------------
+
+  private setState(patch: Partial<Host>): void {
+    const next = { ...this.state, ...patch } as Host;
+    for (const k of Object.keys(next) as (keyof Host)[]) if (next[k] === undefined) delete next[k];
+    this.state = next;
+    for (const l of this.stateListeners) l(next);
+  }
+
+  private async connect(): Promise<void> {
+    const gen = ++this.generation;
+    this.closeEvents();
+    if (this.state.state !== 'connecting') this.setState({ state: 'connecting', retryAt: undefined });
+    let docker: Dockerode;
+    try {
+      docker = this.opts.dockerFactory(this.opts.endpoint.url);
+      const version = await withTimeout(docker.version(), 10_000, 'the engine did not answer within 10 s');
+      if (gen !== this.generation) return;
+      // Subscribe first, then list: an event that lands while we list is applied after it.
+      const events = (await docker.getEvents({ filters: { type: ['container'] } })) as unknown as Readable;
+      if (gen !== this.generation) {
+        events.destroy();
+        return;
+      }
+      this.docker = docker;
+      this.attachEvents(events, gen);
+      const infos = await docker.listContainers({ all: true });
+      if (gen !== this.generation) return;
+      this.containers.clear();
+      for (const info of infos) this.containers.set(info.Id, toContainerSummary(info));
+      this.snapshotReady = true;
+      this.attempt = 0;
+      this.setState({
+        state: 'connected',
+        reason: undefined,
+        hint: undefined,
+        retryAt: undefined,
+        engineVersion: version.Version,
+        apiVersion: version.ApiVersion,
+        os: `${version.Os}/${version.Arch}`,
+      });
+      this.emit({ kind: 'snapshot', hostId: this.id, containers: this.cached });
+      if (this.pendingIds.size > 0) this.scheduleFlush();
+    } catch (e) {
+      if (gen !== this.generation) return;
+      this.fail(e);
+    }
+  }
+
+  private fail(e: unknown): void {
+    if (this.stopped) return;
+    this.generation++;
+    this.closeEvents();
+    this.docker = null;
+    this.snapshotReady = false;
+    this.pendingIds.clear();
+    this.destroyedIds.clear();
+    const err = e as { code?: string; message?: string } | undefined;
+    const reason = err?.code ? `${err.code}: ${err.message ?? ''}`.trim() : (err?.message ?? String(e));
+    const delay = Math.min(this.opts.backoffMaxMs ?? 5000, (this.opts.backoffMinMs ?? 250) * 2 ** this.attempt);
+    this.attempt = Math.min(this.attempt + 1, 16);
+    this.setState({ state: 'unreachable', reason, hint: unreachableHint(err?.code, this.opts.endpoint.url), retryAt: Date.now() + delay });
+    this.opts.logger.warn(`host ${this.id}: unreachable (${reason}); retry in ${delay} ms`);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.connect();
+    }, delay);
+    this.retryTimer.unref?.();
+  }
+
+  private attachEvents(stream: Readable, gen: number): void {
+    this.events = stream;
+    let buf = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      buf += chunk;
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (line) this.onEventLine(line);
+      }
+    });
+    const lost = (why: unknown): void => {
+      if (gen !== this.generation || this.stopped) return;
+      this.fail(why instanceof Error ? why : new Error('the engine closed the events stream'));
+    };
+    stream.on('end', () => lost(undefined));
+    stream.on('close', () => lost(undefined));
+    stream.on('error', (e) => lost(e));
+  }
+
+  private closeEvents(): void {
+    const ev = this.events;
+    this.events = null;
+    if (ev) {
+      ev.removeAllListeners('data');
+      ev.removeAllListeners('end');
+      ev.removeAllListeners('close');
+      ev.on('error', () => {});
+      ev.destroy();
+    }
+  }
+
+  private onEventLine(line: string): void {
+    let ev: { Type?: string; Action?: string; id?: string; Actor?: { ID?: string } };
+    try {
+      ev = JSON.parse(line);
+    } catch {
+      return;
+    }
+    if (ev.Type && ev.Type !== 'container') return;
+    const action = ev.Action ?? '';
+    if (!RELEVANT_ACTIONS.has(action) && !action.startsWith('health_status')) return;
+    const id = ev.Actor?.ID ?? ev.id;
+    if (!id) return;
+    this.pendingIds.add(id);
+    if (action === 'destroy') this.destroyedIds.add(id);
+    else this.destroyedIds.delete(id);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.flushing || !this.snapshotReady) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      void this.flush();
+    }, this.opts.coalesceMs ?? 20);
+  }
+
+  /** Re-read only the containers that events named, and push one patch for the batch. */
+  private async flush(): Promise<void> {
+    const docker = this.docker;
+    if (!docker || this.pendingIds.size === 0) return;
+    const gen = this.generation;
+    const ids = [...this.pendingIds];
+    const destroyed = new Set(this.destroyedIds);
+    this.pendingIds.clear();
+    this.destroyedIds.clear();
+    this.flushing = true;
+    let failed = false;
+    try {
+      const toQuery = ids.filter((id) => !destroyed.has(id));
+      const infos = toQuery.length === 0 ? [] : toQuery.length > 100 ? await docker.listContainers({ all: true }) : await docker.listContainers({ all: true, filters: { id: toQuery } });
+      if (gen !== this.generation) return;
+      const found = new Map(infos.map((i) => [i.Id, toContainerSummary(i)]));
+      const upserts: ContainerSummary[] = [];
+      const removed: string[] = [];
+      for (const id of ids) {
+        const s = found.get(id);
+        if (s) {
+          this.containers.set(id, s);
+          upserts.push(s);
+        } else if (this.containers.delete(id)) {
+          removed.push(id);
+        }
+      }
+      if (upserts.length || removed.length) this.emit({ kind: 'patch', hostId: this.id, upserts, removed });
+    } catch (e) {
+      // The engine went away mid-flush: the events stream ends too and drives the reconnect.
+      this.opts.logger.warn(`host ${this.id}: refresh after events failed`, e);
+      // Keep the ids for the next event or reconnect; do not retry in a tight loop.
+      failed = true;
+      for (const id of ids) this.pendingIds.add(id);
+    } finally {
+      this.flushing = false;
+      if (!failed && this.pendingIds.size > 0 && gen === this.generation) this.scheduleFlush();
+    }
+  }
+
+  private emit(patch: ContainerPatch): void {
+    for (const w of this.watchers) {
+      try {
+        w(patch);
+      } catch (e) {
+        this.opts.logger.warn('container watcher threw', e);
+      }
+    }
+  }
+
+  private clearTimers(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.retryTimer = null;
+    this.flushTimer = null;
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(Object.assign(new Error(message), { code: 'ETIMEDOUT' })), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
+}

@@ -1,0 +1,240 @@
+// Transport-agnostic RPC server. It validates every input against the contract where it enters
+// main, refuses unknown procedures, turns every failure into error data, and owns the registry of
+// live streams (keyed by connection and subscription id) so that nothing outlives its connection.
+import { z } from 'zod';
+import {
+  ClientMessageSchema,
+  RpcError,
+  isProcName,
+  procedures,
+  type CallName,
+  type ProcName,
+  type ProcOutput,
+  type ProcParsedInput,
+  type RpcErrorData,
+  type ServerMessage,
+  type StreamName,
+} from '../contract';
+
+/** One peer: a renderer's IPC channel or a WebSocket. */
+export interface Connection {
+  readonly id: string;
+  send(msg: ServerMessage): void;
+  onMessage(listener: (raw: unknown) => void): void;
+  onClose(listener: () => void): void;
+}
+
+export interface StreamSink<T> {
+  next(value: T): void;
+  /** Ends the stream with an error. */
+  fail(error: unknown): void;
+  /** Ends the stream normally. */
+  end(): void;
+}
+
+export type CallHandler<P extends CallName> = (input: ProcParsedInput<P>) => Promise<ProcOutput<P>>;
+/**
+ * A stream handler starts producing into the sink and stops when the signal aborts. It may return
+ * a cleanup function, called once on teardown whatever the reason.
+ */
+export type StreamHandler<P extends StreamName> = (
+  input: ProcParsedInput<P>,
+  sink: StreamSink<ProcOutput<P>>,
+  signal: AbortSignal,
+) => void | (() => void) | Promise<void | (() => void)>;
+
+export type Handlers = { [P in CallName]: CallHandler<P> } & { [P in StreamName]: StreamHandler<P> };
+
+export type ErrorMapper = (e: unknown) => RpcErrorData;
+
+export interface Logger {
+  info(msg: string, extra?: unknown): void;
+  warn(msg: string, extra?: unknown): void;
+  error(msg: string, extra?: unknown): void;
+}
+
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
+
+export function validationError(err: z.ZodError, proc: string): RpcErrorData {
+  const issue = err.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : undefined;
+  const what = field ? `"${field}"` : 'the input';
+  const msg = issue ? issue.message : 'invalid input';
+  return { code: 'VALIDATION', message: `${proc}: ${what}: ${msg}`, field, retryable: false };
+}
+
+export function defaultErrorMapper(e: unknown): RpcErrorData {
+  if (e instanceof RpcError) return e.toData();
+  if (e instanceof z.ZodError) return validationError(e, 'input');
+  return { code: 'INTERNAL', message: e instanceof Error ? e.message : String(e), retryable: false };
+}
+
+interface LiveStream {
+  controller: AbortController;
+  cleanup?: () => void;
+  ended: boolean;
+}
+
+export class RpcServer {
+  /** connection id → subscription id → stream */
+  private readonly streams = new Map<string, Map<number, LiveStream>>();
+
+  constructor(
+    private readonly handlers: Handlers,
+    private readonly opts: { mapError?: ErrorMapper; logger?: Logger; validateOutput?: boolean } = {},
+  ) {}
+
+  /** Number of live streams over all connections. Tests assert it returns to zero. */
+  get liveStreams(): number {
+    let n = 0;
+    for (const m of this.streams.values()) n += m.size;
+    return n;
+  }
+
+  get connections(): number {
+    return this.streams.size;
+  }
+
+  connect(conn: Connection): void {
+    const mine = new Map<number, LiveStream>();
+    this.streams.set(conn.id, mine);
+    conn.onMessage((raw) => {
+      void this.onMessage(conn, mine, raw);
+    });
+    conn.onClose(() => {
+      for (const id of [...mine.keys()]) this.teardown(mine, id);
+      this.streams.delete(conn.id);
+    });
+  }
+
+  /** Tear down every stream of every connection (shutdown). */
+  closeAll(): void {
+    for (const mine of this.streams.values()) for (const id of [...mine.keys()]) this.teardown(mine, id);
+  }
+
+  private mapError(e: unknown): RpcErrorData {
+    const data = (this.opts.mapError ?? defaultErrorMapper)(e);
+    if (data.code === 'INTERNAL') this.opts.logger?.error('rpc: internal error', e);
+    return data;
+  }
+
+  private safeSend(conn: Connection, msg: ServerMessage): void {
+    try {
+      conn.send(msg);
+    } catch (e) {
+      this.opts.logger?.warn(`rpc: could not send to ${conn.id}`, e);
+    }
+  }
+
+  private async onMessage(conn: Connection, mine: Map<number, LiveStream>, raw: unknown): Promise<void> {
+    const parsed = ClientMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'number' ? (raw as { id: number }).id : -1;
+      this.safeSend(conn, { t: 'res', id, ok: false, error: { code: 'VALIDATION', message: 'Malformed message', retryable: false } });
+      return;
+    }
+    const msg = parsed.data;
+    if (msg.t === 'unsub') {
+      if (this.teardown(mine, msg.id)) this.safeSend(conn, { t: 'end', id: msg.id });
+      return;
+    }
+    if (!isProcName(msg.p)) {
+      const error: RpcErrorData = { code: 'UNKNOWN_PROCEDURE', message: `Unknown procedure "${msg.p}"`, retryable: false };
+      this.safeSend(conn, msg.t === 'call' ? { t: 'res', id: msg.id, ok: false, error } : { t: 'err', id: msg.id, error });
+      return;
+    }
+    const proc = msg.p;
+    const def = procedures[proc];
+    const wantStream = msg.t === 'sub';
+    if ((def.kind === 'stream') !== wantStream) {
+      const error: RpcErrorData = {
+        code: 'UNKNOWN_PROCEDURE',
+        message: `"${proc}" is a ${def.kind}; use ${def.kind === 'stream' ? 'subscribe' : 'call'}`,
+        retryable: false,
+      };
+      this.safeSend(conn, wantStream ? { t: 'err', id: msg.id, error } : { t: 'res', id: msg.id, ok: false, error });
+      return;
+    }
+    const input = def.input.safeParse(msg.i ?? {});
+    if (!input.success) {
+      const error = validationError(input.error, proc);
+      this.safeSend(conn, wantStream ? { t: 'err', id: msg.id, error } : { t: 'res', id: msg.id, ok: false, error });
+      return;
+    }
+    if (msg.t === 'call') await this.runCall(conn, msg.id, proc, input.data);
+    else await this.runStream(conn, mine, msg.id, proc as StreamName, input.data);
+  }
+
+  private checkOutput(proc: ProcName, data: unknown): void {
+    if (!this.opts.validateOutput) return;
+    const r = procedures[proc].output.safeParse(data);
+    if (!r.success) throw new Error(`${proc} produced output that breaks the contract: ${r.error.message}`);
+  }
+
+  private async runCall(conn: Connection, id: number, proc: ProcName, input: unknown): Promise<void> {
+    try {
+      const handler = this.handlers[proc as CallName] as (i: unknown) => Promise<unknown>;
+      const data = (await handler(input)) ?? null;
+      this.checkOutput(proc, data);
+      this.safeSend(conn, { t: 'res', id, ok: true, data });
+    } catch (e) {
+      this.safeSend(conn, { t: 'res', id, ok: false, error: this.mapError(e) });
+    }
+  }
+
+  private async runStream(conn: Connection, mine: Map<number, LiveStream>, id: number, proc: StreamName, input: unknown): Promise<void> {
+    if (mine.has(id)) {
+      this.safeSend(conn, { t: 'err', id, error: { code: 'CONFLICT', message: `Subscription ${id} is already open`, retryable: false } });
+      return;
+    }
+    const live: LiveStream = { controller: new AbortController(), ended: false };
+    mine.set(id, live);
+    const sink: StreamSink<unknown> = {
+      next: (value) => {
+        if (live.ended) return;
+        try {
+          this.checkOutput(proc, value);
+        } catch (e) {
+          sink.fail(e);
+          return;
+        }
+        this.safeSend(conn, { t: 'ev', id, data: value });
+      },
+      fail: (e) => {
+        if (live.ended) return;
+        this.teardown(mine, id);
+        this.safeSend(conn, { t: 'err', id, error: this.mapError(e) });
+      },
+      end: () => {
+        if (live.ended) return;
+        this.teardown(mine, id);
+        this.safeSend(conn, { t: 'end', id });
+      },
+    };
+    try {
+      const handler = this.handlers[proc] as StreamHandler<StreamName>;
+      const cleanup = await handler(input as never, sink as never, live.controller.signal);
+      if (typeof cleanup === 'function') {
+        if (live.ended) cleanup();
+        else live.cleanup = cleanup;
+      }
+    } catch (e) {
+      sink.fail(e);
+    }
+  }
+
+  /** Returns true when a live stream was torn down. */
+  private teardown(mine: Map<number, LiveStream>, id: number): boolean {
+    const live = mine.get(id);
+    if (!live) return false;
+    mine.delete(id);
+    live.ended = true;
+    live.controller.abort();
+    try {
+      live.cleanup?.();
+    } catch (e) {
+      this.opts.logger?.warn('rpc: stream cleanup failed', e);
+    }
+    return true;
+  }
+}

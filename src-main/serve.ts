@@ -1,0 +1,93 @@
+// `wakedock serve`: WakeDock without Electron. The UI in a browser, the same core under Node.
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { defaultDataDir, startHeadless } from './serve/headless';
+
+const HELP = `Usage: wakedock serve [options]
+
+Runs WakeDock headless: the UI in your browser, the core under Node.
+
+Options:
+  --host <addr>       address to listen on (default 127.0.0.1)
+  --port <n>          port (default 7380; 0 picks a free one)
+  --data-dir <dir>    where settings are kept (default: $WAKEDOCK_DATA_DIR or the user data dir)
+  -h, --help          this text
+
+Environment:
+  WAKEDOCK_TOKEN      the access token (generated at each start when unset)
+  WAKEDOCK_DATA_DIR   the data dir (when --data-dir is not given)
+  DOCKER_HOST         the engine to use (otherwise detected)
+`;
+
+function appVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+const log = (level: string) => (msg: string, extra?: unknown) => {
+  const line = `[${new Date().toISOString()}] ${level} ${msg}${extra instanceof Error ? `: ${extra.message}` : ''}`;
+  process.stderr.write(line + '\n');
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const args = argv[0] === 'serve' ? argv.slice(1) : argv;
+  let values: { host?: string; port?: string; 'data-dir'?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
+  } catch (e) {
+    process.stderr.write(`wakedock serve: ${(e as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const host = values.host ?? '127.0.0.1';
+  const port = values.port === undefined ? 7380 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`wakedock serve: --port must be a number from 0 to 65535, not "${values.port}"\n`);
+    return 2;
+  }
+  const staticDir = fileURLToPath(new URL('../renderer/', import.meta.url));
+  if (!existsSync(staticDir)) {
+    process.stderr.write(`wakedock serve: the UI is not built (${staticDir} is missing); run "npm run build"\n`);
+    return 1;
+  }
+  const logger = { info: log('info'), warn: log('warn'), error: log('error') };
+  let app;
+  try {
+    app = await startHeadless({ host, port, dataDir: values['data-dir'] ?? defaultDataDir(), token: process.env.WAKEDOCK_TOKEN, staticDir, appVersion: appVersion(), logger });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    const why = err.code === 'EADDRINUSE' ? `port ${port} is already in use on ${host}; pick another with --port` : err.message;
+    process.stderr.write(`wakedock serve: could not start: ${why}\n`);
+    return 1;
+  }
+  if (host !== '127.0.0.1' && host !== '::1' && host !== 'localhost') {
+    logger.warn(`listening on ${host}: anyone who can reach it and holds the token controls your Docker engine`);
+  }
+  for (const n of app.core.store.notices) logger.warn(n.message);
+  process.stdout.write(`WakeDock is running at ${app.http.url}\n`);
+  const shutdown = (): void => {
+    void app.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  return -1; // keep running
+}
+
+const isEntry = !!process.argv[1] && fileURLToPath(import.meta.url) === realpathSync(process.argv[1]);
+if (isEntry) {
+  void main(process.argv.slice(2)).then((code) => {
+    if (code >= 0) process.exit(code);
+  });
+}
