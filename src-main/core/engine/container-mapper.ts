@@ -15,7 +15,10 @@ export function toContainerSummary(c: Dockerode.ContainerInfo): ContainerSummary
   const rawState = String(c.State ?? '').toLowerCase();
   const state = (STATES.has(rawState) ? rawState : 'dead') as ContainerState;
   const labels = c.Labels ?? {};
-  const name = (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, '');
+  // Legacy --link adds "/<linker>/<alias>" names, and the engine lists names sorted, so the
+  // container's own name is the one without a further "/" (as `docker ps` picks it), not Names[0].
+  const names = (c.Names ?? []).map((n) => n.replace(/^\//, ''));
+  const name = names.find((n) => !n.includes('/')) ?? names[0] ?? c.Id.slice(0, 12);
   const summary: ContainerSummary = {
     id: c.Id,
     name,
