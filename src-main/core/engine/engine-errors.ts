@@ -21,7 +21,9 @@ export function engineMessage(e: DockerodeError): string {
   const m = e.message ?? String(e);
   // dockerode formats as "(HTTP code 409) unexpected - <engine message> "
   const match = /^\(HTTP code \d+\) [^-]*- (.*)$/s.exec(m);
-  return (match?.[1] ?? m).trim();
+  const text = (match?.[1] ?? m).trim();
+  // A 304 has an empty body, so docker-modem's reason ("container already started") is all there is.
+  return text || e.reason || (e.statusCode ? `HTTP ${e.statusCode}` : m);
 }
 
 export function unreachableHint(code: string | undefined, url: string): string {

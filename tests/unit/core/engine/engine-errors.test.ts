@@ -1,0 +1,143 @@
+// dockerode / socket errors → contract error codes. The error objects below are shaped exactly as
+// docker-modem 5 builds them (message "(HTTP code N) <reason|unexpected> - <engine message> ",
+// statusCode, reason, json), as captured from a real Docker 20.10.
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { RpcError } from '../../../../src-main/contract';
+import { engineMessage, mapEngineError } from '../../../../src-main/core/engine/engine-errors';
+
+/** What docker-modem throws for a non-2xx answer. */
+function modemError(statusCode: number, engineMsg: string | null, reason?: string): Error & Record<string, unknown> {
+  // docker-modem: json = parseJSON(body) || buffer; an empty body gives an empty Buffer.
+  const json: unknown = engineMsg === null ? Buffer.alloc(0) : { message: engineMsg };
+  const text = engineMsg ?? '';
+  const e = new Error(`(HTTP code ${statusCode}) ${reason ?? 'unexpected'} - ${text} `) as Error & Record<string, unknown>;
+  e.reason = reason;
+  e.statusCode = statusCode;
+  e.json = json;
+  return e;
+}
+
+function sysError(code: string, syscall = 'connect', address = '/var/run/docker.sock'): NodeJS.ErrnoException {
+  const e = new Error(`${syscall} ${code} ${address}`) as NodeJS.ErrnoException;
+  e.code = code;
+  e.syscall = syscall;
+  return e;
+}
+
+describe('mapEngineError: HTTP status from the engine', () => {
+  it.each([
+    [404, 'No such container: nope', 'no such container', 'NOT_FOUND'],
+    [409, 'Conflict. The container name "/web" is already in use by container "abc". You have to remove (or rename) that container to be able to reuse that name.', undefined, 'CONFLICT'],
+    [409, 'You cannot remove a running container abc. Stop the container before attempting removal or force remove', undefined, 'CONFLICT'],
+    [400, 'invalid signal: SIGFOO', 'bad parameter', 'VALIDATION'],
+    [500, 'something broke in the daemon', 'server error', 'INTERNAL'],
+  ] as const)('%i "%s" → %s with the engine message', (status, msg, reason, code) => {
+    const got = mapEngineError(modemError(status, msg, reason));
+    expect(got.code).toBe(code);
+    expect(got.message).toBe(msg);
+    expect(got.message).not.toMatch(/HTTP code/);
+  });
+
+  it('a 500 is retryable INTERNAL, a 404/409/400 is not retryable', () => {
+    expect(mapEngineError(modemError(500, 'boom', 'server error')).retryable).toBe(true);
+    for (const s of [404, 409, 400]) expect(mapEngineError(modemError(s, 'x')).retryable).toBe(false);
+  });
+
+  it('"port is already allocated" in a 500 is a CONFLICT, with the engine message', () => {
+    const msg =
+      'driver failed programming external connectivity on endpoint web (abc): Bind for 0.0.0.0:8080 failed: port is already allocated';
+    const got = mapEngineError(modemError(500, msg, 'server error'));
+    expect(got).toEqual({ code: 'CONFLICT', message: msg, retryable: false });
+  });
+
+  it('"address already in use" in a 500 is a CONFLICT', () => {
+    const msg = 'Error starting userland proxy: listen tcp4 0.0.0.0:80: bind: address already in use';
+    expect(mapEngineError(modemError(500, msg, 'server error')).code).toBe('CONFLICT');
+  });
+
+  it('a 304 (already started / already stopped) is a CONFLICT whose message says what happened', () => {
+    // The engine sends an empty body for 304, so the only words are docker-modem's reason.
+    for (const reason of ['container already started', 'container already stopped']) {
+      const got = mapEngineError(modemError(304, null, reason));
+      expect(got.code).toBe('CONFLICT');
+      expect(got.retryable).toBe(false);
+      expect(got.message).toMatch(/already (started|stopped)/);
+    }
+  });
+
+  it('uses the message even when json is a plain string body', () => {
+    const e = modemError(500, 'x', 'server error');
+    e.json = 'page not found';
+    e.message = '(HTTP code 500) server error - page not found ';
+    expect(mapEngineError(e).message).toBe('page not found');
+  });
+});
+
+describe('mapEngineError: the engine cannot be reached', () => {
+  it.each(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND'])('%s → ENGINE_UNREACHABLE, retryable, with a hint', (code) => {
+    const got = mapEngineError(sysError(code));
+    expect(got.code).toBe('ENGINE_UNREACHABLE');
+    expect(got.retryable).toBe(true);
+    expect(got.hint).toBeTruthy();
+    expect(got.message).toContain(code);
+  });
+
+  it('the hint says what to do for EACCES (docker group) and ENOENT (is Docker running)', () => {
+    expect(mapEngineError(sysError('EACCES')).hint).toMatch(/docker" group/);
+    expect(mapEngineError(sysError('ENOENT')).hint).toMatch(/Is Docker running/);
+    expect(mapEngineError(sysError('ECONNREFUSED')).hint).toMatch(/Is Docker running/);
+  });
+});
+
+describe('mapEngineError: everything else', () => {
+  it('an RpcError passes through unchanged', () => {
+    const e = RpcError.from('NOT_FOUND', 'No host "x"', { hint: 'add it first', field: 'hostId' });
+    expect(mapEngineError(e)).toEqual({ code: 'NOT_FOUND', message: 'No host "x"', retryable: false, hint: 'add it first', field: 'hostId' });
+  });
+
+  it('a ZodError becomes VALIDATION with the field', () => {
+    const r = z.object({ timeout: z.number() }).safeParse({ timeout: 'x' });
+    expect(r.success).toBe(false);
+    const got = mapEngineError(r.error);
+    expect(got.code).toBe('VALIDATION');
+    expect(got.field).toBe('timeout');
+  });
+
+  it('an abort becomes CANCELLED', () => {
+    const e = new Error('The operation was aborted');
+    e.name = 'AbortError';
+    expect(mapEngineError(e).code).toBe('CANCELLED');
+  });
+
+  it.each([
+    [new Error('weird'), 'weird'],
+    [new TypeError('cannot read x of undefined'), 'cannot read x of undefined'],
+    ['a string', 'a string'],
+    [undefined, 'undefined'],
+    [null, 'null'],
+  ])('unknown %j → INTERNAL, not retryable', (e, message) => {
+    expect(mapEngineError(e)).toEqual({ code: 'INTERNAL', message, retryable: false });
+  });
+});
+
+describe('engineMessage', () => {
+  it.each([
+    ['(HTTP code 409) unexpected - You cannot remove a running container abc ', 'You cannot remove a running container abc'],
+    ['(HTTP code 404) no such container - No such container: x ', 'No such container: x'],
+    // An engine message that itself contains " - " keeps it.
+    ['(HTTP code 500) server error - failed - twice ', 'failed - twice'],
+    ['(HTTP code 400) bad parameter - line 1\nline 2 ', 'line 1\nline 2'],
+    ['no prefix at all', 'no prefix at all'],
+  ])('%j → %j', (message, want) => {
+    expect(engineMessage({ message })).toBe(want);
+  });
+
+  it('prefers json.message when present', () => {
+    expect(engineMessage({ message: '(HTTP code 409) unexpected - ignored ', json: { message: 'from json' } })).toBe('from json');
+  });
+
+  it('falls back to the reason when the engine said nothing (empty 304 body)', () => {
+    expect(engineMessage({ message: '(HTTP code 304) container already started -  ', reason: 'container already started', json: null })).toBe('container already started');
+  });
+});
