@@ -1,0 +1,219 @@
+// The local store on a real filesystem (a temp dir per test): creation, migration, corrupt files,
+// files from a newer WakeDock, persistence and atomic writes.
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RpcError } from '../../../../src-main/contract';
+import { JsonStore, STORE_FILE } from '../../../../src-main/core/store/json-store';
+import type { Logger } from '../../../../src-main/rpc/dispatcher';
+
+const DEFAULTS = { engineOverride: '', confirmDestructive: true, theme: 'system' };
+const FIXED_NOW = new Date('2025-03-04T05:06:07.089Z');
+const now = (): Date => FIXED_NOW;
+
+let dir: string;
+let logs: { level: string; msg: string }[];
+const logger: Logger = {
+  info: (msg) => logs.push({ level: 'info', msg }),
+  warn: (msg) => logs.push({ level: 'warn', msg }),
+  error: (msg) => logs.push({ level: 'error', msg }),
+};
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'wakedock-store-'));
+  logs = [];
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const storePath = (): string => join(dir, STORE_FILE);
+const readJson = async (): Promise<unknown> => JSON.parse(await readFile(storePath(), 'utf8'));
+
+async function rejection(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('JsonStore.open', () => {
+  it('creates the file with schemaVersion 1 in a fresh (even missing, nested) dir', async () => {
+    const nested = join(dir, 'a', 'b');
+    const store = await JsonStore.open(nested, logger);
+    expect(store.path).toBe(join(nested, STORE_FILE));
+    expect(JSON.parse(await readFile(store.path, 'utf8'))).toEqual({ schemaVersion: 1, settings: {}, hosts: [] });
+    expect(store.settings).toEqual(DEFAULTS);
+    expect(store.notices).toEqual([]);
+  });
+
+  it.each([[''], ['   \n']])('treats an empty file (%j) as fresh without a notice', async (content) => {
+    await writeFile(storePath(), content);
+    const store = await JsonStore.open(dir, logger);
+    expect(await readJson()).toEqual({ schemaVersion: 1, settings: {}, hosts: [] });
+    expect(store.notices).toEqual([]);
+  });
+
+  it('migrates a v0 file (no schemaVersion) and keeps its settings and hosts', async () => {
+    const v0 = {
+      settings: { theme: 'dark', engineOverride: 'unix:///run/user/1000/docker.sock', confirmDestructive: false },
+      hosts: [{ id: 'nas', name: 'NAS', kind: 'ssh', url: 'ssh://me@nas' }],
+    };
+    await writeFile(storePath(), JSON.stringify(v0));
+    const store = await JsonStore.open(dir, logger);
+    expect(store.settings).toEqual(v0.settings);
+    expect(store.notices).toEqual([]);
+    expect(await readJson()).toEqual({ schemaVersion: 1, ...v0 });
+    expect(logs.some((l) => l.level === 'info' && /migrated/.test(l.msg))).toBe(true);
+    // Re-opening the migrated file is a no-op.
+    const again = await JsonStore.open(dir, logger);
+    expect(again.settings).toEqual(v0.settings);
+  });
+
+  it('migrates a v0 file that has only some of the fields', async () => {
+    await writeFile(storePath(), JSON.stringify({ settings: { theme: 'light' } }));
+    const store = await JsonStore.open(dir, logger);
+    expect(store.settings).toEqual({ ...DEFAULTS, theme: 'light' });
+    expect(await readJson()).toEqual({ schemaVersion: 1, settings: { theme: 'light' }, hosts: [] });
+  });
+
+  it('reads a current (v1) file without rewriting it', async () => {
+    const bytes = JSON.stringify({ schemaVersion: 1, settings: { theme: 'dark' }, hosts: [] }, null, 4);
+    await writeFile(storePath(), bytes);
+    const store = await JsonStore.open(dir, logger);
+    expect(store.settings.theme).toBe('dark');
+    expect(await readFile(storePath(), 'utf8')).toBe(bytes);
+  });
+
+  it.each([
+    ['invalid JSON', '{"schemaVersion": 1, "settings": {'],
+    ['a JSON array', '[1, 2, 3]'],
+    ['JSON null', 'null'],
+    ['a JSON string', '"hello"'],
+    ['settings of the wrong type', JSON.stringify({ schemaVersion: 1, settings: 5, hosts: [] })],
+    ['hosts of the wrong type', JSON.stringify({ schemaVersion: 1, settings: {}, hosts: 'nas' })],
+    ['a host of the wrong shape', JSON.stringify({ schemaVersion: 1, settings: {}, hosts: [{ id: 1 }] })],
+    ['a non-numeric schemaVersion', JSON.stringify({ schemaVersion: 'one', settings: {}, hosts: [] })],
+    ['a negative schemaVersion', JSON.stringify({ schemaVersion: -1, settings: {}, hosts: [] })],
+  ])('moves a corrupt file (%s) aside, byte for byte, starts with defaults and tells the user', async (_label, bytes) => {
+    await writeFile(storePath(), bytes);
+    const store = await JsonStore.open(dir, logger, now);
+
+    const aside = `${STORE_FILE}.corrupt-2025-03-04T05-06-07-089Z`;
+    const files = await readdir(dir);
+    expect(files.sort()).toEqual([STORE_FILE, aside].sort());
+    expect(await readFile(join(dir, aside), 'utf8')).toBe(bytes);
+
+    expect(store.settings).toEqual(DEFAULTS);
+    expect(await readJson()).toEqual({ schemaVersion: 1, settings: {}, hosts: [] });
+    expect(store.notices).toHaveLength(1);
+    expect(store.notices[0].level).toBe('warning');
+    expect(store.notices[0].message).toContain(join(dir, aside));
+    expect(store.notices[0].message).toMatch(/default settings/);
+
+    // The store works normally afterwards.
+    await store.updateSettings({ theme: 'light' });
+    expect((await JsonStore.open(dir, logger)).settings.theme).toBe('light');
+  });
+
+  it('a file from a newer WakeDock (schemaVersion 99) is left byte-for-byte untouched and updates fail with STORE_ERROR', async () => {
+    const bytes = JSON.stringify({ schemaVersion: 99, settings: { theme: 'dark' }, hosts: [], futureThing: { x: 1 } }, null, 2) + '\n';
+    await writeFile(storePath(), bytes);
+    const store = await JsonStore.open(dir, logger);
+
+    expect(store.notices).toHaveLength(1);
+    expect(store.notices[0].level).toBe('warning');
+    expect(store.notices[0].message).toMatch(/newer WakeDock.*99/);
+    expect(store.settings).toEqual(DEFAULTS);
+
+    const err = await rejection(store.updateSettings({ theme: 'light' }));
+    expect(err).toBeInstanceOf(RpcError);
+    expect((err as RpcError).code).toBe('STORE_ERROR');
+
+    expect(await readFile(storePath(), 'utf8')).toBe(bytes);
+    expect(await readdir(dir)).toEqual([STORE_FILE]);
+  });
+
+  it('a store path that cannot be read (a directory) gives an error notice and refuses to save', async () => {
+    await mkdir(storePath());
+    const store = await JsonStore.open(dir, logger);
+    expect(store.notices).toHaveLength(1);
+    expect(store.notices[0].level).toBe('error');
+    expect(store.settings).toEqual(DEFAULTS);
+    const err = await rejection(store.updateSettings({ theme: 'dark' }));
+    expect((err as RpcError).code).toBe('STORE_ERROR');
+    expect(await readdir(storePath())).toEqual([]);
+  });
+});
+
+describe('JsonStore.updateSettings', () => {
+  it('persists: a re-opened store reads the new settings back', async () => {
+    const store = await JsonStore.open(dir, logger);
+    const next = await store.updateSettings({ theme: 'dark', engineOverride: 'tcp://127.0.0.1:2375' });
+    expect(next).toEqual({ engineOverride: 'tcp://127.0.0.1:2375', confirmDestructive: true, theme: 'dark' });
+    expect(store.settings).toEqual(next);
+
+    const reopened = await JsonStore.open(dir, logger);
+    expect(reopened.settings).toEqual(next);
+    expect(await readJson()).toMatchObject({ schemaVersion: 1, settings: next });
+  });
+
+  it('merges a partial patch with the current settings', async () => {
+    const store = await JsonStore.open(dir, logger);
+    await store.updateSettings({ theme: 'dark' });
+    await store.updateSettings({ confirmDestructive: false });
+    expect((await JsonStore.open(dir, logger)).settings).toEqual({ ...DEFAULTS, theme: 'dark', confirmDestructive: false });
+  });
+
+  it('refuses an invalid value and leaves the file and the settings unchanged', async () => {
+    const store = await JsonStore.open(dir, logger);
+    await store.updateSettings({ theme: 'dark' });
+    const before = await readFile(storePath(), 'utf8');
+    await expect(store.updateSettings({ theme: 'purple' as never })).rejects.toThrow();
+    expect(store.settings.theme).toBe('dark');
+    expect(await readFile(storePath(), 'utf8')).toBe(before);
+  });
+
+  it('a failed write is a retryable STORE_ERROR and the in-memory settings are rolled back', async () => {
+    const store = await JsonStore.open(dir, logger);
+    await rm(dir, { recursive: true, force: true }); // the data dir vanished under us
+    const err = await rejection(store.updateSettings({ theme: 'dark' }));
+    expect(err).toBeInstanceOf(RpcError);
+    expect((err as RpcError).code).toBe('STORE_ERROR');
+    expect((err as RpcError).retryable).toBe(true);
+    expect(store.settings).toEqual(DEFAULTS);
+  });
+
+  it('writes atomically: many concurrent updates leave a parseable file, no temp file, and the last state', async () => {
+    const store = await JsonStore.open(dir, logger);
+    const themes = ['dark', 'light', 'system'] as const;
+    let readerRuns = 0;
+    let writing = true;
+    // A reader that keeps reading the file while the writes happen: it must never see a partial file.
+    const reader = (async () => {
+      while (writing) {
+        const text = await readFile(storePath(), 'utf8');
+        expect(() => JSON.parse(text), `partial file seen: ${text}`).not.toThrow();
+        readerRuns++;
+      }
+    })();
+    const updates: Promise<unknown>[] = [];
+    for (let i = 0; i < 200; i++) {
+      updates.push(store.updateSettings({ theme: themes[i % 3], engineOverride: `unix:///tmp/s${i}.sock` }));
+      if (i === 100) updates.push(store.updateSettings({ confirmDestructive: false }));
+    }
+    await Promise.all(updates);
+    writing = false;
+    await reader;
+
+    expect(readerRuns).toBeGreaterThan(0);
+    const want = { engineOverride: 'unix:///tmp/s199.sock', confirmDestructive: false, theme: themes[199 % 3] };
+    expect(store.settings).toEqual(want);
+    expect(await readJson()).toEqual({ schemaVersion: 1, settings: want, hosts: [] });
+    expect(await readdir(dir)).toEqual([STORE_FILE]); // no leftover .wakedock.json.tmp
+    expect((await JsonStore.open(dir, logger)).settings).toEqual(want);
+  });
+});
