@@ -1,0 +1,180 @@
+// One container row. Identified by the container's name (aria-label) for tests and screen readers;
+// every action has an accessible name.
+import { memo } from 'react';
+import type { ContainerSummary } from '@contract/index';
+import {
+  STATE_LABEL,
+  availableActions,
+  exitCodeOf,
+  presentPorts,
+  relativeTime,
+  shortId,
+  stateTone,
+} from '../../presenters/container-presenter';
+import { CloseIcon, ExternalIcon, KillIcon, PauseIcon, PlayIcon, RenameIcon, RestartIcon, StopIcon, TrashIcon } from '../../components/icons';
+import type { ContainerAction, RowError } from '../../stores/containers-store';
+
+export interface RowProps {
+  c: ContainerSummary;
+  grouped: boolean;
+  selected: boolean;
+  pending?: ContainerAction;
+  error?: RowError;
+  onToggle(id: string): void;
+  onAction(c: ContainerSummary, a: ContainerAction): void;
+  onDismiss(id: string): void;
+}
+
+const PENDING_LABEL: Record<ContainerAction, string> = {
+  start: 'Starting…',
+  stop: 'Stopping…',
+  restart: 'Restarting…',
+  pause: 'Pausing…',
+  unpause: 'Resuming…',
+  kill: 'Killing…',
+  remove: 'Removing…',
+  rename: 'Renaming…',
+};
+
+const ACTION_VERB: Record<ContainerAction, string> = {
+  start: 'Start',
+  stop: 'Stop',
+  restart: 'Restart',
+  pause: 'Pause',
+  unpause: 'Unpause',
+  kill: 'Kill',
+  remove: 'Remove',
+  rename: 'Rename',
+};
+
+function IconButton(props: { label: string; onClick(): void; disabled?: boolean; danger?: boolean; children: React.ReactNode }) {
+  return (
+    <button
+      type="button"
+      className={`icon-btn${props.danger ? ' icon-btn-danger' : ''}`}
+      aria-label={props.label}
+      title={props.label}
+      disabled={props.disabled}
+      onClick={props.onClick}
+    >
+      {props.children}
+    </button>
+  );
+}
+
+export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, pending, error, onToggle, onAction, onDismiss }: RowProps) {
+  const exit = exitCodeOf(c.status);
+  const tone = stateTone(c.state, exit);
+  const can = availableActions(c.state);
+  const busy = pending !== undefined;
+  const ports = presentPorts(c.ports);
+  return (
+    <div
+      role="row"
+      aria-label={c.name}
+      aria-selected={selected}
+      data-testid="container-row"
+      data-name={c.name}
+      data-state={c.state}
+      className={`row${selected ? ' row-selected' : ''}${error ? ' row-has-error' : ''}`}
+    >
+      <div className="row-main">
+        <div role="cell" className="cell cell-check">
+          <input type="checkbox" aria-label={`Select ${c.name}`} checked={selected} onChange={() => onToggle(c.id)} />
+        </div>
+        <div role="cell" className={`cell cell-name${grouped ? ' cell-indent' : ''}`}>
+          <span className="name" title={c.name}>
+            {c.name}
+          </span>
+          <span className="sub mono" title={c.id}>
+            {c.composeService ? `${c.composeService} · ` : ''}
+            {shortId(c.id)}
+          </span>
+        </div>
+        <div role="cell" className="cell cell-image">
+          <span className="ellipsis mono" title={c.image}>
+            {c.image}
+          </span>
+        </div>
+        <div role="cell" className="cell cell-state">
+          <span className={`badge badge-${busy ? 'busy' : tone}`} data-testid="state-badge">
+            <span className="dot" />
+            {busy ? PENDING_LABEL[pending] : STATE_LABEL[c.state]}
+          </span>
+          {c.health !== 'none' && (
+            <span className={`health health-${c.health}`} title={`Health: ${c.health}`}>
+              {c.health === 'starting' ? 'health: starting' : c.health}
+            </span>
+          )}
+          <span className="sub ellipsis" title={c.status}>
+            {c.status}
+          </span>
+        </div>
+        <div role="cell" className="cell cell-ports">
+          {ports.length === 0 && <span className="muted">—</span>}
+          {ports.slice(0, 3).map((p) =>
+            p.href ? (
+              <a key={p.label} className="port" href={p.href} target="_blank" rel="noopener noreferrer" title={`Open ${p.href}`}>
+                {p.label}
+                <ExternalIcon />
+              </a>
+            ) : (
+              <span key={p.label} className="port port-private">
+                {p.label}
+              </span>
+            ),
+          )}
+          {ports.length > 3 && (
+            <span className="muted" title={ports.map((p) => p.label).join('\n')}>
+              +{ports.length - 3}
+            </span>
+          )}
+        </div>
+        <div role="cell" className="cell cell-created" title={new Date(c.created * 1000).toLocaleString()}>
+          {relativeTime(c.created)}
+        </div>
+        <div role="cell" className="cell cell-actions">
+          {can.start || c.state === 'created' ? (
+            <IconButton label="Start" disabled={busy} onClick={() => onAction(c, 'start')}>
+              <PlayIcon />
+            </IconButton>
+          ) : (
+            <IconButton label="Stop" disabled={busy || !can.stop} onClick={() => onAction(c, 'stop')}>
+              <StopIcon />
+            </IconButton>
+          )}
+          <IconButton label="Restart" disabled={busy || !can.restart} onClick={() => onAction(c, 'restart')}>
+            <RestartIcon />
+          </IconButton>
+          {c.state === 'paused' ? (
+            <IconButton label="Unpause" disabled={busy} onClick={() => onAction(c, 'unpause')}>
+              <PlayIcon />
+            </IconButton>
+          ) : (
+            <IconButton label="Pause" disabled={busy || !can.pause} onClick={() => onAction(c, 'pause')}>
+              <PauseIcon />
+            </IconButton>
+          )}
+          <IconButton label="Kill" disabled={busy || !can.kill} onClick={() => onAction(c, 'kill')}>
+            <KillIcon />
+          </IconButton>
+          <IconButton label="Rename" disabled={busy} onClick={() => onAction(c, 'rename')}>
+            <RenameIcon />
+          </IconButton>
+          <IconButton label="Remove" danger disabled={busy} onClick={() => onAction(c, 'remove')}>
+            <TrashIcon />
+          </IconButton>
+        </div>
+      </div>
+      {error && (
+        <div className="row-error" role="alert">
+          <strong>{ACTION_VERB[error.action]} failed:</strong>
+          <span className="row-error-msg">{error.message}</span>
+          <button type="button" className="icon-btn" aria-label={`Dismiss error for ${c.name}`} onClick={() => onDismiss(c.id)}>
+            <CloseIcon />
+          </button>
+        </div>
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,417 @@
+// The container list: grouped by compose project, filtered, sorted, virtualized, live.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { ContainerNameSchema, type ContainerSummary } from '@contract/index';
+import { buildRows, matchesState, type ListRow, type SortKey, type StateFilter } from '../../presenters/container-presenter';
+import { useContainers, type ContainerAction } from '../../stores/containers-store';
+import { useApp } from '../../stores/app-store';
+import { ConfirmDialog, Dialog } from '../../components/Dialog';
+import { ChevronIcon, PlayIcon, SearchIcon, StopIcon } from '../../components/icons';
+import { ContainerRow } from './ContainerRow';
+
+const ROW_H = 52;
+const ROW_ERR_H = 86;
+const GROUP_H = 40;
+
+type Pending =
+  | { kind: 'remove'; targets: ContainerSummary[]; force: boolean; volumes: boolean }
+  | { kind: 'kill' | 'stop'; targets: ContainerSummary[] }
+  | { kind: 'rename'; target: ContainerSummary; name: string; error: string | null };
+
+const FILTERS: { key: StateFilter; label: string }[] = [
+  { key: 'all', label: 'All' },
+  { key: 'running', label: 'Running' },
+  { key: 'stopped', label: 'Stopped' },
+  { key: 'paused', label: 'Paused' },
+];
+
+function SortHeader({ k, label, className }: { k: SortKey; label: string; className: string }) {
+  const sort = useContainers((s) => s.sort);
+  const desc = useContainers((s) => s.desc);
+  const setSort = useContainers((s) => s.setSort);
+  const active = sort === k;
+  return (
+    <div role="columnheader" className={`cell ${className}`} aria-sort={active ? (desc ? 'descending' : 'ascending') : 'none'}>
+      <button type="button" className={`sort-btn${active ? ' sort-active' : ''}`} onClick={() => setSort(k)}>
+        {label}
+        <span className="sort-arrow" aria-hidden>
+          {active ? (desc ? '▼' : '▲') : ''}
+        </span>
+      </button>
+    </div>
+  );
+}
+
+export function ContainersView() {
+  const s = useContainers();
+  const settings = useApp((a) => a.settings);
+  const host = useApp((a) => a.hosts.find((h) => h.id === s.hostId));
+  const [dialog, setDialog] = useState<Pending | null>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  const rows: ListRow[] = useMemo(
+    () => buildRows(s.byId.values(), { query: s.query, state: s.stateFilter, sort: s.sort, desc: s.desc, group: s.group, collapsed: s.collapsed }),
+    [s.byId, s.query, s.stateFilter, s.sort, s.desc, s.group, s.collapsed],
+  );
+
+  const counts = useMemo(() => {
+    const all = [...s.byId.values()];
+    return Object.fromEntries(FILTERS.map((f) => [f.key, all.filter((c) => matchesState(c, f.key)).length])) as Record<StateFilter, number>;
+  }, [s.byId]);
+
+  const visibleIds = useMemo(() => rows.flatMap((r) => (r.kind === 'container' ? [r.container.id] : [])), [rows]);
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: (i) => {
+      const r = rows[i];
+      if (!r) return ROW_H;
+      if (r.kind === 'group') return GROUP_H;
+      return s.errors[r.container.id] ? ROW_ERR_H : ROW_H;
+    },
+    getItemKey: (i) => {
+      const r = rows[i];
+      return r ? (r.kind === 'group' ? `g:${r.project}` : r.container.id) : i;
+    },
+    overscan: 12,
+  });
+
+  useEffect(() => {
+    virtualizer.measure();
+  }, [s.errors, rows, virtualizer]);
+
+  const byIds = useCallback((ids: Iterable<string>) => [...ids].flatMap((id) => s.byId.get(id) ?? []), [s.byId]);
+
+  const ask = useCallback(
+    (targets: ContainerSummary[], action: ContainerAction) => {
+      if (targets.length === 0) return;
+      const confirm = settings?.confirmDestructive ?? true;
+      if (action === 'remove') {
+        setDialog({ kind: 'remove', targets, force: targets.some((t) => t.state === 'running' || t.state === 'paused'), volumes: false });
+      } else if (action === 'kill' && confirm) {
+        setDialog({ kind: 'kill', targets });
+      } else if (action === 'stop' && confirm && targets.length > 1) {
+        setDialog({ kind: 'stop', targets });
+      } else if (action === 'rename') {
+        const t = targets[0]!;
+        setDialog({ kind: 'rename', target: t, name: t.name, error: null });
+      } else if (targets.length === 1) {
+        void s.run(targets[0]!.id, action);
+      } else {
+        void s.runMany(
+          targets.map((t) => t.id),
+          action,
+        );
+      }
+    },
+    [settings, s],
+  );
+
+  const onAction = useCallback((c: ContainerSummary, a: ContainerAction) => ask([c], a), [ask]);
+
+  const allVisibleSelected = visibleIds.length > 0 && visibleIds.every((id) => s.selected.has(id));
+  const selectedList = byIds(s.selected);
+
+  const names = (ts: ContainerSummary[]) => (ts.length === 1 ? <strong>{ts[0]!.name}</strong> : <strong>{ts.length} containers</strong>);
+
+  return (
+    <section className="view" aria-label="Containers">
+      <header className="view-header">
+        <div>
+          <h1>Containers</h1>
+          <p className="muted">
+            {s.loaded ? `${s.byId.size} on ${host?.name ?? s.hostId}` : host?.state === 'unreachable' ? 'Engine unreachable' : 'Loading…'}
+            {counts.running > 0 && ` · ${counts.running} running`}
+          </p>
+        </div>
+      </header>
+
+      <div className="toolbar">
+        <label className="search">
+          <SearchIcon />
+          <input
+            type="search"
+            placeholder="Filter by name, image, project or id"
+            aria-label="Filter containers"
+            value={s.query}
+            onChange={(e) => s.setQuery(e.target.value)}
+          />
+        </label>
+        <div className="segmented" role="radiogroup" aria-label="State filter">
+          {FILTERS.map((f) => (
+            <button
+              key={f.key}
+              type="button"
+              role="radio"
+              aria-checked={s.stateFilter === f.key}
+              className={s.stateFilter === f.key ? 'seg seg-on' : 'seg'}
+              onClick={() => s.setStateFilter(f.key)}
+            >
+              {f.label}
+              <span className="seg-count">{counts[f.key]}</span>
+            </button>
+          ))}
+        </div>
+        <label className="check toggle-group">
+          <input type="checkbox" checked={s.group} onChange={(e) => s.setGroup(e.target.checked)} />
+          <span>Group by compose project</span>
+        </label>
+      </div>
+
+      {s.selected.size > 0 && (
+        <div className="bulkbar" role="toolbar" aria-label="Bulk actions">
+          <span>
+            <strong>{s.selected.size}</strong> selected
+          </span>
+          {(['start', 'stop', 'restart', 'pause', 'unpause', 'kill'] as const).map((a) => (
+            <button key={a} type="button" className="btn btn-sm" onClick={() => ask(selectedList, a)}>
+              {a === 'unpause' ? 'Unpause' : a[0]!.toUpperCase() + a.slice(1)} selected
+            </button>
+          ))}
+          <button type="button" className="btn btn-sm btn-danger" onClick={() => ask(selectedList, 'remove')}>
+            Remove selected
+          </button>
+          <button type="button" className="btn btn-sm btn-ghost" onClick={s.clearSelection}>
+            Clear selection
+          </button>
+        </div>
+      )}
+
+      {s.streamError && <div className="banner banner-error" role="alert">Could not follow containers: {s.streamError}</div>}
+
+      <div className="table" role="table" aria-label="Containers list" aria-rowcount={visibleIds.length + 1}>
+        <div role="rowgroup" className="thead">
+          <div role="row" className="row row-head">
+            <div className="row-main">
+              <div role="columnheader" className="cell cell-check">
+                <input
+                  type="checkbox"
+                  aria-label="Select all visible containers"
+                  checked={allVisibleSelected}
+                  onChange={(e) => (e.target.checked ? s.setSelected(new Set([...s.selected, ...visibleIds])) : s.clearSelection())}
+                />
+              </div>
+              <SortHeader k="name" label="Name" className="cell-name" />
+              <SortHeader k="image" label="Image" className="cell-image" />
+              <SortHeader k="state" label="State" className="cell-state" />
+              <div role="columnheader" className="cell cell-ports">
+                Ports
+              </div>
+              <SortHeader k="created" label="Created" className="cell-created" />
+              <div role="columnheader" className="cell cell-actions">
+                Actions
+              </div>
+            </div>
+          </div>
+        </div>
+        <div ref={scrollRef} className="tbody" role="rowgroup" data-testid="container-scroll">
+          {s.loaded && rows.length === 0 && (
+            <div className="empty">
+              {s.byId.size === 0 ? (
+                <>
+                  <h2>No containers on this engine yet</h2>
+                  <p>
+                    Containers you create with <code>docker run</code> or <code>docker compose up</code> appear here by themselves.
+                  </p>
+                </>
+              ) : (
+                <>
+                  <h2>No container matches</h2>
+                  <button
+                    type="button"
+                    className="btn"
+                    onClick={() => {
+                      s.setQuery('');
+                      s.setStateFilter('all');
+                    }}
+                  >
+                    Clear filters
+                  </button>
+                </>
+              )}
+            </div>
+          )}
+          {!s.loaded && host?.state !== 'unreachable' && <div className="empty muted">Connecting to the engine…</div>}
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((vi) => {
+              const r = rows[vi.index];
+              if (!r) return null;
+              return (
+                <div key={vi.key} className="vrow" style={{ transform: `translateY(${vi.start}px)`, height: vi.size }}>
+                  {r.kind === 'group' ? (
+                    <GroupHeader row={r} onAction={(ids, a) => ask(byIds(ids), a)} />
+                  ) : (
+                    <ContainerRow
+                      c={r.container}
+                      grouped={r.grouped}
+                      selected={s.selected.has(r.container.id)}
+                      pending={s.pending[r.container.id]}
+                      error={s.errors[r.container.id]}
+                      onToggle={s.toggleSelected}
+                      onAction={onAction}
+                      onDismiss={s.dismissError}
+                    />
+                  )}
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </div>
+
+      {dialog?.kind === 'remove' && (
+        <ConfirmDialog
+          title={dialog.targets.length === 1 ? `Remove ${dialog.targets[0]!.name}?` : `Remove ${dialog.targets.length} containers?`}
+          body={
+            <p>
+              {names(dialog.targets)} will be deleted with its writable layer. This cannot be undone. Named volumes are kept.
+            </p>
+          }
+          confirmLabel="Remove"
+          danger
+          options={[
+            { key: 'force', label: 'Force', hint: 'Kill it first if it is running' },
+            { key: 'volumes', label: 'Also remove anonymous volumes', hint: 'Volumes created without a name for this container' },
+          ]}
+          values={{ force: dialog.force, volumes: dialog.volumes }}
+          onValues={(v) => setDialog({ ...dialog, force: v.force ?? false, volumes: v.volumes ?? false })}
+          onCancel={() => setDialog(null)}
+          onConfirm={() => {
+            const d = dialog;
+            setDialog(null);
+            s.clearSelection();
+            void s.runMany(
+              d.targets.map((t) => t.id),
+              'remove',
+              { force: d.force, volumes: d.volumes },
+            );
+          }}
+        />
+      )}
+      {(dialog?.kind === 'kill' || dialog?.kind === 'stop') && (
+        <ConfirmDialog
+          title={`${dialog.kind === 'kill' ? 'Kill' : 'Stop'} ${dialog.targets.length === 1 ? dialog.targets[0]!.name : `${dialog.targets.length} containers`}?`}
+          body={
+            dialog.kind === 'kill' ? (
+              <p>{names(dialog.targets)} will get SIGKILL at once: no chance to shut down cleanly.</p>
+            ) : (
+              <p>{names(dialog.targets)} will be stopped (SIGTERM, then SIGKILL after 10 s).</p>
+            )
+          }
+          confirmLabel={dialog.kind === 'kill' ? 'Kill' : 'Stop'}
+          danger={dialog.kind === 'kill'}
+          onCancel={() => setDialog(null)}
+          onConfirm={() => {
+            const d = dialog;
+            setDialog(null);
+            void s.runMany(
+              d.targets.map((t) => t.id),
+              d.kind,
+            );
+          }}
+        />
+      )}
+      {dialog?.kind === 'rename' && <RenameDialog dialog={dialog} setDialog={setDialog} />}
+    </section>
+  );
+}
+
+function GroupHeader({ row, onAction }: { row: Extract<ListRow, { kind: 'group' }>; onAction(ids: string[], a: ContainerAction): void }) {
+  const toggle = useContainers((s) => s.toggleCollapsed);
+  const selected = useContainers((s) => s.selected);
+  const setSelected = useContainers((s) => s.setSelected);
+  const all = row.ids.every((id) => selected.has(id));
+  return (
+    <div role="row" aria-label={`Compose project ${row.project}`} className="group-row" data-testid="group-row">
+      <div role="cell" className="cell cell-check">
+        <input
+          type="checkbox"
+          aria-label={`Select all in ${row.project}`}
+          checked={all}
+          onChange={(e) => {
+            const next = new Set(selected);
+            for (const id of row.ids) {
+              if (e.target.checked) next.add(id);
+              else next.delete(id);
+            }
+            setSelected(next);
+          }}
+        />
+      </div>
+      <div role="cell" className="cell group-title">
+        <button type="button" className="group-toggle" aria-expanded={!row.collapsed} aria-label={`${row.collapsed ? 'Expand' : 'Collapse'} ${row.project}`} onClick={() => toggle(row.project)}>
+          <ChevronIcon className={row.collapsed ? 'chev' : 'chev chev-open'} />
+        </button>
+        <span className="group-name">{row.project}</span>
+        <span className="muted">
+          {row.count} container{row.count === 1 ? '' : 's'} · {row.running} running
+        </span>
+      </div>
+      <div role="cell" className="cell group-actions">
+        <button type="button" className="btn btn-sm btn-ghost" aria-label={`Start all in ${row.project}`} onClick={() => onAction(row.ids, 'start')} disabled={row.running === row.count}>
+          <PlayIcon /> Start all
+        </button>
+        <button type="button" className="btn btn-sm btn-ghost" aria-label={`Stop all in ${row.project}`} onClick={() => onAction(row.ids, 'stop')} disabled={row.running === 0}>
+          <StopIcon /> Stop all
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function RenameDialog({ dialog, setDialog }: { dialog: Extract<Pending, { kind: 'rename' }>; setDialog(d: Pending | null): void }) {
+  const run = useContainers((s) => s.run);
+  const error = useContainers((s) => s.errors[dialog.target.id]);
+  const [busy, setBusy] = useState(false);
+  const submit = async (): Promise<void> => {
+    const parsed = ContainerNameSchema.safeParse(dialog.name.trim());
+    if (!parsed.success) {
+      setDialog({ ...dialog, error: parsed.error.issues[0]?.message ?? 'invalid name' });
+      return;
+    }
+    if (parsed.data === dialog.target.name) {
+      setDialog(null);
+      return;
+    }
+    setBusy(true);
+    const ok = await run(dialog.target.id, 'rename', { name: parsed.data });
+    setBusy(false);
+    if (ok) setDialog(null);
+  };
+  const shown = dialog.error ?? error?.message ?? null;
+  return (
+    <Dialog title={`Rename ${dialog.target.name}`} onClose={() => setDialog(null)}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+      >
+        <label className="field">
+          <span>New name</span>
+          <input
+            autoFocus
+            value={dialog.name}
+            aria-invalid={shown ? true : undefined}
+            aria-describedby="rename-error"
+            onChange={(e) => setDialog({ ...dialog, name: e.target.value, error: null })}
+          />
+        </label>
+        {shown && (
+          <p id="rename-error" className="field-error" role="alert">
+            {shown}
+          </p>
+        )}
+        <div className="dialog-actions">
+          <button type="button" className="btn" onClick={() => setDialog(null)}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary" disabled={busy}>
+            Rename
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

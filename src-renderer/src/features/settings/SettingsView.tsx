@@ -1,0 +1,160 @@
+// Settings: which engine is used and why, an override, behaviour and about.
+import { useEffect, useState } from 'react';
+import { EngineUrlSchema, type EndpointSource } from '@contract/index';
+import { useApp } from '../../stores/app-store';
+import { errorText } from '../../transport/client';
+
+export const SOURCE_TEXT: Record<EndpointSource, string> = {
+  settings: 'set in Settings',
+  DOCKER_HOST: 'from DOCKER_HOST',
+  context: 'from the current Docker context',
+  'default-socket': 'the default socket',
+  rootless: 'rootless Docker',
+  'docker-desktop': 'Docker Desktop',
+  colima: 'Colima',
+  orbstack: 'OrbStack',
+  podman: 'Podman (Docker-compatible)',
+  npipe: 'the Windows named pipe',
+  none: 'nothing found',
+};
+
+export function SettingsView() {
+  const settings = useApp((a) => a.settings);
+  const info = useApp((a) => a.info);
+  const local = useApp((a) => a.hosts.find((h) => h.id === 'local'));
+  const save = useApp((a) => a.saveSettings);
+  const [override, setOverride] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (settings) setOverride(settings.engineOverride);
+  }, [settings]);
+
+  const apply = async (value: string): Promise<void> => {
+    setSaved(null);
+    const parsed = EngineUrlSchema.safeParse(value);
+    if (!parsed.success) {
+      setError(parsed.error.issues[0]?.message ?? 'invalid address');
+      return;
+    }
+    try {
+      await save({ engineOverride: parsed.data });
+      setError(null);
+      setSaved(parsed.data ? `Now using ${parsed.data}` : 'Detecting the engine automatically');
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+
+  return (
+    <section className="view" aria-label="Settings">
+      <header className="view-header">
+        <h1>Settings</h1>
+      </header>
+      <div className="settings">
+        <section className="card" aria-labelledby="engine-h">
+          <h2 id="engine-h">Docker engine</h2>
+          {local && (
+            <dl className="kv">
+              <dt>In use</dt>
+              <dd className="mono" data-testid="engine-url">
+                {local.endpoint.url}
+              </dd>
+              <dt>Chosen because</dt>
+              <dd>
+                {SOURCE_TEXT[local.endpoint.source]}
+                {local.endpoint.detail && <span className="muted"> — {local.endpoint.detail}</span>}
+              </dd>
+              <dt>State</dt>
+              <dd>
+                {local.state}
+                {local.engineVersion && <span className="muted"> · Docker {local.engineVersion} (API {local.apiVersion}, {local.os})</span>}
+                {local.reason && <span className="muted"> · {local.reason}</span>}
+              </dd>
+            </dl>
+          )}
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void apply(override);
+            }}
+          >
+            <label className="field grow">
+              <span>Engine address override</span>
+              <input
+                className="mono"
+                placeholder="auto-detect (DOCKER_HOST, context, /var/run/docker.sock, …)"
+                value={override}
+                aria-invalid={error ? true : undefined}
+                onChange={(e) => {
+                  setOverride(e.target.value);
+                  setError(null);
+                }}
+              />
+            </label>
+            <button type="submit" className="btn btn-primary">
+              Save
+            </button>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => {
+                setOverride('');
+                void apply('');
+              }}
+            >
+              Use auto-detect
+            </button>
+          </form>
+          {error && (
+            <p className="field-error" role="alert">
+              {error}
+            </p>
+          )}
+          {saved && (
+            <p className="field-ok" role="status">
+              {saved}
+            </p>
+          )}
+        </section>
+
+        <section className="card" aria-labelledby="behaviour-h">
+          <h2 id="behaviour-h">Behaviour</h2>
+          <label className="check">
+            <input type="checkbox" checked={settings?.confirmDestructive ?? true} onChange={(e) => void save({ confirmDestructive: e.target.checked })} />
+            <span>
+              Ask before killing a container or stopping several
+              <small>Removing always asks.</small>
+            </span>
+          </label>
+          <label className="field narrow">
+            <span>Theme</span>
+            <select value={settings?.theme ?? 'system'} onChange={(e) => void save({ theme: e.target.value as 'system' | 'dark' | 'light' })}>
+              <option value="system">Follow the system</option>
+              <option value="dark">Dark</option>
+              <option value="light">Light</option>
+            </select>
+          </label>
+        </section>
+
+        <section className="card" aria-labelledby="about-h">
+          <h2 id="about-h">About</h2>
+          {info && (
+            <dl className="kv">
+              <dt>Version</dt>
+              <dd>{info.appVersion}</dd>
+              <dt>Mode</dt>
+              <dd>{info.mode === 'serve' ? 'Headless (wakedock serve), in a browser' : 'Desktop app'}</dd>
+              <dt>Data folder</dt>
+              <dd className="mono">{info.dataDir}</dd>
+              <dt>Contract</dt>
+              <dd>v{info.contractVersion}</dd>
+            </dl>
+          )}
+        </section>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,164 @@
+// Containers of the selected host: a live table fed by the containers.watch stream (a snapshot,
+// then patches), plus per-row action state (in flight, last error) and the list's view options.
+import { create } from 'zustand';
+import type { ContainerPatch, ContainerSummary, ProcInput } from '@contract/index';
+import { call, errorText, subscribe } from '../transport/client';
+import type { SortKey, StateFilter } from '../presenters/container-presenter';
+
+export type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill' | 'remove' | 'rename';
+
+export interface RowError {
+  action: ContainerAction;
+  message: string;
+  code: string;
+}
+
+interface ContainersState {
+  hostId: string;
+  byId: ReadonlyMap<string, ContainerSummary>;
+  loaded: boolean;
+  streamError: string | null;
+  pending: Readonly<Record<string, ContainerAction>>;
+  errors: Readonly<Record<string, RowError>>;
+  selected: ReadonlySet<string>;
+  query: string;
+  stateFilter: StateFilter;
+  sort: SortKey;
+  desc: boolean;
+  group: boolean;
+  collapsed: ReadonlySet<string>;
+
+  applyPatch(p: ContainerPatch): void;
+  watch(hostId: string): () => void;
+  run(id: string, action: ContainerAction, extra?: { force?: boolean; volumes?: boolean; name?: string }): Promise<boolean>;
+  runMany(ids: string[], action: ContainerAction, extra?: { force?: boolean; volumes?: boolean }): Promise<void>;
+  dismissError(id: string): void;
+  toggleSelected(id: string, on?: boolean): void;
+  setSelected(ids: Iterable<string>): void;
+  clearSelection(): void;
+  setQuery(q: string): void;
+  setStateFilter(f: StateFilter): void;
+  setSort(k: SortKey): void;
+  setGroup(g: boolean): void;
+  toggleCollapsed(project: string): void;
+}
+
+const without = <T,>(rec: Readonly<Record<string, T>>, id: string): Record<string, T> => {
+  if (!(id in rec)) return rec as Record<string, T>;
+  const next = { ...rec };
+  delete next[id];
+  return next;
+};
+
+export const useContainers = create<ContainersState>()((set, get) => ({
+  hostId: 'local',
+  byId: new Map(),
+  loaded: false,
+  streamError: null,
+  pending: {},
+  errors: {},
+  selected: new Set(),
+  query: '',
+  stateFilter: 'all',
+  sort: 'name',
+  desc: false,
+  group: true,
+  collapsed: new Set(),
+
+  applyPatch(p) {
+    if (p.hostId !== get().hostId) return;
+    if (p.kind === 'snapshot') {
+      const byId = new Map(p.containers.map((c) => [c.id, c]));
+      const selected = new Set([...get().selected].filter((id) => byId.has(id)));
+      set({ byId, loaded: true, streamError: null, selected });
+      return;
+    }
+    const byId = new Map(get().byId);
+    for (const c of p.upserts) byId.set(c.id, c);
+    let selected = get().selected;
+    let errors = get().errors;
+    for (const id of p.removed) {
+      byId.delete(id);
+      if (selected.has(id)) {
+        selected = new Set(selected);
+        (selected as Set<string>).delete(id);
+      }
+      errors = without(errors, id);
+    }
+    set({ byId, selected, errors });
+  },
+
+  watch(hostId) {
+    set({ hostId, byId: new Map(), loaded: false, streamError: null, selected: new Set(), errors: {}, pending: {} });
+    return subscribe('containers.watch', { hostId }, (p) => get().applyPatch(p), (e) => set({ streamError: e.message }));
+  },
+
+  async run(id, action, extra = {}) {
+    const hostId = get().hostId;
+    set({ pending: { ...get().pending, [id]: action }, errors: without(get().errors, id) });
+    try {
+      switch (action) {
+        case 'remove':
+          await call('containers.remove', { hostId, id, force: extra.force ?? false, volumes: extra.volumes ?? false } satisfies ProcInput<'containers.remove'>);
+          break;
+        case 'rename':
+          await call('containers.rename', { hostId, id, name: extra.name ?? '' });
+          break;
+        default:
+          await call(`containers.${action}`, { hostId, id });
+      }
+      return true;
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? 'INTERNAL';
+      set({ errors: { ...get().errors, [id]: { action, message: errorText(e), code } } });
+      return false;
+    } finally {
+      set({ pending: without(get().pending, id) });
+    }
+  },
+
+  async runMany(ids, action, extra) {
+    // At most 8 in flight: the engine serialises much of this anyway, and 1,000 parallel requests
+    // would only queue in the socket.
+    const queue = [...ids];
+    const worker = async (): Promise<void> => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) await get().run(id, action, extra);
+    };
+    await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
+  },
+
+  dismissError(id) {
+    set({ errors: without(get().errors, id) });
+  },
+  toggleSelected(id, on) {
+    const next = new Set(get().selected);
+    if (on ?? !next.has(id)) next.add(id);
+    else next.delete(id);
+    set({ selected: next });
+  },
+  setSelected(ids) {
+    set({ selected: new Set(ids) });
+  },
+  clearSelection() {
+    set({ selected: new Set() });
+  },
+  setQuery(query) {
+    set({ query });
+  },
+  setStateFilter(stateFilter) {
+    set({ stateFilter });
+  },
+  setSort(k) {
+    const { sort, desc } = get();
+    set(k === sort ? { desc: !desc } : { sort: k, desc: k === 'created' });
+  },
+  setGroup(group) {
+    set({ group });
+  },
+  toggleCollapsed(project) {
+    const next = new Set(get().collapsed);
+    if (next.has(project)) next.delete(project);
+    else next.add(project);
+    set({ collapsed: next });
+  },
+}));
