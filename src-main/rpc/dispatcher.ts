@@ -57,7 +57,10 @@ export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
 export function validationError(err: z.ZodError, proc: string): RpcErrorData {
   const issue = err.issues[0];
-  const field = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : undefined;
+  // Inputs are strict objects: an unknown key is reported at its parent's path with the key in
+  // `keys`, so name the key itself (e.g. field "forse" for a typo of "force", not no field at all).
+  const path = issue ? [...issue.path, ...(issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])] : [];
+  const field = path.length > 0 ? path.map(String).join('.') : undefined;
   const what = field ? `"${field}"` : 'the input';
   const msg = issue ? issue.message : 'invalid input';
   return { code: 'VALIDATION', message: `${proc}: ${what}: ${msg}`, field, retryable: false };

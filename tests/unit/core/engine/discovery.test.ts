@@ -144,11 +144,11 @@ describe('discoverEndpoint: the documented order', () => {
 
   it('walks the sockets in order, taking the first that exists', () => {
     // For each socket, make it and every later one exist: the earliest one must win.
-    for (let i = 0; i < ALL_SOCKETS.length; i++) {
+    ALL_SOCKETS.forEach((first, i) => {
       const present = ALL_SOCKETS.slice(i).map((s) => s.path);
       const got = discoverEndpoint(fakeEnv({ env: { XDG_RUNTIME_DIR: XDG }, sockets: present }));
-      expect(got, `with ${ALL_SOCKETS[i].path} first`).toEqual({ url: `unix://${ALL_SOCKETS[i].path}`, source: ALL_SOCKETS[i].source, detail: ALL_SOCKETS[i].path });
-    }
+      expect(got, `with ${first.path} first`).toEqual({ url: `unix://${first.path}`, source: first.source, detail: first.path });
+    });
   });
 
   it('lists every candidate in the documented order', () => {

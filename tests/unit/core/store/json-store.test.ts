@@ -110,9 +110,9 @@ describe('JsonStore.open', () => {
     expect(store.settings).toEqual(DEFAULTS);
     expect(await readJson()).toEqual({ schemaVersion: 1, settings: {}, hosts: [] });
     expect(store.notices).toHaveLength(1);
-    expect(store.notices[0].level).toBe('warning');
-    expect(store.notices[0].message).toContain(join(dir, aside));
-    expect(store.notices[0].message).toMatch(/default settings/);
+    expect(store.notices[0]!.level).toBe('warning');
+    expect(store.notices[0]!.message).toContain(join(dir, aside));
+    expect(store.notices[0]!.message).toMatch(/default settings/);
 
     // The store works normally afterwards.
     await store.updateSettings({ theme: 'light' });
@@ -125,8 +125,8 @@ describe('JsonStore.open', () => {
     const store = await JsonStore.open(dir, logger);
 
     expect(store.notices).toHaveLength(1);
-    expect(store.notices[0].level).toBe('warning');
-    expect(store.notices[0].message).toMatch(/newer WakeDock.*99/);
+    expect(store.notices[0]!.level).toBe('warning');
+    expect(store.notices[0]!.message).toMatch(/newer WakeDock.*99/);
     expect(store.settings).toEqual(DEFAULTS);
 
     const err = await rejection(store.updateSettings({ theme: 'light' }));
@@ -141,7 +141,7 @@ describe('JsonStore.open', () => {
     await mkdir(storePath());
     const store = await JsonStore.open(dir, logger);
     expect(store.notices).toHaveLength(1);
-    expect(store.notices[0].level).toBe('error');
+    expect(store.notices[0]!.level).toBe('error');
     expect(store.settings).toEqual(DEFAULTS);
     const err = await rejection(store.updateSettings({ theme: 'dark' }));
     expect((err as RpcError).code).toBe('STORE_ERROR');
