@@ -1,0 +1,425 @@
+// Test-support helpers for tests that talk to a real Docker Engine: the docker CLI, the raw API,
+// test containers (unique names, labelled wakedock.test=1), polling with timeouts, cleanup, and
+// stopping/starting a dockerd.
+//
+// Daemons: the shared engine at /var/run/docker.sock is used by every test (and, on a dev machine,
+// by other people at the same time). Tests that need an engine outage run their own *private*
+// dockerd (privateDaemon()) on its own socket, data root, exec root and bridge, so stopping it never
+// stops anyone else's containers. stopDockerd() only ever signals the pid from the daemon's own
+// pidfile — never processes matched by name.
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DiscoveryEnv } from '../../src-main/core/engine/discovery';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Debian's client. /usr/local/bin/docker may be a different (newer) client on dev machines. */
+export const DOCKER_BIN = process.env.WAKEDOCK_TEST_DOCKER_BIN ?? '/usr/bin/docker';
+export const DOCKERD_BIN = process.env.WAKEDOCK_TEST_DOCKERD_BIN ?? '/usr/sbin/dockerd';
+export const TEST_IMAGE = 'wakedock-test/busybox:1';
+/** Every container a test creates carries this label; cleanup removes by it. */
+export const TEST_LABEL = 'wakedock.test';
+export const SHARED_SOCKET = '/var/run/docker.sock';
+
+/** PATH with the system dirs first, so scripts that call `docker` get Debian's client. */
+const SYSTEM_PATH = `/usr/sbin:/usr/bin:/sbin:/bin:${process.env.PATH ?? ''}`;
+
+// ---- small utilities ---------------------------------------------------------------------------
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** wdtest-<area>-<random>: unique per call, recognisable in `docker ps`. */
+export function uniqueName(area: string): string {
+  return `wdtest-${area}-${randomBytes(4).toString('hex')}`;
+}
+
+/**
+ * Poll `probe` until it returns a truthy value (or resolves to one) and return that value. Errors
+ * thrown by the probe count as "not yet"; the last one is quoted when the wait times out.
+ */
+export async function waitFor<T>(what: string, probe: () => T | Promise<T>, opts: { timeoutMs?: number; intervalMs?: number } = {}): Promise<NonNullable<T>> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const intervalMs = opts.intervalMs ?? 50;
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v) return v as NonNullable<T>;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() >= deadline) {
+      const why = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${why}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/** A TCP port that was free on 127.0.0.1 a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+/** A DiscoveryEnv that finds exactly this socket (as DOCKER_HOST), whatever the machine has. */
+export function discoveryFor(socketPath: string): DiscoveryEnv {
+  return {
+    env: { DOCKER_HOST: `unix://${socketPath}` },
+    home: '/nonexistent-home',
+    platform: 'linux',
+    exists: () => false,
+    readFile: () => undefined,
+  };
+}
+
+// ---- docker CLI --------------------------------------------------------------------------------
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  /** Engine socket; the shared engine when omitted. */
+  socket?: string;
+  timeoutMs?: number;
+}
+
+/** Run the docker CLI; never throws for a non-zero exit (see dockerOk). */
+export function dockerRaw(args: string[], opts: CliOptions = {}): Promise<CliResult> {
+  const full = ['-H', `unix://${opts.socket ?? SHARED_SOCKET}`, ...args];
+  return new Promise((ok) => {
+    execFile(DOCKER_BIN, full, { timeout: opts.timeoutMs ?? 60_000, maxBuffer: 16 * 1024 * 1024, env: { ...process.env, PATH: SYSTEM_PATH } }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+      ok({ code, stdout: String(stdout), stderr: String(stderr) || (err && !stderr ? err.message : '') });
+    });
+  });
+}
+
+/** Run the docker CLI and return its trimmed stdout; throws with the CLI's stderr on failure. */
+export async function docker(args: string[], opts: CliOptions = {}): Promise<string> {
+  const r = await dockerRaw(args, opts);
+  if (r.code !== 0) throw new Error(`docker ${args.join(' ')} failed (${r.code}): ${r.stderr.trim()}`);
+  return r.stdout.trim();
+}
+
+/** `docker inspect` of one container as JSON, or null when the engine does not know it. */
+export async function inspectContainer(ref: string, opts: CliOptions = {}): Promise<ContainerInspect | null> {
+  const r = await dockerRaw(['container', 'inspect', ref], opts);
+  if (r.code !== 0) {
+    if (/no such (container|object)/i.test(r.stderr)) return null;
+    throw new Error(`docker inspect ${ref} failed: ${r.stderr.trim()}`);
+  }
+  return (JSON.parse(r.stdout) as ContainerInspect[])[0] ?? null;
+}
+
+/** The fields of `docker inspect` the tests read. */
+export interface ContainerInspect {
+  Id: string;
+  Name: string;
+  State: { Status: string; Running: boolean; Paused: boolean; ExitCode: number };
+  Mounts: { Type: string; Name?: string; Destination: string }[];
+  Config: { Labels: Record<string, string> | null };
+}
+
+export async function volumeExists(name: string, opts: CliOptions = {}): Promise<boolean> {
+  return (await dockerRaw(['volume', 'inspect', name], opts)).code === 0;
+}
+
+// ---- raw engine API ----------------------------------------------------------------------------
+
+export interface ApiResponse {
+  status: number;
+  body: string;
+}
+
+/** One HTTP request to the engine over its unix socket (no dockerode: tests check the core with it). */
+export function engineApi(method: string, path: string, opts: { socket?: string; body?: unknown; timeoutMs?: number } = {}): Promise<ApiResponse> {
+  return new Promise((ok, fail) => {
+    const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    const req = request(
+      {
+        socketPath: opts.socket ?? SHARED_SOCKET,
+        method,
+        path,
+        headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
+        timeout: opts.timeoutMs ?? 10_000,
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => ok({ status: res.statusCode ?? 0, body }));
+        res.on('error', fail);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`engine API ${method} ${path} timed out`)));
+    req.on('error', fail);
+    req.end(payload);
+  });
+}
+
+/** Does the engine at this socket answer /_ping? */
+export async function engineUp(socket = SHARED_SOCKET): Promise<boolean> {
+  try {
+    const r = await engineApi('GET', '/_ping', { socket, timeoutMs: 1500 });
+    return r.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+// ---- test image and containers -----------------------------------------------------------------
+
+/** Build wakedock-test/busybox:1 on the shared engine if missing; copy it into another engine if asked. */
+export async function ensureTestImage(opts: CliOptions = {}): Promise<void> {
+  const socket = opts.socket ?? SHARED_SOCKET;
+  if ((await dockerRaw(['image', 'inspect', TEST_IMAGE], { socket })).code === 0) return;
+  if (socket === SHARED_SOCKET) {
+    await new Promise<void>((ok, fail) => {
+      execFile('bash', [join(REPO_ROOT, 'tests/support/build-test-image.sh'), TEST_IMAGE], { env: { ...process.env, PATH: SYSTEM_PATH, DOCKER_HOST: `unix://${SHARED_SOCKET}` } }, (err, _out, stderr) =>
+        err ? fail(new Error(`build-test-image.sh failed: ${String(stderr).trim() || err.message}`)) : ok(),
+      );
+    });
+    return;
+  }
+  // Another engine (a private dockerd): copy the image over instead of rebuilding it. No registry.
+  await ensureTestImage();
+  await new Promise<void>((ok, fail) => {
+    const cmd = `"${DOCKER_BIN}" -H unix://${SHARED_SOCKET} save ${TEST_IMAGE} | "${DOCKER_BIN}" -H unix://${socket} load -q`;
+    execFile('bash', ['-o', 'pipefail', '-c', cmd], (err, _out, stderr) => (err ? fail(new Error(`copying ${TEST_IMAGE} failed: ${String(stderr).trim() || err.message}`)) : ok()));
+  });
+}
+
+export interface ContainerSpec {
+  /** Used in the generated name: wdtest-<area>-<random>. */
+  area: string;
+  name?: string;
+  /** Command and args; `sleep 3600` when omitted. */
+  cmd?: string[];
+  labels?: Record<string, string>;
+  /** docker -p values, e.g. "127.0.0.1::80". */
+  ports?: string[];
+  /** docker -v values, e.g. "/data" for an anonymous volume. */
+  volumes?: string[];
+  network?: string;
+  /** Extra docker create flags. */
+  extra?: string[];
+  socket?: string;
+}
+
+export interface TestContainer {
+  id: string;
+  name: string;
+}
+
+function createArgs(spec: ContainerSpec, name: string): string[] {
+  const args = ['--name', name, '--label', `${TEST_LABEL}=1`];
+  for (const [k, v] of Object.entries(spec.labels ?? {})) args.push('--label', `${k}=${v}`);
+  for (const p of spec.ports ?? []) args.push('-p', p);
+  for (const v of spec.volumes ?? []) args.push('-v', v);
+  if (spec.network) args.push('--network', spec.network);
+  args.push(...(spec.extra ?? []), TEST_IMAGE, ...(spec.cmd ?? ['sleep', '3600']));
+  return args;
+}
+
+/** `docker create`: a test container that is not started. */
+export async function createContainer(spec: ContainerSpec): Promise<TestContainer> {
+  const name = spec.name ?? uniqueName(spec.area);
+  const id = await docker(['create', ...createArgs(spec, name)], { socket: spec.socket });
+  return { id, name };
+}
+
+/** `docker run -d`: a running test container. */
+export async function runContainer(spec: ContainerSpec): Promise<TestContainer> {
+  const name = spec.name ?? uniqueName(spec.area);
+  // --init: `sleep` as PID 1 ignores SIGTERM, so a stop would wait the full timeout.
+  const id = await docker(['run', '-d', '--init', ...createArgs(spec, name)], { socket: spec.socket });
+  return { id, name };
+}
+
+/**
+ * Remove test containers (and their anonymous volumes). With a prefix, only those whose name starts
+ * with it — so one test file does not remove another's while both run.
+ */
+export async function cleanupTestContainers(opts: { socket?: string; namePrefix?: string } = {}): Promise<void> {
+  const filters = ['--filter', `label=${TEST_LABEL}=1`];
+  const out = await docker(['ps', '-a', ...filters, '--format', '{{.ID}} {{.Names}}'], { socket: opts.socket }).catch(() => '');
+  const ids = out
+    .split('\n')
+    .map((l) => l.trim().split(' '))
+    .filter(([id, name]) => id && name && (!opts.namePrefix || name.split(',').some((n) => n.startsWith(opts.namePrefix!))))
+    .map(([id]) => id!);
+  if (ids.length > 0) await dockerRaw(['rm', '-f', '-v', ...ids], { socket: opts.socket });
+}
+
+// ---- daemons -----------------------------------------------------------------------------------
+
+export interface DaemonSpec {
+  /** Unix socket path the daemon listens on. */
+  socket: string;
+  /** The daemon writes its pid here; stopDockerd signals exactly that pid. */
+  pidFile: string;
+  logFile: string;
+  args: string[];
+  /** Host preparation before the first start (e.g. the private bridge). */
+  prepare?(): Promise<void>;
+}
+
+/** The machine's engine, started as in the project's recipe. */
+export const SHARED_DAEMON: DaemonSpec = {
+  socket: SHARED_SOCKET,
+  pidFile: '/var/run/docker.pid',
+  logFile: '/tmp/dockerd.log',
+  args: ['--host', `unix://${SHARED_SOCKET}`],
+};
+
+export const PRIVATE_BRIDGE = 'wdtest-br0';
+const PRIVATE_BRIDGE_CIDR = '10.213.77.1/24';
+
+function run(bin: string, args: string[]): Promise<CliResult> {
+  return new Promise((ok) => {
+    execFile(bin, args, { env: { ...process.env, PATH: SYSTEM_PATH } }, (err, stdout, stderr) =>
+      ok({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) }),
+    );
+  });
+}
+
+/**
+ * A dockerd of the test's own: separate socket, data root, exec root (so its own containerd),
+ * pidfile, config file and bridge; no iptables changes. Two things matter for not disturbing the
+ * shared engine: a daemon started with `--bridge none` DELETES the host's docker0 interface, so the
+ * private daemon gets a bridge of its own instead; and --iptables=false leaves the shared rules alone.
+ */
+export function privateDaemon(dir = '/var/tmp/wakedock-test-dockerd'): DaemonSpec & { dir: string } {
+  const socket = join(dir, 'docker.sock');
+  return {
+    dir,
+    socket,
+    pidFile: join(dir, 'docker.pid'),
+    logFile: join(dir, 'dockerd.log'),
+    args: [
+      '--host', `unix://${socket}`,
+      '--data-root', join(dir, 'data'),
+      '--exec-root', join(dir, 'exec'),
+      '--pidfile', join(dir, 'docker.pid'),
+      '--config-file', join(dir, 'daemon.json'),
+      '--bridge', PRIVATE_BRIDGE,
+      '--iptables=false',
+      '--ip-masq=false',
+      '--ip-forward=false',
+      '--cgroup-parent', '/wdtest-docker',
+      // Keep outages short: running containers get 1 s to stop when the daemon shuts down.
+      '--shutdown-timeout', '1',
+    ],
+    async prepare() {
+      mkdirSync(dir, { recursive: true });
+      if (!existsSync(join(dir, 'daemon.json'))) writeFileSync(join(dir, 'daemon.json'), '{}\n');
+      if ((await run('ip', ['link', 'show', PRIVATE_BRIDGE])).code === 0) return;
+      for (const args of [
+        ['link', 'add', PRIVATE_BRIDGE, 'type', 'bridge'],
+        ['addr', 'add', PRIVATE_BRIDGE_CIDR, 'dev', PRIVATE_BRIDGE],
+        ['link', 'set', PRIVATE_BRIDGE, 'up'],
+      ]) {
+        const r = await run('ip', args);
+        if (r.code !== 0 && !/exists/i.test(r.stderr)) throw new Error(`ip ${args.join(' ')} failed: ${r.stderr.trim()}`);
+      }
+    },
+  };
+}
+
+/** Remove what privateDaemon() left on the host (after stopDockerd). Best effort. */
+export async function removePrivateDaemon(spec: DaemonSpec & { dir: string }): Promise<void> {
+  if (await engineUp(spec.socket)) throw new Error(`the private dockerd at ${spec.socket} is still running`);
+  // dockerd bind-mounts its data root onto itself and leaves that mount behind.
+  await run('umount', ['-l', join(spec.dir, 'data')]);
+  await run('rm', ['-rf', spec.dir]);
+  await run('ip', ['link', 'del', PRIVATE_BRIDGE]);
+}
+
+function readPid(pidFile: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Alive and not a zombie (an exited child nobody reaped yet counts as gone). */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function logTail(file: string, lines = 30): string {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/**
+ * Stop a dockerd: SIGTERM to the pid in its pidfile, then wait until the socket stops answering and
+ * the process is gone. Idempotent: returns at once when the daemon is already down.
+ */
+export async function stopDockerd(spec: DaemonSpec = SHARED_DAEMON, timeoutMs = 30_000): Promise<void> {
+  const pid = readPid(spec.pidFile);
+  if (pid === undefined || !processAlive(pid)) {
+    if (await engineUp(spec.socket)) throw new Error(`dockerd at ${spec.socket} answers but ${spec.pidFile} names no live process; refusing to guess which process to stop`);
+    return;
+  }
+  process.kill(pid, 'SIGTERM');
+  await waitFor(`dockerd (pid ${pid}) to exit`, async () => !processAlive(pid) && !(await engineUp(spec.socket)), { timeoutMs, intervalMs: 100 });
+}
+
+/**
+ * Start a dockerd detached (it outlives the test process if need be), logging to spec.logFile,
+ * and wait until it answers. Idempotent: returns at once when it already answers.
+ */
+export async function startDockerd(spec: DaemonSpec = SHARED_DAEMON, timeoutMs = 30_000): Promise<void> {
+  if (await engineUp(spec.socket)) return;
+  // A previous instance may still be shutting down (it holds the pidfile lock): let it finish.
+  const old = readPid(spec.pidFile);
+  if (old !== undefined && processAlive(old)) await waitFor(`the old dockerd (pid ${old}) to exit`, () => !processAlive(old), { timeoutMs, intervalMs: 100 });
+  await spec.prepare?.();
+  mkdirSync(dirname(spec.logFile), { recursive: true });
+  const fd = openSync(spec.logFile, 'a');
+  try {
+    const child = spawn(DOCKERD_BIN, spec.args, { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, PATH: SYSTEM_PATH } });
+    child.on('error', () => {}); // a spawn failure shows up as the timeout below, with the log
+    child.unref();
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    await waitFor(`dockerd to answer at ${spec.socket}`, () => engineUp(spec.socket), { timeoutMs, intervalMs: 100 });
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n--- ${spec.logFile} ---\n${logTail(spec.logFile)}`);
+  }
+}
