@@ -20,7 +20,10 @@ export function presentPorts(ports: Port[]): PortView[] {
     seen.add(key);
     if (p.publicPort) {
       const host = wildcard ? 'localhost' : p.ip!.includes(':') ? `[${p.ip}]` : p.ip!;
-      const label = `${wildcard ? '' : `${p.ip}:`}${p.publicPort}→${p.privatePort}/${p.type}`;
+      // Loopback and wildcard bindings are the common case: show just the port (lazydocker drops
+      // 0.0.0.0 too); other addresses are worth seeing.
+      const loopback = p.ip === '127.0.0.1' || p.ip === '::1';
+      const label = `${wildcard || loopback ? '' : `${p.ip}:`}${p.publicPort}→${p.privatePort}/${p.type}`;
       out.push({ label, href: p.type === 'tcp' ? `http://${host}:${p.publicPort}` : undefined, sort: p.publicPort });
     } else {
       out.push({ label: `${p.privatePort}/${p.type}`, sort: 100000 + p.privatePort });
