@@ -50,12 +50,18 @@ const Target = z.strictObject({ hostId: HostIdSchema, id: ContainerRefSchema });
 const Empty = z.strictObject({});
 const Void = z.null();
 
+/** \d{1,5} alone lets tcp://host:99999 through; a port is 1-65535. */
+const tcpPortInRange = (s: string): boolean => {
+  const port = /^tcp:\/\/.*:(\d+)\/?$/.exec(s)?.[1];
+  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+};
+
 /** An engine endpoint URL as a user types it in settings. Empty means auto-detect. */
 export const EngineUrlSchema = z
   .string()
   .trim()
   .max(1024)
-  .refine((s) => s === '' || /^(unix:\/\/\/?.+|tcp:\/\/[^\s/]+:\d{1,5}\/?|npipe:\/\/.+|ssh:\/\/.+)$/.test(s), {
+  .refine((s) => s === '' || (/^(unix:\/\/\/?.+|tcp:\/\/[^\s/]+:\d{1,5}\/?|npipe:\/\/.+|ssh:\/\/.+)$/.test(s) && tcpPortInRange(s)), {
     message: 'use unix:///path/to/docker.sock, tcp://host:port or npipe:////./pipe/docker_engine (or leave empty to detect)',
   });
 
@@ -95,7 +101,7 @@ export const procedures = {
   'containers.pause': command(Target, Void, 'Pause a running container'),
   'containers.unpause': command(Target, Void, 'Unpause a paused container'),
   'containers.kill': command(
-    Target.extend({ signal: z.string().regex(/^(SIG)?[A-Z0-9]+$|^\d{1,2}$/, 'a signal such as SIGKILL, SIGTERM or 9').optional() }),
+    Target.extend({ signal: z.string().regex(/^(SIG)?[A-Z][A-Z0-9]*$|^\d{1,2}$/, 'a signal such as SIGKILL, SIGTERM or 9').optional() }),
     Void,
     'Send a signal (SIGKILL by default)',
   ),
