@@ -103,7 +103,15 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
       if (url.searchParams.has('token')) {
         headers['set-cookie'] = `${COOKIE}=${encodeURIComponent(opts.token)}; HttpOnly; SameSite=Strict; Path=/`;
       }
-      let rel = decodeURIComponent(url.pathname);
+      let rel: string;
+      try {
+        rel = decodeURIComponent(url.pathname);
+      } catch {
+        // A malformed escape (e.g. "/%E0%A4%A") would otherwise reject this handler: the request
+        // hangs and the unhandled rejection takes the whole server down.
+        res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request: malformed URL\n');
+        return;
+      }
       if (rel === '/' || !extname(rel)) rel = '/index.html'; // SPA: every route renders the app
       const file = normalize(join(root, rel));
       if (!file.startsWith(root + sep)) {
