@@ -8,7 +8,7 @@
 // stops anyone else's containers. stopDockerd() only ever signals the pid from the daemon's own
 // pidfile — never processes matched by name.
 import { execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
@@ -289,8 +289,15 @@ export const SHARED_DAEMON: DaemonSpec = {
   args: ['--host', `unix://${SHARED_SOCKET}`],
 };
 
-export const PRIVATE_BRIDGE = 'wdtest-br0';
-const PRIVATE_BRIDGE_CIDR = '10.213.77.1/24';
+/**
+ * Each private daemon gets its own bridge (named and numbered from its dir), so two of them (say the
+ * integration and the e2e outage tests, run by different people at once) never share one and
+ * removing one daemon never pulls the bridge from under the other. Linux caps names at 15 chars.
+ */
+export function privateBridgeFor(dir: string): { name: string; cidr: string } {
+  const h = createHash('sha256').update(dir).digest();
+  return { name: `wdtest-${h.toString('hex').slice(0, 8)}`, cidr: `10.213.${h[0]! % 250}.1/24` };
+}
 
 function run(bin: string, args: string[]): Promise<CliResult> {
   return new Promise((ok) => {
@@ -306,10 +313,12 @@ function run(bin: string, args: string[]): Promise<CliResult> {
  * shared engine: a daemon started with `--bridge none` DELETES the host's docker0 interface, so the
  * private daemon gets a bridge of its own instead; and --iptables=false leaves the shared rules alone.
  */
-export function privateDaemon(dir = '/var/tmp/wakedock-test-dockerd'): DaemonSpec & { dir: string } {
+export function privateDaemon(dir = '/var/tmp/wakedock-test-dockerd'): DaemonSpec & { dir: string; bridge: string } {
   const socket = join(dir, 'docker.sock');
+  const bridge = privateBridgeFor(dir);
   return {
     dir,
+    bridge: bridge.name,
     socket,
     pidFile: join(dir, 'docker.pid'),
     logFile: join(dir, 'dockerd.log'),
@@ -319,7 +328,7 @@ export function privateDaemon(dir = '/var/tmp/wakedock-test-dockerd'): DaemonSpe
       '--exec-root', join(dir, 'exec'),
       '--pidfile', join(dir, 'docker.pid'),
       '--config-file', join(dir, 'daemon.json'),
-      '--bridge', PRIVATE_BRIDGE,
+      '--bridge', bridge.name,
       '--iptables=false',
       '--ip-masq=false',
       '--ip-forward=false',
@@ -330,11 +339,11 @@ export function privateDaemon(dir = '/var/tmp/wakedock-test-dockerd'): DaemonSpe
     async prepare() {
       mkdirSync(dir, { recursive: true });
       if (!existsSync(join(dir, 'daemon.json'))) writeFileSync(join(dir, 'daemon.json'), '{}\n');
-      if ((await run('ip', ['link', 'show', PRIVATE_BRIDGE])).code === 0) return;
+      if ((await run('ip', ['link', 'show', bridge.name])).code === 0) return;
       for (const args of [
-        ['link', 'add', PRIVATE_BRIDGE, 'type', 'bridge'],
-        ['addr', 'add', PRIVATE_BRIDGE_CIDR, 'dev', PRIVATE_BRIDGE],
-        ['link', 'set', PRIVATE_BRIDGE, 'up'],
+        ['link', 'add', bridge.name, 'type', 'bridge'],
+        ['addr', 'add', bridge.cidr, 'dev', bridge.name],
+        ['link', 'set', bridge.name, 'up'],
       ]) {
         const r = await run('ip', args);
         if (r.code !== 0 && !/exists/i.test(r.stderr)) throw new Error(`ip ${args.join(' ')} failed: ${r.stderr.trim()}`);
@@ -344,12 +353,12 @@ export function privateDaemon(dir = '/var/tmp/wakedock-test-dockerd'): DaemonSpe
 }
 
 /** Remove what privateDaemon() left on the host (after stopDockerd). Best effort. */
-export async function removePrivateDaemon(spec: DaemonSpec & { dir: string }): Promise<void> {
+export async function removePrivateDaemon(spec: DaemonSpec & { dir: string; bridge: string }): Promise<void> {
   if (await engineUp(spec.socket)) throw new Error(`the private dockerd at ${spec.socket} is still running`);
   // dockerd bind-mounts its data root onto itself and leaves that mount behind.
   await run('umount', ['-l', join(spec.dir, 'data')]);
   await run('rm', ['-rf', spec.dir]);
-  await run('ip', ['link', 'del', PRIVATE_BRIDGE]);
+  await run('ip', ['link', 'del', spec.bridge]);
 }
 
 function readPid(pidFile: string): number | undefined {
