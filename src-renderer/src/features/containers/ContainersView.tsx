@@ -61,6 +61,7 @@ export function ContainersView() {
 
   const visibleIds = useMemo(() => rows.flatMap((r) => (r.kind === 'container' ? [r.container.id] : [])), [rows]);
 
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read fresh on every render, never memoized
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scrollRef.current,

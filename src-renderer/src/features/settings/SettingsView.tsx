@@ -1,5 +1,5 @@
 // Settings: which engine is used and why, an override, behaviour and about.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { EngineUrlSchema, type EndpointSource } from '@contract/index';
 import { useApp } from '../../stores/app-store';
 import { errorText } from '../../transport/client';
@@ -23,13 +23,11 @@ export function SettingsView() {
   const info = useApp((a) => a.info);
   const local = useApp((a) => a.hosts.find((h) => h.id === 'local'));
   const save = useApp((a) => a.saveSettings);
-  const [override, setOverride] = useState('');
+  // The user's edit, or null to show what is saved.
+  const [draft, setOverride] = useState<string | null>(null);
+  const override = draft ?? settings?.engineOverride ?? '';
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (settings) setOverride(settings.engineOverride);
-  }, [settings]);
 
   const apply = async (value: string): Promise<void> => {
     setSaved(null);
@@ -40,6 +38,7 @@ export function SettingsView() {
     }
     try {
       await save({ engineOverride: parsed.data });
+      setOverride(null);
       setError(null);
       setSaved(parsed.data ? `Now using ${parsed.data}` : 'Detecting the engine automatically');
     } catch (e) {

@@ -1,0 +1,23 @@
+// COMMON: app, settings and hosts procedures.
+import { z } from 'zod';
+import { command, query, stream } from '../define';
+import { Empty, EngineUrlSchema, HostIdSchema, Void } from '../inputs';
+import { HostSchema, SettingsSchema, SystemInfoSchema } from '../models';
+
+export const systemProcedures = {
+  'system.info': query(Empty, SystemInfoSchema, 'App version, contract version, mode, data dir and start-up notices'),
+
+  'settings.get': query(Empty, SettingsSchema, 'Current settings'),
+  'settings.update': command(
+    z.strictObject({
+      engineOverride: EngineUrlSchema.optional(),
+      confirmDestructive: z.boolean().optional(),
+      theme: z.enum(['system', 'dark', 'light']).optional(),
+    }),
+    SettingsSchema,
+    'Change settings; an engine override reconnects the local host',
+  ),
+  'hosts.list': query(Empty, z.array(HostSchema), 'Known hosts with their connection state'),
+  'hosts.watch': stream(Empty, z.array(HostSchema), 'The host list, sent again whenever a host changes state'),
+  'hosts.reconnect': command(z.strictObject({ hostId: HostIdSchema }), Void, 'Retry the connection now instead of waiting for the backoff'),
+} as const;

@@ -1,0 +1,33 @@
+// system.*, settings.* and hosts.* procedures.
+import { CONTRACT_VERSION, type SystemInfo } from '../../contract';
+import type { systemProcedures } from '../../contract/procedures/system';
+import type { CoreContext, DomainHandlers } from '../context';
+import { discoverEndpoint } from '../engine/discovery';
+import { dockerOptionsFor } from '../engine/docker-client';
+
+export function systemHandlers(ctx: CoreContext): DomainHandlers<typeof systemProcedures> {
+  const { opts, store, hosts, local, discovery } = ctx;
+  return {
+    'system.info': async (): Promise<SystemInfo> => ({
+      appVersion: opts.appVersion,
+      contractVersion: CONTRACT_VERSION,
+      mode: opts.mode,
+      dataDir: opts.dataDir,
+      notices: store.notices,
+    }),
+    'settings.get': async () => store.settings,
+    'settings.update': async (patch) => {
+      if (patch.engineOverride) dockerOptionsFor(patch.engineOverride);
+      const before = store.settings.engineOverride;
+      const next = await store.updateSettings(patch);
+      if (next.engineOverride !== before) local.setEndpoint(discoverEndpoint(discovery, next.engineOverride));
+      return next;
+    },
+    'hosts.list': async () => hosts.list(),
+    'hosts.watch': (_input, sink) => hosts.watch((list) => sink.next(list)),
+    'hosts.reconnect': async ({ hostId }) => {
+      hosts.get(hostId).reconnectNow();
+      return null;
+    },
+  };
+}
