@@ -1,6 +1,6 @@
 // The local store: settings and hosts in one JSON file (lowdb; writes are atomic through steno's
 // temp-file-and-rename). A corrupt file is moved aside, never deleted, and the user is told.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
@@ -64,7 +64,7 @@ export class JsonStore {
         return store;
       }
       const aside = `${path}.corrupt-${now().toISOString().replace(/[:.]/g, '-')}`;
-      await writeFile(aside, "x"); await rename(path, path + ".gone");
+      await rename(path, aside);
       db.data = fresh();
       await db.write();
       const why = e instanceof z.ZodError ? 'it does not have the expected shape' : (e as Error).message;
