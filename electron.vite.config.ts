@@ -14,6 +14,8 @@ export default defineConfig({
   },
   preload: {
     build: {
+      // Bundle the contract's dependencies (zod) into the preload: a sandboxed preload cannot require them.
+      externalizeDeps: false,
       outDir: 'out/preload',
       lib: { entry: resolve('src-preload/index.ts') },
       // Sandboxed preloads must be CommonJS and self-contained (only 'electron' may be required).

@@ -1,0 +1,158 @@
+// What the tray menu shows, as plain data (no electron import), so it is unit-tested under Node.
+// tray.ts turns it into an Electron Menu. The menu is built from the core's own state; actions go
+// to the core directly, not through IPC.
+import type { ContainerSummary, Host } from '../contract';
+
+export interface TrayItem {
+  label?: string;
+  type?: 'normal' | 'separator';
+  enabled?: boolean;
+  /** Shown as a tooltip where the platform supports it. */
+  toolTip?: string;
+  click?: () => void;
+  submenu?: TrayItem[];
+}
+
+export interface TrayActions {
+  show(): void;
+  reconnect(): void;
+  start(id: string): void;
+  stop(id: string): void;
+  restart(id: string): void;
+  startAll(ids: string[]): void;
+  stopAll(ids: string[]): void;
+  quit(): void;
+}
+
+export interface TrayModel {
+  /** The local engine; undefined before the core reported it. */
+  host: Host | undefined;
+  containers: readonly ContainerSummary[];
+}
+
+/** Items per section (and per project submenu) before "N more…". Menus with hundreds of rows are unusable. */
+export const DEFAULT_TRAY_CAP = 25;
+
+const SEPARATOR: TrayItem = { type: 'separator' };
+
+/** Running for the purpose of the menu: something Stop applies to. */
+export function isUp(c: ContainerSummary): boolean {
+  return c.state === 'running' || c.state === 'restarting' || c.state === 'paused';
+}
+
+/** Start applies to these. A 'dead' container cannot be started; 'removing' is on its way out. */
+function isStartable(c: ContainerSummary): boolean {
+  return c.state === 'created' || c.state === 'exited';
+}
+
+/** On Windows and Linux "&" marks a mnemonic in menu labels; show it literally. */
+function text(s: string): string {
+  return s.replace(/&/g, '&&');
+}
+
+export function engineLabel(host: Host | undefined): string {
+  if (!host) return 'Local engine: starting…';
+  switch (host.state) {
+    case 'connected':
+      return `Local engine: connected${host.engineVersion ? ` (Docker ${host.engineVersion})` : ''}`;
+    case 'connecting':
+      return 'Local engine: connecting…';
+    case 'unreachable':
+      return 'Local engine: unreachable';
+  }
+}
+
+function containerItem(c: ContainerSummary, actions: TrayActions): TrayItem {
+  const up = isUp(c);
+  const suffix = c.state === 'running' ? '' : ` (${c.state})`;
+  const submenu: TrayItem[] = up
+    ? [
+        { label: 'Stop', click: () => actions.stop(c.id) },
+        { label: 'Restart', click: () => actions.restart(c.id) },
+      ]
+    : [{ label: 'Start', enabled: isStartable(c), click: () => actions.start(c.id) }];
+  return { label: text(`${c.composeService && c.composeProject ? c.composeService : c.name}${suffix}`), toolTip: `${c.image} — ${c.status}`, submenu };
+}
+
+/** The first `cap` items, then "N more…" which opens the window where the full list is. */
+function capped(items: TrayItem[], cap: number, actions: TrayActions): TrayItem[] {
+  if (items.length <= cap) return items;
+  return [...items.slice(0, cap), { label: `${items.length - cap} more…`, click: () => actions.show() }];
+}
+
+const byName = (a: ContainerSummary, b: ContainerSummary): number => a.name.localeCompare(b.name);
+
+export function buildTrayMenu(model: TrayModel, actions: TrayActions, cap = DEFAULT_TRAY_CAP): TrayItem[] {
+  const items: TrayItem[] = [{ label: 'Show WakeDock', click: () => actions.show() }, SEPARATOR];
+  const host = model.host;
+  items.push({ label: engineLabel(host), enabled: false, toolTip: host?.reason });
+  if (host?.state === 'unreachable') {
+    if (host.hint) items.push({ label: text(host.hint), enabled: false });
+    items.push({ label: 'Reconnect now', click: () => actions.reconnect() });
+  }
+
+  // Containers are listed only while connected: when the engine is away the cached list is stale
+  // and every action would fail anyway.
+  if (host?.state === 'connected') {
+    const projects = new Map<string, ContainerSummary[]>();
+    const running: ContainerSummary[] = [];
+    const stopped: ContainerSummary[] = [];
+    for (const c of model.containers) {
+      if (c.state === 'removing') continue;
+      if (c.composeProject) {
+        const list = projects.get(c.composeProject) ?? [];
+        list.push(c);
+        projects.set(c.composeProject, list);
+      } else if (isUp(c)) running.push(c);
+      else stopped.push(c);
+    }
+
+    if (projects.size > 0) {
+      items.push(SEPARATOR, { label: `Compose projects (${projects.size})`, enabled: false });
+      const projectItems = [...projects.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, list]): TrayItem => {
+          const up = list.filter(isUp).sort(byName);
+          const down = list.filter((c) => !isUp(c)).sort(byName);
+          const startable = down.filter(isStartable).map((c) => c.id);
+          return {
+            label: text(`${name} — ${up.length}/${list.length} running`),
+            submenu: [
+              { label: 'Start all', enabled: startable.length > 0, click: () => actions.startAll(startable) },
+              { label: 'Stop all', enabled: up.length > 0, click: () => actions.stopAll(up.map((c) => c.id)) },
+              SEPARATOR,
+              ...capped([...up, ...down].map((c) => containerItem(c, actions)), cap, actions),
+            ],
+          };
+        });
+      items.push(...capped(projectItems, cap, actions));
+    }
+
+    items.push(SEPARATOR, { label: `Running (${running.length})`, enabled: false });
+    items.push(...capped(running.sort(byName).map((c) => containerItem(c, actions)), cap, actions));
+    items.push(SEPARATOR, { label: `Stopped (${stopped.length})`, enabled: false });
+    items.push(...capped(stopped.sort(byName).map((c) => containerItem(c, actions)), cap, actions));
+  }
+
+  items.push(SEPARATOR, { label: 'Quit WakeDock', click: () => actions.quit() });
+  return items;
+}
+
+/** Keeps the container table from a watch stream (snapshot, then patches). */
+export class ContainerTable {
+  private readonly rows = new Map<string, ContainerSummary>();
+
+  apply(patch: { kind: 'snapshot'; containers: ContainerSummary[] } | { kind: 'patch'; upserts: ContainerSummary[]; removed: string[] }): void {
+    if (patch.kind === 'snapshot') {
+      this.rows.clear();
+      for (const c of patch.containers) this.rows.set(c.id, c);
+      return;
+    }
+    for (const c of patch.upserts) this.rows.set(c.id, c);
+    for (const id of patch.removed) this.rows.delete(id);
+  }
+
+  get list(): ContainerSummary[] {
+    return [...this.rows.values()];
+  }
+}

@@ -1,0 +1,124 @@
+// The system tray: quick actions on the local engine's containers, built from the core directly
+// (no IPC). The menu is rebuilt (debounced) from the host's watch stream and its state changes.
+import { readFileSync } from 'node:fs';
+import { Menu, Notification, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron';
+import type { Host } from '../contract';
+import type { Core } from '../core/create-core';
+import { mapEngineError } from '../core/engine/engine-errors';
+import type { Logger } from '../rpc/dispatcher';
+import { ContainerTable, buildTrayMenu, type TrayActions, type TrayItem } from './tray-menu';
+
+export interface TrayOptions {
+  core: Core;
+  /** Paths of the 16x16 tray PNG and its 32x32 version for HiDPI screens (bundled assets have hashed names, so @2x siblings are not found by name). */
+  icon: { x1: string; x2?: string };
+  logger: Logger;
+  showWindow(): void;
+  quit(): void;
+  /** Debounce of menu rebuilds (ms). */
+  debounceMs?: number;
+}
+
+export interface AppTray {
+  dispose(): void;
+}
+
+const HOST = 'local';
+
+function toTemplate(items: TrayItem[]): MenuItemConstructorOptions[] {
+  return items.map((i) =>
+    i.type === 'separator'
+      ? { type: 'separator' }
+      : {
+          label: i.label,
+          enabled: i.enabled ?? true,
+          toolTip: i.toolTip,
+          click: i.click ? () => i.click?.() : undefined,
+          submenu: i.submenu ? toTemplate(i.submenu) : undefined,
+        },
+  );
+}
+
+export function createTray(opts: TrayOptions): AppTray {
+  const { core, logger } = opts;
+  const image = nativeImage.createFromPath(opts.icon.x1);
+  if (image.isEmpty()) logger.warn(`tray icon not found at ${opts.icon.x1}`);
+  else if (opts.icon.x2) {
+    try {
+      image.addRepresentation({ scaleFactor: 2, buffer: readFileSync(opts.icon.x2) });
+    } catch (e) {
+      logger.warn('tray: no @2x icon', e);
+    }
+  }
+  const tray = new Tray(image);
+  tray.setToolTip('WakeDock');
+
+  const table = new ContainerTable();
+  let host: Host | undefined;
+  let timer: NodeJS.Timeout | null = null;
+  let disposed = false;
+
+  const report = (what: string, e: unknown): void => {
+    const err = mapEngineError(e);
+    logger.warn(`tray: ${what} failed: ${err.message}`);
+    if (Notification.isSupported()) new Notification({ title: `WakeDock: ${what} failed`, body: err.hint ? `${err.message}\n${err.hint}` : err.message }).show();
+  };
+
+  // Straight to the core's handlers: same code path (and the same engine error mapping) as the UI.
+  const h = core.handlers;
+  const run = (what: string, p: () => Promise<unknown>): void => {
+    p().catch((e: unknown) => report(what, e));
+  };
+  const actions: TrayActions = {
+    show: () => opts.showWindow(),
+    reconnect: () => run('Reconnect', () => h['hosts.reconnect']({ hostId: HOST })),
+    start: (id) => run('Start', () => h['containers.start']({ hostId: HOST, id })),
+    stop: (id) => run('Stop', () => h['containers.stop']({ hostId: HOST, id })),
+    restart: (id) => run('Restart', () => h['containers.restart']({ hostId: HOST, id })),
+    startAll: (ids) => run('Start all', () => settleAll(ids.map((id) => h['containers.start']({ hostId: HOST, id })))),
+    stopAll: (ids) => run('Stop all', () => settleAll(ids.map((id) => h['containers.stop']({ hostId: HOST, id })))),
+    quit: () => opts.quit(),
+  };
+
+  const rebuild = (): void => {
+    timer = null;
+    if (disposed) return;
+    const items = buildTrayMenu({ host, containers: table.list }, actions);
+    tray.setContextMenu(Menu.buildFromTemplate(toTemplate(items)));
+  };
+  const schedule = (): void => {
+    if (timer || disposed) return;
+    timer = setTimeout(rebuild, opts.debounceMs ?? 500);
+  };
+
+  const stopHosts = core.hosts.watch((list) => {
+    host = list.find((x) => x.id === HOST);
+    schedule();
+  });
+  const stopContainers = core.hosts.get(HOST).watch((patch) => {
+    table.apply(patch);
+    schedule();
+  });
+  rebuild();
+
+  // Windows and macOS: a left click opens the window (Linux trays only show the menu).
+  tray.on('click', () => opts.showWindow());
+
+  return {
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      if (timer) clearTimeout(timer);
+      stopHosts();
+      stopContainers();
+      tray.destroy();
+    },
+  };
+}
+
+/** Runs every action; fails with the first error after all have finished (so one failure does not hide the others' effect). */
+async function settleAll(ps: Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(ps);
+  const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed.length > 0) throw failed[0]?.reason;
+}
