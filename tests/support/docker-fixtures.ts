@@ -132,7 +132,7 @@ export async function inspectContainer(ref: string, opts: CliOptions = {}): Prom
 export interface ContainerInspect {
   Id: string;
   Name: string;
-  State: { Status: string; Running: boolean; Paused: boolean; ExitCode: number };
+  State: { Status: string; Running: boolean; Paused: boolean; ExitCode: number; StartedAt: string };
   Mounts: { Type: string; Name?: string; Destination: string }[];
   Config: { Labels: Record<string, string> | null };
 }

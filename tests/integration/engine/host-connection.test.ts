@@ -129,7 +129,7 @@ describe('local host on the real engine', () => {
     await waitFor('the server to tear the stream down', () => server.liveStreams === 0, { timeoutMs: 2000 });
   });
 
-  it('stop and start change the engine state; repeating them succeeds (304)', async () => {
+  it('stop, start and restart change the engine state; repeating stop/start succeeds (304)', async () => {
     const c = await runContainer({ area: AREA });
     await expect(call('containers.stop', { hostId: 'local', id: c.id, timeout: 5 })).resolves.toBeNull();
     expect((await inspectContainer(c.id))!.State.Running).toBe(false);
@@ -138,7 +138,12 @@ describe('local host on the real engine', () => {
     await expect(call('containers.start', { hostId: 'local', id: c.name })).resolves.toBeNull();
     expect((await inspectContainer(c.id))!.State.Running).toBe(true);
     await expect(call('containers.start', { hostId: 'local', id: c.id })).resolves.toBeNull(); // already running → 304
-    expect((await inspectContainer(c.id))!.State.Running).toBe(true);
+    const startedAt = (await inspectContainer(c.id))!.State.StartedAt;
+
+    await call('containers.restart', { hostId: 'local', id: c.id, timeout: 5 });
+    const restarted = (await inspectContainer(c.id))!.State;
+    expect(restarted.Running).toBe(true);
+    expect(restarted.StartedAt).not.toBe(startedAt);
   });
 
   it('pause, unpause and kill', async () => {
