@@ -2,14 +2,16 @@ import { useEffect } from 'react';
 import { useApp } from './stores/app-store';
 import { useContainers } from './stores/containers-store';
 import { ContainersView } from './features/containers/ContainersView';
+import { ActionDialogs } from './features/containers/ActionDialogs';
+import { ContainerDetail } from './features/container-detail/ContainerDetail';
 import { SettingsView, SOURCE_TEXT } from './features/settings/SettingsView';
 import { ConnectionPill, EngineBanner, LinkBanner, NoticeBanners } from './components/StatusBanners';
 import { BoxIcon, GearIcon, LogoIcon } from './components/icons';
 
 export function App() {
   const init = useApp((a) => a.init);
-  const view = useApp((a) => a.view);
-  const setView = useApp((a) => a.setView);
+  const route = useApp((a) => a.route);
+  const navigate = useApp((a) => a.navigate);
   const theme = useApp((a) => a.settings?.theme ?? 'system');
   const hostId = useContainers((s) => s.hostId);
   const host = useApp((a) => a.hosts.find((h) => h.id === hostId));
@@ -21,6 +23,7 @@ export function App() {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
+  const section = route.name === 'settings' ? 'settings' : 'containers';
   return (
     <div className="app">
       <nav className="sidebar" aria-label="Main">
@@ -28,10 +31,10 @@ export function App() {
           <LogoIcon />
           <span>WakeDock</span>
         </div>
-        <button type="button" className={`nav-item${view === 'containers' ? ' nav-on' : ''}`} aria-current={view === 'containers' ? 'page' : undefined} onClick={() => setView('containers')}>
+        <button type="button" className={`nav-item${section === 'containers' ? ' nav-on' : ''}`} aria-current={section === 'containers' ? 'page' : undefined} onClick={() => navigate({ name: 'containers' })}>
           <BoxIcon /> Containers
         </button>
-        <button type="button" className={`nav-item${view === 'settings' ? ' nav-on' : ''}`} aria-current={view === 'settings' ? 'page' : undefined} onClick={() => setView('settings')}>
+        <button type="button" className={`nav-item${section === 'settings' ? ' nav-on' : ''}`} aria-current={section === 'settings' ? 'page' : undefined} onClick={() => navigate({ name: 'settings' })}>
           <GearIcon /> Settings
         </button>
         <div className="sidebar-foot">
@@ -51,7 +54,10 @@ export function App() {
         <LinkBanner />
         <NoticeBanners />
         <EngineBanner host={host} />
-        {view === 'containers' ? <ContainersView /> : <SettingsView />}
+        {route.name === 'containers' && <ContainersView />}
+        {route.name === 'container' && <ContainerDetail id={route.id} tab={route.tab} />}
+        {route.name === 'settings' && <SettingsView />}
+        <ActionDialogs />
       </main>
     </div>
   );

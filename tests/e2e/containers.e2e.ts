@@ -39,7 +39,7 @@ describe('container list (e2e)', () => {
     expect(await page.getByRole('row', { name: `Compose project ${project}` }).innerText()).toContain('1 container');
 
     // The published port is a link that really answers.
-    const href = await row(page, web.name).getByRole('link').getAttribute('href');
+    const href = await row(page, web.name).getByRole('link', { name: /→80\/tcp/ }).getAttribute('href');
     expect(href).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const res = await fetch(href!);
     expect(await res.text()).toContain('wakedock test');

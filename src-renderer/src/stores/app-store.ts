@@ -4,7 +4,30 @@ import { CONTRACT_VERSION, type Host, type Settings, type SystemInfo } from '@co
 import { call, errorText, onTransportStatus, subscribe } from '../transport/client';
 import type { TransportStatus } from '../transport/transport';
 
-export type View = 'containers' | 'settings';
+/** Where the user is. Mirrored in location.hash so a reload (or a link) lands on the same page. */
+export type Route =
+  | { name: 'containers' }
+  | { name: 'container'; id: string; tab: ContainerTab }
+  | { name: 'settings' };
+
+export const CONTAINER_TABS = ['logs', 'terminal', 'inspect', 'stats'] as const;
+export type ContainerTab = (typeof CONTAINER_TABS)[number];
+
+export function routeFromHash(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'settings') return { name: 'settings' };
+  if (parts[0] === 'containers' && parts[1]) {
+    const tab = (CONTAINER_TABS as readonly string[]).includes(parts[2] ?? '') ? (parts[2] as ContainerTab) : 'logs';
+    return { name: 'container', id: parts[1], tab };
+  }
+  return { name: 'containers' };
+}
+
+export function hashFromRoute(r: Route): string {
+  if (r.name === 'settings') return '#/settings';
+  if (r.name === 'container') return `#/containers/${encodeURIComponent(r.id)}/${r.tab}`;
+  return '#/containers';
+}
 
 interface AppState {
   link: TransportStatus;
@@ -12,10 +35,10 @@ interface AppState {
   info: SystemInfo | null;
   settings: Settings | null;
   fatal: string | null;
-  view: View;
+  route: Route;
   dismissedNotices: ReadonlySet<number>;
   init(): () => void;
-  setView(v: View): void;
+  navigate(r: Route): void;
   saveSettings(patch: Partial<Settings>): Promise<void>;
   reconnect(hostId: string): Promise<void>;
   dismissNotice(i: number): void;
@@ -27,7 +50,7 @@ export const useApp = create<AppState>()((set, get) => ({
   info: null,
   settings: null,
   fatal: null,
-  view: 'containers',
+  route: routeFromHash(typeof location === 'undefined' ? '' : location.hash),
   dismissedNotices: new Set(),
 
   init() {
@@ -47,13 +70,18 @@ export const useApp = create<AppState>()((set, get) => ({
       if (link === 'open') void load();
     });
     const offHosts = subscribe('hosts.watch', {}, (hosts) => set({ hosts }));
+    const onPop = (): void => set({ route: routeFromHash(location.hash) });
+    window.addEventListener('popstate', onPop);
     return () => {
       offStatus();
       offHosts();
+      window.removeEventListener('popstate', onPop);
     };
   },
-  setView(view) {
-    set({ view });
+  navigate(route) {
+    set({ route });
+    const hash = hashFromRoute(route);
+    if (location.hash !== hash) history.pushState(null, '', hash);
   },
   async saveSettings(patch) {
     const settings = await call('settings.update', patch);

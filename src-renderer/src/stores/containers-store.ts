@@ -13,7 +13,17 @@ export interface RowError {
   code: string;
 }
 
+/** A confirmation or form the user must answer before an action runs. */
+export type ActionDialog =
+  | { kind: 'remove'; targets: ContainerSummary[]; force: boolean; volumes: boolean }
+  | { kind: 'kill' | 'stop'; targets: ContainerSummary[] }
+  | { kind: 'rename'; target: ContainerSummary; name: string; error: string | null };
+
 interface ContainersState {
+  dialog: ActionDialog | null;
+  /** Entry point of every user action: asks first when the action needs it, else runs it. */
+  ask(targets: ContainerSummary[], action: ContainerAction, opts: { confirmDestructive: boolean }): void;
+  setDialog(d: ActionDialog | null): void;
   hostId: string;
   byId: ReadonlyMap<string, ContainerSummary>;
   loaded: boolean;
@@ -51,6 +61,28 @@ const without = <T,>(rec: Readonly<Record<string, T>>, id: string): Record<strin
 };
 
 export const useContainers = create<ContainersState>()((set, get) => ({
+  dialog: null,
+  ask(targets, action, { confirmDestructive }) {
+    if (targets.length === 0) return;
+    if (action === 'remove') {
+      set({ dialog: { kind: 'remove', targets, force: targets.some((t) => t.state === 'running' || t.state === 'paused' || t.state === 'restarting'), volumes: false } });
+    } else if (action === 'kill' && confirmDestructive) {
+      set({ dialog: { kind: 'kill', targets } });
+    } else if (action === 'stop' && confirmDestructive && targets.length > 1) {
+      set({ dialog: { kind: 'stop', targets } });
+    } else if (action === 'rename') {
+      const t = targets[0]!;
+      set({ dialog: { kind: 'rename', target: t, name: t.name, error: null } });
+    } else {
+      void get().runMany(
+        targets.map((t) => t.id),
+        action,
+      );
+    }
+  },
+  setDialog(dialog) {
+    set({ dialog });
+  },
   hostId: 'local',
   byId: new Map(),
   loaded: false,

@@ -13,6 +13,7 @@ import {
 } from '../../presenters/container-presenter';
 import { CloseIcon, ExternalIcon, KillIcon, PauseIcon, PlayIcon, RenameIcon, RestartIcon, StopIcon, TrashIcon } from '../../components/icons';
 import type { ContainerAction, RowError } from '../../stores/containers-store';
+import { hashFromRoute } from '../../stores/app-store';
 
 export interface RowProps {
   c: ContainerSummary;
@@ -23,6 +24,7 @@ export interface RowProps {
   onToggle(id: string): void;
   onAction(c: ContainerSummary, a: ContainerAction): void;
   onDismiss(id: string): void;
+  onOpen(id: string): void;
 }
 
 const PENDING_LABEL: Record<ContainerAction, string> = {
@@ -62,10 +64,9 @@ function IconButton(props: { label: string; onClick(): void; disabled?: boolean;
   );
 }
 
-export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, pending, error, onToggle, onAction, onDismiss }: RowProps) {
+export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, pending, error, onToggle, onAction, onDismiss, onOpen }: RowProps) {
   const exit = exitCodeOf(c.status);
   const tone = stateTone(c.state, exit);
-  const can = availableActions(c.state);
   const busy = pending !== undefined;
   const ports = presentPorts(c.ports);
   return (
@@ -83,9 +84,18 @@ export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, p
           <input type="checkbox" aria-label={`Select ${c.name}`} checked={selected} onChange={() => onToggle(c.id)} />
         </div>
         <div role="cell" className={`cell cell-name${grouped ? ' cell-indent' : ''}`}>
-          <span className="name" title={c.name}>
+          <a
+            className="name"
+            title={`Open ${c.name}: logs, terminal, inspect, stats`}
+            href={hashFromRoute({ name: 'container', id: c.id, tab: 'logs' })}
+            onClick={(e) => {
+              if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
+              e.preventDefault();
+              onOpen(c.id);
+            }}
+          >
             {c.name}
-          </span>
+          </a>
           <span className="sub mono" title={c.id}>
             {c.composeService ? `${c.composeService} · ` : ''}
             {shortId(c.id)}
@@ -134,36 +144,7 @@ export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, p
           {relativeTime(c.created)}
         </div>
         <div role="cell" className="cell cell-actions">
-          {can.start || c.state === 'created' ? (
-            <IconButton label="Start" disabled={busy} onClick={() => onAction(c, 'start')}>
-              <PlayIcon />
-            </IconButton>
-          ) : (
-            <IconButton label="Stop" disabled={busy || !can.stop} onClick={() => onAction(c, 'stop')}>
-              <StopIcon />
-            </IconButton>
-          )}
-          <IconButton label="Restart" disabled={busy || !can.restart} onClick={() => onAction(c, 'restart')}>
-            <RestartIcon />
-          </IconButton>
-          {c.state === 'paused' ? (
-            <IconButton label="Unpause" disabled={busy} onClick={() => onAction(c, 'unpause')}>
-              <PlayIcon />
-            </IconButton>
-          ) : (
-            <IconButton label="Pause" disabled={busy || !can.pause} onClick={() => onAction(c, 'pause')}>
-              <PauseIcon />
-            </IconButton>
-          )}
-          <IconButton label="Kill" disabled={busy || !can.kill} onClick={() => onAction(c, 'kill')}>
-            <KillIcon />
-          </IconButton>
-          <IconButton label="Rename" disabled={busy} onClick={() => onAction(c, 'rename')}>
-            <RenameIcon />
-          </IconButton>
-          <IconButton label="Remove" danger disabled={busy} onClick={() => onAction(c, 'remove')}>
-            <TrashIcon />
-          </IconButton>
+          <ContainerActions c={c} busy={busy} onAction={onAction} />
         </div>
       </div>
       {error && (
@@ -178,3 +159,42 @@ export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, p
     </div>
   );
 });
+
+/** The lifecycle buttons for one container (rows and the detail page). */
+export function ContainerActions({ c, busy, onAction }: { c: ContainerSummary; busy: boolean; onAction(c: ContainerSummary, a: ContainerAction): void }) {
+  const can = availableActions(c.state);
+  return (
+    <>
+          {can.start ? (
+        <IconButton label="Start" disabled={busy} onClick={() => onAction(c, 'start')}>
+          <PlayIcon />
+        </IconButton>
+      ) : (
+        <IconButton label="Stop" disabled={busy || !can.stop} onClick={() => onAction(c, 'stop')}>
+          <StopIcon />
+        </IconButton>
+      )}
+      <IconButton label="Restart" disabled={busy || !can.restart} onClick={() => onAction(c, 'restart')}>
+        <RestartIcon />
+      </IconButton>
+      {c.state === 'paused' ? (
+        <IconButton label="Unpause" disabled={busy} onClick={() => onAction(c, 'unpause')}>
+          <PlayIcon />
+        </IconButton>
+      ) : (
+        <IconButton label="Pause" disabled={busy || !can.pause} onClick={() => onAction(c, 'pause')}>
+          <PauseIcon />
+        </IconButton>
+      )}
+      <IconButton label="Kill" disabled={busy || !can.kill} onClick={() => onAction(c, 'kill')}>
+        <KillIcon />
+      </IconButton>
+      <IconButton label="Rename" disabled={busy} onClick={() => onAction(c, 'rename')}>
+        <RenameIcon />
+      </IconButton>
+      <IconButton label="Remove" danger disabled={busy} onClick={() => onAction(c, 'remove')}>
+        <TrashIcon />
+      </IconButton>
+    </>
+  );
+}

@@ -1,22 +1,16 @@
 // The container list: grouped by compose project, filtered, sorted, virtualized, live.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { ContainerNameSchema, type ContainerSummary } from '@contract/index';
+import type { ContainerSummary } from '@contract/index';
 import { buildRows, matchesState, type ListRow, type SortKey, type StateFilter } from '../../presenters/container-presenter';
 import { useContainers, type ContainerAction } from '../../stores/containers-store';
 import { useApp } from '../../stores/app-store';
-import { ConfirmDialog, Dialog } from '../../components/Dialog';
 import { ChevronIcon, PlayIcon, SearchIcon, StopIcon } from '../../components/icons';
 import { ContainerRow } from './ContainerRow';
 
 const ROW_H = 52;
 const ROW_ERR_H = 86;
 const GROUP_H = 40;
-
-type Pending =
-  | { kind: 'remove'; targets: ContainerSummary[]; force: boolean; volumes: boolean }
-  | { kind: 'kill' | 'stop'; targets: ContainerSummary[] }
-  | { kind: 'rename'; target: ContainerSummary; name: string; error: string | null };
 
 const FILTERS: { key: StateFilter; label: string }[] = [
   { key: 'all', label: 'All' },
@@ -46,7 +40,6 @@ export function ContainersView() {
   const s = useContainers();
   const settings = useApp((a) => a.settings);
   const host = useApp((a) => a.hosts.find((h) => h.id === s.hostId));
-  const [dialog, setDialog] = useState<Pending | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
 
   const rows: ListRow[] = useMemo(
@@ -84,37 +77,16 @@ export function ContainersView() {
 
   const byIds = useCallback((ids: Iterable<string>) => [...ids].flatMap((id) => s.byId.get(id) ?? []), [s.byId]);
 
-  const ask = useCallback(
-    (targets: ContainerSummary[], action: ContainerAction) => {
-      if (targets.length === 0) return;
-      const confirm = settings?.confirmDestructive ?? true;
-      if (action === 'remove') {
-        setDialog({ kind: 'remove', targets, force: targets.some((t) => t.state === 'running' || t.state === 'paused'), volumes: false });
-      } else if (action === 'kill' && confirm) {
-        setDialog({ kind: 'kill', targets });
-      } else if (action === 'stop' && confirm && targets.length > 1) {
-        setDialog({ kind: 'stop', targets });
-      } else if (action === 'rename') {
-        const t = targets[0]!;
-        setDialog({ kind: 'rename', target: t, name: t.name, error: null });
-      } else if (targets.length === 1) {
-        void s.run(targets[0]!.id, action);
-      } else {
-        void s.runMany(
-          targets.map((t) => t.id),
-          action,
-        );
-      }
-    },
-    [settings, s],
-  );
+  const confirmDestructive = settings?.confirmDestructive ?? true;
+  const storeAsk = s.ask;
+  const ask = useCallback((targets: ContainerSummary[], action: ContainerAction) => storeAsk(targets, action, { confirmDestructive }), [storeAsk, confirmDestructive]);
 
+  const navigate = useApp((a) => a.navigate);
+  const openDetail = useCallback((id: string) => navigate({ name: 'container', id, tab: 'logs' }), [navigate]);
   const onAction = useCallback((c: ContainerSummary, a: ContainerAction) => ask([c], a), [ask]);
 
   const allVisibleSelected = visibleIds.length > 0 && visibleIds.every((id) => s.selected.has(id));
   const selectedList = byIds(s.selected);
-
-  const names = (ts: ContainerSummary[]) => (ts.length === 1 ? <strong>{ts[0]!.name}</strong> : <strong>{ts.length} containers</strong>);
 
   return (
     <section className="view" aria-label="Containers">
@@ -252,6 +224,7 @@ export function ContainersView() {
                       onToggle={s.toggleSelected}
                       onAction={onAction}
                       onDismiss={s.dismissError}
+                      onOpen={openDetail}
                     />
                   )}
                 </div>
@@ -261,59 +234,6 @@ export function ContainersView() {
         </div>
       </div>
 
-      {dialog?.kind === 'remove' && (
-        <ConfirmDialog
-          title={dialog.targets.length === 1 ? `Remove ${dialog.targets[0]!.name}?` : `Remove ${dialog.targets.length} containers?`}
-          body={
-            <p>
-              {names(dialog.targets)} will be deleted with its writable layer. This cannot be undone. Named volumes are kept.
-            </p>
-          }
-          confirmLabel="Remove"
-          danger
-          options={[
-            { key: 'force', label: 'Force', hint: 'Kill it first if it is running' },
-            { key: 'volumes', label: 'Also remove anonymous volumes', hint: 'Volumes created without a name for this container' },
-          ]}
-          values={{ force: dialog.force, volumes: dialog.volumes }}
-          onValues={(v) => setDialog({ ...dialog, force: v.force ?? false, volumes: v.volumes ?? false })}
-          onCancel={() => setDialog(null)}
-          onConfirm={() => {
-            const d = dialog;
-            setDialog(null);
-            s.clearSelection();
-            void s.runMany(
-              d.targets.map((t) => t.id),
-              'remove',
-              { force: d.force, volumes: d.volumes },
-            );
-          }}
-        />
-      )}
-      {(dialog?.kind === 'kill' || dialog?.kind === 'stop') && (
-        <ConfirmDialog
-          title={`${dialog.kind === 'kill' ? 'Kill' : 'Stop'} ${dialog.targets.length === 1 ? dialog.targets[0]!.name : `${dialog.targets.length} containers`}?`}
-          body={
-            dialog.kind === 'kill' ? (
-              <p>{names(dialog.targets)} will get SIGKILL at once: no chance to shut down cleanly.</p>
-            ) : (
-              <p>{names(dialog.targets)} will be stopped (SIGTERM, then SIGKILL after 10 s).</p>
-            )
-          }
-          confirmLabel={dialog.kind === 'kill' ? 'Kill' : 'Stop'}
-          danger={dialog.kind === 'kill'}
-          onCancel={() => setDialog(null)}
-          onConfirm={() => {
-            const d = dialog;
-            setDialog(null);
-            void s.runMany(
-              d.targets.map((t) => t.id),
-              d.kind,
-            );
-          }}
-        />
-      )}
-      {dialog?.kind === 'rename' && <RenameDialog dialog={dialog} setDialog={setDialog} />}
     </section>
   );
 }
@@ -361,58 +281,3 @@ function GroupHeader({ row, onAction }: { row: Extract<ListRow, { kind: 'group' 
   );
 }
 
-function RenameDialog({ dialog, setDialog }: { dialog: Extract<Pending, { kind: 'rename' }>; setDialog(d: Pending | null): void }) {
-  const run = useContainers((s) => s.run);
-  const error = useContainers((s) => s.errors[dialog.target.id]);
-  const [busy, setBusy] = useState(false);
-  const submit = async (): Promise<void> => {
-    const parsed = ContainerNameSchema.safeParse(dialog.name.trim());
-    if (!parsed.success) {
-      setDialog({ ...dialog, error: parsed.error.issues[0]?.message ?? 'invalid name' });
-      return;
-    }
-    if (parsed.data === dialog.target.name) {
-      setDialog(null);
-      return;
-    }
-    setBusy(true);
-    const ok = await run(dialog.target.id, 'rename', { name: parsed.data });
-    setBusy(false);
-    if (ok) setDialog(null);
-  };
-  const shown = dialog.error ?? error?.message ?? null;
-  return (
-    <Dialog title={`Rename ${dialog.target.name}`} onClose={() => setDialog(null)}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <label className="field">
-          <span>New name</span>
-          <input
-            autoFocus
-            value={dialog.name}
-            aria-invalid={shown ? true : undefined}
-            aria-describedby="rename-error"
-            onChange={(e) => setDialog({ ...dialog, name: e.target.value, error: null })}
-          />
-        </label>
-        {shown && (
-          <p id="rename-error" className="field-error" role="alert">
-            {shown}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={() => setDialog(null)}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            Rename
-          </button>
-        </div>
-      </form>
-    </Dialog>
-  );
-}
