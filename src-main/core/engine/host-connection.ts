@@ -31,6 +31,19 @@ export interface HostConnectionOptions {
 
 type Watcher = (patch: ContainerPatch) => void;
 
+/** One container event from the engine, as features other than the list need it (alerts, logs). */
+export interface EngineEvent {
+  /** e.g. start, die, oom, restart, health_status: unhealthy, destroy */
+  action: string;
+  id: string;
+  /** The container's name at the time of the event (from the event attributes). */
+  name: string;
+  /** Engine attributes: exitCode for die, image, labels… */
+  attributes: Record<string, string>;
+  /** Epoch ms. */
+  time: number;
+}
+
 export class HostConnection {
   private docker: Dockerode | null = null;
   private state: Host;
@@ -38,6 +51,7 @@ export class HostConnection {
   private snapshotReady = false;
   private readonly watchers = new Set<Watcher>();
   private readonly stateListeners = new Set<(h: Host) => void>();
+  private readonly eventListeners = new Set<(e: EngineEvent) => void>();
   private events: Readable | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private attempt = 0;
@@ -95,6 +109,12 @@ export class HostConnection {
     this.clearTimers();
     this.attempt = 0;
     void this.connect();
+  }
+
+  /** Every container event of the shared events stream (no extra request to the engine). */
+  onEngineEvent(listener: (e: EngineEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
   }
 
   onState(listener: (h: Host) => void): () => void {
@@ -236,7 +256,7 @@ export class HostConnection {
   }
 
   private onEventLine(line: string): void {
-    let ev: { Type?: string; Action?: string; id?: string; Actor?: { ID?: string } };
+    let ev: { Type?: string; Action?: string; id?: string; Actor?: { ID?: string; Attributes?: Record<string, string> }; timeNano?: number; time?: number };
     try {
       ev = JSON.parse(line);
     } catch {
@@ -244,9 +264,20 @@ export class HostConnection {
     }
     if (ev.Type && ev.Type !== 'container') return;
     const action = ev.Action ?? '';
-    if (!RELEVANT_ACTIONS.has(action) && !action.startsWith('health_status')) return;
     const id = ev.Actor?.ID ?? ev.id;
     if (!id) return;
+    if (this.eventListeners.size > 0) {
+      const attributes = ev.Actor?.Attributes ?? {};
+      const e: EngineEvent = { action, id, name: attributes.name ?? id.slice(0, 12), attributes, time: ev.timeNano ? Math.floor(ev.timeNano / 1e6) : (ev.time ?? 0) * 1000 || Date.now() };
+      for (const l of this.eventListeners) {
+        try {
+          l(e);
+        } catch (err) {
+          this.opts.logger.warn('engine event listener threw', err);
+        }
+      }
+    }
+    if (!RELEVANT_ACTIONS.has(action) && !action.startsWith('health_status')) return;
     this.pendingIds.add(id);
     if (action === 'destroy') this.destroyedIds.add(id);
     else this.destroyedIds.delete(id);
