@@ -15,9 +15,11 @@ import type { Connection, Logger } from '../rpc/dispatcher';
 /** Both directions use the same channel: renderer→main carries one ClientMessage, main→renderer one ServerMessage. */
 export const RPC_CHANNEL = 'wakedock:rpc';
 
-/** The part of a WebFrameMain we use: its identity and its current URL. */
+/** The part of a WebFrameMain we use: its identity (object, or process + routing id) and its current URL. */
 export interface FrameLike {
   readonly url: string;
+  readonly processId?: number;
+  readonly routingId?: number;
 }
 
 export interface IpcEventLike {
@@ -196,7 +198,7 @@ export class IpcRpcHost {
     const wc = entry.wc;
     if (wc.isDestroyed()) return;
     const frame = event.senderFrame;
-    if (!frame || frame !== wc.mainFrame) {
+    if (!frame || !isSameFrame(frame, wc.mainFrame)) {
       this.opts.logger.warn(`ipc: dropped a message from ${frame ? `a sub-frame (${safeUrl(frame)})` : 'a frame that is gone'} of window ${wc.id}`);
       return;
     }
@@ -221,6 +223,19 @@ export class IpcRpcHost {
     }
     // The message itself is validated by the RPC server (zod), like any other transport's.
     conn.deliver(raw);
+  }
+}
+
+/**
+ * The same frame: the same wrapper object, or (Electron may hand out distinct wrappers for one
+ * frame) the same renderer process and routing id, which no other frame shares.
+ */
+function isSameFrame(a: FrameLike, b: FrameLike): boolean {
+  if (a === b) return true;
+  try {
+    return typeof a.processId === 'number' && typeof a.routingId === 'number' && a.processId === b.processId && a.routingId === b.routingId;
+  } catch {
+    return false; // a destroyed WebFrameMain throws on access
   }
 }
 

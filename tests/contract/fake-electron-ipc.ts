@@ -32,8 +32,14 @@ class Emitter {
   }
 }
 
+let nextRoutingId = 1;
+
 export class FakeFrame implements FrameLike {
-  constructor(public url: string) {}
+  constructor(
+    public url: string,
+    readonly processId = 7,
+    readonly routingId = nextRoutingId++,
+  ) {}
 }
 
 export class FakeIpcMain extends Emitter implements IpcMainLike {

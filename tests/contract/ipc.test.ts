@@ -99,6 +99,16 @@ describe('IPC: main side (ipc-connection.ts)', () => {
     expect(logger.warnings.join('\n')).toMatch(/sub-frame/);
   });
 
+  it('accepts a distinct wrapper object of the main frame (same process and routing id)', async () => {
+    const sameFrame = new FakeFrame(APP_URL, wc.mainFrame.processId, wc.mainFrame.routingId);
+    const { client } = page(sameFrame, { showsMainFrame: true });
+    await expect(client.call('system.info', {})).resolves.toEqual(TEST_INFO);
+    // …but a frame of the same process with another routing id is a sub-frame.
+    const sibling = new FakeFrame(APP_URL, wc.mainFrame.processId, wc.mainFrame.routingId + 1000);
+    const other = page(sibling, { showsMainFrame: true });
+    expect(await answerOrTimeout(other.client.callRaw('system.info', {}))).toBe(TIMEOUT);
+  });
+
   it('ignores a message from the main frame once it shows a foreign page', async () => {
     wc.mainFrame.url = 'https://evil.example/index.html';
     const { client } = page();
