@@ -1,7 +1,7 @@
 // The container list against the real engine, in Chromium, over `wakedock serve`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { cleanupTestContainers, createContainer, docker, ensureTestImage, inspectContainer, runContainer, uniqueName, waitFor } from '../support/docker-fixtures';
+import { cleanupTestContainers, createContainer, docker, ensureTestImage, inspectContainer, runContainer, uniqueName } from '../support/docker-fixtures';
 import { launchBrowser, openApp, row, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
 
 const PREFIX = 'wdtest-e2e';
