@@ -144,7 +144,7 @@ export class HostConnection {
     return this.docker;
   }
 
-  /** Fresh list from the engine (also refreshes the live table). */
+  /** A fresh list from the engine (the query path; the live table is kept by events). */
   async list(): Promise<ContainerSummary[]> {
     const docker = this.client();
     const infos = await docker.listContainers({ all: true });
