@@ -77,6 +77,10 @@ export const SettingsSchema = z.object({
   /** Ask before stop/kill/remove. Remove always asks. */
   confirmDestructive: z.boolean().default(true),
   theme: z.enum(['system', 'dark', 'light']).default('system'),
+  /** Logs: lines of history a log view starts with. */
+  logTail: z.number().int().min(0).max(1_000_000).default(1000),
+  /** Logs: lines a log view keeps in memory (oldest dropped first). */
+  logBuffer: z.number().int().min(1000).max(1_000_000).default(50_000),
 });
 
 export const StoreNoticeSchema = z.object({

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { containerProcedures } from './procedures/containers';
 import { systemProcedures } from './procedures/system';
+import { logsProcedures } from './procedures/logs';
 
 export * from './define';
 export * from './inputs';
@@ -15,6 +16,7 @@ export const CONTRACT_VERSION = 1;
 export const procedures = {
   ...systemProcedures,
   ...containerProcedures,
+  ...logsProcedures,
 } as const;
 
 

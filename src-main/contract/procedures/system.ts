@@ -13,6 +13,8 @@ export const systemProcedures = {
       engineOverride: EngineUrlSchema.optional(),
       confirmDestructive: z.boolean().optional(),
       theme: z.enum(['system', 'dark', 'light']).optional(),
+      logTail: z.number().int().min(0).max(1_000_000).optional(),
+      logBuffer: z.number().int().min(1000).max(1_000_000).optional(),
     }),
     SettingsSchema,
     'Change settings; an engine override reconnects the local host',

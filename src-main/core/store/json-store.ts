@@ -7,7 +7,7 @@ import { JSONFile } from 'lowdb/node';
 import { z } from 'zod';
 import { RpcError, SettingsSchema, type Settings, type StoreNotice } from '../../contract';
 import type { Logger } from '../../rpc/dispatcher';
-import { CURRENT_SCHEMA_VERSION, NewerSchemaError, migrate, type StoreData } from './migrations';
+import { CURRENT_SCHEMA_VERSION, NewerSchemaError, emptyAlerts, migrate, type StoreData, type StoredAlertsV2 } from './migrations';
 
 export const STORE_FILE = 'wakedock.json';
 
@@ -15,9 +15,14 @@ const StoredSchema = z.object({
   schemaVersion: z.literal(CURRENT_SCHEMA_VERSION),
   settings: z.record(z.string(), z.unknown()),
   hosts: z.array(z.object({ id: z.string(), name: z.string(), kind: z.literal('ssh'), url: z.string() })),
+  alerts: z.object({
+    rules: z.array(z.record(z.string(), z.unknown())),
+    channels: z.array(z.record(z.string(), z.unknown())),
+    history: z.array(z.record(z.string(), z.unknown())),
+  }),
 });
 
-const fresh = (): StoreData => ({ schemaVersion: 1, settings: {}, hosts: [] });
+const fresh = (): StoreData => ({ schemaVersion: CURRENT_SCHEMA_VERSION, settings: {}, hosts: [], alerts: emptyAlerts() });
 
 export class JsonStore {
   readonly notices: StoreNotice[] = [];
@@ -91,6 +96,24 @@ export class JsonStore {
       throw RpcError.from('STORE_ERROR', `Settings could not be saved to ${this.path}: ${(e as Error).message}`, { retryable: true });
     }
     return next;
+  }
+
+  /** Alert rules, channels and history as stored (the alerts module validates the items). */
+  get alerts(): StoredAlertsV2 {
+    return this.db.data.alerts;
+  }
+
+  /** Replace the alerts section and write it (the in-memory copy rolls back if the write fails). */
+  async saveAlerts(next: StoredAlertsV2): Promise<void> {
+    if (this.readOnly) throw RpcError.from('STORE_ERROR', `Alerts cannot be saved: ${this.path} is not writable by this version of WakeDock`);
+    const previous = this.db.data.alerts;
+    this.db.data.alerts = next;
+    try {
+      await this.db.write();
+    } catch (e) {
+      this.db.data.alerts = previous;
+      throw RpcError.from('STORE_ERROR', `Alerts could not be saved to ${this.path}: ${(e as Error).message}`, { retryable: true });
+    }
   }
 
   get data(): Readonly<StoreData> {

@@ -2,7 +2,7 @@
 // version N+1. Version 0 is "no schemaVersion field" (an empty or pre-release file).
 import type { Settings } from '../../contract';
 
-export const CURRENT_SCHEMA_VERSION = 1;
+export const CURRENT_SCHEMA_VERSION = 2;
 
 export interface StoredHostV1 {
   id: string;
@@ -18,7 +18,25 @@ export interface StoreDataV1 {
   hosts: StoredHostV1[];
 }
 
-export type StoreData = StoreDataV1;
+/**
+ * Alerts (v2): rules, delivery channels and the bounded alert history. Items are kept as plain
+ * records here; the alerts module validates each one when it loads them (a bad item is dropped,
+ * not the whole file).
+ */
+export interface StoredAlertsV2 {
+  rules: Record<string, unknown>[];
+  channels: Record<string, unknown>[];
+  history: Record<string, unknown>[];
+}
+
+export interface StoreDataV2 extends Omit<StoreDataV1, 'schemaVersion'> {
+  schemaVersion: 2;
+  alerts: StoredAlertsV2;
+}
+
+export type StoreData = StoreDataV2;
+
+export const emptyAlerts = (): StoredAlertsV2 => ({ rules: [], channels: [], history: [] });
 
 type Migration = (data: Record<string, unknown>) => Record<string, unknown>;
 
@@ -28,7 +46,15 @@ export const migrations: Record<number, Migration> = {
     settings: typeof d.settings === 'object' && d.settings !== null ? d.settings : {},
     hosts: Array.isArray(d.hosts) ? d.hosts : [],
   }),
+  // 1 → 2: alerts arrive. Nothing to convert; an (unexpected) existing alerts key is kept if it has the shape.
+  1: (d) => ({ ...d, alerts: isAlerts(d.alerts) ? d.alerts : emptyAlerts() }),
 };
+
+function isAlerts(v: unknown): v is StoredAlertsV2 {
+  if (typeof v !== 'object' || v === null) return false;
+  const a = v as Record<string, unknown>;
+  return Array.isArray(a.rules) && Array.isArray(a.channels) && Array.isArray(a.history);
+}
 
 export class NewerSchemaError extends Error {
   constructor(readonly found: number) {

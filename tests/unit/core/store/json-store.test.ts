@@ -8,6 +8,7 @@ import { RpcError } from '../../../../src-main/contract';
 import { JsonStore, STORE_FILE } from '../../../../src-main/core/store/json-store';
 import type { Logger } from '../../../../src-main/rpc/dispatcher';
 
+const NO_ALERTS = { rules: [], channels: [], history: [] };
 const DEFAULTS = { engineOverride: '', confirmDestructive: true, theme: 'system' };
 const FIXED_NOW = new Date('2025-03-04T05:06:07.089Z');
 const now = (): Date => FIXED_NOW;
@@ -41,11 +42,11 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 }
 
 describe('JsonStore.open', () => {
-  it('creates the file with schemaVersion 1 in a fresh (even missing, nested) dir', async () => {
+  it('creates the file with schemaVersion 2 in a fresh (even missing, nested) dir', async () => {
     const nested = join(dir, 'a', 'b');
     const store = await JsonStore.open(nested, logger);
     expect(store.path).toBe(join(nested, STORE_FILE));
-    expect(JSON.parse(await readFile(store.path, 'utf8'))).toEqual({ schemaVersion: 1, settings: {}, hosts: [] });
+    expect(JSON.parse(await readFile(store.path, 'utf8'))).toEqual({ schemaVersion: 2, settings: {}, hosts: [], alerts: NO_ALERTS });
     expect(store.settings).toEqual(DEFAULTS);
     expect(store.notices).toEqual([]);
   });
@@ -53,7 +54,7 @@ describe('JsonStore.open', () => {
   it.each([[''], ['   \n']])('treats an empty file (%j) as fresh without a notice', async (content) => {
     await writeFile(storePath(), content);
     const store = await JsonStore.open(dir, logger);
-    expect(await readJson()).toEqual({ schemaVersion: 1, settings: {}, hosts: [] });
+    expect(await readJson()).toEqual({ schemaVersion: 2, settings: {}, hosts: [], alerts: NO_ALERTS });
     expect(store.notices).toEqual([]);
   });
 
@@ -66,7 +67,7 @@ describe('JsonStore.open', () => {
     const store = await JsonStore.open(dir, logger);
     expect(store.settings).toEqual(v0.settings);
     expect(store.notices).toEqual([]);
-    expect(await readJson()).toEqual({ schemaVersion: 1, ...v0 });
+    expect(await readJson()).toEqual({ schemaVersion: 2, ...v0, alerts: NO_ALERTS });
     expect(logs.some((l) => l.level === 'info' && /migrated/.test(l.msg))).toBe(true);
     // Re-opening the migrated file is a no-op.
     const again = await JsonStore.open(dir, logger);
@@ -77,11 +78,29 @@ describe('JsonStore.open', () => {
     await writeFile(storePath(), JSON.stringify({ settings: { theme: 'light' } }));
     const store = await JsonStore.open(dir, logger);
     expect(store.settings).toEqual({ ...DEFAULTS, theme: 'light' });
-    expect(await readJson()).toEqual({ schemaVersion: 1, settings: { theme: 'light' }, hosts: [] });
+    expect(await readJson()).toEqual({ schemaVersion: 2, settings: { theme: 'light' }, hosts: [], alerts: NO_ALERTS });
   });
 
-  it('reads a current (v1) file without rewriting it', async () => {
-    const bytes = JSON.stringify({ schemaVersion: 1, settings: { theme: 'dark' }, hosts: [] }, null, 4);
+  it('migrates a v1 file to v2 on open: settings and hosts kept, an empty alerts section added', async () => {
+    const v1 = { schemaVersion: 1, settings: { theme: 'dark', confirmDestructive: false }, hosts: [{ id: 'nas', name: 'NAS', kind: 'ssh', url: 'ssh://me@nas' }] };
+    await writeFile(storePath(), JSON.stringify(v1));
+    const store = await JsonStore.open(dir, logger);
+    expect(store.notices).toEqual([]);
+    expect(store.settings).toEqual({ ...DEFAULTS, theme: 'dark', confirmDestructive: false });
+    expect(store.alerts).toEqual(NO_ALERTS);
+    expect(await readJson()).toEqual({ ...v1, schemaVersion: 2, alerts: NO_ALERTS });
+    expect(logs.some((l) => l.level === 'info' && /migrated .* from schema 1 to 2/.test(l.msg))).toBe(true);
+  });
+
+  it('a v2 file whose alerts section has the wrong shape is moved aside like any corrupt file', async () => {
+    await writeFile(storePath(), JSON.stringify({ schemaVersion: 2, settings: {}, hosts: [], alerts: { rules: 'x', channels: [], history: [] } }));
+    const store = await JsonStore.open(dir, logger, now);
+    expect(store.notices).toHaveLength(1);
+    expect(await readdir(dir)).toContain(`${STORE_FILE}.corrupt-2025-03-04T05-06-07-089Z`);
+  });
+
+  it('reads a current (v2) file without rewriting it', async () => {
+    const bytes = JSON.stringify({ schemaVersion: 2, settings: { theme: 'dark' }, hosts: [], alerts: NO_ALERTS }, null, 4);
     await writeFile(storePath(), bytes);
     const store = await JsonStore.open(dir, logger);
     expect(store.settings.theme).toBe('dark');
@@ -108,7 +127,7 @@ describe('JsonStore.open', () => {
     expect(await readFile(join(dir, aside), 'utf8')).toBe(bytes);
 
     expect(store.settings).toEqual(DEFAULTS);
-    expect(await readJson()).toEqual({ schemaVersion: 1, settings: {}, hosts: [] });
+    expect(await readJson()).toEqual({ schemaVersion: 2, settings: {}, hosts: [], alerts: NO_ALERTS });
     expect(store.notices).toHaveLength(1);
     expect(store.notices[0]!.level).toBe('warning');
     expect(store.notices[0]!.message).toContain(join(dir, aside));
@@ -149,6 +168,27 @@ describe('JsonStore.open', () => {
   });
 });
 
+describe('JsonStore.saveAlerts', () => {
+  it('persists the alerts section next to the settings', async () => {
+    const store = await JsonStore.open(dir, logger);
+    await store.updateSettings({ theme: 'dark' });
+    const alerts = { rules: [{ id: 'r1', name: 'CPU' }], channels: [{ id: 'c1' }], history: [{ id: 'a1' }] };
+    await store.saveAlerts(alerts);
+    const reopened = await JsonStore.open(dir, logger);
+    expect(reopened.alerts).toEqual(alerts);
+    expect(reopened.settings.theme).toBe('dark');
+  });
+
+  it('a failed write is a retryable STORE_ERROR and the in-memory alerts are rolled back', async () => {
+    const store = await JsonStore.open(dir, logger);
+    await rm(dir, { recursive: true, force: true });
+    const err = await rejection(store.saveAlerts({ rules: [{ id: 'r1' }], channels: [], history: [] }));
+    expect((err as RpcError).code).toBe('STORE_ERROR');
+    expect((err as RpcError).retryable).toBe(true);
+    expect(store.alerts).toEqual(NO_ALERTS);
+  });
+});
+
 describe('JsonStore.updateSettings', () => {
   it('persists: a re-opened store reads the new settings back', async () => {
     const store = await JsonStore.open(dir, logger);
@@ -158,7 +198,7 @@ describe('JsonStore.updateSettings', () => {
 
     const reopened = await JsonStore.open(dir, logger);
     expect(reopened.settings).toEqual(next);
-    expect(await readJson()).toMatchObject({ schemaVersion: 1, settings: next });
+    expect(await readJson()).toMatchObject({ schemaVersion: 2, settings: next });
   });
 
   it('merges a partial patch with the current settings', async () => {
@@ -212,7 +252,7 @@ describe('JsonStore.updateSettings', () => {
     expect(readerRuns).toBeGreaterThan(0);
     const want = { engineOverride: 'unix:///tmp/s199.sock', confirmDestructive: false, theme: themes[199 % 3] };
     expect(store.settings).toEqual(want);
-    expect(await readJson()).toEqual({ schemaVersion: 1, settings: want, hosts: [] });
+    expect(await readJson()).toEqual({ schemaVersion: 2, settings: want, hosts: [], alerts: NO_ALERTS });
     expect(await readdir(dir)).toEqual([STORE_FILE]); // no leftover .wakedock.json.tmp
     expect((await JsonStore.open(dir, logger)).settings).toEqual(want);
   });
