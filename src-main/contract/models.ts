@@ -94,6 +94,8 @@ export const SystemInfoSchema = z.object({
   mode: z.enum(['desktop', 'serve']),
   dataDir: z.string(),
   notices: z.array(StoreNoticeSchema),
+  /** Whether terminal.open may start a shell on the machine running the core (absent: no). */
+  hostTerminal: z.boolean().optional(),
 });
 
 export const ContainerPatchSchema = z.discriminatedUnion('kind', [

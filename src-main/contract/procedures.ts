@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { containerProcedures } from './procedures/containers';
 import { systemProcedures } from './procedures/system';
+import { terminalProcedures } from './procedures/terminal';
 import { logsProcedures } from './procedures/logs';
 
 export * from './define';
@@ -16,6 +17,7 @@ export const CONTRACT_VERSION = 1;
 export const procedures = {
   ...systemProcedures,
   ...containerProcedures,
+  ...terminalProcedures,
   ...logsProcedures,
 } as const;
 

@@ -11,6 +11,7 @@ import { HostRegistry } from './host-registry';
 import type { CoreContext } from './context';
 import { containerHandlers } from './services/container-handlers';
 import { systemHandlers } from './services/system-handlers';
+import { terminalHandlers } from './services/terminal-handlers';
 
 export { HostRegistry } from './host-registry';
 import { JsonStore } from './store/json-store';
@@ -25,6 +26,8 @@ export interface CoreOptions {
   /** Reconnect backoff bounds (tests shorten them). */
   backoffMinMs?: number;
   backoffMaxMs?: number;
+  /** Allow terminal.open on this machine (node-pty). On in the desktop app; serve needs --enable-host-terminal. */
+  hostTerminal?: boolean;
 }
 
 export interface Core {
@@ -88,6 +91,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const handlers: Handlers = {
     ...systemHandlers(ctx),
     ...containerHandlers(ctx),
+    ...terminalHandlers(ctx),
   };
 
   return {

@@ -14,6 +14,7 @@ export function systemHandlers(ctx: CoreContext): DomainHandlers<typeof systemPr
       mode: opts.mode,
       dataDir: opts.dataDir,
       notices: store.notices,
+      hostTerminal: opts.hostTerminal === true,
     }),
     'settings.get': async () => store.settings,
     'settings.update': async (patch) => {

@@ -1,0 +1,256 @@
+// Keeps terminal sessions by id in main, independent of who watches them. A view attaches (gets the
+// scrollback, then live output batched every few ms), detaches when the user navigates away (the
+// process keeps running), and attaches again later. Only close() or the process ending ends a
+// session; an ended session stays listed (with why it ended) until closed or idle for a while.
+import { randomBytes } from 'node:crypto';
+import { RpcError } from '../../contract';
+import type { TerminalEvent, TerminalSession } from '../../contract/procedures/terminal';
+import type { Logger } from '../../rpc/dispatcher';
+import type { TerminalBackend, TerminalExit } from './backend';
+import { Scrollback } from './scrollback';
+
+export interface TerminalServiceOptions {
+  logger: Logger;
+  /** Running and ended sessions together. */
+  maxSessions?: number;
+  /** Scrollback kept per session for re-attaching views (UTF-16 code units ≈ bytes). */
+  scrollback?: number;
+  /** Output is sent to views at most this often… */
+  batchMs?: number;
+  /** …or as soon as this much is pending. */
+  batchMaxChars?: number;
+  /** An ended session nobody watches is forgotten after this long. */
+  endedTtlMs?: number;
+  now?: () => number;
+}
+
+/** What open() needs besides the backend: everything shown about the session. */
+export type SessionMeta = Pick<TerminalSession, 'target' | 'hostId' | 'containerId' | 'containerName' | 'title' | 'command' | 'user' | 'workdir' | 'cols' | 'rows'>;
+
+type Listener = (ev: TerminalEvent) => void;
+
+interface Session {
+  info: TerminalSession;
+  backend: TerminalBackend | null;
+  ring: Scrollback;
+  pending: string;
+  flushTimer: NodeJS.Timeout | null;
+  listeners: Set<Listener>;
+  ttlTimer: NodeJS.Timeout | null;
+  closing: Promise<void> | null;
+}
+
+export class TerminalService {
+  private readonly sessions = new Map<string, Session>();
+  private readonly max: number;
+  private readonly scrollback: number;
+  private readonly batchMs: number;
+  private readonly batchMaxChars: number;
+  private readonly endedTtlMs: number;
+  private readonly now: () => number;
+  private disposed = false;
+
+  constructor(private readonly opts: TerminalServiceOptions) {
+    this.max = opts.maxSessions ?? 32;
+    this.scrollback = opts.scrollback ?? 256 * 1024;
+    this.batchMs = opts.batchMs ?? 16;
+    this.batchMaxChars = opts.batchMaxChars ?? 64 * 1024;
+    this.endedTtlMs = opts.endedTtlMs ?? 15 * 60_000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  /**
+   * Start a session. `start` launches the process (exec or pty) for the new id; if it throws, no
+   * session is kept and the error reaches the caller (e.g. "container is not running").
+   */
+  async open(meta: SessionMeta, start: (sessionId: string) => Promise<TerminalBackend>): Promise<TerminalSession> {
+    if (this.disposed) throw RpcError.from('INTERNAL', 'The terminal service has shut down');
+    this.makeRoom();
+    const id = `t-${randomBytes(6).toString('hex')}`;
+    const s: Session = {
+      info: { ...meta, id, state: 'starting', createdAt: this.now() },
+      backend: null,
+      ring: new Scrollback(this.scrollback),
+      pending: '',
+      flushTimer: null,
+      listeners: new Set(),
+      ttlTimer: null,
+      closing: null,
+    };
+    // Reserve the slot before the (slow) start so concurrent opens cannot exceed the bound.
+    this.sessions.set(id, s);
+    let backend: TerminalBackend;
+    try {
+      backend = await start(id);
+    } catch (e) {
+      this.sessions.delete(id);
+      throw e;
+    }
+    if (!this.sessions.has(id)) {
+      // Closed (or disposed) while starting.
+      void backend.terminate();
+      throw RpcError.from('CANCELLED', 'The terminal was closed while it started');
+    }
+    s.backend = backend;
+    s.info = { ...s.info, state: 'running' };
+    backend.onData((chunk) => this.onData(s, chunk));
+    backend.onExit((exit) => this.onExit(s, exit));
+    return s.info;
+  }
+
+  get(id: string): TerminalSession {
+    return this.need(id).info;
+  }
+
+  list(filter: { hostId?: string; containerId?: string } = {}): TerminalSession[] {
+    return [...this.sessions.values()]
+      .map((s) => s.info)
+      .filter((i) => i.state !== 'starting')
+      .filter((i) => (filter.hostId === undefined || i.hostId === filter.hostId) && (filter.containerId === undefined || matchesContainer(i, filter.containerId)));
+  }
+
+  /** The scrollback first, then live output. The returned function detaches (the session goes on). */
+  attach(id: string, listener: Listener): () => void {
+    const s = this.need(id);
+    // Deliver what existing views have not seen yet, so the new view's replay and the next batch
+    // never overlap.
+    this.flush(s);
+    listener({ type: 'replay', data: s.ring.toString(), session: s.info });
+    s.listeners.add(listener);
+    this.clearTtl(s);
+    return () => {
+      if (!s.listeners.delete(listener)) return;
+      if (s.info.state === 'exited' && s.listeners.size === 0 && this.sessions.get(id) === s) this.armTtl(s);
+    };
+  }
+
+  write(id: string, data: string): void {
+    const s = this.need(id);
+    if (s.info.state !== 'running' || !s.backend) throw RpcError.from('CONFLICT', `This terminal has ended (${s.info.endReason ?? 'not running'})`);
+    s.backend.write(data);
+  }
+
+  async resize(id: string, cols: number, rows: number): Promise<void> {
+    const s = this.need(id);
+    s.info = { ...s.info, cols, rows };
+    if (s.info.state === 'running' && s.backend) await s.backend.resize(cols, rows);
+  }
+
+  /** Hang up the session's processes and forget the session. Idempotent while closing. */
+  close(id: string): Promise<void> {
+    const s = this.need(id);
+    s.closing ??= this.doClose(s);
+    return s.closing;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const s of [...this.sessions.values()]) {
+      this.sessions.delete(s.info.id);
+      this.clearTtl(s);
+      if (s.flushTimer) clearTimeout(s.flushTimer);
+      void s.backend?.terminate().catch(() => undefined);
+      this.emit(s, { type: 'closed' });
+      s.listeners.clear();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private need(id: string): Session {
+    const s = this.sessions.get(id);
+    if (!s) throw RpcError.from('NOT_FOUND', 'This terminal session no longer exists', { hint: 'Open a new terminal' });
+    return s;
+  }
+
+  /** At the bound: forget the oldest ended session, or refuse when every slot runs a process. */
+  private makeRoom(): void {
+    if (this.sessions.size < this.max) return;
+    const ended = [...this.sessions.values()].filter((s) => s.info.state === 'exited' && !s.closing);
+    const oldest = ended.sort((a, b) => (a.info.endedAt ?? 0) - (b.info.endedAt ?? 0))[0];
+    if (!oldest) {
+      throw RpcError.from('CONFLICT', `${this.max} terminals are open already`, { hint: 'Close a terminal you no longer use, then try again' });
+    }
+    this.forget(oldest);
+  }
+
+  private onData(s: Session, chunk: string): void {
+    if (chunk.length === 0) return;
+    s.ring.append(chunk);
+    if (s.listeners.size === 0) return; // the scrollback has it for whoever attaches later
+    s.pending += chunk;
+    if (s.pending.length >= this.batchMaxChars) this.flush(s);
+    else s.flushTimer ??= setTimeout(() => this.flush(s), this.batchMs);
+  }
+
+  private flush(s: Session): void {
+    if (s.flushTimer) {
+      clearTimeout(s.flushTimer);
+      s.flushTimer = null;
+    }
+    if (s.pending.length === 0) return;
+    const data = s.pending;
+    s.pending = '';
+    this.emit(s, { type: 'output', data });
+  }
+
+  private onExit(s: Session, exit: TerminalExit): void {
+    if (s.info.state === 'exited') return;
+    this.flush(s);
+    s.info = { ...s.info, state: 'exited', exitCode: exit.code, endReason: exit.reason, endedAt: this.now() };
+    this.emit(s, { type: 'exit', session: s.info });
+    if (s.listeners.size === 0 && this.sessions.get(s.info.id) === s) this.armTtl(s);
+  }
+
+  private async doClose(s: Session): Promise<void> {
+    try {
+      if (s.info.state !== 'exited') await s.backend?.terminate();
+    } catch (e) {
+      this.opts.logger.warn(`terminal ${s.info.id}: could not end its processes`, e);
+    } finally {
+      this.flush(s);
+      this.forget(s);
+    }
+  }
+
+  private forget(s: Session): void {
+    if (this.sessions.get(s.info.id) !== s) return;
+    this.sessions.delete(s.info.id);
+    this.clearTtl(s);
+    if (s.flushTimer) clearTimeout(s.flushTimer);
+    s.ring.clear();
+    if (s.info.state !== 'exited') void s.backend?.terminate().catch(() => undefined);
+    this.emit(s, { type: 'closed' });
+    s.listeners.clear();
+  }
+
+  private emit(s: Session, ev: TerminalEvent): void {
+    for (const l of [...s.listeners]) {
+      try {
+        l(ev);
+      } catch (e) {
+        this.opts.logger.warn('terminal listener threw', e);
+      }
+    }
+  }
+
+  private armTtl(s: Session): void {
+    this.clearTtl(s);
+    s.ttlTimer = setTimeout(() => this.forget(s), this.endedTtlMs);
+    s.ttlTimer.unref?.();
+  }
+
+  private clearTtl(s: Session): void {
+    if (s.ttlTimer) clearTimeout(s.ttlTimer);
+    s.ttlTimer = null;
+  }
+}
+
+function matchesContainer(i: TerminalSession, ref: string): boolean {
+  if (!i.containerId) return false;
+  return i.containerId === ref || (ref.length >= 4 && i.containerId.startsWith(ref)) || i.containerName === ref.replace(/^\//, '');
+}
