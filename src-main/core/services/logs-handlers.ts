@@ -1,0 +1,146 @@
+// logs.* procedures: follow one container (history, live, across restarts), follow a compose
+// project (merged by timestamp), earlier lines for "load earlier", and save-to-file (desktop).
+import { createWriteStream } from 'node:fs';
+import { RpcError } from '../../contract';
+import type { logsProcedures } from '../../contract/procedures/logs';
+import type { CoreContext, DomainHandlers } from '../context';
+import { Batcher } from '../logs/batcher';
+import { logFileName, writeLogText } from '../logs/download';
+import { endOfMsEngineTime, openLogStream, toEngineTime } from '../logs/engine-logs';
+import { ContainerLogFollower, inspectForLogs } from '../logs/follower';
+import { LogParser } from '../logs/log-parser';
+import { ProjectLogFollower, SERVICE_LABEL } from '../logs/project';
+
+interface WireLine {
+  ts: number;
+  stream: 'stdout' | 'stderr';
+  text: string;
+  seq: number;
+  src?: string;
+}
+
+/** Rough wire size of a line (JSON keys and the timestamp included). */
+const sizeOf = (text: string): number => text.length + 48;
+
+export function logsHandlers(ctx: CoreContext): DomainHandlers<typeof logsProcedures> {
+  const { hosts, store, logger } = ctx;
+  const defaultTail = (): number => store.settings.logTail;
+
+  return {
+    'logs.follow': async ({ hostId, id, tail, since, until }, sink, signal) => {
+      const host = hosts.get(hostId);
+      const target = await inspectForLogs(host.client(), id);
+      if (signal.aborted) return;
+      const effectiveTail = tail ?? (since !== undefined ? 'all' : defaultTail());
+      let seq = 0;
+      const batcher = new Batcher<WireLine>((lines) => sink.next({ kind: 'lines', lines }));
+      sink.next({
+        kind: 'hello',
+        tail: effectiveTail,
+        sources: [{ id: target.id, name: target.name, service: target.labels[SERVICE_LABEL] ?? target.name, src: target.name, tty: target.tty }],
+      });
+      const follower = new ContainerLogFollower({
+        docker: () => host.client(),
+        onEngineEvent: (l) => host.onEngineEvent(l),
+        target,
+        tail: effectiveTail,
+        since: since === undefined ? undefined : toEngineTime(since),
+        until: until === undefined ? undefined : toEngineTime(until),
+        logger,
+        onLine: (l) => batcher.push({ ts: l.ts, stream: l.stream, text: l.text, seq: seq++ }, sizeOf(l.text)),
+        onEvent: (ev) => {
+          batcher.flush();
+          sink.next(ev);
+          if (ev.kind === 'state' && (ev.state === 'complete' || ev.state === 'removed')) sink.end();
+        },
+        onError: (e) => {
+          batcher.flush();
+          sink.fail(e);
+        },
+      });
+      follower.start();
+      return () => {
+        follower.stop();
+        batcher.dispose();
+      };
+    },
+
+    'logs.followProject': async ({ hostId, project, services, tail }, sink, signal) => {
+      const host = hosts.get(hostId);
+      let seq = 0;
+      let helloSent = false;
+      const effectiveTail = tail ?? defaultTail();
+      const pf = new ProjectLogFollower({
+        docker: () => host.client(),
+        onEngineEvent: (l) => host.onEngineEvent(l),
+        project,
+        services,
+        tail: effectiveTail,
+        logger,
+        onSources: (sources) => {
+          if (helloSent) sink.next({ kind: 'sources', sources });
+          else sink.next({ kind: 'hello', tail: effectiveTail, sources });
+          helloSent = true;
+        },
+        onLines: (lines) => sink.next({ kind: 'lines', lines: lines.map((l) => ({ ...l, seq: seq++ })) }),
+        onEvent: (ev) => sink.next(ev),
+        onError: (e) => sink.fail(e),
+      });
+      await pf.start();
+      if (signal.aborted) pf.stop();
+      return () => pf.stop();
+    },
+
+    'logs.earlier': async ({ hostId, id, before, limit }) => {
+      const docker = hosts.get(hostId).client();
+      const target = await inspectForLogs(docker, id);
+      // The engine applies tail before until, so "the last N before T" means reading up to T and
+      // keeping the last N here (a ring of limit+1 lines tells whether there are more).
+      const stream = await openLogStream(docker, target.id, { follow: false, tail: 'all', until: endOfMsEngineTime(before) });
+      // A ring of the last `limit` lines (shift() on a big array per line would be quadratic).
+      const ring: WireLine[] = new Array<WireLine>(limit);
+      let total = 0;
+      const parser = new LogParser({
+        tty: target.tty,
+        onLine: (l) => {
+          if (l.ts > before) return;
+          ring[total % limit] = { ts: l.ts, stream: l.stream, text: l.text, seq: 0 };
+          total++;
+        },
+      });
+      await new Promise<void>((resolve, reject) => {
+        stream.on('data', (c: Buffer) => parser.push(c));
+        stream.on('end', () => resolve());
+        stream.on('error', reject);
+      });
+      parser.end();
+      const n = Math.min(total, limit);
+      const start = total > limit ? total % limit : 0;
+      const lines = Array.from({ length: n }, (_, i) => {
+        const { seq: _seq, ...l } = ring[(start + i) % limit]!;
+        return l;
+      });
+      return { lines, more: total > limit };
+    },
+
+    'logs.saveToFile': async ({ hostId, id, timestamps }) => {
+      const pick = ctx.opts.saveDialog;
+      if (!pick) {
+        throw RpcError.from('CONFLICT', 'Saving to a file needs the desktop app; in the browser use the Download link.', { hint: 'Download' });
+      }
+      const docker = hosts.get(hostId).client();
+      const target = await inspectForLogs(docker, id);
+      const path = await pick(logFileName(target.name));
+      if (!path) return { path: null, bytes: 0 };
+      const out = createWriteStream(path);
+      try {
+        const bytes = await writeLogText(docker, target.id, out, { timestamps });
+        await new Promise<void>((ok, fail) => out.end((e?: Error | null) => (e ? fail(e) : ok())));
+        return { path, bytes };
+      } catch (e) {
+        out.destroy();
+        throw e;
+      }
+    },
+  };
+}
