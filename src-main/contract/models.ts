@@ -121,3 +121,53 @@ export type Settings = z.infer<typeof SettingsSchema>;
 export type StoreNotice = z.infer<typeof StoreNoticeSchema>;
 export type SystemInfo = z.infer<typeof SystemInfoSchema>;
 export type ContainerPatch = z.infer<typeof ContainerPatchSchema>;
+
+// ---- live stats (stats domain) ------------------------------------------------------------------
+
+/**
+ * One container's numbers at one instant, derived exactly as `docker stats` derives them
+ * (docker/cli calculateCPUPercentUnix, calculateMemUsageUnixNoCache). Rates are per second from
+ * consecutive samples. Used by the stats stream, the history and the alerts engine.
+ */
+export const DerivedSampleSchema = z.object({
+  hostId: z.string(),
+  /** Full container id. */
+  id: z.string(),
+  name: z.string(),
+  composeProject: z.string().optional(),
+  /** Epoch ms of the engine's reading. */
+  t: z.number(),
+  /** % of ONE core (100 = one core busy; up to onlineCpus × 100), like `docker stats`. */
+  cpuPercent: z.number(),
+  onlineCpus: z.number(),
+  /** Bytes used without the page cache (cgroup v1: usage - total_inactive_file; v2: usage - inactive_file). */
+  memUsed: z.number(),
+  /** Bytes: the container's limit, or the host's memory when unlimited. */
+  memLimit: z.number(),
+  memPercent: z.number(),
+  /** Bytes per second. */
+  netRxRate: z.number(),
+  netTxRate: z.number(),
+  blockReadRate: z.number(),
+  blockWriteRate: z.number(),
+  pids: z.number(),
+});
+
+export const StatsWindowSchema = z.enum(['5m', '1h', '24h', '7d']);
+
+/** One point of a history series (a container's or a compose project's sum). */
+export const StatsPointSchema = z.object({
+  t: z.number(),
+  cpuPercent: z.number(),
+  memUsed: z.number(),
+  memLimit: z.number(),
+  netRxRate: z.number(),
+  netTxRate: z.number(),
+  blockReadRate: z.number(),
+  blockWriteRate: z.number(),
+  pids: z.number(),
+});
+
+export type DerivedSample = z.infer<typeof DerivedSampleSchema>;
+export type StatsWindow = z.infer<typeof StatsWindowSchema>;
+export type StatsPoint = z.infer<typeof StatsPointSchema>;

@@ -1,0 +1,309 @@
+// The stats pipeline of the core: ONE engine stats stream per running container, shared by every
+// subscriber (reference-counted), opened and closed as containers start and stop (the host's watch
+// patches) and as subscribers come and go. Each subscriber gets ONE batch per second with the
+// derived numbers (formulas.ts) of the containers it asked for.
+//
+// Other core modules use it through statsHubFor(ctx):
+//   const off = statsHubFor(ctx).subscribe('local', 'all' | [ids], (batch: DerivedSample[]) => …);
+//   off(); // last subscriber of a container gone → its engine stream is destroyed
+import type { Readable } from 'node:stream';
+import type { ContainerPatch, ContainerSummary, DerivedSample } from '../../contract';
+import type { Logger } from '../../rpc/dispatcher';
+import type { CoreContext } from '../context';
+import { derive, hasPrevious, countersOf, type Counters, type EngineStats } from './formulas';
+import { NdjsonSplitter } from './ndjson';
+
+export type StatsListener = (batch: DerivedSample[]) => void;
+export type Unsubscribe = () => void;
+
+/** What the hub needs from a host (HostConnection fits). */
+export interface StatsHost {
+  readonly id: string;
+  readonly cached: ContainerSummary[];
+  watch(listener: (patch: ContainerPatch) => void): () => void;
+}
+
+export interface StatsHubOptions {
+  getHost(hostId: string): StatsHost;
+  /** Opens the engine's stats stream of one container (dockerode container.stats({stream:true})). */
+  openStats(hostId: string, id: string): Promise<Readable>;
+  logger: Logger;
+  /** Batch period (ms). */
+  flushMs?: number;
+  /** Wait before reopening a stream that ended while its container still runs (ms). */
+  reopenDelayMs?: number;
+}
+
+/** The public surface other modules (alerts, history, the stats.watch stream) depend on. */
+export interface StatsHubApi {
+  /** Subscribe to some containers (ids or names) or to every running one. Returns the unsubscribe. */
+  subscribe(hostId: string, ids: readonly string[] | 'all', listener: StatsListener): Unsubscribe;
+  /** The last sample of a container, if its stream is open. */
+  latest(hostId: string, id: string): DerivedSample | undefined;
+}
+
+interface Sub {
+  refs: readonly string[] | 'all';
+  /** Full ids the refs resolve to (recomputed on every reconcile). */
+  resolved: Set<string>;
+  listener: StatsListener;
+  pending: Map<string, DerivedSample>;
+}
+
+interface EngineStream {
+  id: string;
+  readable: Readable | null;
+  closed: boolean;
+  prev: Counters | undefined;
+}
+
+interface HostState {
+  host: StatsHost;
+  subs: Set<Sub>;
+  streams: Map<string, EngineStream>;
+  latest: Map<string, DerivedSample>;
+  unwatch: () => void;
+  reopenTimer: NodeJS.Timeout | null;
+}
+
+export class StatsHub implements StatsHubApi {
+  private readonly hosts = new Map<string, HostState>();
+  private timer: NodeJS.Timeout | null = null;
+  private disposed = false;
+  /** Engine streams opened over the hub's life (tests check sharing with it). */
+  streamsOpened = 0;
+
+  constructor(private readonly opts: StatsHubOptions) {}
+
+  subscribe(hostId: string, ids: readonly string[] | 'all', listener: StatsListener): Unsubscribe {
+    if (this.disposed) return () => {};
+    const state = this.hostState(hostId);
+    const sub: Sub = { refs: ids === 'all' ? 'all' : [...ids], resolved: new Set(), listener, pending: new Map() };
+    state.subs.add(sub);
+    this.reconcile(state);
+    // Paint at once: what we already know about these containers goes out with the next batch.
+    for (const id of sub.resolved) {
+      const s = state.latest.get(id);
+      if (s) sub.pending.set(id, s);
+    }
+    this.ensureTimer();
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      state.subs.delete(sub);
+      if (state.subs.size === 0) this.dropHost(hostId, state);
+      else this.reconcile(state);
+      if (this.hosts.size === 0) this.stopTimer();
+    };
+  }
+
+  latest(hostId: string, id: string): DerivedSample | undefined {
+    return this.hosts.get(hostId)?.latest.get(id);
+  }
+
+  /** Engine streams open right now (all hosts). */
+  get openStreams(): number {
+    let n = 0;
+    for (const s of this.hosts.values()) n += s.streams.size;
+    return n;
+  }
+
+  /** Subscribers right now (all hosts). */
+  get subscriberCount(): number {
+    let n = 0;
+    for (const s of this.hosts.values()) n += s.subs.size;
+    return n;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const [hostId, state] of [...this.hosts]) this.dropHost(hostId, state);
+    this.stopTimer();
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private hostState(hostId: string): HostState {
+    let state = this.hosts.get(hostId);
+    if (state) return state;
+    const host = this.opts.getHost(hostId); // throws NOT_FOUND for an unknown host
+    const s: HostState = { host, subs: new Set(), streams: new Map(), latest: new Map(), unwatch: () => {}, reopenTimer: null };
+    this.hosts.set(hostId, s);
+    // Containers start and stop: the host's patches (driven by the shared events stream) say so.
+    s.unwatch = host.watch(() => this.reconcile(s));
+    state = s;
+    return state;
+  }
+
+  private dropHost(hostId: string, state: HostState): void {
+    state.unwatch();
+    if (state.reopenTimer) clearTimeout(state.reopenTimer);
+    for (const st of state.streams.values()) this.close(st);
+    state.streams.clear();
+    state.latest.clear();
+    state.subs.clear();
+    this.hosts.delete(hostId);
+  }
+
+  /** Open the streams that are wanted and running, close the others. */
+  private reconcile(state: HostState): void {
+    if (this.disposed || this.hosts.get(state.host.id) !== state) return;
+    const containers = state.host.cached;
+    const running = new Set<string>();
+    const byName = new Map<string, string>();
+    for (const c of containers) {
+      if (c.state === 'running') running.add(c.id);
+      byName.set(c.name, c.id);
+    }
+    const resolve = (ref: string): string | undefined => {
+      const r = ref.replace(/^\//, '');
+      if (byName.has(r)) return byName.get(r);
+      for (const c of containers) if (c.id === r || (r.length >= 4 && c.id.startsWith(r))) return c.id;
+      return undefined;
+    };
+    const wanted = new Set<string>();
+    for (const sub of state.subs) {
+      sub.resolved.clear();
+      if (sub.refs === 'all') {
+        for (const id of running) sub.resolved.add(id);
+      } else {
+        for (const ref of sub.refs) {
+          const id = resolve(ref);
+          if (id) sub.resolved.add(id);
+        }
+      }
+      for (const id of sub.resolved) if (running.has(id)) wanted.add(id);
+    }
+    for (const [id, st] of state.streams) {
+      if (!wanted.has(id)) {
+        this.close(st);
+        state.streams.delete(id);
+        state.latest.delete(id);
+      }
+    }
+    for (const id of wanted) if (!state.streams.has(id)) this.open(state, id);
+  }
+
+  private open(state: HostState, id: string): void {
+    const st: EngineStream = { id, readable: null, closed: false, prev: undefined };
+    state.streams.set(id, st);
+    this.streamsOpened++;
+    const hostId = state.host.id;
+    this.opts.openStats(hostId, id).then(
+      (readable) => {
+        if (st.closed) {
+          readable.on('error', () => {});
+          readable.destroy();
+          return;
+        }
+        st.readable = readable;
+        const splitter = new NdjsonSplitter<EngineStats>();
+        readable.on('data', (chunk: Buffer | string) => {
+          for (const frame of splitter.push(chunk)) this.onFrame(state, st, frame);
+        });
+        const ended = (e?: unknown): void => {
+          if (st.closed) return;
+          if (e) this.opts.logger.warn(`stats ${hostId}/${id.slice(0, 12)}: stream error`, e);
+          this.lost(state, st);
+        };
+        readable.on('end', () => ended());
+        readable.on('close', () => ended());
+        readable.on('error', (e) => ended(e));
+      },
+      (e: unknown) => {
+        if (st.closed) return;
+        // Not running any more (404/409), or the engine is away: the next patch or snapshot retries.
+        this.opts.logger.warn(`stats ${hostId}/${id.slice(0, 12)}: could not open the stats stream`, (e as Error)?.message ?? e);
+        this.lost(state, st);
+      },
+    );
+  }
+
+  /** A stream ended on its own: forget it, and reopen later if the container still runs. */
+  private lost(state: HostState, st: EngineStream): void {
+    this.close(st);
+    if (state.streams.get(st.id) === st) state.streams.delete(st.id);
+    state.latest.delete(st.id);
+    if (state.reopenTimer || this.disposed) return;
+    state.reopenTimer = setTimeout(() => {
+      state.reopenTimer = null;
+      this.reconcile(state);
+    }, this.opts.reopenDelayMs ?? 2000);
+    state.reopenTimer.unref?.();
+  }
+
+  private close(st: EngineStream): void {
+    st.closed = true;
+    const r = st.readable;
+    st.readable = null;
+    if (r) {
+      r.removeAllListeners('data');
+      r.removeAllListeners('end');
+      r.removeAllListeners('close');
+      r.removeAllListeners('error');
+      r.on('error', () => {});
+      r.destroy();
+    }
+  }
+
+  private onFrame(state: HostState, st: EngineStream, frame: EngineStats): void {
+    if (st.closed) return;
+    if (!hasPrevious(frame)) {
+      // First frame: no previous CPU reading. Keep its counters so the next frame has rates.
+      st.prev = countersOf(frame);
+      return;
+    }
+    const c = state.host.cached.find((x) => x.id === st.id);
+    const meta = { hostId: state.host.id, id: st.id, name: c?.name ?? (frame.name ?? st.id).replace(/^\//, ''), composeProject: c?.composeProject };
+    const { sample, counters } = derive(meta, frame, st.prev);
+    st.prev = counters;
+    state.latest.set(st.id, sample);
+    for (const sub of state.subs) if (sub.resolved.has(st.id)) sub.pending.set(st.id, sample);
+  }
+
+  private ensureTimer(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.flush(), this.opts.flushMs ?? 1000);
+    this.timer.unref?.();
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** One batch per subscriber per period, only when it has something new. */
+  flush(): void {
+    for (const state of this.hosts.values()) {
+      for (const sub of [...state.subs]) {
+        if (sub.pending.size === 0) continue;
+        const batch = [...sub.pending.values()];
+        sub.pending.clear();
+        try {
+          sub.listener(batch);
+        } catch (e) {
+          this.opts.logger.warn('stats subscriber threw', e);
+        }
+      }
+    }
+  }
+}
+
+const hubs = new WeakMap<CoreContext, StatsHub>();
+
+/** The core's one StatsHub (created on first use, disposed with the core). */
+export function statsHubFor(ctx: CoreContext): StatsHub {
+  let hub = hubs.get(ctx);
+  if (!hub) {
+    const h = new StatsHub({
+      getHost: (hostId) => ctx.hosts.get(hostId),
+      openStats: async (hostId, id) => (await ctx.hosts.get(hostId).client().getContainer(id).stats({ stream: true })) as unknown as Readable,
+      logger: ctx.logger,
+    });
+    hubs.set(ctx, h);
+    ctx.onDispose(() => h.dispose());
+    hub = h;
+  }
+  return hub;
+}
