@@ -11,6 +11,7 @@ import { HostRegistry } from './host-registry';
 import type { CoreContext } from './context';
 import { containerHandlers } from './services/container-handlers';
 import { systemHandlers } from './services/system-handlers';
+import { logsHandlers } from './services/logs-handlers';
 import { terminalHandlers } from './services/terminal-handlers';
 
 export { HostRegistry } from './host-registry';
@@ -26,6 +27,8 @@ export interface CoreOptions {
   /** Reconnect backoff bounds (tests shorten them). */
   backoffMinMs?: number;
   backoffMaxMs?: number;
+  /** Desktop: ask the user where to save a file (null: cancelled). Absent in serve mode. */
+  saveDialog?: (suggestedName: string) => Promise<string | null>;
   /** Allow terminal.open on this machine (node-pty). On in the desktop app; serve needs --enable-host-terminal. */
   hostTerminal?: boolean;
 }
@@ -91,6 +94,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const handlers: Handlers = {
     ...systemHandlers(ctx),
     ...containerHandlers(ctx),
+    ...logsHandlers(ctx),
     ...terminalHandlers(ctx),
   };
 
