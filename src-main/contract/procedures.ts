@@ -5,6 +5,8 @@
 import type { z } from 'zod';
 import { containerProcedures } from './procedures/containers';
 import { systemProcedures } from './procedures/system';
+import { inspectProcedures } from './procedures/inspect';
+import { runProcedures } from './procedures/run';
 import { terminalProcedures } from './procedures/terminal';
 import { logsProcedures } from './procedures/logs';
 
@@ -17,6 +19,8 @@ export const CONTRACT_VERSION = 1;
 export const procedures = {
   ...systemProcedures,
   ...containerProcedures,
+  ...inspectProcedures,
+  ...runProcedures,
   ...terminalProcedures,
   ...logsProcedures,
 } as const;

@@ -11,6 +11,8 @@ import { HostRegistry } from './host-registry';
 import type { CoreContext } from './context';
 import { containerHandlers } from './services/container-handlers';
 import { systemHandlers } from './services/system-handlers';
+import { inspectHandlers } from './services/inspect-handlers';
+import { runHandlers } from './services/run-handlers';
 import { logsHandlers } from './services/logs-handlers';
 import { terminalHandlers } from './services/terminal-handlers';
 
@@ -94,6 +96,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const handlers: Handlers = {
     ...systemHandlers(ctx),
     ...containerHandlers(ctx),
+    ...inspectHandlers(ctx),
+    ...runHandlers(ctx),
     ...logsHandlers(ctx),
     ...terminalHandlers(ctx),
   };
