@@ -4,6 +4,7 @@
 // are inferred from the schemas, never written twice.
 import type { z } from 'zod';
 import { containerProcedures } from './procedures/containers';
+import { alertsProcedures } from './procedures/alerts';
 import { systemProcedures } from './procedures/system';
 import { inspectProcedures } from './procedures/inspect';
 import { runProcedures } from './procedures/run';
@@ -19,6 +20,7 @@ export const CONTRACT_VERSION = 1;
 export const procedures = {
   ...systemProcedures,
   ...containerProcedures,
+  ...alertsProcedures,
   ...inspectProcedures,
   ...runProcedures,
   ...terminalProcedures,

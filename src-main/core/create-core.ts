@@ -10,6 +10,7 @@ import { HostConnection } from './engine/host-connection';
 import { HostRegistry } from './host-registry';
 import type { CoreContext } from './context';
 import { containerHandlers } from './services/container-handlers';
+import { alertsHandlers } from './services/alerts-handlers';
 import { systemHandlers } from './services/system-handlers';
 import { inspectHandlers } from './services/inspect-handlers';
 import { runHandlers } from './services/run-handlers';
@@ -39,6 +40,8 @@ export interface Core {
   handlers: Handlers;
   store: JsonStore;
   hosts: HostRegistry;
+  /** What domain modules get; per-core services (statsHubFor, alertServiceFor) are keyed by it. */
+  context: CoreContext;
   dispose(): void;
 }
 
@@ -96,6 +99,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const handlers: Handlers = {
     ...systemHandlers(ctx),
     ...containerHandlers(ctx),
+    ...alertsHandlers(ctx),
     ...inspectHandlers(ctx),
     ...runHandlers(ctx),
     ...logsHandlers(ctx),
@@ -106,6 +110,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     handlers,
     store,
     hosts,
+    context: ctx,
     dispose: () => {
       for (const d of disposers.splice(0).reverse()) {
         try {

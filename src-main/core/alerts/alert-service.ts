@@ -1,0 +1,524 @@
+// The alert service: owns rules, channels and the alert history (persisted in the store), feeds the
+// rule engine from the shared engine events, host state and — only while cpu/memory rules exist,
+// and only for the containers they name — the StatsHub, and acts on what the engine decides:
+// record, broadcast (alerts.watch, desktop notifications) and deliver to webhooks.
+import { randomUUID } from 'node:crypto';
+import { RpcError, type DerivedSample, type Host } from '../../contract';
+import {
+  AlertRuleSchema,
+  AlertSchema,
+  ChannelSchema,
+  type Alert,
+  type AlertRule,
+  type AlertRuleInputSchema,
+  type AlertsEvent,
+  type Channel,
+  type ChannelInputSchema,
+  type DeliveryResult,
+} from '../../contract/procedures/alerts';
+import type { z } from 'zod';
+import type { Logger } from '../../rpc/dispatcher';
+import type { EngineEvent } from '../engine/host-connection';
+import type { StoredAlertsV2 } from '../store/migrations';
+import { RuleEngine, type ContainerEventKind, type EngineInput, type EngineOutput } from './rule-engine';
+import { deliver as defaultDeliver, testAlert, type DeliverOptions } from './webhook';
+
+export const HISTORY_LIMIT = 1000;
+const MAX_RULES = 200;
+const MAX_CHANNELS = 50;
+
+/** What the service needs from a host (HostConnection fits). */
+export interface AlertHost {
+  readonly host: Host;
+  onEngineEvent(listener: (e: EngineEvent) => void): () => void;
+  onState(listener: (h: Host) => void): () => void;
+}
+
+export interface AlertStats {
+  subscribe(hostId: string, ids: readonly string[] | 'all', listener: (batch: DerivedSample[]) => void): () => void;
+}
+
+export interface AlertServiceDeps {
+  store: { readonly alerts: StoredAlertsV2; saveAlerts(next: StoredAlertsV2): Promise<void> };
+  getHost(hostId: string): AlertHost;
+  stats(): AlertStats;
+  logger: Logger;
+  now?: () => number;
+  deliver?: (channel: Channel, alert: Alert, opts?: DeliverOptions) => Promise<DeliveryResult>;
+  deliverOptions?: DeliverOptions;
+  tickMs?: number;
+  /** Debounce of store writes (ms). */
+  saveDelayMs?: number;
+}
+
+type RuleInput = z.output<typeof AlertRuleInputSchema>;
+type ChannelInput = z.output<typeof ChannelInputSchema>;
+
+const EVENT_KINDS: Record<string, ContainerEventKind> = {
+  die: 'die',
+  oom: 'oom',
+  start: 'start',
+  destroy: 'destroy',
+  'health_status: unhealthy': 'unhealthy',
+  'health_status: healthy': 'healthy',
+};
+
+function parseAll<T>(items: readonly unknown[], schema: z.ZodType<T>, what: string, logger: Logger): T[] {
+  const out: T[] = [];
+  for (const item of items) {
+    const r = schema.safeParse(item);
+    if (r.success) out.push(r.data);
+    else logger.warn(`alerts: dropped a stored ${what} that does not have the expected shape`, r.error);
+  }
+  return out;
+}
+
+export class AlertService {
+  private rules: AlertRule[];
+  private channels: Channel[];
+  /** Newest first. */
+  private history: Alert[];
+  private readonly engine: RuleEngine;
+  private readonly openIndex = new Map<string, string>(); // ruleId|key → alert id
+  private readonly listeners = new Set<(ev: AlertsEvent) => void>();
+  private readonly firedListeners = new Set<(a: Alert) => void>();
+  private readonly hostSubs = new Map<string, () => void>();
+  private statsSub: { sig: string; off: () => void } | null = null;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private saving: Promise<void> = Promise.resolve();
+  private disposed = false;
+  private readonly now: () => number;
+  private readonly pendingDeliveries = new Set<Promise<void>>();
+
+  constructor(private readonly deps: AlertServiceDeps) {
+    this.now = deps.now ?? Date.now;
+    const stored = deps.store.alerts;
+    this.rules = parseAll(stored.rules, AlertRuleSchema, 'alert rule', deps.logger);
+    this.channels = parseAll(stored.channels, ChannelSchema, 'channel', deps.logger);
+    this.history = parseAll(stored.history, AlertSchema, 'alert', deps.logger).slice(0, HISTORY_LIMIT);
+    this.engine = new RuleEngine(this.rules);
+    const open = this.history.filter((a) => a.state === 'open');
+    for (const a of open) this.openIndex.set(`${a.ruleId}|${a.target.key}`, a.id);
+    this.engine.restoreOpen(open.map((a) => ({ ruleId: a.ruleId, key: a.target.key, firedAt: a.firedAt, target: { ...a.target, hostId: a.hostId } })));
+    // Open alerts whose rule is gone can never resolve: close them now.
+    for (const a of open) if (!this.rules.some((r) => r.id === a.ruleId && r.enabled)) this.resolveAlert(a, this.now(), 'the rule no longer exists or is disabled');
+    this.sync();
+  }
+
+  // ---- queries and commands (the procedures) ----------------------------------------------
+
+  listRules(): AlertRule[] {
+    return this.rules;
+  }
+
+  async saveRule(input: RuleInput): Promise<AlertRule> {
+    for (const [i, id] of input.channelIds.entries()) {
+      if (!this.channels.some((c) => c.id === id)) throw RpcError.from('VALIDATION', `alerts.rules.save: "channelIds.${i}": no channel with id "${id}"`, { field: `channelIds.${i}` });
+    }
+    const existing = input.id ? this.rules.find((r) => r.id === input.id) : undefined;
+    if (input.id && !existing) throw RpcError.from('NOT_FOUND', `No alert rule with id "${input.id}"`);
+    if (!existing && this.rules.length >= MAX_RULES) throw RpcError.from('CONFLICT', `At most ${MAX_RULES} alert rules; delete one first`);
+    const rule: AlertRule = { ...input, channelIds: [...new Set(input.channelIds)], id: existing?.id ?? randomUUID(), createdAt: existing?.createdAt ?? this.now() };
+    this.rules = existing ? this.rules.map((r) => (r.id === rule.id ? rule : r)) : [...this.rules, rule];
+    this.rulesChanged();
+    await this.saveNow();
+    return rule;
+  }
+
+  async deleteRule(id: string): Promise<void> {
+    if (!this.rules.some((r) => r.id === id)) throw RpcError.from('NOT_FOUND', `No alert rule with id "${id}"`);
+    this.rules = this.rules.filter((r) => r.id !== id);
+    this.rulesChanged();
+    await this.saveNow();
+  }
+
+  listAlerts(state: 'open' | 'resolved' | 'all', limit: number): Alert[] {
+    return (state === 'all' ? this.history : this.history.filter((a) => a.state === state)).slice(0, limit);
+  }
+
+  async ack(ids: readonly string[]): Promise<void> {
+    const at = this.now();
+    let found = 0;
+    for (const id of ids) {
+      const a = this.history.find((x) => x.id === id);
+      if (!a) continue;
+      found++;
+      if (a.ackedAt !== undefined) continue;
+      a.ackedAt = at;
+      a.updatedAt = at;
+      this.emit({ kind: 'upsert', alert: a, fired: false });
+    }
+    if (found === 0) throw RpcError.from('NOT_FOUND', ids.length === 1 ? `No alert with id "${ids[0]}"` : 'None of these alerts exist');
+    await this.saveNow();
+  }
+
+  async clear(which: 'resolved' | 'all'): Promise<number> {
+    const removed = this.history.filter((a) => which === 'all' || a.state === 'resolved');
+    if (removed.length === 0) return 0;
+    const gone = new Set(removed.map((a) => a.id));
+    this.history = this.history.filter((a) => !gone.has(a.id));
+    for (const [k, id] of this.openIndex) if (gone.has(id)) this.openIndex.delete(k);
+    this.emit({ kind: 'removed', ids: [...gone] });
+    await this.saveNow();
+    return removed.length;
+  }
+
+  listChannels(): Channel[] {
+    return this.channels;
+  }
+
+  async saveChannel(input: ChannelInput): Promise<Channel> {
+    const existing = input.id ? this.channels.find((c) => c.id === input.id) : undefined;
+    if (input.id && !existing) throw RpcError.from('NOT_FOUND', `No channel with id "${input.id}"`);
+    if (!existing && this.channels.length >= MAX_CHANNELS) throw RpcError.from('CONFLICT', `At most ${MAX_CHANNELS} channels; delete one first`);
+    const { id: _id, ...fields } = input;
+    const sameTarget = existing && existing.url === input.url && existing.kind === input.kind;
+    const channel: Channel = { ...fields, id: existing?.id ?? randomUUID(), ...(sameTarget && existing.lastResult ? { lastResult: existing.lastResult } : {}) };
+    this.channels = existing ? this.channels.map((c) => (c.id === channel.id ? channel : c)) : [...this.channels, channel];
+    await this.saveNow();
+    return channel;
+  }
+
+  async deleteChannel(id: string): Promise<void> {
+    if (!this.channels.some((c) => c.id === id)) throw RpcError.from('NOT_FOUND', `No channel with id "${id}"`);
+    this.channels = this.channels.filter((c) => c.id !== id);
+    this.rules = this.rules.map((r) => (r.channelIds.includes(id) ? { ...r, channelIds: r.channelIds.filter((c) => c !== id) } : r));
+    this.rulesChanged();
+    await this.saveNow();
+  }
+
+  /** Send a test message; a saved channel (id given) records the result as its last delivery. */
+  async testChannel(input: ChannelInput): Promise<DeliveryResult> {
+    const channel: Channel = { ...input, id: input.id ?? 'draft' };
+    const result = await this.send(channel, testAlert(this.now()));
+    const saved = input.id ? this.channels.find((c) => c.id === input.id) : undefined;
+    if (saved && saved.url === input.url && saved.kind === input.kind) {
+      saved.lastResult = result;
+      this.scheduleSave();
+    }
+    return result;
+  }
+
+  /** alerts.watch: the history now, then every change. */
+  watch(listener: (ev: AlertsEvent) => void): () => void {
+    listener({ kind: 'snapshot', alerts: this.history });
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Desktop shells: called once per newly fired alert of a rule with desktop notifications on. */
+  onFired(listener: (a: Alert) => void): () => void {
+    this.firedListeners.add(listener);
+    return () => this.firedListeners.delete(listener);
+  }
+
+  get openCount(): number {
+    return this.history.filter((a) => a.state === 'open').length;
+  }
+
+  /** Tests and metrics: whether the service holds a stats subscription now. */
+  get statsSubscription(): string | null {
+    return this.statsSub?.sig ?? null;
+  }
+
+  /** Wait for deliveries in flight and the pending store write (tests, shutdown). */
+  async settle(): Promise<void> {
+    while (this.pendingDeliveries.size > 0) await Promise.all([...this.pendingDeliveries]);
+    await this.saveNow();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const off of this.hostSubs.values()) off();
+    this.hostSubs.clear();
+    this.statsSub?.off();
+    this.statsSub = null;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.tickTimer = null;
+    this.listeners.clear();
+    this.firedListeners.clear();
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = null;
+      void this.write();
+    }
+  }
+
+  // ---- inputs -----------------------------------------------------------------------------
+
+  /** Feed the engine and act on its decisions. Public for tests. */
+  feed(input: EngineInput): void {
+    if (this.disposed) return;
+    this.apply(this.engine.feed(input));
+  }
+
+  private onEngineEvent(hostId: string, e: EngineEvent): void {
+    const kind = EVENT_KINDS[e.action];
+    if (!kind) return;
+    const exit = e.attributes.exitCode;
+    this.feed({
+      type: 'event',
+      at: e.time || this.now(),
+      hostId,
+      container: { id: e.id, name: e.name.replace(/^\//, ''), project: e.attributes['com.docker.compose.project'] },
+      event: kind,
+      ...(kind === 'die' && exit !== undefined && /^-?\d+$/.test(exit) ? { exitCode: Number(exit) } : {}),
+    });
+  }
+
+  private onHostState(h: Host): void {
+    // 'connecting' is in between: a retry of an unreachable engine, or the first connect.
+    if (h.state === 'connecting') return;
+    this.feed({ type: 'host', at: this.now(), hostId: h.id, hostName: h.name, up: h.state === 'connected', reason: h.reason });
+  }
+
+  private onSamples(batch: DerivedSample[]): void {
+    for (const s of batch) {
+      this.feed({ type: 'sample', at: s.t, hostId: s.hostId, container: { id: s.id, name: s.name, project: s.composeProject }, cpuPercent: s.cpuPercent, memPercent: s.memPercent });
+    }
+  }
+
+  // ---- subscriptions follow the rules -----------------------------------------------------
+
+  private rulesChanged(): void {
+    this.apply(this.engine.setRules(this.rules, this.now()));
+    this.sync();
+  }
+
+  /** Subscribe to exactly what the enabled rules need; drop the rest. */
+  private sync(): void {
+    if (this.disposed) return;
+    const enabled = this.rules.filter((r) => r.enabled);
+    const hostIds = new Set(enabled.map((r) => r.hostId));
+    for (const [hostId, off] of this.hostSubs) {
+      if (!hostIds.has(hostId)) {
+        off();
+        this.hostSubs.delete(hostId);
+      }
+    }
+    for (const hostId of hostIds) {
+      if (this.hostSubs.has(hostId)) continue;
+      let host: AlertHost;
+      try {
+        host = this.deps.getHost(hostId);
+      } catch {
+        this.deps.logger.warn(`alerts: rules name host "${hostId}", which is not known`);
+        continue;
+      }
+      const offEvents = host.onEngineEvent((e) => this.onEngineEvent(hostId, e));
+      const offState = host.onState((h) => this.onHostState(h));
+      this.hostSubs.set(hostId, () => {
+        offEvents();
+        offState();
+      });
+      if (host.host.state === 'unreachable') this.onHostState(host.host);
+    }
+
+    // Stats: one subscription, for the local host's threshold rules. Container rules subscribe by
+    // name (the hub follows recreation); project or host rules need every running container.
+    const threshold = enabled.filter((r) => (r.condition.kind === 'cpu' || r.condition.kind === 'memory') && hostIds.has(r.hostId));
+    const byHost = new Map<string, Set<string> | 'all'>();
+    for (const r of threshold) {
+      const cur = byHost.get(r.hostId) ?? new Set<string>();
+      if (cur === 'all' || r.scope.kind !== 'container') byHost.set(r.hostId, 'all');
+      else byHost.set(r.hostId, cur.add(r.scope.name));
+    }
+    const sig = JSON.stringify([...byHost].map(([h, ids]) => [h, ids === 'all' ? 'all' : [...ids].sort()]).sort());
+    if (byHost.size === 0) {
+      this.statsSub?.off();
+      this.statsSub = null;
+    } else if (this.statsSub?.sig !== sig) {
+      const old = this.statsSub;
+      const offs: (() => void)[] = [];
+      for (const [hostId, ids] of byHost) {
+        try {
+          offs.push(this.deps.stats().subscribe(hostId, ids === 'all' ? 'all' : [...ids], (batch) => this.onSamples(batch)));
+        } catch (e) {
+          this.deps.logger.warn(`alerts: could not subscribe to the stats of host "${hostId}"`, e);
+        }
+      }
+      this.statsSub = { sig, off: () => offs.forEach((o) => o()) };
+      old?.off(); // after the new one: streams the two share stay open
+    }
+
+    // The clock drives for-durations of engine-down and the quiet window of restart loops.
+    if (enabled.length > 0 && !this.tickTimer) {
+      this.tickTimer = setInterval(() => this.feed({ type: 'tick', at: this.now() }), this.deps.tickMs ?? 1000);
+      this.tickTimer.unref?.();
+    } else if (enabled.length === 0 && this.tickTimer) {
+      clearInterval(this.tickTimer);
+      this.tickTimer = null;
+    }
+  }
+
+  // ---- outputs ----------------------------------------------------------------------------
+
+  private apply(outputs: EngineOutput[]): void {
+    for (const o of outputs) {
+      if (o.type === 'fire') this.fire(o);
+      else {
+        const id = this.openIndex.get(`${o.ruleId}|${o.key}`);
+        const alert = id ? this.history.find((a) => a.id === id) : undefined;
+        if (!alert) continue;
+        if (o.type === 'repeat') {
+          alert.occurrences++;
+          alert.updatedAt = o.at;
+          alert.message = o.message;
+          if (o.value !== undefined) alert.value = o.value;
+          this.emit({ kind: 'upsert', alert, fired: false });
+          this.scheduleSave();
+        } else {
+          this.resolveAlert(alert, o.at, o.reason);
+        }
+      }
+    }
+  }
+
+  private fire(o: Extract<EngineOutput, { type: 'fire' }>): void {
+    const rule = this.rules.find((r) => r.id === o.ruleId);
+    if (!rule) return;
+    const channels = rule.channelIds.map((id) => this.channels.find((c) => c.id === id)).filter((c): c is Channel => !!c && c.enabled);
+    const { hostId: _h, ...target } = o.target;
+    const alert: Alert = {
+      id: randomUUID(),
+      ruleId: rule.id,
+      ruleName: rule.name,
+      hostId: rule.hostId,
+      condition: rule.condition.kind,
+      target,
+      state: 'open',
+      message: o.message,
+      ...(o.value !== undefined ? { value: o.value } : {}),
+      firedAt: o.at,
+      updatedAt: o.at,
+      occurrences: 1,
+      desktop: rule.desktop,
+      deliveries: channels.map((c) => ({ channelId: c.id, channelName: c.name, state: 'pending' as const, attempts: 0, at: o.at })),
+    };
+    this.history.unshift(alert);
+    this.trim();
+    this.openIndex.set(`${rule.id}|${target.key}`, alert.id);
+    this.emit({ kind: 'upsert', alert, fired: true });
+    if (rule.desktop) {
+      for (const l of this.firedListeners) {
+        try {
+          l(alert);
+        } catch (e) {
+          this.deps.logger.warn('alerts: a notification listener threw', e);
+        }
+      }
+    }
+    this.scheduleSave();
+    for (const c of channels) this.track(this.deliverTo(alert, c));
+  }
+
+  private resolveAlert(alert: Alert, at: number, reason: string): void {
+    if (alert.state !== 'open') return;
+    alert.state = 'resolved';
+    alert.resolvedAt = at;
+    alert.updatedAt = at;
+    alert.resolution = reason;
+    this.openIndex.delete(`${alert.ruleId}|${alert.target.key}`);
+    this.emit({ kind: 'upsert', alert, fired: false });
+    this.scheduleSave();
+  }
+
+  private async deliverTo(alert: Alert, channel: Channel): Promise<void> {
+    const result = await this.send(channel, alert);
+    const d = alert.deliveries.find((x) => x.channelId === channel.id);
+    if (d) {
+      d.state = result.ok ? 'sent' : 'failed';
+      d.attempts = result.attempts;
+      d.at = result.at;
+      if (result.status !== undefined) d.status = result.status;
+      if (result.error) d.error = result.error;
+      else delete d.error;
+    }
+    const saved = this.channels.find((c) => c.id === channel.id);
+    if (saved) saved.lastResult = result;
+    if (!result.ok) this.deps.logger.warn(`alerts: delivery of "${alert.ruleName}" to channel "${channel.name}" failed after ${result.attempts} attempt(s): ${result.error}`);
+    if (!this.disposed) this.emit({ kind: 'upsert', alert, fired: false });
+    this.scheduleSave();
+  }
+
+  private async send(channel: Channel, alert: Alert): Promise<DeliveryResult> {
+    const send = this.deps.deliver ?? defaultDeliver;
+    try {
+      return await send(channel, alert, this.deps.deliverOptions);
+    } catch (e) {
+      return { ok: false, at: this.now(), attempts: 0, error: (e as Error).message, ms: 0 };
+    }
+  }
+
+  private track(p: Promise<void>): void {
+    this.pendingDeliveries.add(p);
+    void p.finally(() => this.pendingDeliveries.delete(p));
+  }
+
+  /** Bounded history: the oldest resolved alerts go first, open ones only if nothing else is left. */
+  private trim(): void {
+    if (this.history.length <= HISTORY_LIMIT) return;
+    let excess = this.history.length - HISTORY_LIMIT;
+    const drop = new Set<string>();
+    for (let i = this.history.length - 1; i >= 0 && excess > 0; i--) {
+      if (this.history[i]!.state === 'resolved') {
+        drop.add(this.history[i]!.id);
+        excess--;
+      }
+    }
+    for (let i = this.history.length - 1; i >= 0 && excess > 0; i--) {
+      if (!drop.has(this.history[i]!.id)) {
+        drop.add(this.history[i]!.id);
+        excess--;
+      }
+    }
+    this.history = this.history.filter((a) => !drop.has(a.id));
+    for (const [k, id] of this.openIndex) if (drop.has(id)) this.openIndex.delete(k);
+    this.emit({ kind: 'removed', ids: [...drop] });
+  }
+
+  private emit(ev: AlertsEvent): void {
+    for (const l of this.listeners) {
+      try {
+        l(ev);
+      } catch (e) {
+        this.deps.logger.warn('alerts: a watcher threw', e);
+      }
+    }
+  }
+
+  // ---- persistence ------------------------------------------------------------------------
+
+  private snapshot(): StoredAlertsV2 {
+    // Deep copies: the store must not share objects that later mutate in memory.
+    return JSON.parse(JSON.stringify({ rules: this.rules, channels: this.channels, history: this.history })) as StoredAlertsV2;
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer || this.disposed) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      void this.write().catch(() => {});
+    }, this.deps.saveDelayMs ?? 250);
+  }
+
+  /** Commands wait for their write so a failure reaches the caller as STORE_ERROR. */
+  private async saveNow(): Promise<void> {
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = null;
+    }
+    await this.write();
+  }
+
+  private write(): Promise<void> {
+    const data = this.snapshot();
+    const next = this.saving.catch(() => {}).then(() => this.deps.store.saveAlerts(data));
+    this.saving = next.catch((e: unknown) => {
+      this.deps.logger.warn('alerts: could not save alerts', e);
+    });
+    return next;
+  }
+}

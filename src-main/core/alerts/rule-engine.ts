@@ -1,0 +1,318 @@
+// The alert rule engine: a pure state machine. Inputs are samples, container events, host state
+// changes and clock ticks, each with its own timestamp; outputs are fire / repeat / resolve
+// decisions. No timers, no I/O: the alert service feeds it and acts on what it returns, and the
+// unit tests drive it with made-up times.
+//
+// Semantics (per rule and target, the target being hostId/containerName, or the host):
+// - threshold rules (cpu, memory): the condition must hold on every sample for forSeconds before
+//   the alert fires; the first sample below the threshold (or the container stopping) resolves it.
+// - exit / oom: fire on the event; the container starting again (or being removed) resolves it.
+// - unhealthy: fire on health_status unhealthy; healthy, stop or removal resolves it.
+// - restart-loop: fire when `restarts` starts happen within `withinSeconds`; a full window without
+//   a start resolves it.
+// - engine-down: fire when the host has been unreachable for forSeconds; reconnecting resolves it.
+// De-duplication: while an alert is open, the same condition again only counts an occurrence
+// ('repeat'). Cool-down: after an alert fired for a target, no new alert for that rule and target
+// until cooldownSeconds have passed (a threshold condition that still holds then fires at once).
+import type { AlertCondition, AlertRule } from '../../contract/procedures/alerts';
+
+export interface ContainerInfo {
+  id: string;
+  name: string;
+  project?: string;
+}
+
+export type ContainerEventKind = 'die' | 'oom' | 'start' | 'unhealthy' | 'healthy' | 'destroy';
+
+export type EngineInput =
+  | { type: 'sample'; at: number; hostId: string; container: ContainerInfo; cpuPercent: number; memPercent?: number }
+  | { type: 'event'; at: number; hostId: string; container: ContainerInfo; event: ContainerEventKind; exitCode?: number }
+  | { type: 'host'; at: number; hostId: string; hostName?: string; up: boolean; reason?: string }
+  | { type: 'tick'; at: number };
+
+export interface FireTarget {
+  key: string;
+  label: string;
+  hostId: string;
+  containerName?: string;
+  containerId?: string;
+  project?: string;
+}
+
+export type EngineOutput =
+  | { type: 'fire'; ruleId: string; target: FireTarget; at: number; message: string; value?: number }
+  | { type: 'repeat'; ruleId: string; key: string; at: number; message: string; value?: number }
+  | { type: 'resolve'; ruleId: string; key: string; at: number; reason: string };
+
+interface TargetState {
+  target: FireTarget;
+  open: boolean;
+  /** When the current alert (or the last one) fired. */
+  firedAt?: number;
+  /** Threshold / engine-down: since when the condition holds. */
+  since?: number;
+  /** Restart loop: start times within the window. */
+  starts: number[];
+  /** The last value seen while the condition held (for the message). */
+  value?: number;
+  hostReason?: string;
+}
+
+export interface OpenAlertRef {
+  ruleId: string;
+  key: string;
+  firedAt: number;
+  target: FireTarget;
+}
+
+const fmt = (n: number): string => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(1));
+const secs = (s: number): string => (s % 3600 === 0 && s >= 3600 ? `${s / 3600} h` : s % 60 === 0 && s >= 60 ? `${s / 60} min` : `${s} s`);
+
+export function describeCondition(c: AlertCondition): string {
+  switch (c.kind) {
+    case 'cpu':
+      return `CPU above ${c.thresholdPercent} %${c.forSeconds ? ` for ${secs(c.forSeconds)}` : ''}`;
+    case 'memory':
+      return `memory above ${c.thresholdPercent} % of its limit${c.forSeconds ? ` for ${secs(c.forSeconds)}` : ''}`;
+    case 'exit':
+      return 'exited with a non-zero code';
+    case 'oom':
+      return 'killed for lack of memory (OOM)';
+    case 'restart-loop':
+      return `${c.restarts} restarts within ${secs(c.withinSeconds)}`;
+    case 'unhealthy':
+      return 'health check unhealthy';
+    case 'engine-down':
+      return `engine unreachable${c.forSeconds ? ` for ${secs(c.forSeconds)}` : ''}`;
+  }
+}
+
+export class RuleEngine {
+  private rules = new Map<string, AlertRule>();
+  /** ruleId → target key → state */
+  private readonly states = new Map<string, Map<string, TargetState>>();
+
+  constructor(rules: readonly AlertRule[] = []) {
+    for (const r of rules) this.rules.set(r.id, r);
+  }
+
+  /** Alerts still open from a previous run: de-duplication and resolve keep working for them. */
+  restoreOpen(open: readonly OpenAlertRef[]): void {
+    for (const o of open) {
+      if (!this.rules.has(o.ruleId)) continue;
+      const st = this.state(o.ruleId, o.target);
+      st.open = true;
+      st.firedAt = o.firedAt;
+    }
+  }
+
+  /**
+   * Replace the rule set. Open alerts of removed or disabled rules, or of rules whose target or
+   * condition changed, are resolved (their condition is no longer watched).
+   */
+  setRules(rules: readonly AlertRule[], at: number): EngineOutput[] {
+    const out: EngineOutput[] = [];
+    const next = new Map(rules.map((r) => [r.id, r]));
+    for (const [id, old] of this.rules) {
+      const nu = next.get(id);
+      const changed = !nu || !nu.enabled || JSON.stringify([nu.hostId, nu.scope, nu.condition]) !== JSON.stringify([old.hostId, old.scope, old.condition]);
+      if (!changed) continue;
+      const why = !nu ? 'the rule was deleted' : !nu.enabled ? 'the rule was disabled' : 'the rule was changed';
+      for (const [key, st] of this.states.get(id) ?? []) if (st.open) out.push({ type: 'resolve', ruleId: id, key, at, reason: why });
+      this.states.delete(id);
+    }
+    this.rules = next;
+    return out;
+  }
+
+  get ruleCount(): number {
+    return this.rules.size;
+  }
+
+  /** Whether any enabled rule needs stats samples (cpu/memory). */
+  needsSamples(): boolean {
+    for (const r of this.rules.values()) if (r.enabled && (r.condition.kind === 'cpu' || r.condition.kind === 'memory')) return true;
+    return false;
+  }
+
+  isOpen(ruleId: string, key: string): boolean {
+    return this.states.get(ruleId)?.get(key)?.open ?? false;
+  }
+
+  /** The engine's answer to one input. */
+  feed(input: EngineInput): EngineOutput[] {
+    const out: EngineOutput[] = [];
+    for (const rule of this.rules.values()) {
+      if (!rule.enabled) continue;
+      if (input.type === 'tick') this.onTick(rule, input.at, out);
+      else if (input.hostId !== rule.hostId) continue;
+      else if (input.type === 'host') this.onHost(rule, input, out);
+      else if (!matches(rule, input.container)) continue;
+      else if (input.type === 'sample') this.onSample(rule, input, out);
+      else this.onEvent(rule, input, out);
+    }
+    return out;
+  }
+
+  // ---- per input kind ---------------------------------------------------------------------
+
+  private onSample(rule: AlertRule, s: Extract<EngineInput, { type: 'sample' }>, out: EngineOutput[]): void {
+    const c = rule.condition;
+    if (c.kind !== 'cpu' && c.kind !== 'memory') return;
+    const value = c.kind === 'cpu' ? s.cpuPercent : s.memPercent;
+    if (value === undefined || !Number.isFinite(value)) return;
+    const st = this.state(rule.id, containerTarget(rule.hostId, s.container));
+    st.target.containerId = s.container.id;
+    if (value > c.thresholdPercent) {
+      st.since ??= s.at;
+      st.value = value;
+      if (st.open) return;
+      if (s.at - st.since >= c.forSeconds * 1000) {
+        const what = c.kind === 'cpu' ? `CPU ${fmt(value)} %` : `memory ${fmt(value)} % of its limit`;
+        this.fire(rule, st, s.at, `${st.target.label}: ${what} (above ${c.thresholdPercent} %${c.forSeconds ? ` for ${secs(c.forSeconds)}` : ''})`, value, out);
+      }
+    } else {
+      st.since = undefined;
+      if (st.open) this.resolve(rule, st, s.at, `${c.kind === 'cpu' ? 'CPU' : 'memory'} back to ${fmt(value)} %`, out);
+    }
+  }
+
+  private onEvent(rule: AlertRule, e: Extract<EngineInput, { type: 'event' }>, out: EngineOutput[]): void {
+    const c = rule.condition;
+    const key = containerKey(rule.hostId, e.container.name);
+    const existing = this.states.get(rule.id)?.get(key);
+    const st = (): TargetState => {
+      const s = this.state(rule.id, containerTarget(rule.hostId, e.container));
+      s.target.containerId = e.container.id;
+      return s;
+    };
+    switch (c.kind) {
+      case 'cpu':
+      case 'memory':
+        // A stopped container uses no CPU: its threshold condition is over.
+        if ((e.event === 'die' || e.event === 'destroy') && existing) {
+          existing.since = undefined;
+          if (existing.open) this.resolve(rule, existing, e.at, e.event === 'die' ? 'the container stopped' : 'the container was removed', out);
+        }
+        return;
+      case 'exit':
+        if (e.event === 'die' && e.exitCode !== undefined && e.exitCode !== 0) {
+          const s = st();
+          this.fire(rule, s, e.at, `${s.target.label} exited with code ${e.exitCode}`, e.exitCode, out);
+        } else if ((e.event === 'start' || e.event === 'destroy') && existing?.open) {
+          this.resolve(rule, existing, e.at, e.event === 'start' ? 'the container started again' : 'the container was removed', out);
+        }
+        return;
+      case 'oom':
+        if (e.event === 'oom') {
+          const s = st();
+          this.fire(rule, s, e.at, `${s.target.label} was killed for lack of memory (OOM)`, undefined, out);
+        } else if ((e.event === 'start' || e.event === 'destroy') && existing?.open) {
+          this.resolve(rule, existing, e.at, e.event === 'start' ? 'the container started again' : 'the container was removed', out);
+        }
+        return;
+      case 'unhealthy':
+        if (e.event === 'unhealthy') {
+          const s = st();
+          this.fire(rule, s, e.at, `${s.target.label} is unhealthy`, undefined, out);
+        } else if ((e.event === 'healthy' || e.event === 'die' || e.event === 'destroy') && existing?.open) {
+          this.resolve(rule, existing, e.at, e.event === 'healthy' ? 'the health check passes again' : e.event === 'die' ? 'the container stopped' : 'the container was removed', out);
+        }
+        return;
+      case 'restart-loop': {
+        if (e.event === 'destroy') {
+          if (existing?.open) this.resolve(rule, existing, e.at, 'the container was removed', out);
+          this.states.get(rule.id)?.delete(key);
+          return;
+        }
+        if (e.event !== 'start') return;
+        const s = st();
+        const windowMs = c.withinSeconds * 1000;
+        s.starts = s.starts.filter((t) => e.at - t < windowMs);
+        s.starts.push(e.at);
+        if (s.starts.length >= c.restarts) {
+          this.fire(rule, s, e.at, `${s.target.label} restarted ${s.starts.length} times within ${secs(c.withinSeconds)}`, s.starts.length, out);
+        }
+        return;
+      }
+      case 'engine-down':
+        return;
+    }
+  }
+
+  private onHost(rule: AlertRule, h: Extract<EngineInput, { type: 'host' }>, out: EngineOutput[]): void {
+    if (rule.condition.kind !== 'engine-down') return;
+    const st = this.state(rule.id, { key: rule.hostId, label: h.hostName ?? rule.hostId, hostId: rule.hostId });
+    if (h.hostName) st.target.label = h.hostName;
+    if (h.up) {
+      st.since = undefined;
+      if (st.open) this.resolve(rule, st, h.at, 'the engine is reachable again', out);
+      return;
+    }
+    st.since ??= h.at;
+    st.hostReason = h.reason;
+    this.checkEngineDown(rule, st, h.at, out);
+  }
+
+  private onTick(rule: AlertRule, at: number, out: EngineOutput[]): void {
+    const c = rule.condition;
+    const states = this.states.get(rule.id);
+    if (!states) return;
+    for (const st of states.values()) {
+      if (c.kind === 'engine-down' && st.since !== undefined) this.checkEngineDown(rule, st, at, out);
+      if (c.kind === 'restart-loop') {
+        st.starts = st.starts.filter((t) => at - t < c.withinSeconds * 1000);
+        if (st.open && st.starts.length === 0) this.resolve(rule, st, at, `no restart for ${secs(c.withinSeconds)}`, out);
+      }
+      // A threshold alert can only fire on a sample; a sample arrives every second while it runs.
+    }
+  }
+
+  private checkEngineDown(rule: AlertRule, st: TargetState, at: number, out: EngineOutput[]): void {
+    const c = rule.condition;
+    if (c.kind !== 'engine-down' || st.since === undefined || st.open) return;
+    if (at - st.since >= c.forSeconds * 1000) {
+      this.fire(rule, st, at, `The engine of ${st.target.label} is unreachable${st.hostReason ? ` (${st.hostReason})` : ''}`, undefined, out);
+    }
+  }
+
+  // ---- transitions ------------------------------------------------------------------------
+
+  private fire(rule: AlertRule, st: TargetState, at: number, message: string, value: number | undefined, out: EngineOutput[]): void {
+    if (st.open) {
+      out.push({ type: 'repeat', ruleId: rule.id, key: st.target.key, at, message, value });
+      return;
+    }
+    if (st.firedAt !== undefined && at - st.firedAt < rule.cooldownSeconds * 1000) return; // cooling down
+    st.open = true;
+    st.firedAt = at;
+    out.push({ type: 'fire', ruleId: rule.id, target: { ...st.target }, at, message, value });
+  }
+
+  private resolve(rule: AlertRule, st: TargetState, at: number, reason: string, out: EngineOutput[]): void {
+    st.open = false;
+    out.push({ type: 'resolve', ruleId: rule.id, key: st.target.key, at, reason });
+  }
+
+  private state(ruleId: string, target: FireTarget): TargetState {
+    let m = this.states.get(ruleId);
+    if (!m) this.states.set(ruleId, (m = new Map()));
+    let st = m.get(target.key);
+    if (!st) m.set(target.key, (st = { target: { ...target }, open: false, starts: [] }));
+    return st;
+  }
+}
+
+export const containerKey = (hostId: string, name: string): string => `${hostId}/${name}`;
+
+function containerTarget(hostId: string, c: ContainerInfo): FireTarget {
+  return { key: containerKey(hostId, c.name), label: c.name, hostId, containerName: c.name, containerId: c.id, project: c.project };
+}
+
+/** Whether a rule's scope covers a container (host rules cover every container of the host). */
+export function matches(rule: AlertRule, c: ContainerInfo): boolean {
+  const s = rule.scope;
+  if (s.kind === 'host') return rule.condition.kind !== 'engine-down';
+  if (s.kind === 'container') return c.name === s.name;
+  return c.project === s.project;
+}

@@ -1,0 +1,110 @@
+// Webhook delivery: the payload shapes (Slack-compatible {text}, Discord-compatible {content},
+// plain JSON: the alert itself) and a POST with bounded retries. Node's fetch with
+// AbortSignal.timeout bounds every attempt; nothing here throws: a failure is a result the caller
+// records and shows.
+import type { Alert, ChannelKind, DeliveryResult } from '../../contract/procedures/alerts';
+
+export interface DeliverOptions {
+  /** Attempts in all (first try included). */
+  attempts?: number;
+  /** Wait before retry n (1-based) is backoffMs * 2^(n-1). */
+  backoffMs?: number;
+  /** Per attempt. */
+  timeoutMs?: number;
+  fetchImpl?: typeof fetch;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export const DELIVERY_DEFAULTS = { attempts: 3, backoffMs: 500, timeoutMs: 5000 } as const;
+
+const ICON: Record<string, string> = { open: '🔴', resolved: '✅' };
+
+/** One human line: what happened, where, when. */
+export function alertText(alert: Alert): string {
+  const head = alert.state === 'resolved' ? `Resolved: ${alert.ruleName}` : `Alert: ${alert.ruleName}`;
+  const tail = alert.state === 'resolved' && alert.resolution ? ` (${alert.resolution})` : '';
+  return `${ICON[alert.state] ?? ''} ${head} — ${alert.message}${tail} [host ${alert.hostId}, ${new Date(alert.firedAt).toISOString()}]`.trim();
+}
+
+export function payloadFor(kind: ChannelKind, alert: Alert): unknown {
+  switch (kind) {
+    case 'slack':
+      return { text: alertText(alert) };
+    case 'discord':
+      // Discord refuses content over 2000 characters.
+      return { content: alertText(alert).slice(0, 2000) };
+    case 'json':
+      return { source: 'wakedock', alert };
+  }
+}
+
+/** A test message in the channel's shape (so a Slack channel gets a {text} it can show). */
+export function testAlert(now: number): Alert {
+  return {
+    id: 'test',
+    ruleId: 'test',
+    ruleName: 'Test message',
+    hostId: 'local',
+    condition: 'exit',
+    target: { key: 'test', label: 'WakeDock' },
+    state: 'open',
+    message: 'This is a test message from WakeDock: the channel works.',
+    firedAt: now,
+    updatedAt: now,
+    occurrences: 1,
+    desktop: false,
+    deliveries: [],
+  };
+}
+
+/** 408, 429 and 5xx may pass on a later try; other 4xx will not. */
+const retryableStatus = (s: number): boolean => s === 408 || s === 429 || s >= 500;
+
+function errorText(e: unknown, timeoutMs: number): string {
+  const err = e as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (err?.name === 'TimeoutError' || err?.name === 'AbortError') return `no answer within ${timeoutMs / 1000} s`;
+  const cause = err?.cause;
+  if (cause?.code) return `${cause.code}${cause.message ? `: ${cause.message}` : ''}`;
+  return err?.message ?? String(e);
+}
+
+/** POST the body as JSON, retrying network errors and retryable statuses. */
+export async function postJson(url: string, body: unknown, opts: DeliverOptions = {}): Promise<DeliveryResult> {
+  const attempts = Math.max(1, opts.attempts ?? DELIVERY_DEFAULTS.attempts);
+  const backoffMs = opts.backoffMs ?? DELIVERY_DEFAULTS.backoffMs;
+  const timeoutMs = opts.timeoutMs ?? DELIVERY_DEFAULTS.timeoutMs;
+  const doFetch = opts.fetchImpl ?? fetch;
+  const now = opts.now ?? Date.now;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const started = now();
+  const json = JSON.stringify(body);
+  let status: number | undefined;
+  let error: string | undefined;
+  for (let i = 1; i <= attempts; i++) {
+    status = undefined;
+    try {
+      const res = await doFetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'WakeDock-alerts' },
+        body: json,
+        signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'error',
+      });
+      status = res.status;
+      // Read (and bound) the answer so the connection is released; keep a little for the error text.
+      const text = (await res.text().catch(() => '')).slice(0, 200);
+      if (res.ok) return { ok: true, at: now(), attempts: i, status, ms: now() - started };
+      error = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${text ? `: ${text}` : ''}`;
+      if (!retryableStatus(res.status)) return { ok: false, at: now(), attempts: i, status, error, ms: now() - started };
+    } catch (e) {
+      error = errorText(e, timeoutMs);
+    }
+    if (i < attempts) await sleep(backoffMs * 2 ** (i - 1));
+  }
+  return { ok: false, at: now(), attempts, ...(status !== undefined ? { status } : {}), error, ms: now() - started };
+}
+
+export function deliver(channel: { kind: ChannelKind; url: string }, alert: Alert, opts?: DeliverOptions): Promise<DeliveryResult> {
+  return postJson(channel.url, payloadFor(channel.kind, alert), opts);
+}
