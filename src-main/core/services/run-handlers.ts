@@ -166,9 +166,10 @@ export function runHandlers(ctx: CoreContext): DomainHandlers<typeof runProcedur
 
     'containers.recreate': async ({ hostId, id, spec, keepEnv }) => {
       const docker = client(hostId);
-      const oldC = docker.getContainer(id);
-      const info = (await oldC.inspect()) as unknown as RawInspect;
+      const info = (await docker.getContainer(id).inspect()) as unknown as RawInspect;
       const oldId = info.Id;
+      // By id from here on: the name moves to the new container.
+      const oldC = docker.getContainer(oldId);
       const oldName = (info.Name ?? '').replace(/^\//, '');
       const wasRunning = info.State?.Running ?? false;
       const targetName = spec.name || oldName;

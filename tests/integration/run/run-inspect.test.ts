@@ -1,0 +1,322 @@
+// Run, inspect and recreate through the core behind a real RpcServer, against the real engine,
+// checked with docker inspect and by talking to the published ports.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallName, ProcInput, ProcOutput, RpcErrorData } from '../../../src-main/contract';
+import { createCore, type Core } from '../../../src-main/core/create-core';
+import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
+import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
+import {
+  SHARED_SOCKET,
+  TEST_IMAGE,
+  cleanupTestContainers,
+  discoveryFor,
+  docker,
+  dockerRaw,
+  ensureTestImage,
+  freePort,
+  inspectContainer,
+  runContainer,
+  uniqueName,
+  waitFor,
+} from '../../support/docker-fixtures';
+import { connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
+
+const AREA = 'run';
+const PREFIX = `wdtest-${AREA}-`;
+const volumes: string[] = [];
+
+let core: Core;
+let server: RpcServer;
+let link: InMemoryLink;
+let dataDir: string;
+
+function call<P extends CallName>(p: P, input: ProcInput<P>): Promise<ProcOutput<P>> {
+  return link.client.call(p, input) as Promise<ProcOutput<P>>;
+}
+
+async function callError<P extends CallName>(p: P, input: ProcInput<P>): Promise<RpcErrorData> {
+  const r = await link.client.callRaw(p, input);
+  if (r.ok) throw new Error(`${p} succeeded but was expected to fail: ${JSON.stringify(r.data)}`);
+  return r.error;
+}
+
+function volumeName(): string {
+  const v = uniqueName(`${AREA}-vol`);
+  volumes.push(v);
+  return v;
+}
+
+/** Full inspect JSON (the fixture's type only lists a few fields). */
+async function inspectFull(ref: string): Promise<any> {
+  return JSON.parse(await docker(['container', 'inspect', ref]))[0];
+}
+
+async function httpGet(port: number): Promise<string> {
+  return waitFor(`http://127.0.0.1:${port} to answer`, async () => {
+    const res = await fetch(`http://127.0.0.1:${port}/`);
+    return res.ok ? await res.text() : undefined;
+  });
+}
+
+const httpd = ['httpd', '-f', '-p', '80', '-h', '/www'];
+
+beforeAll(async () => {
+  await ensureTestImage();
+  await cleanupTestContainers({ namePrefix: PREFIX });
+  dataDir = mkdtempSync(join(tmpdir(), 'wdtest-run-'));
+  core = await createCore({ dataDir, mode: 'desktop', appVersion: '0.0.0-test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET) });
+  server = new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true });
+  link = connectInMemory(server);
+  await waitFor('the local host to connect', async () => (await call('hosts.list', {})).find((h) => h.id === 'local' && h.state === 'connected'), { timeoutMs: 15_000 });
+});
+
+afterAll(async () => {
+  link?.close();
+  core?.dispose();
+  await cleanupTestContainers({ namePrefix: PREFIX });
+  if (volumes.length) await dockerRaw(['volume', 'rm', '-f', ...volumes]);
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('containers.create', () => {
+  it('creates and starts a container with ports, env, volumes, labels, restart policy and limits', async () => {
+    const name = uniqueName(AREA);
+    const port = await freePort();
+    const vol = volumeName();
+    const r = await call('containers.create', {
+      hostId: 'local',
+      image: TEST_IMAGE,
+      name,
+      command: `sh -c 'mkdir -p /www && echo "hello from $GREETING" > /www/index.html && exec httpd -f -p 80 -h /www'`,
+      env: ['GREETING=run form', 'DB_PASSWORD=hunter2-secret'],
+      ports: [`127.0.0.1:${port}:80`],
+      volumes: [`${vol}:/data`, '/tmp:/hosttmp:ro'],
+      labels: ['wakedock.test=1', 'team=web'],
+      restart: 'on-failure',
+      restartMaxRetries: 3,
+      cpus: '0.5',
+      memory: '64m',
+      pidsLimit: 50,
+    });
+    expect(r).toMatchObject({ name, started: true });
+    expect(await httpGet(port)).toContain('hello from run form');
+
+    const info = await inspectFull(name);
+    expect(info.Id).toBe(r.id);
+    expect(info.Config.Env).toEqual(expect.arrayContaining(['GREETING=run form', 'DB_PASSWORD=hunter2-secret']));
+    expect(info.HostConfig.PortBindings['80/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: String(port) }]);
+    expect(info.HostConfig.NanoCpus).toBe(500_000_000);
+    expect(info.HostConfig.Memory).toBe(64 * 1024 * 1024);
+    expect(info.HostConfig.PidsLimit).toBe(50);
+    expect(info.HostConfig.RestartPolicy).toEqual({ Name: 'on-failure', MaximumRetryCount: 3 });
+    expect(info.Config.Labels).toMatchObject({ 'wakedock.test': '1', team: 'web' });
+    const mounts = info.Mounts.map((m: any) => ({ type: m.Type, name: m.Name, source: m.Source, dest: m.Destination, rw: m.RW }));
+    expect(mounts).toEqual(expect.arrayContaining([
+      expect.objectContaining({ type: 'volume', name: vol, dest: '/data', rw: true }),
+      expect.objectContaining({ type: 'bind', source: '/tmp', dest: '/hosttmp', rw: false }),
+    ]));
+  });
+
+  it('creates without starting when start is false', async () => {
+    const name = uniqueName(AREA);
+    const r = await call('containers.create', { hostId: 'local', image: TEST_IMAGE, name, command: ['sleep', '60'], labels: ['wakedock.test=1'], start: false });
+    expect(r.started).toBe(false);
+    expect((await inspectContainer(name))?.State.Status).toBe('created');
+  });
+
+  it('names the field of a bad value (VALIDATION) before touching the engine', async () => {
+    const name = uniqueName(AREA);
+    const e = await callError('containers.create', { hostId: 'local', image: TEST_IMAGE, name, ports: ['8080:80', '80:99999'], labels: ['wakedock.test=1'] });
+    expect(e).toMatchObject({ code: 'VALIDATION', field: 'ports.1' });
+    expect(e.message).toContain('99999');
+    const m = await callError('containers.create', { hostId: 'local', image: TEST_IMAGE, name, memory: 'lots' });
+    expect(m).toMatchObject({ code: 'VALIDATION', field: 'memory' });
+    expect(await inspectContainer(name)).toBeNull();
+  });
+
+  it('refuses a host port another container publishes, naming the port, before creating', async () => {
+    const port = await freePort();
+    const holder = await runContainer({ area: AREA, cmd: httpd, ports: [`127.0.0.1:${port}:80`] });
+    const name = uniqueName(AREA);
+    const e = await callError('containers.create', { hostId: 'local', image: TEST_IMAGE, name, ports: ['9000:9000', `${port}:80`], labels: ['wakedock.test=1'] });
+    expect(e).toMatchObject({ code: 'CONFLICT', field: 'ports.1' });
+    expect(e.message).toContain(String(port));
+    expect(e.message).toContain(holder.name);
+    expect(await inspectContainer(name)).toBeNull();
+  });
+
+  it('refuses a host port a program on this machine listens on', async () => {
+    const port = await freePort();
+    const srv: Server = createServer();
+    await new Promise<void>((ok) => srv.listen(port, '127.0.0.1', ok));
+    try {
+      const name = uniqueName(AREA);
+      const e = await callError('containers.create', { hostId: 'local', image: TEST_IMAGE, name, ports: [`${port}:80`], labels: ['wakedock.test=1'] });
+      expect(e).toMatchObject({ code: 'CONFLICT', field: 'ports.0' });
+      expect(e.message).toMatch(new RegExp(`${port}/tcp is already in use on this machine`));
+      expect(await inspectContainer(name)).toBeNull();
+    } finally {
+      await new Promise((ok) => srv.close(ok));
+    }
+  });
+
+  it('answers NOT_FOUND on the image field for an image that is not on the host', async () => {
+    const e = await callError('containers.create', { hostId: 'local', image: 'wakedock-test/not-there:0', name: uniqueName(AREA) });
+    expect(e).toMatchObject({ code: 'NOT_FOUND', field: 'image' });
+  });
+});
+
+describe('images', () => {
+  it('lists local images with tags, id, size and creation time', async () => {
+    const list = await call('images.list', { hostId: 'local' });
+    const img = list.find((i) => i.repoTags.includes(TEST_IMAGE));
+    expect(img).toBeDefined();
+    expect(img!.id).toMatch(/^sha256:/);
+    expect(img!.size).toBeGreaterThan(100_000);
+    expect(img!.created).toBeGreaterThan(1_500_000_000);
+  });
+});
+
+describe('containers.inspect', () => {
+  it('masks secret-looking values in main and reveals them only on request', async () => {
+    const c = await runContainer({
+      area: AREA,
+      cmd: httpd,
+      ports: ['127.0.0.1::80'],
+      extra: ['-e', 'DB_PASSWORD=hunter2-secret', '-e', 'DATABASE_URL=postgres://app:s3cr3t-pw@db:5432/app', '-e', 'MODE=production', '--memory', '32m', '--pids-limit', '40', '--restart', 'unless-stopped'],
+      labels: { tier: 'front' },
+    });
+    const view = await call('containers.inspect', { hostId: 'local', id: c.name });
+    const wire = JSON.stringify(view);
+    expect(wire).not.toContain('hunter2-secret');
+    expect(wire).not.toContain('s3cr3t-pw');
+    expect(view.env).toEqual(expect.arrayContaining([
+      { name: 'DB_PASSWORD', masked: true },
+      { name: 'DATABASE_URL', masked: true, preview: 'postgres://app:•••@db:5432/app' },
+      { name: 'MODE', value: 'production', masked: false },
+    ]));
+    expect(view.overview).toMatchObject({ image: TEST_IMAGE, command: httpd, status: 'running', running: true, restartPolicy: 'unless-stopped', oomKilled: false });
+    expect(view.resources).toMatchObject({ memory: 32 * 1024 * 1024, pidsLimit: 40 });
+    expect(view.labels).toEqual(expect.arrayContaining([{ key: 'tier', value: 'front' }]));
+    const bridge = view.networks.find((n) => n.name === 'bridge');
+    expect(bridge?.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(bridge?.gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    const p = view.ports.find((x) => x.containerPort === '80/tcp');
+    expect(p?.hostIp).toBe('127.0.0.1');
+    expect(Number(p?.hostPort)).toBeGreaterThan(0);
+    expect(view.raw).toContain('"DB_PASSWORD=••••••••"');
+
+    const one = await call('containers.revealEnv', { hostId: 'local', id: c.name, name: 'DB_PASSWORD' });
+    expect(one).toEqual({ env: [{ name: 'DB_PASSWORD', value: 'hunter2-secret' }] });
+    const all = await call('containers.revealEnv', { hostId: 'local', id: c.name, all: true });
+    expect(all.raw).toContain('DATABASE_URL=postgres://app:s3cr3t-pw@db:5432/app');
+    expect(await callError('containers.revealEnv', { hostId: 'local', id: c.name, name: 'NOPE' })).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('shows a failing health check with its recent log entries', async () => {
+    const c = await runContainer({ area: AREA, extra: ['--health-cmd', 'echo probe-says-no; exit 1', '--health-interval', '1s', '--health-retries', '1'] });
+    const view = await waitFor('an unhealthy status', async () => {
+      const v = await call('containers.inspect', { hostId: 'local', id: c.id });
+      return v.health?.status === 'unhealthy' ? v : undefined;
+    }, { timeoutMs: 20_000 });
+    expect(view.health!.log[0]!.output).toContain('probe-says-no');
+    expect(view.health!.log[0]!.exitCode).toBe(1);
+  });
+});
+
+describe('containers.runSpec and containers.recreate', () => {
+  it('derives the spec from a CLI-made container, leaving image defaults and secrets out', async () => {
+    const vol = volumeName();
+    const port = await freePort();
+    const c = await runContainer({
+      area: AREA,
+      cmd: httpd,
+      ports: [`127.0.0.1:${port}:80`],
+      volumes: [`${vol}:/data`],
+      extra: ['-e', 'MODE=dev', '-e', 'API_TOKEN=abc123', '--memory', '1g', '--cpus', '1.5', '--restart', 'always'],
+    });
+    const r = await call('containers.runSpec', { hostId: 'local', id: c.name });
+    expect(r.running).toBe(true);
+    expect(r.keptEnv).toEqual(['API_TOKEN']);
+    expect(JSON.stringify(r)).not.toContain('abc123');
+    expect(r.spec).toMatchObject({
+      image: TEST_IMAGE,
+      name: c.name,
+      command: 'httpd -f -p 80 -h /www',
+      env: ['MODE=dev'], // PATH is the image's default
+      ports: [`127.0.0.1:${port}:80`],
+      volumes: [`${vol}:/data`],
+      restart: 'always',
+      memory: '1g',
+      cpus: '1.5',
+    });
+    expect(r.spec.labels).toContain('wakedock.test=1');
+  });
+
+  it('recreates with a changed env var and port, keeping the name, the secret and the named volume data', async () => {
+    const vol = volumeName();
+    const [p1, p2] = [await freePort(), await freePort()];
+    const c = await runContainer({
+      area: AREA,
+      cmd: ['sh', '-c', 'mkdir -p /www && echo "flavour=$FLAVOUR pw=$DB_PASSWORD" > /www/index.html && exec httpd -f -p 80 -h /www'],
+      ports: [`127.0.0.1:${p1}:80`],
+      volumes: [`${vol}:/data`],
+      extra: ['-e', 'FLAVOUR=vanilla', '-e', 'DB_PASSWORD=hunter2-secret'],
+    });
+    await docker(['exec', c.name, 'sh', '-c', 'echo precious > /data/keep.txt']);
+    expect(await httpGet(p1)).toContain('flavour=vanilla');
+
+    const { spec, keptEnv } = await call('containers.runSpec', { hostId: 'local', id: c.name });
+    const changed = { ...spec, env: spec.env.map((e) => (e.startsWith('FLAVOUR=') ? 'FLAVOUR=chocolate' : e)), ports: [`127.0.0.1:${p2}:80`] };
+    const r = await call('containers.recreate', { hostId: 'local', id: c.name, spec: changed, keepEnv: keptEnv });
+    expect(r).toMatchObject({ name: c.name, started: true, warnings: [] });
+    expect(r.id).not.toBe(c.id);
+
+    expect(await inspectContainer(c.id)).toBeNull();
+    const info = await inspectFull(c.name);
+    expect(info.Id).toBe(r.id);
+    expect(info.State.Running).toBe(true);
+    expect(info.Config.Env).toEqual(expect.arrayContaining(['FLAVOUR=chocolate', 'DB_PASSWORD=hunter2-secret']));
+    expect(info.HostConfig.PortBindings['80/tcp']).toEqual([{ HostIp: '127.0.0.1', HostPort: String(p2) }]);
+    expect(await httpGet(p2)).toContain('flavour=chocolate pw=hunter2-secret');
+    expect(await docker(['exec', c.name, 'cat', '/data/keep.txt'])).toBe('precious');
+    // No leftovers under temporary names.
+    expect(await docker(['ps', '-a', '--filter', `name=${c.name}-wd`, '--format', '{{.Names}}'])).toBe('');
+  });
+
+  it('keeps an anonymous volume by reusing it', async () => {
+    const c = await runContainer({ area: AREA, volumes: ['/cache'] });
+    await docker(['exec', c.name, 'sh', '-c', 'echo warm > /cache/x']);
+    const { spec } = await call('containers.runSpec', { hostId: 'local', id: c.name });
+    await call('containers.recreate', { hostId: 'local', id: c.name, spec: { ...spec, env: [...spec.env, 'NEW=1'] } });
+    expect(await docker(['exec', c.name, 'cat', '/cache/x'])).toBe('warm');
+  });
+
+  it('leaves the old container running and named when the new one cannot start', async () => {
+    const port = await freePort();
+    const c = await runContainer({ area: AREA, cmd: httpd, ports: [`127.0.0.1:${port}:80`] });
+    const { spec } = await call('containers.runSpec', { hostId: 'local', id: c.name });
+    const e = await callError('containers.recreate', { hostId: 'local', id: c.name, spec: { ...spec, volumes: ['/etc/hostname:/bin'] } });
+    expect(e.message).toMatch(/could not start.*not a directory/is);
+    expect(e.message).toMatch(/old container was left as it was/i);
+    const info = await inspectFull(c.name);
+    expect(info.Id).toBe(c.id);
+    expect(info.State.Running).toBe(true);
+    expect(await httpGet(port)).toBeTruthy();
+    expect(await docker(['ps', '-a', '--filter', `name=${c.name}-wd`, '--format', '{{.Names}}'])).toBe('');
+  });
+
+  it('refuses a port held by another container before touching the old one', async () => {
+    const taken = await freePort();
+    await runContainer({ area: AREA, cmd: httpd, ports: [`127.0.0.1:${taken}:80`] });
+    const c = await runContainer({ area: AREA });
+    const { spec } = await call('containers.runSpec', { hostId: 'local', id: c.name });
+    const e = await callError('containers.recreate', { hostId: 'local', id: c.name, spec: { ...spec, ports: [`${taken}:80`] } });
+    expect(e).toMatchObject({ code: 'CONFLICT', field: 'spec.ports.0' });
+    expect((await inspectFull(c.name)).Id).toBe(c.id);
+  });
+});
