@@ -1,0 +1,298 @@
+// The engine the bench measures against, and the bench containers on it.
+//
+// By default a private dockerd (own socket, data root, exec root, bridge and cgroup parent), so the
+// 500-1,000 containers and the idle measurements neither disturb nor are disturbed by other people's
+// tests on the shared engine. `--engine shared` (or a unix:// path) uses an existing engine instead;
+// the bench then only ever touches containers named wdbench-* that carry the wakedock.bench=1 label.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import {
+  DOCKER_BIN,
+  SHARED_SOCKET,
+  TEST_IMAGE,
+  engineApi,
+  engineUp,
+  ensureTestImage,
+  startDockerd,
+  stopDockerd,
+  type DaemonSpec,
+} from '../../tests/support/docker-fixtures';
+import type { CleanupStack } from './cleanup';
+
+export const BENCH_LABEL = 'wakedock.bench';
+export const BENCH_PREFIX = 'wdbench-';
+/** Not the tests' bridge (wdtest-br0): removing ours must never cut a test daemon's network. */
+const BENCH_BRIDGE = 'wdbench-br0';
+const BENCH_BRIDGE_CIDR = '10.213.79.1/24';
+const BENCH_DIR = '/var/tmp/wakedock-bench-dockerd';
+const SYSTEM_PATH = `/usr/sbin:/usr/bin:/sbin:/bin:${process.env.PATH ?? ''}`;
+
+export interface BenchContainer {
+  id: string;
+  name: string;
+  /** What the populate step left it in. */
+  initial: 'created' | 'running' | 'exited';
+}
+
+function sh(bin: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((ok) => {
+    execFile(bin, args, { env: { ...process.env, PATH: SYSTEM_PATH }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
+      ok({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) }),
+    );
+  });
+}
+
+function benchDaemonSpec(dir: string): DaemonSpec & { dir: string } {
+  const socket = join(dir, 'docker.sock');
+  return {
+    dir,
+    socket,
+    pidFile: join(dir, 'docker.pid'),
+    logFile: join(dir, 'dockerd.log'),
+    args: [
+      '--host', `unix://${socket}`,
+      '--data-root', join(dir, 'data'),
+      '--exec-root', join(dir, 'exec'),
+      '--pidfile', join(dir, 'docker.pid'),
+      '--config-file', join(dir, 'daemon.json'),
+      '--bridge', BENCH_BRIDGE,
+      '--iptables=false',
+      '--ip-masq=false',
+      '--ip-forward=false',
+      '--cgroup-parent', '/wdbench-docker',
+      '--shutdown-timeout', '1',
+    ],
+    async prepare() {
+      mkdirSync(dir, { recursive: true });
+      if (!existsSync(join(dir, 'daemon.json'))) writeFileSync(join(dir, 'daemon.json'), '{}\n');
+      if ((await sh('ip', ['link', 'show', BENCH_BRIDGE])).code === 0) return;
+      for (const args of [
+        ['link', 'add', BENCH_BRIDGE, 'type', 'bridge'],
+        ['addr', 'add', BENCH_BRIDGE_CIDR, 'dev', BENCH_BRIDGE],
+        ['link', 'set', BENCH_BRIDGE, 'up'],
+      ]) {
+        const r = await sh('ip', args);
+        if (r.code !== 0 && !/exists/i.test(r.stderr)) throw new Error(`ip ${args.join(' ')} failed: ${r.stderr.trim()}`);
+      }
+    },
+  };
+}
+
+/** Run `fn` over `items` with at most `width` in flight. Rejects with the first error (after all settle). */
+export async function pool<T, R>(items: readonly T[], width: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  let firstError: unknown;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      try {
+        out[i] = await fn(items[i]!, i);
+      } catch (e) {
+        firstError ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
+  if (firstError) throw firstError;
+  return out;
+}
+
+async function api(socket: string, method: string, path: string, body?: unknown, okStatus: number[] = [200, 201, 204]): Promise<string> {
+  const r = await engineApi(method, path, { socket, body, timeoutMs: 60_000 });
+  if (!okStatus.includes(r.status)) throw new Error(`engine ${method} ${path} → HTTP ${r.status}: ${r.body.trim()}`);
+  return r.body;
+}
+
+export class BenchEngine {
+  /** unix:// URL, for DOCKER_HOST. */
+  readonly url: string;
+  readonly containers: BenchContainer[] = [];
+  /** Distinguishes this run's containers from leftovers of an earlier one on a shared engine. */
+  private readonly runId = randomBytes(3).toString('hex');
+  private seq = 0;
+
+  private constructor(
+    readonly socket: string,
+    readonly kind: 'private' | 'existing',
+    private readonly log: (msg: string) => void,
+  ) {
+    this.url = `unix://${socket}`;
+  }
+
+  /**
+   * Start (or reuse) the engine. Registers its teardown on the cleanup stack: bench containers are
+   * removed, and a private daemon is stopped and its directory, mount and bridge removed.
+   */
+  static async open(which: string, cleanup: CleanupStack, log: (msg: string) => void): Promise<BenchEngine> {
+    if (which === 'private') {
+      const spec = benchDaemonSpec(BENCH_DIR);
+      const engine = new BenchEngine(spec.socket, 'private', log);
+      // Registered before starting: a half-started daemon is stopped too.
+      cleanup.push('stop the private dockerd', async () => {
+        await stopDockerd(spec);
+        await sh('umount', ['-l', join(spec.dir, 'data')]);
+        await sh('rm', ['-rf', spec.dir]);
+        await sh('ip', ['link', 'del', BENCH_BRIDGE]);
+      });
+      log(`starting a private dockerd at ${spec.socket} (log: ${spec.logFile})`);
+      await startDockerd(spec, 60_000);
+      await engine.afterOpen(cleanup);
+      return engine;
+    }
+    const socket = which === 'shared' ? SHARED_SOCKET : which.replace(/^unix:\/\//, '');
+    if (!(await engineUp(socket))) throw new Error(`no Docker engine answers at ${socket}`);
+    const engine = new BenchEngine(socket, 'existing', log);
+    await engine.afterOpen(cleanup);
+    return engine;
+  }
+
+  private async afterOpen(cleanup: CleanupStack): Promise<void> {
+    cleanup.push('remove the bench containers', () => this.removeAll());
+    // Leftovers of an interrupted earlier run would skew the counts.
+    await this.removeAll();
+    this.log(`copying ${TEST_IMAGE} into the engine if missing`);
+    await ensureTestImage({ socket: this.socket });
+  }
+
+  async version(): Promise<{ Version: string; ApiVersion: string; Driver?: string }> {
+    const v = JSON.parse(await api(this.socket, 'GET', '/version')) as { Version: string; ApiVersion: string };
+    const info = JSON.parse(await api(this.socket, 'GET', '/info')) as { Driver?: string };
+    return { ...v, Driver: info.Driver };
+  }
+
+  /** Every container on the engine (bench or not). */
+  async total(): Promise<number> {
+    return (JSON.parse(await api(this.socket, 'GET', '/containers/json?all=1')) as unknown[]).length;
+  }
+
+  /**
+   * Make sure at least `n` bench containers exist. About 10% of each new batch is started (`sleep
+   * 3600`), 4% run `true` and exit, the rest stay created, so the list has mixed states; a fifth
+   * belong to compose projects (grouped in the UI) and carry the labels compose sets. With
+   * `mixed: false` all new ones stay created (cheapest).
+   */
+  async ensure(n: number, opts: { mixed?: boolean } = {}): Promise<void> {
+    const mixed = opts.mixed ?? true;
+    const missing = n - this.containers.length;
+    if (missing <= 0) return;
+    const t0 = Date.now();
+    const specs = Array.from({ length: missing }, () => {
+      const idx = this.seq++;
+      const name = `${BENCH_PREFIX}${this.runId}-${String(idx).padStart(4, '0')}`;
+      const initial: BenchContainer['initial'] = !mixed ? 'created' : idx % 10 === 0 ? 'running' : idx % 25 === 3 ? 'exited' : 'created';
+      return { idx, name, initial };
+    });
+    const created = await pool(specs, 16, async (s) => {
+      const labels: Record<string, string> = { [BENCH_LABEL]: '1', 'org.opencontainers.image.title': 'wakedock bench', 'bench.index': String(s.idx) };
+      if (s.idx % 5 === 1) {
+        const project = `wdbench-proj-${(s.idx >> 3) % 12}`;
+        Object.assign(labels, {
+          'com.docker.compose.project': project,
+          'com.docker.compose.service': `svc-${s.idx % 7}`,
+          'com.docker.compose.container-number': '1',
+          'com.docker.compose.oneoff': 'False',
+          'com.docker.compose.version': '2.29.0',
+          'com.docker.compose.project.working_dir': `/srv/${project}`,
+          'com.docker.compose.project.config_files': `/srv/${project}/compose.yaml`,
+        });
+      }
+      const body = {
+        Image: TEST_IMAGE,
+        Cmd: s.initial === 'exited' ? ['true'] : ['sleep', '3600'],
+        Labels: labels,
+        ExposedPorts: s.idx % 4 === 0 ? { '80/tcp': {}, '443/tcp': {} } : undefined,
+        // --init: `sleep` as PID 1 ignores SIGTERM; with tini a stop is immediate.
+        HostConfig: { Init: true, NetworkMode: 'bridge' },
+      };
+      const res = JSON.parse(await api(this.socket, 'POST', `/containers/create?name=${encodeURIComponent(s.name)}`, body)) as { Id: string };
+      return { id: res.Id, name: s.name, initial: s.initial } satisfies BenchContainer;
+    });
+    this.containers.push(...created);
+    const t1 = Date.now();
+    await pool(
+      created.filter((c) => c.initial !== 'created'),
+      8,
+      (c) => api(this.socket, 'POST', `/containers/${c.id}/start`, undefined, [204, 304]),
+    );
+    this.log(`created ${created.length} containers in ${((t1 - t0) / 1000).toFixed(1)} s, started ${created.filter((c) => c.initial !== 'created').length} in ${((Date.now() - t1) / 1000).toFixed(1)} s`);
+  }
+
+  /** Start via the raw API (not through WakeDock): what `docker start` does. */
+  async start(id: string): Promise<void> {
+    await api(this.socket, 'POST', `/containers/${id}/start`, undefined, [204, 304]);
+  }
+
+  async pause(id: string): Promise<void> {
+    await api(this.socket, 'POST', `/containers/${id}/pause`);
+  }
+
+  async unpause(id: string): Promise<void> {
+    await api(this.socket, 'POST', `/containers/${id}/unpause`, undefined, [204, 304, 409]);
+  }
+
+  async kill(ids: string[]): Promise<void> {
+    await pool(ids, 8, (id) => api(this.socket, 'POST', `/containers/${id}/kill`, undefined, [204, 304, 409]));
+  }
+
+  /** Remove every container carrying the bench label (this run's and leftovers). */
+  async removeAll(): Promise<void> {
+    if (!(await engineUp(this.socket))) return;
+    const filters = encodeURIComponent(JSON.stringify({ label: [`${BENCH_LABEL}=1`] }));
+    const list = JSON.parse(await api(this.socket, 'GET', `/containers/json?all=1&filters=${filters}`)) as { Id: string; Names: string[] }[];
+    // The label alone is not enough on a shared engine: only wdbench-* names are ours to remove.
+    const ours = list.filter((c) => c.Names.some((n) => n.replace(/^\//, '').startsWith(BENCH_PREFIX)));
+    if (ours.length === 0) return;
+    const t0 = Date.now();
+    await pool(ours, 16, (c) => api(this.socket, 'DELETE', `/containers/${c.Id}?force=1&v=1`, undefined, [204, 404, 409]));
+    this.containers.length = 0;
+    this.log(`removed ${ours.length} bench containers in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+
+  /**
+   * Follow the engine's container events (what WakeDock follows too). The callback gets the event's
+   * own time stamp (dockerd's clock, epoch ms, same machine) so latencies can be split into the
+   * engine's part and WakeDock's part. Returns a stop function.
+   */
+  followEvents(onEvent: (ev: { action: string; id: string; timeMs: number }) => void): Promise<() => void> {
+    const filters = encodeURIComponent(JSON.stringify({ type: ['container'] }));
+    return new Promise((ok, fail) => {
+      const req = request({ socketPath: this.socket, method: 'GET', path: `/events?filters=${filters}` }, (res) => {
+        if (res.statusCode !== 200) {
+          fail(new Error(`engine events → HTTP ${res.statusCode}`));
+          res.resume();
+          return;
+        }
+        let buf = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          buf += chunk;
+          let nl: number;
+          while ((nl = buf.indexOf('\n')) >= 0) {
+            const line = buf.slice(0, nl).trim();
+            buf = buf.slice(nl + 1);
+            if (!line) continue;
+            try {
+              const ev = JSON.parse(line) as { Action?: string; id?: string; Actor?: { ID?: string }; timeNano?: number };
+              onEvent({ action: ev.Action ?? '', id: ev.Actor?.ID ?? ev.id ?? '', timeMs: (ev.timeNano ?? 0) / 1e6 });
+            } catch {
+              // not JSON: ignore
+            }
+          }
+        });
+        res.on('error', () => {});
+        ok(() => req.destroy());
+      });
+      req.on('error', fail);
+      req.end();
+    });
+  }
+
+  /** argv for the docker CLI against this engine. */
+  cli(args: string[]): { bin: string; args: string[] } {
+    return { bin: DOCKER_BIN, args: ['-H', this.url, ...args] };
+  }
+}
