@@ -75,8 +75,10 @@ export const logsProcedures = {
   ),
   'logs.earlier': query(
     Target.extend({
-      /** Epoch ms: lines at or before this millisecond (the caller drops the ones it already has). */
+      /** Epoch ms of the oldest line the caller holds: lines at or before this millisecond… */
       before: z.number().nonnegative(),
+      /** …minus the last `have` of them: the lines at exactly `before` the caller already holds. */
+      have: z.number().int().min(0).max(1_000_000).default(0),
       limit: z.number().int().min(1).max(50_000).default(1000),
     }),
     z.object({ lines: z.array(LogLineSchema), more: z.boolean() }),

@@ -40,17 +40,21 @@ export function parseTimestampMs(raw: string): number {
   return Date.parse(raw);
 }
 
-/** Per-stream text state: decoder, the line being assembled and the message-boundary state. */
+/** Per-stream state. Message boundaries and timestamps are found in bytes ("\n" and " " never
+ *  occur inside a UTF-8 sequence), so a character split across two messages of a long line, with the
+ *  second message's timestamp in between, is joined back before decoding. */
 class StreamText {
   private readonly decoder = new TextDecoder('utf-8', { fatal: false });
-  /** Text of the current, incomplete line. */
+  /** Decoded text of the current, incomplete line. */
   private carry = '';
+  /** Bytes of the line not yet decoded (the decoder is only run with stream:true inside a line). */
+  private pendingText = false;
   /** The timestamp of the current line (of its first message). */
   private lineTs = '';
   /** At the start of a message: the next bytes are a timestamp. */
   private atMessageStart = true;
-  /** Characters of a timestamp split across chunks. */
-  private head = '';
+  /** Bytes of a timestamp split across chunks. */
+  private head: number[] = [];
 
   constructor(
     private readonly stream: LogStreamName,
@@ -58,37 +62,44 @@ class StreamText {
   ) {}
 
   feed(bytes: Uint8Array, messageEnd: boolean): void {
-    let text = this.decoder.decode(bytes, { stream: true });
     let pos = 0;
-    while (pos < text.length) {
+    const len = bytes.length;
+    while (pos < len) {
       if (this.atMessageStart) {
-        if (this.head) {
-          text = this.head + text.slice(pos);
-          pos = 0;
-          this.head = '';
-        }
-        const sp = text.indexOf(' ', pos);
-        if (sp < 0 && text.length - pos < MAX_TS_LEN) {
-          // The timestamp is split across chunks: wait for the rest.
-          this.head = text.slice(pos);
-          return;
+        const limit = Math.min(len, pos + MAX_TS_LEN + 1 - this.head.length);
+        let sp = pos;
+        while (sp < limit && bytes[sp] !== 32) sp++;
+        if (sp === limit && (sp === len ? this.head.length + (len - pos) <= MAX_TS_LEN : false)) {
+          // The timestamp is split across chunks: keep its bytes and wait for the rest.
+          for (let i = pos; i < len; i++) this.head.push(bytes[i]!);
+          break;
         }
         this.atMessageStart = false;
-        if (sp >= 0 && sp - pos <= MAX_TS_LEN) {
-          const ts = text.slice(pos, sp);
+        const headBytes = this.head;
+        this.head = [];
+        if (sp < limit) {
+          let ts = '';
+          for (const b of headBytes) ts += String.fromCharCode(b);
+          for (let i = pos; i < sp; i++) ts += String.fromCharCode(bytes[i]!);
           if (!Number.isNaN(parseTimestampMs(ts))) {
             // A continuation of a partial line keeps the timestamp of the line's first part.
-            if (this.carry === '') this.lineTs = ts;
+            if (!this.inLine) this.lineTs = ts;
             pos = sp + 1;
-          } else if (this.carry === '') this.lineTs = '';
-        } else if (this.carry === '') this.lineTs = '';
+            continue;
+          }
+        }
+        // No timestamp after all: what we held back is text.
+        if (!this.inLine) this.lineTs = '';
+        if (headBytes.length > 0) this.text(Uint8Array.from(headBytes), false);
+        continue;
       }
-      const nl = text.indexOf('\n', pos);
+      const nl = bytes.indexOf(10, pos);
       if (nl < 0) {
-        this.carry += text.slice(pos);
+        this.text(bytes.subarray(pos), true);
         break;
       }
-      const line = this.carry === '' ? text.slice(pos, nl) : this.carry + text.slice(pos, nl);
+      this.text(bytes.subarray(pos, nl), false);
+      const line = this.carry;
       this.carry = '';
       this.atMessageStart = true;
       pos = nl + 1;
@@ -99,15 +110,32 @@ class StreamText {
     if (messageEnd) this.atMessageStart = true;
   }
 
+  private inLineFlag = false;
+  private get inLine(): boolean {
+    return this.inLineFlag || this.carry !== '' || this.pendingText;
+  }
+
+  /** Decode bytes of the current line. `more`: the line continues (keep a split character). */
+  private text(bytes: Uint8Array, more: boolean): void {
+    this.inLineFlag = true;
+    if (more) {
+      this.carry += this.decoder.decode(bytes, { stream: true });
+      this.pendingText = true;
+    } else {
+      // End of the line: flush, so an incomplete sequence at its end becomes U+FFFD here.
+      this.carry += this.decoder.decode(bytes);
+      this.pendingText = false;
+    }
+  }
+
   /** The stream ended: flush what the decoder holds and the last line without "\n". */
   end(): void {
-    const rest = this.decoder.decode();
-    if (rest) this.carry += rest;
-    if (this.head) {
-      this.carry += this.head;
-      this.head = '';
+    if (this.head.length > 0) {
+      this.text(Uint8Array.from(this.head), false);
+      this.head = [];
     }
-    if (this.carry !== '') {
+    if (this.pendingText) this.text(new Uint8Array(0), false);
+    if (this.inLine) {
       const line = this.carry;
       this.carry = '';
       this.emitLine(line);
@@ -116,6 +144,7 @@ class StreamText {
   }
 
   private emitLine(text: string): void {
+    this.inLineFlag = false;
     const tsRaw = this.lineTs;
     const ts = tsRaw ? parseTimestampMs(tsRaw) : Date.now();
     this.emit({ tsRaw, ts: Number.isNaN(ts) ? Date.now() : ts, stream: this.stream, text });

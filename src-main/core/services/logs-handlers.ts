@@ -91,20 +91,21 @@ export function logsHandlers(ctx: CoreContext): DomainHandlers<typeof logsProced
       return () => pf.stop();
     },
 
-    'logs.earlier': async ({ hostId, id, before, limit }) => {
+    'logs.earlier': async ({ hostId, id, before, have, limit }) => {
       const docker = hosts.get(hostId).client();
       const target = await inspectForLogs(docker, id);
       // The engine applies tail before until, so "the last N before T" means reading up to T and
       // keeping the last N here (a ring of limit+1 lines tells whether there are more).
       const stream = await openLogStream(docker, target.id, { follow: false, tail: 'all', until: endOfMsEngineTime(before) });
       // A ring of the last `limit` lines (shift() on a big array per line would be quadratic).
-      const ring: WireLine[] = new Array<WireLine>(limit);
+      const cap = limit + have;
+      const ring: WireLine[] = new Array<WireLine>(cap);
       let total = 0;
       const parser = new LogParser({
         tty: target.tty,
         onLine: (l) => {
           if (l.ts > before) return;
-          ring[total % limit] = { ts: l.ts, stream: l.stream, text: l.text, seq: 0 };
+          ring[total % cap] = { ts: l.ts, stream: l.stream, text: l.text, seq: 0 };
           total++;
         },
       });
@@ -114,13 +115,16 @@ export function logsHandlers(ctx: CoreContext): DomainHandlers<typeof logsProced
         stream.on('error', reject);
       });
       parser.end();
-      const n = Math.min(total, limit);
-      const start = total > limit ? total % limit : 0;
+      // The last `have` lines are the ones the caller already holds (the engine's order is stable).
+      const kept = Math.max(0, total - have);
+      const n = Math.min(kept, limit);
+      const start = total > cap ? total % cap : 0;
+      const first = Math.min(total, cap) - have - n;
       const lines = Array.from({ length: n }, (_, i) => {
-        const { seq: _seq, ...l } = ring[(start + i) % limit]!;
+        const { seq: _seq, ...l } = ring[(start + first + i) % cap]!;
         return l;
       });
-      return { lines, more: total > limit };
+      return { lines, more: kept > limit };
     },
 
     'logs.saveToFile': async ({ hostId, id, timestamps }) => {
