@@ -1,0 +1,237 @@
+// The AlertService with a fake host and a fake stats hub: what it subscribes to as rules come and
+// go, alerts from engine events, persistence through a real JsonStore, delivery status recorded.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DerivedSample, Host } from '../../../../src-main/contract';
+import { AlertRuleInputSchema, type AlertsEvent, type Channel } from '../../../../src-main/contract/procedures/alerts';
+import { AlertService, type AlertHost, type AlertStats } from '../../../../src-main/core/alerts/alert-service';
+import type { EngineEvent } from '../../../../src-main/core/engine/host-connection';
+import { JsonStore } from '../../../../src-main/core/store/json-store';
+import { silentLogger } from '../../../../src-main/rpc/dispatcher';
+import { deadPort, startReceiver, type Receiver } from '../../../support/http-receiver';
+
+class FakeHost implements AlertHost {
+  host: Host = { id: 'local', name: 'Local engine', kind: 'local', endpoint: { url: 'unix:///x', source: 'default-socket' }, state: 'connected' };
+  events = new Set<(e: EngineEvent) => void>();
+  states = new Set<(h: Host) => void>();
+  onEngineEvent(l: (e: EngineEvent) => void) {
+    this.events.add(l);
+    return () => this.events.delete(l);
+  }
+  onState(l: (h: Host) => void) {
+    this.states.add(l);
+    return () => this.states.delete(l);
+  }
+  emit(action: string, name: string, attributes: Record<string, string> = {}, time = Date.now()): void {
+    for (const l of this.events) l({ action, id: `id-${name}`, name, attributes: { name, ...attributes }, time });
+  }
+  setState(state: Host['state'], reason?: string): void {
+    this.host = { ...this.host, state, ...(reason ? { reason } : {}) };
+    for (const l of this.states) l(this.host);
+  }
+}
+
+class FakeStats implements AlertStats {
+  subs: { hostId: string; ids: readonly string[] | 'all'; listener: (b: DerivedSample[]) => void }[] = [];
+  subscribe(hostId: string, ids: readonly string[] | 'all', listener: (b: DerivedSample[]) => void) {
+    const sub = { hostId, ids, listener };
+    this.subs.push(sub);
+    return () => {
+      this.subs = this.subs.filter((s) => s !== sub);
+    };
+  }
+  push(name: string, cpuPercent: number, t: number): void {
+    const s: DerivedSample = { hostId: 'local', id: `id-${name}`, name, t, cpuPercent, onlineCpus: 2, memUsed: 1, memLimit: 100, memPercent: 1, netRxRate: 0, netTxRate: 0, blockReadRate: 0, blockWriteRate: 0, pids: 1 };
+    for (const sub of this.subs) sub.listener([s]);
+  }
+}
+
+let dir: string;
+let store: JsonStore;
+let host: FakeHost;
+let stats: FakeStats;
+let svc: AlertService;
+let rx: Receiver;
+
+const make = (): AlertService =>
+  new AlertService({ store, getHost: () => host, stats: () => stats, logger: silentLogger, tickMs: 20, saveDelayMs: 5, deliverOptions: { attempts: 2, backoffMs: 10, timeoutMs: 1000 } });
+const ruleInput = (over: Record<string, unknown>) => AlertRuleInputSchema.parse({ name: 'R', scope: { kind: 'container', name: 'web' }, condition: { kind: 'exit' }, cooldownSeconds: 0, ...over });
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'wakedock-alerts-'));
+  store = await JsonStore.open(dir, silentLogger);
+  host = new FakeHost();
+  stats = new FakeStats();
+  rx = await startReceiver();
+  svc = make();
+});
+afterEach(async () => {
+  svc.dispose();
+  await rx.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('subscriptions follow the rules', () => {
+  it('no rules: no engine listeners, no stats subscription', () => {
+    expect(host.events.size).toBe(0);
+    expect(stats.subs).toHaveLength(0);
+  });
+
+  it('an event rule listens to engine events but never to stats', async () => {
+    await svc.saveRule(ruleInput({}));
+    expect(host.events.size).toBe(1);
+    expect(host.states.size).toBe(1);
+    expect(stats.subs).toHaveLength(0);
+  });
+
+  it('a container cpu rule subscribes to that container by name only; a project rule widens to all; deleting them unsubscribes', async () => {
+    const a = await svc.saveRule(ruleInput({ condition: { kind: 'cpu', thresholdPercent: 50, forSeconds: 0 } }));
+    expect(stats.subs.map((s) => s.ids)).toEqual([['web']]);
+    const b = await svc.saveRule(ruleInput({ scope: { kind: 'project', project: 'shop' }, condition: { kind: 'memory', thresholdPercent: 50, forSeconds: 0 } }));
+    expect(stats.subs.map((s) => s.ids)).toEqual(['all']);
+    await svc.deleteRule(b.id);
+    expect(stats.subs.map((s) => s.ids)).toEqual([['web']]);
+    await svc.saveRule({ ...ruleInput({ condition: { kind: 'cpu', thresholdPercent: 50, forSeconds: 0 } }), id: a.id, enabled: false });
+    expect(stats.subs).toHaveLength(0);
+    await svc.deleteRule(a.id);
+    expect(host.events.size).toBe(0);
+  });
+});
+
+describe('alerts from inputs', () => {
+  it('a die with a non-zero exit code opens one alert; a start resolves it; watchers see each change', async () => {
+    const events: AlertsEvent[] = [];
+    svc.watch((e) => events.push(e));
+    await svc.saveRule(ruleInput({}));
+    host.emit('die', 'web', { exitCode: '3' });
+    host.emit('die', 'web', { exitCode: '3' });
+    expect(svc.listAlerts('open', 10)).toHaveLength(1);
+    expect(svc.listAlerts('open', 10)[0]).toMatchObject({ message: 'web exited with code 3', value: 3, occurrences: 2, condition: 'exit', state: 'open' });
+    host.emit('start', 'web');
+    expect(svc.listAlerts('open', 10)).toHaveLength(0);
+    expect(svc.listAlerts('resolved', 10)[0]).toMatchObject({ resolution: 'the container started again' });
+    expect(events.map((e) => e.kind + (e.kind === 'upsert' && e.fired ? '!' : ''))).toEqual(['snapshot', 'upsert!', 'upsert', 'upsert']);
+  });
+
+  it('cpu samples from the hub fire a threshold rule after its duration', async () => {
+    await svc.saveRule(ruleInput({ condition: { kind: 'cpu', thresholdPercent: 50, forSeconds: 2 } }));
+    stats.push('web', 99, 1000);
+    stats.push('web', 99, 2000);
+    expect(svc.openCount).toBe(0);
+    stats.push('web', 99, 3000);
+    expect(svc.listAlerts('open', 10)[0]).toMatchObject({ condition: 'cpu', value: 99, firedAt: 3000 });
+  });
+
+  it('engine unreachable fires after its duration on the service clock and resolves on reconnect', async () => {
+    await svc.saveRule(ruleInput({ scope: { kind: 'host' }, condition: { kind: 'engine-down', forSeconds: 0 } }));
+    host.setState('unreachable', 'ECONNREFUSED');
+    await new Promise((r) => setTimeout(r, 60));
+    expect(svc.listAlerts('open', 10)[0]).toMatchObject({ condition: 'engine-down', message: 'The engine of Local engine is unreachable (ECONNREFUSED)' });
+    host.setState('connecting');
+    expect(svc.openCount).toBe(1);
+    host.setState('connected');
+    expect(svc.openCount).toBe(0);
+  });
+
+  it('ack and clear', async () => {
+    await svc.saveRule(ruleInput({}));
+    host.emit('die', 'web', { exitCode: '1' });
+    const [a] = svc.listAlerts('all', 10);
+    await svc.ack([a!.id]);
+    expect(svc.listAlerts('all', 10)[0]!.ackedAt).toBeTypeOf('number');
+    await expect(svc.ack(['nope'])).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await svc.clear('resolved')).toBe(0);
+    host.emit('start', 'web');
+    expect(await svc.clear('resolved')).toBe(1);
+    expect(svc.listAlerts('all', 10)).toEqual([]);
+  });
+});
+
+describe('persistence', () => {
+  it('rules, channels and history survive a restart; an alert open before it is still de-duplicated and resolves', async () => {
+    const ch = await svc.saveChannel({ name: 'hook', kind: 'json', url: rx.url, enabled: true });
+    await svc.saveRule(ruleInput({ channelIds: [ch.id] }));
+    host.emit('die', 'web', { exitCode: '2' });
+    await svc.settle();
+    svc.dispose();
+
+    const reopened = await JsonStore.open(dir, silentLogger);
+    store = reopened;
+    svc = make();
+    expect(svc.listRules()).toHaveLength(1);
+    expect(svc.listChannels()[0]).toMatchObject({ name: 'hook', lastResult: { ok: true } });
+    expect(svc.openCount).toBe(1);
+    host.emit('die', 'web', { exitCode: '2' });
+    expect(svc.listAlerts('all', 10)).toHaveLength(1);
+    host.emit('start', 'web');
+    expect(svc.openCount).toBe(0);
+  });
+
+  it('a rule naming an unknown channel is refused with the field named', async () => {
+    await expect(svc.saveRule(ruleInput({ channelIds: ['ghost'] }))).rejects.toMatchObject({ code: 'VALIDATION', field: 'channelIds.0', message: expect.stringContaining('no channel with id "ghost"') });
+  });
+
+  it('deleting a channel removes it from the rules that used it', async () => {
+    const ch = await svc.saveChannel({ name: 'hook', kind: 'json', url: rx.url, enabled: true });
+    await svc.saveRule(ruleInput({ channelIds: [ch.id] }));
+    await svc.deleteChannel(ch.id);
+    expect(svc.listRules()[0]!.channelIds).toEqual([]);
+  });
+});
+
+describe('delivery', () => {
+  it('delivers a fired alert to its channels and records success per alert and per channel', async () => {
+    const ch = await svc.saveChannel({ name: 'hook', kind: 'slack', url: rx.url, enabled: true });
+    await svc.saveRule(ruleInput({ channelIds: [ch.id] }));
+    host.emit('die', 'web', { exitCode: '3' });
+    expect(svc.listAlerts('all', 1)[0]!.deliveries).toEqual([expect.objectContaining({ channelName: 'hook', state: 'pending' })]);
+    await svc.settle();
+    expect((rx.received[0]!.json as { text: string }).text).toMatch(/web exited with code 3/);
+    expect(svc.listAlerts('all', 1)[0]!.deliveries[0]).toMatchObject({ state: 'sent', attempts: 1, status: 200 });
+  });
+
+  it('a failed delivery is visible: failed state and error on the alert and on the channel', async () => {
+    const port = await deadPort();
+    const ch = await svc.saveChannel({ name: 'dead', kind: 'discord', url: `http://127.0.0.1:${port}/x`, enabled: true });
+    await svc.saveRule(ruleInput({ channelIds: [ch.id] }));
+    host.emit('die', 'web', { exitCode: '3' });
+    await svc.settle();
+    const d = svc.listAlerts('all', 1)[0]!.deliveries[0]!;
+    expect(d).toMatchObject({ state: 'failed', attempts: 2 });
+    expect(d.error).toMatch(/ECONNREFUSED/);
+    expect((svc.listChannels()[0] as Channel).lastResult).toMatchObject({ ok: false, error: expect.stringMatching(/ECONNREFUSED/) });
+  });
+
+  it('a disabled channel is skipped', async () => {
+    const ch = await svc.saveChannel({ name: 'off', kind: 'json', url: rx.url, enabled: false });
+    await svc.saveRule(ruleInput({ channelIds: [ch.id] }));
+    host.emit('die', 'web', { exitCode: '3' });
+    await svc.settle();
+    expect(rx.received).toHaveLength(0);
+    expect(svc.listAlerts('all', 1)[0]!.deliveries).toEqual([]);
+  });
+
+  it('send test: success to a receiver, failure to a dead port, recorded on a saved channel', async () => {
+    const ok = await svc.testChannel({ name: 'draft', kind: 'json', url: rx.url, enabled: true });
+    expect(ok).toMatchObject({ ok: true, attempts: 1 });
+    expect((rx.received[0]!.json as { alert: { ruleName: string } }).alert.ruleName).toBe('Test message');
+    const port = await deadPort();
+    const ch = await svc.saveChannel({ name: 'dead', kind: 'json', url: `http://127.0.0.1:${port}/`, enabled: true });
+    const bad = await svc.testChannel({ ...ch, enabled: true });
+    expect(bad.ok).toBe(false);
+    expect(svc.listChannels()[0]!.lastResult).toEqual(bad);
+  });
+
+  it('desktop listeners hear newly fired alerts of rules with desktop on, once', async () => {
+    const heard: string[] = [];
+    svc.onFired((a) => heard.push(a.message));
+    await svc.saveRule(ruleInput({}));
+    await svc.saveRule(ruleInput({ desktop: false, scope: { kind: 'container', name: 'db' } }));
+    host.emit('die', 'web', { exitCode: '1' });
+    host.emit('die', 'web', { exitCode: '1' });
+    host.emit('die', 'db', { exitCode: '1' });
+    expect(heard).toEqual(['web exited with code 1']);
+  });
+});
