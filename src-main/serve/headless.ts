@@ -6,6 +6,7 @@ import { createCore, type Core } from '../core/create-core';
 import { RpcServer, type Logger } from '../rpc/dispatcher';
 import { mapEngineError } from '../core/engine/engine-errors';
 import { startHttpServer, type RunningServer } from './http-server';
+import { logsRoute } from './logs-route';
 
 export interface HeadlessOptions {
   host: string;
@@ -43,7 +44,7 @@ export async function startHeadless(opts: HeadlessOptions): Promise<Headless> {
   const rpc = new RpcServer(core.handlers, { mapError: mapEngineError, logger: opts.logger });
   let http: RunningServer;
   try {
-    http = await startHttpServer({ rpc, token, host: opts.host, port: opts.port, staticDir: opts.staticDir, appVersion: opts.appVersion });
+    http = await startHttpServer({ rpc, token, host: opts.host, port: opts.port, staticDir: opts.staticDir, appVersion: opts.appVersion, routes: [logsRoute(core.hosts, opts.logger)] });
   } catch (e) {
     core.dispose();
     throw e;

@@ -17,6 +17,8 @@ export interface HttpServerOptions {
   staticDir: string;
   appVersion: string;
   keepaliveMs?: number;
+  /** Extra GET routes behind the token (e.g. the logs download); each returns true when it answered. */
+  routes?: ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>)[];
 }
 
 export interface RunningServer {
@@ -103,6 +105,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
       if (url.searchParams.has('token')) {
         headers['set-cookie'] = `${COOKIE}=${encodeURIComponent(opts.token)}; HttpOnly; SameSite=Strict; Path=/`;
       }
+      for (const route of opts.routes ?? []) if (await route(req, res, url)) return;
       let rel: string;
       try {
         rel = decodeURIComponent(url.pathname);

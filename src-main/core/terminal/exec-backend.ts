@@ -17,8 +17,11 @@ import { exitReason, type TerminalBackend, type TerminalExit } from './backend';
 
 export const SESSION_ENV = 'WAKEDOCK_TERMINAL_SESSION';
 
-/** $1 = signal name, $2 = session id. Signals every process whose environment carries the tag. */
-const HANGUP_SCRIPT = `for d in /proc/[0-9]*; do if tr '\\0' '\\n' < "$d/environ" 2>/dev/null | grep -qx "${SESSION_ENV}=$2"; then kill -"$1" "\${d#/proc/}" 2>/dev/null; fi; done; exit 0`;
+/**
+ * $1 = signal name, $2 = session id. Signals every process whose environment carries the tag. Only
+ * sh, grep (-z: environ is NUL-separated; busybox and GNU both have it) and kill are needed.
+ */
+const HANGUP_SCRIPT = `for d in /proc/[0-9]*; do if grep -qxzF "${SESSION_ENV}=$2" "$d/environ" 2>/dev/null; then kill -"$1" "\${d#/proc/}" 2>/dev/null; fi; done; exit 0`;
 
 export interface ExecBackendOptions {
   docker: Dockerode;
@@ -55,7 +58,7 @@ export async function startExecBackend(o: ExecBackendOptions): Promise<ExecBacke
   // The engine only accepts a resize once the process has its tty; try now and once more shortly
   // after, so the shell starts at the size of the view rather than 80x24.
   await backend.resize(o.cols, o.rows).catch(() => undefined);
-  setTimeout(() => void backend.resize(o.cols, o.rows).catch(() => undefined), 150).unref();
+  setTimeout(() => void backend.resize(backend.currentSize.cols, backend.currentSize.rows).catch(() => undefined), 150).unref();
   return backend;
 }
 
@@ -210,13 +213,18 @@ export class ExecBackend implements TerminalBackend {
       if (statusOf(e) === undefined) engineLost = true;
     }
     let containerRunning: boolean | null = null;
-    if (!engineLost) {
+    // A stopping container kills the exec (code 128+n) a moment before the engine marks the
+    // container stopped; look again briefly so the user reads "container stopped", not "137".
+    const killed = code === null || code > 128;
+    for (let i = 0; !engineLost && !this.containerStopped && i < (killed && !this.terminating ? 15 : 1); i++) {
       try {
         containerRunning = (await this.container.inspect()).State.Running;
       } catch (e) {
         if (statusOf(e) === 404) containerRunning = false;
         else if (statusOf(e) === undefined) engineLost = true;
       }
+      if (containerRunning !== true) break;
+      if (i > 0 || killed) await sleep(100);
     }
     let reason: string;
     if (this.terminating) reason = 'closed';

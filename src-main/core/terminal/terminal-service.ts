@@ -99,6 +99,8 @@ export class TerminalService {
     s.info = { ...s.info, state: 'running' };
     backend.onData((chunk) => this.onData(s, chunk));
     backend.onExit((exit) => this.onExit(s, exit));
+    // A resize that came in while the process started applies now.
+    if (s.info.cols !== meta.cols || s.info.rows !== meta.rows) void backend.resize(s.info.cols, s.info.rows).catch(() => undefined);
     return s.info;
   }
 
