@@ -77,6 +77,10 @@ export const SettingsSchema = z.object({
   /** Ask before stop/kill/remove. Remove always asks. */
   confirmDestructive: z.boolean().default(true),
   theme: z.enum(['system', 'dark', 'light']).default('system'),
+  /** Record container stats to disk so charts show the past (streams every running container). */
+  statsHistory: z.boolean().default(true),
+  /** Days of 5-minute stats history to keep (1 s for 10 min and 1 min for 24 h are fixed). */
+  statsRetentionDays: z.number().int().min(1).max(90).default(7),
   /** Logs: lines of history a log view starts with. */
   logTail: z.number().int().min(0).max(1_000_000).default(1000),
   /** Logs: lines a log view keeps in memory (oldest dropped first). */

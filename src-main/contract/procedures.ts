@@ -10,6 +10,7 @@ import { inspectProcedures } from './procedures/inspect';
 import { runProcedures } from './procedures/run';
 import { terminalProcedures } from './procedures/terminal';
 import { logsProcedures } from './procedures/logs';
+import { statsProcedures } from './procedures/stats';
 
 export * from './define';
 export * from './inputs';
@@ -25,6 +26,7 @@ export const procedures = {
   ...runProcedures,
   ...terminalProcedures,
   ...logsProcedures,
+  ...statsProcedures,
 } as const;
 
 

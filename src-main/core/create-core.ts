@@ -15,6 +15,7 @@ import { systemHandlers } from './services/system-handlers';
 import { inspectHandlers } from './services/inspect-handlers';
 import { runHandlers } from './services/run-handlers';
 import { logsHandlers } from './services/logs-handlers';
+import { statsHandlers } from './services/stats-handlers';
 import { terminalHandlers } from './services/terminal-handlers';
 
 export { HostRegistry } from './host-registry';
@@ -103,6 +104,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...inspectHandlers(ctx),
     ...runHandlers(ctx),
     ...logsHandlers(ctx),
+    ...statsHandlers(ctx),
     ...terminalHandlers(ctx),
   };
 

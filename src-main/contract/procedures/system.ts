@@ -13,6 +13,8 @@ export const systemProcedures = {
       engineOverride: EngineUrlSchema.optional(),
       confirmDestructive: z.boolean().optional(),
       theme: z.enum(['system', 'dark', 'light']).optional(),
+      statsHistory: z.boolean().optional(),
+      statsRetentionDays: z.number().int('whole days').min(1, 'keep at least 1 day').max(90, 'at most 90 days').optional(),
       logTail: z.number().int().min(0).max(1_000_000).optional(),
       logBuffer: z.number().int().min(1000).max(1_000_000).optional(),
     }),

@@ -1,0 +1,43 @@
+// stats.* procedures: the live stream (through the shared StatsHub), the persisted history and
+// the engine host summary for the dashboard.
+import type { statsProcedures, EngineHostInfo } from '../../contract/procedures/stats';
+import type { CoreContext, DomainHandlers } from '../context';
+import { statsHistoryFor } from '../stats/stats-history';
+import { statsHubFor } from '../stats/stats-hub';
+
+export function statsHandlers(ctx: CoreContext): DomainHandlers<typeof statsProcedures> {
+  // History records from the start (not only once a view asks), so charts have a past.
+  const history = statsHistoryFor(ctx);
+  return {
+    'stats.watch': ({ hostId, ids }, sink) => {
+      ctx.hosts.get(hostId); // NOT_FOUND for an unknown host, before anything is opened
+      return statsHubFor(ctx).subscribe(hostId, ids ?? 'all', (batch) => sink.next(batch));
+    },
+    'stats.history': async ({ hostId, id, project, window }) => {
+      ctx.hosts.get(hostId);
+      return history.store.query({ hostId, id, project, window });
+    },
+    'stats.engineHost': async ({ hostId }): Promise<EngineHostInfo> => {
+      const info = (await ctx.hosts.get(hostId).client().info()) as Record<string, unknown>;
+      const str = (k: string): string => (typeof info[k] === 'string' ? (info[k] as string) : '');
+      const num = (k: string): number => (typeof info[k] === 'number' ? (info[k] as number) : 0);
+      return {
+        name: str('Name'),
+        cpus: num('NCPU'),
+        memTotal: num('MemTotal'),
+        os: str('OperatingSystem'),
+        osType: str('OSType'),
+        arch: str('Architecture'),
+        kernel: str('KernelVersion'),
+        engineVersion: str('ServerVersion'),
+        storageDriver: str('Driver'),
+        cgroupVersion: str('CgroupVersion') || '1',
+        containers: num('Containers'),
+        running: num('ContainersRunning'),
+        paused: num('ContainersPaused'),
+        stopped: num('ContainersStopped'),
+        images: num('Images'),
+      };
+    },
+  };
+}

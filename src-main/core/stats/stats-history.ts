@@ -1,0 +1,66 @@
+// Wires the StatsHub to the HistoryStore: while history is on (settings.statsHistory), every
+// running container of the local host is streamed and its batch written once per second.
+// Settings are re-read every few seconds so switching history off stops the streams it needed.
+import { join } from 'node:path';
+import type { CoreContext } from '../context';
+import { HistoryStore } from './history-store';
+import { statsHubFor } from './stats-hub';
+
+export interface StatsHistoryService {
+  store: HistoryStore;
+  /** Is history being recorded now. */
+  readonly recording: boolean;
+}
+
+const services = new WeakMap<CoreContext, StatsHistoryService>();
+
+interface HistorySettings {
+  statsHistory?: boolean;
+  statsRetentionDays?: number;
+}
+
+export function statsHistoryFor(ctx: CoreContext): StatsHistoryService {
+  const existing = services.get(ctx);
+  if (existing) return existing;
+  const settings = (): HistorySettings => ctx.store.settings as HistorySettings;
+  const store = new HistoryStore(join(ctx.opts.dataDir, 'stats.db'), { retentionDays: settings().statsRetentionDays ?? 7 });
+  let unsubscribe: (() => void) | null = null;
+  const apply = (): void => {
+    const s = settings();
+    store.retentionDays = s.statsRetentionDays ?? 7;
+    const on = s.statsHistory !== false;
+    if (on && !unsubscribe) {
+      unsubscribe = statsHubFor(ctx).subscribe(ctx.local.id, 'all', (batch) => {
+        try {
+          store.record(batch);
+        } catch (e) {
+          ctx.logger.warn('stats history: could not write', e);
+        }
+      });
+    } else if (!on && unsubscribe) {
+      unsubscribe();
+      unsubscribe = null;
+    }
+  };
+  apply();
+  const timer = setInterval(() => {
+    apply();
+    // Roll-ups and pruning also happen with no running container.
+    if (!unsubscribe) store.maintain();
+  }, 5000);
+  timer.unref?.();
+  const svc: StatsHistoryService = {
+    store,
+    get recording() {
+      return unsubscribe !== null;
+    },
+  };
+  services.set(ctx, svc);
+  ctx.onDispose(() => {
+    clearInterval(timer);
+    unsubscribe?.();
+    unsubscribe = null;
+    store.close();
+  });
+  return svc;
+}
