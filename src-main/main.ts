@@ -14,6 +14,7 @@ import { consoleLogger } from './electron/logger';
 import { hardenSession } from './electron/security';
 import { createTray, type AppTray } from './electron/tray';
 import { createMainWindow } from './electron/window';
+import { askSavePath } from './electron/save-dialog';
 import trayIcon from '../resources/tray.png?asset';
 import trayIcon2x from '../resources/tray@2x.png?asset';
 import windowIcon from '../resources/icon.png?asset';
@@ -71,7 +72,7 @@ if (!app.requestSingleInstanceLock()) {
 
   const start = async (): Promise<void> => {
     hardenSession(session.defaultSession, target, logger);
-    const core = await createCore({ dataDir: app.getPath('userData'), mode: 'desktop', appVersion: app.getVersion(), logger });
+    const core = await createCore({ dataDir: app.getPath('userData'), mode: 'desktop', appVersion: app.getVersion(), logger, hostTerminal: true, saveDialog: (name) => askSavePath(win, name) });
     for (const n of core.store.notices) logger.warn(`store: ${n.message}`);
     const rpc = new RpcServer(core.handlers, { mapError: mapEngineError, logger });
     ipc = new IpcRpcHost(rpc, ipcMain, { isAppUrl: (url) => target.isAppUrl(url), logger });

@@ -12,6 +12,8 @@ Options:
   --host <addr>       address to listen on (default 127.0.0.1)
   --port <n>          port (default 7380; 0 picks a free one)
   --data-dir <dir>    where settings are kept (default: $WAKEDOCK_DATA_DIR or the user data dir)
+  --enable-host-terminal
+                      allow terminals on THIS machine (a shell for whoever holds the token)
   -h, --help          this text
 
 Environment:
@@ -36,11 +38,11 @@ const log = (level: string) => (msg: string, extra?: unknown) => {
 
 export async function main(argv: string[]): Promise<number> {
   const args = argv[0] === 'serve' ? argv.slice(1) : argv;
-  let values: { host?: string; port?: string; 'data-dir'?: string; help?: boolean };
+  let values: { host?: string; port?: string; 'data-dir'?: string; 'enable-host-terminal'?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args,
-      options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'enable-host-terminal': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }));
   } catch (e) {
@@ -65,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
   const logger = { info: log('info'), warn: log('warn'), error: log('error') };
   let app;
   try {
-    app = await startHeadless({ host, port, dataDir: values['data-dir'] ?? defaultDataDir(), token: process.env.WAKEDOCK_TOKEN, staticDir, appVersion: appVersion(), logger });
+    app = await startHeadless({ host, port, dataDir: values['data-dir'] ?? defaultDataDir(), token: process.env.WAKEDOCK_TOKEN, staticDir, appVersion: appVersion(), logger, hostTerminal: values['enable-host-terminal'] === true });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'EADDRINUSE' ? `port ${port} is already in use on ${host}; pick another with --port` : err.message;
@@ -74,6 +76,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (host !== '127.0.0.1' && host !== '::1' && host !== 'localhost') {
     logger.warn(`listening on ${host}: anyone who can reach it and holds the token controls your Docker engine`);
+  }
+  if (values['enable-host-terminal']) {
+    logger.warn('--enable-host-terminal: anyone holding the token gets a shell on this machine as this user');
   }
   for (const n of app.core.store.notices) logger.warn(n.message);
   process.stdout.write(`WakeDock is running at ${app.http.url}\n`);

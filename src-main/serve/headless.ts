@@ -17,6 +17,8 @@ export interface HeadlessOptions {
   appVersion: string;
   logger: Logger;
   backoffMaxMs?: number;
+  /** Allow terminals on this machine (off unless `serve --enable-host-terminal`). */
+  hostTerminal?: boolean;
 }
 
 export interface Headless {
@@ -40,7 +42,7 @@ export function generateToken(): string {
 
 export async function startHeadless(opts: HeadlessOptions): Promise<Headless> {
   const token = opts.token || generateToken();
-  const core = await createCore({ dataDir: opts.dataDir, mode: 'serve', appVersion: opts.appVersion, logger: opts.logger, backoffMaxMs: opts.backoffMaxMs });
+  const core = await createCore({ dataDir: opts.dataDir, mode: 'serve', appVersion: opts.appVersion, logger: opts.logger, backoffMaxMs: opts.backoffMaxMs, hostTerminal: opts.hostTerminal === true });
   const rpc = new RpcServer(core.handlers, { mapError: mapEngineError, logger: opts.logger });
   let http: RunningServer;
   try {
