@@ -5,6 +5,7 @@ import { ContainersView } from './features/containers/ContainersView';
 import { ActionDialogs } from './features/containers/ActionDialogs';
 import { ContainerDetail } from './features/container-detail/ContainerDetail';
 import { SettingsView, SOURCE_TEXT } from './features/settings/SettingsView';
+import { RunView } from './features/run/RunView';
 import { ConnectionPill, EngineBanner, LinkBanner, NoticeBanners } from './components/StatusBanners';
 import { BoxIcon, GearIcon, LogoIcon } from './components/icons';
 
@@ -57,6 +58,7 @@ export function App() {
         {route.name === 'containers' && <ContainersView />}
         {route.name === 'container' && <ContainerDetail id={route.id} tab={route.tab} />}
         {route.name === 'settings' && <SettingsView />}
+        {route.name === 'run' && <RunView key={route.recreate ?? ''} recreate={route.recreate} />}
         <ActionDialogs />
       </main>
     </div>

@@ -67,6 +67,9 @@ export function ContainerDetail({ id, tab }: { id: string; tab: ContainerTab }) 
         </div>
         <div className="detail-actions" role="toolbar" aria-label={`Actions for ${c.name}`}>
           <ContainerActions c={c} busy={pending !== undefined} onAction={onAction} />
+          <button type="button" className="btn btn-sm" onClick={() => navigate({ name: 'run', recreate: c.id })}>
+            Recreate with changes
+          </button>
         </div>
       </header>
       {error && (

@@ -98,6 +98,9 @@ export function ContainersView() {
             {counts.running > 0 && ` · ${counts.running} running`}
           </p>
         </div>
+        <button type="button" className="btn btn-primary" onClick={() => navigate({ name: 'run' })}>
+          Run a container
+        </button>
       </header>
 
       <div className="toolbar">
