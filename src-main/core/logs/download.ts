@@ -4,12 +4,14 @@
 import type Dockerode from 'dockerode';
 import type { Writable } from 'node:stream';
 import { openLogStream } from './engine-logs';
-import { inspectForLogs } from './follower';
+import { inspectForLogs, type LogTarget } from './follower';
 import { LogParser } from './log-parser';
 
 export interface LogTextOptions {
   timestamps: boolean;
   signal?: AbortSignal;
+  /** Already inspected (saves a request). */
+  target?: LogTarget;
 }
 
 /** A file name for the download: <container>-<date>.log */
@@ -20,7 +22,7 @@ export function logFileName(name: string, now = new Date()): string {
 
 /** Write the log to `out` as "<timestamp> <text>\n" lines; resolves with the bytes written. Does not end `out`. */
 export async function writeLogText(docker: Dockerode, id: string, out: Writable, opts: LogTextOptions): Promise<number> {
-  const target = await inspectForLogs(docker, id);
+  const target = opts.target ?? (await inspectForLogs(docker, id));
   const stream = await openLogStream(docker, target.id, { follow: false, tail: 'all' }, opts.signal);
   let bytes = 0;
   let buf = '';

@@ -145,10 +145,10 @@ describe('logs.follow', () => {
     expect(first.text).toBe('e21');
     // The lines the view holds at exactly that millisecond are excluded by count.
     const have = sub.lines.filter((l) => l.ts === first.ts).length;
-    const r = await link.client.call('logs.earlier', { hostId: 'local', id: c.name, before: first.ts, have, limit: 10 });
+    const r = (await link.client.call('logs.earlier', { hostId: 'local', id: c.name, before: first.ts, have, limit: 10 })) as ProcOutput<'logs.earlier'>;
     expect(r.lines.map((l) => l.text)).toEqual(Array.from({ length: 10 }, (_, i) => `e${i + 11}`));
     expect(r.more).toBe(true);
-    const rest = await link.client.call('logs.earlier', { hostId: 'local', id: c.name, before: r.lines[0]!.ts, have: r.lines.filter((l) => l.ts === r.lines[0]!.ts).length + have * Number(r.lines[0]!.ts === first.ts), limit: 100 });
+    const rest = (await link.client.call('logs.earlier', { hostId: 'local', id: c.name, before: r.lines[0]!.ts, have: r.lines.filter((l) => l.ts === r.lines[0]!.ts).length + have * Number(r.lines[0]!.ts === first.ts), limit: 100 })) as ProcOutput<'logs.earlier'>;
     expect(rest.lines.map((l) => l.text)).toEqual(Array.from({ length: 10 }, (_, i) => `e${i + 1}`));
     expect(rest.more).toBe(false);
     sub.close();

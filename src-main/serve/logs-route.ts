@@ -1,0 +1,57 @@
+// GET /api/logs/<hostId>/<container>[?timestamps=1]: the container's whole log as text/plain, as
+// an attachment, streamed from the engine through the demuxer (never buffered whole). Mounted by
+// the HTTP server behind the same token check as every other route.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RpcError } from '../contract';
+import { HostIdSchema, ContainerRefSchema } from '../contract/inputs';
+import type { HostRegistry } from '../core/host-registry';
+import { logFileName, writeLogText } from '../core/logs/download';
+import { inspectForLogs } from '../core/logs/follower';
+import type { Logger } from '../rpc/dispatcher';
+
+export const LOGS_ROUTE_PREFIX = '/api/logs/';
+
+export function logsRoute(hosts: HostRegistry, logger: Logger) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    if (!url.pathname.startsWith(LOGS_ROUTE_PREFIX)) return false;
+    const parts = url.pathname.slice(LOGS_ROUTE_PREFIX.length).split('/');
+    let hostId: string, id: string;
+    try {
+      hostId = HostIdSchema.parse(decodeURIComponent(parts[0] ?? ''));
+      id = ContainerRefSchema.parse(decodeURIComponent(parts[1] ?? ''));
+      if (parts.length !== 2) throw new Error('extra path');
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Bad request: use /api/logs/<hostId>/<container>\n');
+      return true;
+    }
+    const timestamps = ['1', 'true', 'yes'].includes(url.searchParams.get('timestamps') ?? '');
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    try {
+      const docker = hosts.get(hostId).client();
+      const target = await inspectForLogs(docker, id);
+      const name = logFileName(target.name);
+      res.writeHead(200, {
+        'content-type': 'text/plain; charset=utf-8',
+        'content-disposition': `attachment; filename="${name}"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      });
+      if (req.method === 'HEAD') {
+        res.end();
+        return true;
+      }
+      await writeLogText(docker, target.id, res, { timestamps, signal: abort.signal, target });
+      res.end();
+    } catch (e) {
+      const status = (e as { statusCode?: number }).statusCode === 404 || (e instanceof RpcError && e.code === 'NOT_FOUND') ? 404 : e instanceof RpcError && e.code === 'ENGINE_UNREACHABLE' ? 503 : 500;
+      if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${(e as Error).message}\n`);
+      else {
+        // Mid-stream failure: cut the response so the download is visibly incomplete.
+        if (!abort.signal.aborted) logger.warn(`logs download ${id}: failed mid-stream`, e);
+        res.destroy();
+      }
+    }
+    return true;
+  };
+}
