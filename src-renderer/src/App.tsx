@@ -5,6 +5,7 @@ import { ContainersView } from './features/containers/ContainersView';
 import { ActionDialogs } from './features/containers/ActionDialogs';
 import { ContainerDetail } from './features/container-detail/ContainerDetail';
 import { SettingsView, SOURCE_TEXT } from './features/settings/SettingsView';
+import { AlertsNavItem, AlertsView } from './features/alerts/AlertsView';
 import { RunView } from './features/run/RunView';
 import { ConnectionPill, EngineBanner, LinkBanner, NoticeBanners } from './components/StatusBanners';
 import { BoxIcon, GearIcon, LogoIcon } from './components/icons';
@@ -24,7 +25,7 @@ export function App() {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
-  const section = route.name === 'settings' ? 'settings' : 'containers';
+  const section = route.name === 'settings' ? 'settings' : route.name === 'alerts' ? 'alerts' : 'containers';
   return (
     <div className="app">
       <nav className="sidebar" aria-label="Main">
@@ -35,6 +36,7 @@ export function App() {
         <button type="button" className={`nav-item${section === 'containers' ? ' nav-on' : ''}`} aria-current={section === 'containers' ? 'page' : undefined} onClick={() => navigate({ name: 'containers' })}>
           <BoxIcon /> Containers
         </button>
+        <AlertsNavItem active={section === 'alerts'} onClick={() => navigate({ name: 'alerts' })} />
         <button type="button" className={`nav-item${section === 'settings' ? ' nav-on' : ''}`} aria-current={section === 'settings' ? 'page' : undefined} onClick={() => navigate({ name: 'settings' })}>
           <GearIcon /> Settings
         </button>
@@ -58,6 +60,7 @@ export function App() {
         {route.name === 'containers' && <ContainersView />}
         {route.name === 'container' && <ContainerDetail id={route.id} tab={route.tab} />}
         {route.name === 'settings' && <SettingsView />}
+        {route.name === 'alerts' && <AlertsView />}
         {route.name === 'run' && <RunView key={route.recreate ?? ''} recreate={route.recreate} />}
         <ActionDialogs />
       </main>

@@ -9,6 +9,7 @@ export type Route =
   | { name: 'containers' }
   | { name: 'container'; id: string; tab: ContainerTab }
   | { name: 'settings' }
+  | { name: 'alerts' }
   | { name: 'run'; recreate?: string };
 
 export const CONTAINER_TABS = ['logs', 'terminal', 'inspect', 'stats'] as const;
@@ -17,6 +18,7 @@ export type ContainerTab = (typeof CONTAINER_TABS)[number];
 export function routeFromHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'settings') return { name: 'settings' };
+  if (parts[0] === 'alerts') return { name: 'alerts' };
   if (parts[0] === 'run') return parts[1] === 'recreate' && parts[2] ? { name: 'run', recreate: parts[2] } : { name: 'run' };
   if (parts[0] === 'containers' && parts[1]) {
     const tab = (CONTAINER_TABS as readonly string[]).includes(parts[2] ?? '') ? (parts[2] as ContainerTab) : 'logs';
@@ -27,6 +29,7 @@ export function routeFromHash(hash: string): Route {
 
 export function hashFromRoute(r: Route): string {
   if (r.name === 'settings') return '#/settings';
+  if (r.name === 'alerts') return '#/alerts';
   if (r.name === 'run') return r.recreate ? `#/run/recreate/${encodeURIComponent(r.recreate)}` : '#/run';
   if (r.name === 'container') return `#/containers/${encodeURIComponent(r.id)}/${r.tab}`;
   return '#/containers';
