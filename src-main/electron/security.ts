@@ -5,6 +5,7 @@ import { shell, type Session, type WebContents } from 'electron';
 import type { Logger } from '../rpc/dispatcher';
 import { isExternalWebUrl, type AppUrl } from './app-url';
 import { contentSecurityPolicy } from './csp';
+import { isAllowedPermission } from './permissions';
 
 export function hardenSession(session: Session, app: AppUrl, logger: Logger): void {
   const csp = contentSecurityPolicy({ devOrigin: app.devOrigin });
@@ -19,13 +20,16 @@ export function hardenSession(session: Session, app: AppUrl, logger: Logger): vo
     headers['Content-Security-Policy'] = [csp];
     callback({ responseHeaders: headers });
   });
-  // WakeDock needs no camera, notifications-from-web, geolocation, clipboard-read…: deny all.
-  session.setPermissionRequestHandler((_wc, permission, callback) => {
-    logger.warn(`denied a permission request: ${permission}`);
-    callback(false);
+  // WakeDock needs no camera, notifications-from-web, geolocation…: deny all but the clipboard, and
+  // that only to the app's own pages (the terminal's Copy and Paste buttons).
+  session.setPermissionRequestHandler((_wc, permission, callback, details) => {
+    const ok = isAllowedPermission(permission, details.requestingUrl, app);
+    if (!ok) logger.warn(`denied a permission request: ${permission}`);
+    callback(ok);
   });
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionCheckHandler((wc, permission, _origin, details) => isAllowedPermission(permission, details.requestingUrl ?? wc?.getURL(), app));
 }
+
 
 function openExternally(url: string, logger: Logger): void {
   if (!isExternalWebUrl(url)) {
