@@ -7,7 +7,8 @@ import { HistoryStore } from './history-store';
 import { statsHubFor } from './stats-hub';
 
 export interface StatsHistoryService {
-  store: HistoryStore;
+  /** null when SQLite could not be loaded at all (then nothing is recorded). */
+  store: HistoryStore | null;
   /** Is history being recorded now. */
   readonly recording: boolean;
 }
@@ -23,16 +24,30 @@ export function statsHistoryFor(ctx: CoreContext): StatsHistoryService {
   const existing = services.get(ctx);
   if (existing) return existing;
   const settings = (): HistorySettings => ctx.store.settings as HistorySettings;
-  const store = new HistoryStore(join(ctx.opts.dataDir, 'stats.db'), { retentionDays: settings().statsRetentionDays ?? 7 });
+  let store: HistoryStore | null;
+  try {
+    store = new HistoryStore(join(ctx.opts.dataDir, 'stats.db'), { retentionDays: settings().statsRetentionDays ?? 7 });
+  } catch (e) {
+    // The native module did not load (not rebuilt for this runtime) or the file is unusable:
+    // live stats still work; charts only show what this session saw.
+    ctx.logger.warn('stats history: SQLite unavailable, history is kept in memory only', e);
+    ctx.store.notices.push({ level: 'warning', message: `Stats history is not saved to disk (${(e as Error).message}); charts show only this session.` });
+    try {
+      store = new HistoryStore(':memory:', { retentionDays: settings().statsRetentionDays ?? 7 });
+    } catch {
+      store = null;
+    }
+  }
   let unsubscribe: (() => void) | null = null;
   const apply = (): void => {
     const s = settings();
+    if (!store) return;
     store.retentionDays = s.statsRetentionDays ?? 7;
     const on = s.statsHistory !== false;
     if (on && !unsubscribe) {
       unsubscribe = statsHubFor(ctx).subscribe(ctx.local.id, 'all', (batch) => {
         try {
-          store.record(batch);
+          store?.record(batch);
         } catch (e) {
           ctx.logger.warn('stats history: could not write', e);
         }
@@ -46,7 +61,7 @@ export function statsHistoryFor(ctx: CoreContext): StatsHistoryService {
   const timer = setInterval(() => {
     apply();
     // Roll-ups and pruning also happen with no running container.
-    if (!unsubscribe) store.maintain();
+    if (!unsubscribe) store?.maintain();
   }, 5000);
   timer.unref?.();
   const svc: StatsHistoryService = {
@@ -60,7 +75,7 @@ export function statsHistoryFor(ctx: CoreContext): StatsHistoryService {
     clearInterval(timer);
     unsubscribe?.();
     unsubscribe = null;
-    store.close();
+    store?.close();
   });
   return svc;
 }
