@@ -450,7 +450,7 @@ export function RunView({ recreate }: { recreate?: string }) {
 
           <div className="card run-card">
             <h2>As a docker command</h2>
-            <pre className="mono run-cmd" aria-label="docker run command">
+            <pre className="mono run-cmd" data-testid="docker-run-command">
               {command}
             </pre>
             <CopyButton text={command} label="Copy as docker run command" className="btn btn-sm">
