@@ -14,6 +14,7 @@ Options:
   --data-dir <dir>    where settings are kept (default: $WAKEDOCK_DATA_DIR or the user data dir)
   --enable-host-terminal
                       allow terminals on THIS machine (a shell for whoever holds the token)
+  --metrics           serve /metrics (Prometheus text format; send the token as Authorization: Bearer)
   -h, --help          this text
 
 Environment:
@@ -38,11 +39,11 @@ const log = (level: string) => (msg: string, extra?: unknown) => {
 
 export async function main(argv: string[]): Promise<number> {
   const args = argv[0] === 'serve' ? argv.slice(1) : argv;
-  let values: { host?: string; port?: string; 'data-dir'?: string; 'enable-host-terminal'?: boolean; help?: boolean };
+  let values: { host?: string; port?: string; 'data-dir'?: string; 'enable-host-terminal'?: boolean; metrics?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args,
-      options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'enable-host-terminal': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'enable-host-terminal': { type: 'boolean' }, metrics: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }));
   } catch (e) {
@@ -67,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
   const logger = { info: log('info'), warn: log('warn'), error: log('error') };
   let app;
   try {
-    app = await startHeadless({ host, port, dataDir: values['data-dir'] ?? defaultDataDir(), token: process.env.WAKEDOCK_TOKEN, staticDir, appVersion: appVersion(), logger, hostTerminal: values['enable-host-terminal'] === true });
+    app = await startHeadless({ host, port, dataDir: values['data-dir'] ?? defaultDataDir(), token: process.env.WAKEDOCK_TOKEN, staticDir, appVersion: appVersion(), logger, hostTerminal: values['enable-host-terminal'] === true, metrics: values.metrics === true });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'EADDRINUSE' ? `port ${port} is already in use on ${host}; pick another with --port` : err.message;

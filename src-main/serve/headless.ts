@@ -7,6 +7,8 @@ import { RpcServer, type Logger } from '../rpc/dispatcher';
 import { mapEngineError } from '../core/engine/engine-errors';
 import { startHttpServer, type RunningServer } from './http-server';
 import { logsRoute } from './logs-route';
+import { metricsRoute } from './metrics-route';
+import { createMetricsCollector } from '../core/metrics/collector';
 
 export interface HeadlessOptions {
   host: string;
@@ -19,6 +21,8 @@ export interface HeadlessOptions {
   backoffMaxMs?: number;
   /** Allow terminals on this machine (off unless `serve --enable-host-terminal`). */
   hostTerminal?: boolean;
+  /** Serve GET /metrics in the Prometheus text format (`serve --metrics`). */
+  metrics?: boolean;
 }
 
 export interface Headless {
@@ -46,7 +50,7 @@ export async function startHeadless(opts: HeadlessOptions): Promise<Headless> {
   const rpc = new RpcServer(core.handlers, { mapError: mapEngineError, logger: opts.logger });
   let http: RunningServer;
   try {
-    http = await startHttpServer({ rpc, token, host: opts.host, port: opts.port, staticDir: opts.staticDir, appVersion: opts.appVersion, routes: [logsRoute(core.hosts, opts.logger)] });
+    http = await startHttpServer({ rpc, token, host: opts.host, port: opts.port, staticDir: opts.staticDir, appVersion: opts.appVersion, routes: [logsRoute(core.hosts, opts.logger), metricsRoute(opts.metrics ? createMetricsCollector(core.context) : null)] });
   } catch (e) {
     core.dispose();
     throw e;

@@ -83,7 +83,9 @@ const SECURITY_HEADERS = {
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningServer> {
   const root = resolve(opts.staticDir);
   const started = Date.now();
-  const authorized = (req: IncomingMessage, url: URL): boolean => tokenMatches(url.searchParams.get('token') ?? cookieToken(req), opts.token);
+  // Bearer: for clients that cannot keep a cookie (a Prometheus scrape of /metrics).
+  const bearer = (req: IncomingMessage): string | undefined => /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+  const authorized = (req: IncomingMessage, url: URL): boolean => tokenMatches(url.searchParams.get('token') ?? cookieToken(req) ?? bearer(req), opts.token);
 
   const server = createServer((req, res) => {
     void (async () => {
