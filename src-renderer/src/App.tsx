@@ -4,6 +4,7 @@ import { useContainers } from './stores/containers-store';
 import { ContainersView } from './features/containers/ContainersView';
 import { ActionDialogs } from './features/containers/ActionDialogs';
 import { ContainerDetail } from './features/container-detail/ContainerDetail';
+import { ProjectLogs } from './features/logs/ProjectLogs';
 import { SettingsView, SOURCE_TEXT } from './features/settings/SettingsView';
 import { AlertsNavItem, AlertsView } from './features/alerts/AlertsView';
 import { RunView } from './features/run/RunView';
@@ -59,6 +60,7 @@ export function App() {
         <EngineBanner host={host} />
         {route.name === 'containers' && <ContainersView />}
         {route.name === 'container' && <ContainerDetail id={route.id} tab={route.tab} />}
+        {route.name === 'project-logs' && <ProjectLogs project={route.project} />}
         {route.name === 'settings' && <SettingsView />}
         {route.name === 'alerts' && <AlertsView />}
         {route.name === 'run' && <RunView key={route.recreate ?? ''} recreate={route.recreate} />}

@@ -10,7 +10,8 @@ export type Route =
   | { name: 'container'; id: string; tab: ContainerTab }
   | { name: 'settings' }
   | { name: 'alerts' }
-  | { name: 'run'; recreate?: string };
+  | { name: 'run'; recreate?: string }
+  | { name: 'project-logs'; project: string };
 
 export const CONTAINER_TABS = ['logs', 'terminal', 'inspect', 'stats'] as const;
 export type ContainerTab = (typeof CONTAINER_TABS)[number];
@@ -20,6 +21,7 @@ export function routeFromHash(hash: string): Route {
   if (parts[0] === 'settings') return { name: 'settings' };
   if (parts[0] === 'alerts') return { name: 'alerts' };
   if (parts[0] === 'run') return parts[1] === 'recreate' && parts[2] ? { name: 'run', recreate: parts[2] } : { name: 'run' };
+  if (parts[0] === 'projects' && parts[1] && parts[2] === 'logs') return { name: 'project-logs', project: parts[1] };
   if (parts[0] === 'containers' && parts[1]) {
     const tab = (CONTAINER_TABS as readonly string[]).includes(parts[2] ?? '') ? (parts[2] as ContainerTab) : 'logs';
     return { name: 'container', id: parts[1], tab };
@@ -31,6 +33,7 @@ export function hashFromRoute(r: Route): string {
   if (r.name === 'settings') return '#/settings';
   if (r.name === 'alerts') return '#/alerts';
   if (r.name === 'run') return r.recreate ? `#/run/recreate/${encodeURIComponent(r.recreate)}` : '#/run';
+  if (r.name === 'project-logs') return `#/projects/${encodeURIComponent(r.project)}/logs`;
   if (r.name === 'container') return `#/containers/${encodeURIComponent(r.id)}/${r.tab}`;
   return '#/containers';
 }

@@ -279,6 +279,9 @@ function GroupHeader({ row, onAction }: { row: Extract<ListRow, { kind: 'group' 
         <button type="button" className="btn btn-sm btn-ghost" aria-label={`Stop all in ${row.project}`} onClick={() => onAction(row.ids, 'stop')} disabled={row.running === 0}>
           <StopIcon /> Stop all
         </button>
+        <button type="button" className="btn btn-sm btn-ghost" aria-label={`Logs of ${row.project}`} onClick={() => useApp.getState().navigate({ name: 'project-logs', project: row.project })}>
+          Logs
+        </button>
       </div>
     </div>
   );

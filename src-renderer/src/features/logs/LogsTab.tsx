@@ -1,6 +1,10 @@
-// Integration point of the container detail page; the logs feature replaces this body.
+// The Logs tab of a container's page.
 import type { ContainerSummary } from '@contract/index';
+import { useContainers } from '../../stores/containers-store';
+import { LogView } from './LogView';
 
 export function LogsTab({ container }: { container: ContainerSummary }) {
-  return <div className="empty muted">logs for {container.name} is not built yet.</div>;
+  const hostId = useContainers((s) => s.hostId);
+  // key: a different container gets a fresh view (buffer, search, scroll).
+  return <LogView key={`${hostId}:${container.id}`} source={{ kind: 'container', hostId, id: container.id, name: container.name }} label={container.name} />;
 }
