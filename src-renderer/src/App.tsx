@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useApp } from './stores/app-store';
 import { useContainers } from './stores/containers-store';
 import { ContainersView } from './features/containers/ContainersView';
+import { DashboardView } from './features/dashboard/DashboardView';
 import { ActionDialogs } from './features/containers/ActionDialogs';
 import { ContainerDetail } from './features/container-detail/ContainerDetail';
 import { ProjectLogs } from './features/logs/ProjectLogs';
@@ -10,6 +11,7 @@ import { AlertsNavItem, AlertsView } from './features/alerts/AlertsView';
 import { RunView } from './features/run/RunView';
 import { ConnectionPill, EngineBanner, LinkBanner, NoticeBanners } from './components/StatusBanners';
 import { BoxIcon, GearIcon, LogoIcon } from './components/icons';
+import { GaugeIcon } from './features/dashboard/GaugeIcon';
 
 export function App() {
   const init = useApp((a) => a.init);
@@ -26,7 +28,7 @@ export function App() {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
-  const section = route.name === 'settings' ? 'settings' : route.name === 'alerts' ? 'alerts' : 'containers';
+  const section = route.name === 'dashboard' ? 'dashboard' : route.name === 'settings' ? 'settings' : route.name === 'alerts' ? 'alerts' : 'containers';
   return (
     <div className="app">
       <nav className="sidebar" aria-label="Main">
@@ -34,6 +36,9 @@ export function App() {
           <LogoIcon />
           <span>WakeDock</span>
         </div>
+        <button type="button" className={`nav-item${section === 'dashboard' ? ' nav-on' : ''}`} aria-current={section === 'dashboard' ? 'page' : undefined} onClick={() => navigate({ name: 'dashboard' })}>
+          <GaugeIcon /> Dashboard
+        </button>
         <button type="button" className={`nav-item${section === 'containers' ? ' nav-on' : ''}`} aria-current={section === 'containers' ? 'page' : undefined} onClick={() => navigate({ name: 'containers' })}>
           <BoxIcon /> Containers
         </button>
@@ -58,6 +63,7 @@ export function App() {
         <LinkBanner />
         <NoticeBanners />
         <EngineBanner host={host} />
+        {route.name === 'dashboard' && <DashboardView />}
         {route.name === 'containers' && <ContainersView />}
         {route.name === 'container' && <ContainerDetail id={route.id} tab={route.tab} />}
         {route.name === 'project-logs' && <ProjectLogs project={route.project} />}

@@ -6,6 +6,7 @@ import type { TransportStatus } from '../transport/transport';
 
 /** Where the user is. Mirrored in location.hash so a reload (or a link) lands on the same page. */
 export type Route =
+  | { name: 'dashboard' }
   | { name: 'containers' }
   | { name: 'container'; id: string; tab: ContainerTab }
   | { name: 'settings' }
@@ -19,6 +20,7 @@ export type ContainerTab = (typeof CONTAINER_TABS)[number];
 export function routeFromHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'settings') return { name: 'settings' };
+  if (parts[0] === 'dashboard') return { name: 'dashboard' };
   if (parts[0] === 'alerts') return { name: 'alerts' };
   if (parts[0] === 'run') return parts[1] === 'recreate' && parts[2] ? { name: 'run', recreate: parts[2] } : { name: 'run' };
   if (parts[0] === 'projects' && parts[1] && parts[2] === 'logs') return { name: 'project-logs', project: parts[1] };
@@ -31,6 +33,7 @@ export function routeFromHash(hash: string): Route {
 
 export function hashFromRoute(r: Route): string {
   if (r.name === 'settings') return '#/settings';
+  if (r.name === 'dashboard') return '#/dashboard';
   if (r.name === 'alerts') return '#/alerts';
   if (r.name === 'run') return r.recreate ? `#/run/recreate/${encodeURIComponent(r.recreate)}` : '#/run';
   if (r.name === 'project-logs') return `#/projects/${encodeURIComponent(r.project)}/logs`;

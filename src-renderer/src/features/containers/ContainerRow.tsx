@@ -1,7 +1,7 @@
 // One container row. Identified by the container's name (aria-label) for tests and screen readers;
 // every action has an accessible name.
 import { memo } from 'react';
-import type { ContainerSummary } from '@contract/index';
+import type { ContainerSummary, DerivedSample } from '@contract/index';
 import {
   STATE_LABEL,
   availableActions,
@@ -14,6 +14,7 @@ import {
 import { CloseIcon, ExternalIcon, KillIcon, PauseIcon, PlayIcon, RenameIcon, RestartIcon, StopIcon, TrashIcon } from '../../components/icons';
 import type { ContainerAction, RowError } from '../../stores/containers-store';
 import { hashFromRoute } from '../../stores/app-store';
+import { StatsCells } from '../stats/StatsCells';
 
 export interface RowProps {
   c: ContainerSummary;
@@ -25,6 +26,8 @@ export interface RowProps {
   onAction(c: ContainerSummary, a: ContainerAction): void;
   onDismiss(id: string): void;
   onOpen(id: string): void;
+  /** Live stats, when the row is on screen and running. */
+  stats?: DerivedSample;
 }
 
 const PENDING_LABEL: Record<ContainerAction, string> = {
@@ -64,7 +67,7 @@ function IconButton(props: { label: string; onClick(): void; disabled?: boolean;
   );
 }
 
-export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, pending, error, onToggle, onAction, onDismiss, onOpen }: RowProps) {
+export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, pending, error, onToggle, onAction, onDismiss, onOpen, stats }: RowProps) {
   const exit = exitCodeOf(c.status);
   const tone = stateTone(c.state, exit);
   const busy = pending !== undefined;
@@ -120,6 +123,7 @@ export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, p
             {c.status}
           </span>
         </div>
+        <StatsCells running={c.state === 'running'} stats={stats} />
         <div role="cell" className="cell cell-ports">
           {ports.length === 0 && <span className="muted">—</span>}
           {ports.slice(0, 3).map((p) =>

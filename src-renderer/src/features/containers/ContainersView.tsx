@@ -7,6 +7,7 @@ import { useContainers, type ContainerAction } from '../../stores/containers-sto
 import { useApp } from '../../stores/app-store';
 import { ChevronIcon, PlayIcon, SearchIcon, StopIcon } from '../../components/icons';
 import { ContainerRow } from './ContainerRow';
+import { useLiveStats } from '../stats/use-stats';
 
 const ROW_H = 52;
 const ROW_ERR_H = 86;
@@ -74,6 +75,13 @@ export function ContainersView() {
   useEffect(() => {
     virtualizer.measure();
   }, [s.errors, rows, virtualizer]);
+
+  // Stats only for the running rows the virtualizer renders (on screen + overscan).
+  const onScreenRunning = virtualizer.getVirtualItems().flatMap((vi) => {
+    const r = rows[vi.index];
+    return r?.kind === 'container' && r.container.state === 'running' ? [r.container.id] : [];
+  });
+  const liveStats = useLiveStats(s.hostId, onScreenRunning.length > 0 ? onScreenRunning : null);
 
   const byIds = useCallback((ids: Iterable<string>) => [...ids].flatMap((id) => s.byId.get(id) ?? []), [s.byId]);
 
@@ -171,6 +179,12 @@ export function ContainersView() {
               <SortHeader k="name" label="Name" className="cell-name" />
               <SortHeader k="image" label="Image" className="cell-image" />
               <SortHeader k="state" label="State" className="cell-state" />
+              <div role="columnheader" className="cell cell-cpu" title="CPU % of one core, as docker stats shows it">
+                CPU
+              </div>
+              <div role="columnheader" className="cell cell-mem" title="Memory used without the page cache, and its share of the limit">
+                Memory
+              </div>
               <div role="columnheader" className="cell cell-ports">
                 Ports
               </div>
@@ -228,6 +242,7 @@ export function ContainersView() {
                       onAction={onAction}
                       onDismiss={s.dismissError}
                       onOpen={openDetail}
+                      stats={liveStats.get(r.container.id)}
                     />
                   )}
                 </div>

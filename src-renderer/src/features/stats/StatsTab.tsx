@@ -1,6 +1,45 @@
-// Integration point of the container detail page; the stats feature replaces this body.
-import type { ContainerSummary } from '@contract/index';
+// The Stats tab of a container: the numbers now, and charts over 5 minutes to 7 days.
+import { useState } from 'react';
+import type { ContainerSummary, StatsWindow } from '@contract/index';
+import { useContainers } from '../../stores/containers-store';
+import { formatBytes, formatPercent, formatRate } from '../../presenters/stats-presenter';
+import { StatsPanel, WindowPicker } from './StatsPanel';
+import { useLiveStats } from './use-stats';
+import './stats.css';
 
 export function StatsTab({ container }: { container: ContainerSummary }) {
-  return <div className="empty muted">stats for {container.name} is not built yet.</div>;
+  const hostId = useContainers((s) => s.hostId);
+  const [win, setWin] = useState<StatsWindow>('5m');
+  const running = container.state === 'running';
+  const latest = useLiveStats(hostId, running ? [container.id] : null);
+  const s = latest.get(container.id);
+  return (
+    <div className="stats-tab" data-testid="stats-tab">
+      <div className="stats-toolbar">
+        <WindowPicker value={win} onChange={setWin} />
+        {s ? (
+          <div className="stats-now" aria-label="Current stats">
+            <span>
+              CPU <b>{formatPercent(s.cpuPercent)}</b>
+            </span>
+            <span>
+              Memory <b>{formatBytes(s.memUsed)}</b> / {formatBytes(s.memLimit)} ({formatPercent(s.memPercent)})
+            </span>
+            <span>
+              Net ↓ <b>{formatRate(s.netRxRate)}</b> ↑ <b>{formatRate(s.netTxRate)}</b>
+            </span>
+            <span>
+              Disk R <b>{formatRate(s.blockReadRate)}</b> W <b>{formatRate(s.blockWriteRate)}</b>
+            </span>
+            <span>
+              PIDs <b>{s.pids}</b>
+            </span>
+          </div>
+        ) : (
+          <span className="muted small">{running ? 'Waiting for the first sample…' : 'Not running: showing recorded history.'}</span>
+        )}
+      </div>
+      <StatsPanel hostId={hostId} target={{ kind: 'container', id: container.id }} window={win} live={running} />
+    </div>
+  );
 }

@@ -1,0 +1,127 @@
+// History + live for one container or one compose project: loads stats.history for the window,
+// appends live samples (5-minute window) or refetches every minute (longer windows), and stops
+// both while the window is hidden.
+import { useCallback, useEffect, useState } from 'react';
+import type { DerivedSample, StatsPoint, StatsWindow } from '@contract/index';
+import { call, errorText } from '../../transport/client';
+import { StatsCharts } from './StatsCharts';
+import { useDocumentVisible, useLiveStats } from './use-stats';
+
+export const WINDOWS: { key: StatsWindow; label: string; ms: number }[] = [
+  { key: '5m', label: '5 min', ms: 5 * 60_000 },
+  { key: '1h', label: '1 hour', ms: 3_600_000 },
+  { key: '24h', label: '24 hours', ms: 86_400_000 },
+  { key: '7d', label: '7 days', ms: 7 * 86_400_000 },
+];
+
+export type StatsTarget = { kind: 'container'; id: string } | { kind: 'project'; project: string; ids: readonly string[] };
+
+function toPoint(s: DerivedSample): StatsPoint {
+  return { t: s.t, cpuPercent: s.cpuPercent, memUsed: s.memUsed, memLimit: s.memLimit, netRxRate: s.netRxRate, netTxRate: s.netTxRate, blockReadRate: s.blockReadRate, blockWriteRate: s.blockWriteRate, pids: s.pids };
+}
+
+function sumPoint(samples: DerivedSample[], t: number): StatsPoint {
+  const p: StatsPoint = { t, cpuPercent: 0, memUsed: 0, memLimit: 0, netRxRate: 0, netTxRate: 0, blockReadRate: 0, blockWriteRate: 0, pids: 0 };
+  for (const s of samples) {
+    p.cpuPercent += s.cpuPercent;
+    p.memUsed += s.memUsed;
+    p.netRxRate += s.netRxRate;
+    p.netTxRate += s.netTxRate;
+    p.blockReadRate += s.blockReadRate;
+    p.blockWriteRate += s.blockWriteRate;
+    p.pids += s.pids;
+  }
+  return p;
+}
+
+export function WindowPicker({ value, onChange }: { value: StatsWindow; onChange(w: StatsWindow): void }) {
+  return (
+    <div className="segmented" role="radiogroup" aria-label="Time window">
+      {WINDOWS.map((w) => (
+        <button key={w.key} type="button" role="radio" aria-checked={value === w.key} className={value === w.key ? 'seg seg-on' : 'seg'} onClick={() => onChange(w.key)}>
+          {w.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function StatsPanel({ hostId, target, window: win, live: liveOn = true }: { hostId: string; target: StatsTarget; window: StatsWindow; live?: boolean }) {
+  const visible = useDocumentVisible();
+  const [points, setPoints] = useState<StatsPoint[]>([]);
+  const [resolutionSec, setResolutionSec] = useState(1);
+  const [error, setError] = useState<string | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const spec = WINDOWS.find((w) => w.key === win)!;
+  const targetKey = target.kind === 'container' ? `c:${target.id}` : `p:${target.project}`;
+
+  // History: on open, on window change, when shown again, and every minute for the long windows.
+  useEffect(() => {
+    if (!visible) return;
+    let cancelled = false;
+    const load = async (): Promise<void> => {
+      try {
+        const h = await call('stats.history', target.kind === 'container' ? { hostId, id: target.id, window: win } : { hostId, project: target.project, window: win });
+        if (cancelled) return;
+        setPoints(h.points);
+        setResolutionSec(h.resolutionSec);
+        setNow(Date.now());
+        setError(null);
+      } catch (e) {
+        if (!cancelled) setError(errorText(e));
+      }
+    };
+    void load();
+    const timer = win === '5m' ? null : setInterval(() => void load(), 60_000);
+    return () => {
+      cancelled = true;
+      if (timer) clearInterval(timer);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- targetKey stands for target
+  }, [hostId, targetKey, win, visible]);
+
+  // Live: the 5-minute window grows by one point per batch (1 s resolution like the history).
+  const ids = target.kind === 'container' ? [target.id] : target.ids.length > 0 ? target.ids : null;
+  const onBatch = useCallback(
+    (batch: DerivedSample[]) => {
+      if (win !== '5m') return;
+      const t = Date.now();
+      setNow(t);
+      setPoints((prev) => {
+        const cut = t - spec.ms;
+        let next = prev.filter((p) => p.t >= cut);
+        if (target.kind === 'container') {
+          const s = batch.find((x) => x.id === target.id || x.name === target.id);
+          if (s && (next.length === 0 || s.t > next[next.length - 1]!.t)) next = [...next, toPoint(s)];
+        } else {
+          next = [...next, sumPoint(batch, t)];
+        }
+        return next;
+      });
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- targetKey stands for target
+    [win, targetKey, spec.ms],
+  );
+  const latest = useLiveStats(hostId, liveOn ? ids : null, target.kind === 'project' ? undefined : onBatch);
+  // A project's live point is the sum of the latest sample of each of its containers.
+  useEffect(() => {
+    if (target.kind !== 'project' || win !== '5m' || latest.size === 0) return;
+    const t = Date.now();
+    const samples = [...latest.values()];
+    setNow(t);
+    setPoints((prev) => [...prev.filter((p) => p.t >= t - spec.ms), sumPoint(samples, t)]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- one point per live update
+  }, [latest]);
+
+  const memLimit = target.kind === 'container' ? (latest.values().next().value?.memLimit ?? points[points.length - 1]?.memLimit) : undefined;
+  return (
+    <div className="stats-panel">
+      {error && (
+        <div className="banner banner-error" role="alert">
+          Could not load the history: {error}
+        </div>
+      )}
+      <StatsCharts points={points} resolutionSec={win === '5m' ? 1 : resolutionSec} start={now - spec.ms} end={now} memLimit={memLimit} />
+    </div>
+  );
+}
