@@ -1,0 +1,104 @@
+// Stats in Chromium over `wakedock serve` and the real engine: the CPU column, a chart drawn as
+// SVG in the Stats tab, the dashboard's engine host from /info, and nothing streamed while hidden.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { cleanupTestContainers, docker, ensureTestImage, runContainer, type TestContainer } from '../support/docker-fixtures';
+import { launchBrowser, openApp, row, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
+
+const PREFIX = 'wdtest-e2estats';
+let serve: ServeProcess;
+let browser: Browser;
+let page: Page;
+let busy: TestContainer;
+
+beforeAll(async () => {
+  await ensureTestImage();
+  await cleanupTestContainers({ namePrefix: PREFIX });
+  // A small, steady load (not a full core: other suites share this machine).
+  busy = await runContainer({ area: 'e2estats', cmd: ['sh', '-c', 'while :; do i=0; while [ $i -lt 2000 ]; do i=$((i+1)); done; sleep 0.05; done'], labels: { 'com.docker.compose.project': 'wdtest-e2estats-proj', 'com.docker.compose.service': 'busy' } });
+  serve = await startServe();
+  browser = await launchBrowser();
+  page = await openApp(browser, serve);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+  await cleanupTestContainers({ namePrefix: PREFIX });
+});
+
+describe('stats (e2e)', () => {
+  it('the CPU and memory columns show numbers for a running container', async () => {
+    await page.getByRole('button', { name: 'Containers', exact: true }).click();
+    await expect.poll(() => row(page, busy.name).count(), { timeout: 15_000 }).toBe(1);
+    const cpu = row(page, busy.name).getByTestId('cpu-cell');
+    await expect.poll(async () => (await cpu.count()) > 0 && /^\d+(\.\d+)? %$/.test((await cpu.innerText()).trim()), { timeout: 15_000 }).toBe(true);
+    const mem = row(page, busy.name).getByTestId('mem-cell');
+    expect((await mem.innerText()).trim()).toMatch(/^\d+(\.\d+)? (B|KiB|MiB|GiB)/);
+  });
+
+  it('the Stats tab draws a chart: an SVG path with points', async () => {
+    await page.goto(`${serve.origin}/#/containers/${busy.id}/stats`);
+    const tab = page.getByTestId('stats-tab');
+    await tab.waitFor({ timeout: 15_000 });
+    const cpuChart = page.getByRole('figure', { name: 'CPU chart' });
+    // A recharts area is a <path> whose "d" has one segment per point: wait for several.
+    await expect
+      .poll(
+        async () => {
+          const d = await cpuChart.locator('path.recharts-area-curve').first().getAttribute('d').catch(() => null);
+          return d ? (d.match(/[LC]/g) ?? []).length : 0;
+        },
+        { timeout: 20_000 },
+      )
+      .toBeGreaterThanOrEqual(2);
+    // The window picker switches to the 1-hour history (minute resolution) without errors.
+    await page.getByRole('radio', { name: '1 hour' }).click();
+    await expect.poll(() => page.getByRole('radio', { name: '1 hour' }).getAttribute('aria-checked')).toBe('true');
+    expect(uncaughtErrors(page)).toEqual([]);
+  });
+
+  it("the dashboard shows the engine's CPU count from /info, totals and the compose project", async () => {
+    const ncpu = (await docker(['info', '--format', '{{.NCPU}}'])).trim();
+    await page.getByRole('button', { name: 'Dashboard' }).click();
+    expect(page.url()).toContain('#/dashboard');
+    await expect.poll(() => page.getByTestId('engine-cpus').innerText().catch(() => ''), { timeout: 15_000 }).toBe(ncpu);
+    await expect.poll(() => page.getByTestId('total-cpu').innerText(), { timeout: 15_000 }).toMatch(/%/);
+    const running = (await docker(['ps', '-q'])).split('\n').filter(Boolean).length;
+    await expect.poll(async () => Number((await page.getByTestId('count-running').innerText()).split(' ')[0]), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(running).toBeGreaterThan(0);
+    await page.getByRole('combobox', { name: 'Compose project' }).selectOption('wdtest-e2estats-proj');
+    const projectCpu = page.getByRole('region', { name: 'Compose project stats' }).or(page.locator('[aria-label="Compose project stats"]')).getByRole('figure', { name: 'CPU chart' });
+    await expect.poll(async () => (await projectCpu.locator('path.recharts-area-curve').count()) > 0, { timeout: 20_000 }).toBe(true);
+    expect(uncaughtErrors(page)).toEqual([]);
+  });
+
+  it('nothing is streamed while the window is hidden', async () => {
+    await page.goto(`${serve.origin}/#/containers/${busy.id}/stats`);
+    await page.getByTestId('stats-tab').waitFor();
+    const frames: number[] = [];
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    cdp.on('Network.webSocketFrameReceived', (e) => {
+      if (e.response.payloadData.includes('"cpuPercent"')) frames.push(Date.now());
+    });
+    await expect.poll(() => frames.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    // Hide the page the way a minimised window does.
+    await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false }).catch(() => {});
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await new Promise((r) => setTimeout(r, 1500)); // a batch in flight may still land
+    const before = frames.length;
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(frames.length).toBe(before);
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await expect.poll(() => frames.length, { timeout: 10_000 }).toBeGreaterThan(before);
+  });
+});
