@@ -12,9 +12,18 @@ let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
 
+/** The fields of the engine's inspect these tests read. */
+interface FullInspect {
+  Id: string;
+  State: { Running: boolean };
+  Config: { Env: string[]; Labels: Record<string, string> };
+  HostConfig: { PortBindings: Record<string, { HostIp: string; HostPort: string }[]>; NanoCpus: number; Memory: number; PidsLimit: number; RestartPolicy: { Name: string; MaximumRetryCount: number } };
+  Mounts: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }[];
+}
+
 /** Full inspect JSON. */
-async function inspectFull(ref: string): Promise<any> {
-  return JSON.parse(await docker(['container', 'inspect', ref]))[0];
+async function inspectFull(ref: string): Promise<FullInspect> {
+  return (JSON.parse(await docker(['container', 'inspect', ref])) as FullInspect[])[0]!;
 }
 
 async function httpGet(port: number): Promise<string> {

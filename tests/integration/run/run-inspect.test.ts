@@ -50,9 +50,18 @@ function volumeName(): string {
   return v;
 }
 
+/** The fields of the engine's inspect these tests read. */
+interface FullInspect {
+  Id: string;
+  State: { Running: boolean };
+  Config: { Env: string[]; Labels: Record<string, string> };
+  HostConfig: { PortBindings: Record<string, { HostIp: string; HostPort: string }[]>; NanoCpus: number; Memory: number; PidsLimit: number; RestartPolicy: { Name: string; MaximumRetryCount: number } };
+  Mounts: { Type: string; Name?: string; Source: string; Destination: string; RW: boolean }[];
+}
+
 /** Full inspect JSON (the fixture's type only lists a few fields). */
-async function inspectFull(ref: string): Promise<any> {
-  return JSON.parse(await docker(['container', 'inspect', ref]))[0];
+async function inspectFull(ref: string): Promise<FullInspect> {
+  return (JSON.parse(await docker(['container', 'inspect', ref])) as FullInspect[])[0]!;
 }
 
 async function httpGet(port: number): Promise<string> {
@@ -114,7 +123,7 @@ describe('containers.create', () => {
     expect(info.HostConfig.PidsLimit).toBe(50);
     expect(info.HostConfig.RestartPolicy).toEqual({ Name: 'on-failure', MaximumRetryCount: 3 });
     expect(info.Config.Labels).toMatchObject({ 'wakedock.test': '1', team: 'web' });
-    const mounts = info.Mounts.map((m: any) => ({ type: m.Type, name: m.Name, source: m.Source, dest: m.Destination, rw: m.RW }));
+    const mounts = info.Mounts.map((m) => ({ type: m.Type, name: m.Name, source: m.Source, dest: m.Destination, rw: m.RW }));
     expect(mounts).toEqual(expect.arrayContaining([
       expect.objectContaining({ type: 'volume', name: vol, dest: '/data', rw: true }),
       expect.objectContaining({ type: 'bind', source: '/tmp', dest: '/hosttmp', rw: false }),

@@ -1,7 +1,7 @@
 // The run form's state (rows the user edits) ⇄ the RunSpec the core takes (pure). Blank rows are
 // dropped from the spec, so each spec index remembers its row: an error on "ports.1" lands under
 // the row the user sees as that port.
-import { formatMemory, parseMemory, type RunSpecInput } from '@contract/run-spec';
+import { formatMemory, parseMemory, shellJoin, type RunSpecInput } from '@contract/run-spec';
 
 export interface TextRow {
   key: number;
@@ -130,8 +130,8 @@ export function specToForm(spec: RunSpecInput, keptEnv: readonly string[] = []):
   return {
     image: spec.image,
     name: spec.name ?? '',
-    command: typeof spec.command === 'string' ? spec.command : (spec.command ?? []).join(' '),
-    entrypoint: typeof spec.entrypoint === 'string' ? spec.entrypoint : (spec.entrypoint ?? []).join(' '),
+    command: typeof spec.command === 'string' ? spec.command : shellJoin(spec.command ?? []),
+    entrypoint: typeof spec.entrypoint === 'string' ? spec.entrypoint : shellJoin(spec.entrypoint ?? []),
     env,
     ports: rows(spec.ports),
     volumes: rows(spec.volumes),
