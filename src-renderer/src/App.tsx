@@ -9,6 +9,7 @@ import { ProjectLogs } from './features/logs/ProjectLogs';
 import { SettingsView, SOURCE_TEXT } from './features/settings/SettingsView';
 import { AlertsNavItem, AlertsView } from './features/alerts/AlertsView';
 import { RunView } from './features/run/RunView';
+import { HostTerminalNavItem, HostTerminalView } from './features/terminal/HostTerminalView';
 import { ConnectionPill, EngineBanner, LinkBanner, NoticeBanners } from './components/StatusBanners';
 import { BoxIcon, GearIcon, LogoIcon } from './components/icons';
 import { GaugeIcon } from './features/dashboard/GaugeIcon';
@@ -28,7 +29,7 @@ export function App() {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
-  const section = route.name === 'dashboard' ? 'dashboard' : route.name === 'settings' ? 'settings' : route.name === 'alerts' ? 'alerts' : 'containers';
+  const section = route.name === 'dashboard' ? 'dashboard' : route.name === 'settings' ? 'settings' : route.name === 'alerts' ? 'alerts' : route.name === 'terminal' ? 'terminal' : 'containers';
   return (
     <div className="app">
       <nav className="sidebar" aria-label="Main">
@@ -43,6 +44,7 @@ export function App() {
           <BoxIcon /> Containers
         </button>
         <AlertsNavItem active={section === 'alerts'} onClick={() => navigate({ name: 'alerts' })} />
+        <HostTerminalNavItem active={section === 'terminal'} onClick={() => navigate({ name: 'terminal' })} />
         <button type="button" className={`nav-item${section === 'settings' ? ' nav-on' : ''}`} aria-current={section === 'settings' ? 'page' : undefined} onClick={() => navigate({ name: 'settings' })}>
           <GearIcon /> Settings
         </button>
@@ -69,6 +71,7 @@ export function App() {
         {route.name === 'project-logs' && <ProjectLogs project={route.project} />}
         {route.name === 'settings' && <SettingsView />}
         {route.name === 'alerts' && <AlertsView />}
+        {route.name === 'terminal' && <HostTerminalView />}
         {route.name === 'run' && <RunView key={route.recreate ?? ''} recreate={route.recreate} />}
         <ActionDialogs />
       </main>

@@ -10,6 +10,7 @@ export type Route =
   | { name: 'containers' }
   | { name: 'container'; id: string; tab: ContainerTab }
   | { name: 'settings' }
+  | { name: 'terminal' }
   | { name: 'alerts' }
   | { name: 'run'; recreate?: string }
   | { name: 'project-logs'; project: string };
@@ -21,6 +22,7 @@ export function routeFromHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'settings') return { name: 'settings' };
   if (parts[0] === 'dashboard') return { name: 'dashboard' };
+  if (parts[0] === 'terminal') return { name: 'terminal' };
   if (parts[0] === 'alerts') return { name: 'alerts' };
   if (parts[0] === 'run') return parts[1] === 'recreate' && parts[2] ? { name: 'run', recreate: parts[2] } : { name: 'run' };
   if (parts[0] === 'projects' && parts[1] && parts[2] === 'logs') return { name: 'project-logs', project: parts[1] };
@@ -34,6 +36,7 @@ export function routeFromHash(hash: string): Route {
 export function hashFromRoute(r: Route): string {
   if (r.name === 'settings') return '#/settings';
   if (r.name === 'dashboard') return '#/dashboard';
+  if (r.name === 'terminal') return '#/terminal';
   if (r.name === 'alerts') return '#/alerts';
   if (r.name === 'run') return r.recreate ? `#/run/recreate/${encodeURIComponent(r.recreate)}` : '#/run';
   if (r.name === 'project-logs') return `#/projects/${encodeURIComponent(r.project)}/logs`;
