@@ -38,7 +38,8 @@ export async function startPtyBackend(o: PtyBackendOptions): Promise<PtyBackend>
   const [file, ...args] = o.cmd;
   if (!file) throw RpcError.from('VALIDATION', 'The command is empty', { field: 'command' });
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  // The user's environment, minus WakeDock's own secret (serve's access token).
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'WAKEDOCK_TOKEN') env[k] = v;
   Object.assign(env, { TERM: 'xterm-256color', COLORTERM: 'truecolor', WAKEDOCK_TERMINAL_SESSION: o.sessionId });
   let proc: IPty;
   try {
