@@ -172,7 +172,7 @@ function InspectBody({ container }: { container: ContainerSummary }) {
               {view.health.log.map((l, i) => (
                 <li key={i}>
                   <span className="muted small">{formatWhen(l.start)}</span> <span className={l.exitCode === 0 ? 'insp-ok' : 'insp-bad'}>exit {l.exitCode}</span>
-                  <pre className="mono">{l.output.trim() || '(no output)'}</pre>
+                  {l.output.trim() ? <pre className="mono">{l.output.trim()}</pre> : <span className="muted small"> · no output</span>}
                 </li>
               ))}
             </ol>
