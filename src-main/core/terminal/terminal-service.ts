@@ -1,5 +1,5 @@
 // Keeps terminal sessions by id in main, independent of who watches them. A view attaches (gets the
-// scrollback, then live output batched every few ms), detaches when the user navigates away (the
+// scrollback, then live output batched every few ms; a lone keystroke echo is sent at once), detaches when the user navigates away (the
 // process keeps running), and attaches again later. Only close() or the process ending ends a
 // session; an ended session stays listed (with why it ended) until closed or idle for a while.
 import { randomBytes } from 'node:crypto';
@@ -15,7 +15,7 @@ export interface TerminalServiceOptions {
   maxSessions?: number;
   /** Scrollback kept per session for re-attaching views (UTF-16 code units ≈ bytes). */
   scrollback?: number;
-  /** Output is sent to views at most this often… */
+  /** Output is sent to views at most this often (the first chunk after a quiet spell at once)… */
   batchMs?: number;
   /** …or as soon as this much is pending. */
   batchMaxChars?: number;
@@ -35,6 +35,8 @@ interface Session {
   ring: Scrollback;
   pending: string;
   flushTimer: NodeJS.Timeout | null;
+  /** When output was last sent to the views (for leading-edge batching). */
+  lastFlush: number;
   listeners: Set<Listener>;
   ttlTimer: NodeJS.Timeout | null;
   closing: Promise<void> | null;
@@ -77,6 +79,7 @@ export class TerminalService {
       ring: new Scrollback(this.scrollback),
       pending: '',
       flushTimer: null,
+      lastFlush: -Infinity,
       listeners: new Set(),
       ttlTimer: null,
       closing: null,
@@ -185,8 +188,16 @@ export class TerminalService {
     s.ring.append(chunk);
     if (s.listeners.size === 0) return; // the scrollback has it for whoever attaches later
     s.pending += chunk;
-    if (s.pending.length >= this.batchMaxChars) this.flush(s);
-    else s.flushTimer ??= setTimeout(() => this.flush(s), this.batchMs);
+    if (s.pending.length >= this.batchMaxChars) {
+      this.flush(s);
+      return;
+    }
+    if (s.flushTimer) return;
+    // Leading edge: output after a quiet spell (the echo of a keystroke) goes out at once, so
+    // batching never adds latency to typing; a flood is sent at most once per batchMs.
+    const wait = s.lastFlush + this.batchMs - this.now();
+    if (wait <= 0) this.flush(s);
+    else s.flushTimer = setTimeout(() => this.flush(s), wait);
   }
 
   private flush(s: Session): void {
@@ -197,6 +208,7 @@ export class TerminalService {
     if (s.pending.length === 0) return;
     const data = s.pending;
     s.pending = '';
+    s.lastFlush = this.now();
     this.emit(s, { type: 'output', data });
   }
 

@@ -56,20 +56,27 @@ async function openFake(s: TerminalService, b = new FakeBackend(), m: Partial<Se
 }
 
 describe('TerminalService', () => {
-  it('replays the scrollback, then delivers live output batched (several chunks, one event)', async () => {
+  it('replays the scrollback, then sends a lone echo at once and batches a burst (several chunks, one event)', async () => {
     vi.useFakeTimers();
-    svc = new TerminalService({ logger: silentLogger, batchMs: 16 });
+    let t = 1000;
+    svc = new TerminalService({ logger: silentLogger, batchMs: 16, now: () => t });
     const { id, b } = await openFake(svc);
     b.emit('$ ');
     const evs: TerminalEvent[] = [];
     svc.attach(id, (e) => evs.push(e));
     expect(evs).toEqual([{ type: 'replay', data: '$ ', session: expect.objectContaining({ id, state: 'running' }) }]);
-    b.emit('e');
+    b.emit('e'); // after a quiet spell: no added latency
+    expect(evs.slice(1)).toEqual([{ type: 'output', data: 'e' }]);
+    t += 2;
     b.emit('c');
     b.emit('ho');
-    expect(evs).toHaveLength(1); // not yet: batched
-    vi.advanceTimersByTime(16);
-    expect(evs.slice(1)).toEqual([{ type: 'output', data: 'echo' }]);
+    expect(evs).toHaveLength(2); // within the window: batched
+    t += 14;
+    vi.advanceTimersByTime(14);
+    expect(evs.slice(2)).toEqual([{ type: 'output', data: 'cho' }]);
+    t += 100;
+    b.emit('!');
+    expect(evs.slice(3)).toEqual([{ type: 'output', data: '!' }]);
   });
 
   it('flushes at once when a batch grows past the size cap', async () => {
