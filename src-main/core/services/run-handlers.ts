@@ -173,6 +173,12 @@ export function runHandlers(ctx: CoreContext): DomainHandlers<typeof runProcedur
       const oldName = (info.Name ?? '').replace(/^\//, '');
       const wasRunning = info.State?.Running ?? false;
       const targetName = spec.name || oldName;
+      // The engine deletes an auto-remove container as soon as it stops, so it could not be put back.
+      if (wasRunning && info.HostConfig?.AutoRemove) {
+        throw RpcError.from('CONFLICT', `"${oldName}" is removed by the engine when it stops (--rm), so it cannot be replaced safely`, {
+          hint: 'Stop it (it is removed), then run a new container from the form',
+        });
+      }
       await requireImage(docker, spec.image, 'spec.image');
       await checkNetwork(docker, spec.network, 'spec.network');
       await checkPorts(hostId, docker, spec, 'spec.', oldId);

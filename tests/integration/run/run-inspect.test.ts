@@ -319,6 +319,16 @@ describe('containers.runSpec and containers.recreate', () => {
     expect(await docker(['ps', '-a', '--filter', `name=${c.name}-wd`, '--format', '{{.Names}}'])).toBe('');
   });
 
+  it('refuses to replace a running auto-remove container (it could not be put back)', async () => {
+    const c = await runContainer({ area: AREA, extra: ['--rm'] });
+    const { spec } = await call('containers.runSpec', { hostId: 'local', id: c.name });
+    expect(spec.autoRemove).toBe(true);
+    const e = await callError('containers.recreate', { hostId: 'local', id: c.name, spec });
+    expect(e).toMatchObject({ code: 'CONFLICT' });
+    expect(e.message).toContain('--rm');
+    expect((await inspectFull(c.name)).State.Running).toBe(true);
+  });
+
   it('refuses a port held by another container before touching the old one', async () => {
     const taken = await freePort();
     await runContainer({ area: AREA, cmd: httpd, ports: [`127.0.0.1:${taken}:80`] });

@@ -266,3 +266,13 @@ describe('dockerRunCommand', () => {
     expect(dockerRunCommand({ ...base, command: ['echo', 'a b', "c'd"] })).toBe(`docker run -d wakedock-test/busybox:1 echo 'a b' 'c'\\''d'`);
   });
 });
+
+describe('containers.revealEnv input', () => {
+  it('needs a variable name or all: true', () => {
+    const p = procedures['containers.revealEnv'].input;
+    expect(p.safeParse({ hostId: 'local', id: 'web', name: 'DB_PASSWORD' }).success).toBe(true);
+    expect(p.safeParse({ hostId: 'local', id: 'web', all: true }).success).toBe(true);
+    const r = p.safeParse({ hostId: 'local', id: 'web' });
+    expect(validationError(r.error!, 'containers.revealEnv')).toMatchObject({ field: 'name', message: 'containers.revealEnv: "name": give a variable name, or all: true' });
+  });
+});
