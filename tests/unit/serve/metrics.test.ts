@@ -142,7 +142,8 @@ describe('GET /metrics behind the token', () => {
   });
 
   it('answers with the text format for Authorization: Bearer, the cookie, or ?token=', async () => {
-    for (const init of [{ headers: { authorization: `Bearer ${TOKEN}` } }, { headers: { cookie: `wakedock_token=${TOKEN}` } }]) {
+    const inits: RequestInit[] = [{ headers: { authorization: `Bearer ${TOKEN}` } }, { headers: { cookie: `wakedock_token=${TOKEN}` } }];
+    for (const init of inits) {
       const res = await fetch(url(on), init);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
