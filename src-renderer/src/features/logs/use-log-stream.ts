@@ -1,7 +1,7 @@
 // Subscribes a LogModel to logs.follow / logs.followProject and turns stream events into buffer
 // entries and a status the toolbar shows. Re-renders are throttled to one per animation frame, so a
 // container writing a million lines costs a few renders per second, not one per batch.
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { ProcOutput, RpcErrorData } from '@contract/index';
 import { subscribe } from '../../transport/client';
 import { LogModel } from './log-model';
@@ -38,7 +38,7 @@ class ModelStore {
   };
   getVersion = (): number => this.shown;
   /** Coalesce changes into one notification per frame (setTimeout when frames are throttled). */
-  changed(): void {
+  changed = (): void => {
     if (this.frame !== null) return;
     const run = (): void => {
       this.frame = null;
@@ -46,7 +46,7 @@ class ModelStore {
       for (const l of this.listeners) l();
     };
     this.frame = typeof requestAnimationFrame === 'function' ? requestAnimationFrame(run) : (setTimeout(run, 16) as unknown as number);
-  }
+  };
   dispose(): void {
     if (this.frame !== null && typeof cancelAnimationFrame === 'function') cancelAnimationFrame(this.frame);
   }
@@ -110,5 +110,7 @@ export function useLogStream(source: LogSource, range: LogRange, capacity: numbe
 
   useEffect(() => () => store.dispose(), [store]);
 
-  return { model: store.model, version, status, retry: () => setGeneration((g) => g + 1), changed: () => store.changed() };
+  const retry = useCallback(() => setGeneration((g) => g + 1), []);
+  // Stable identities: views list these in effect dependencies.
+  return { model: store.model, version, status, retry, changed: store.changed };
 }
