@@ -13,6 +13,7 @@ import { IpcRpcHost } from './electron/ipc-connection';
 import { consoleLogger } from './electron/logger';
 import { hardenSession } from './electron/security';
 import { createTray, type AppTray } from './electron/tray';
+import { startAlertNotifications } from './electron/alert-notifications';
 import { createMainWindow } from './electron/window';
 import { askSavePath } from './electron/save-dialog';
 import trayIcon from '../resources/tray.png?asset';
@@ -76,7 +77,15 @@ if (!app.requestSingleInstanceLock()) {
     for (const n of core.store.notices) logger.warn(`store: ${n.message}`);
     const rpc = new RpcServer(core.handlers, { mapError: mapEngineError, logger });
     ipc = new IpcRpcHost(rpc, ipcMain, { isAppUrl: (url) => target.isAppUrl(url), logger });
+    const stopNotifications = startAlertNotifications(core.context, {
+      logger,
+      onClick: () => {
+        showWindow();
+        void win?.webContents.executeJavaScript("location.hash = '#/alerts'").catch(() => {});
+      },
+    });
     teardown = () => {
+      stopNotifications();
       tray?.dispose();
       tray = null;
       ipc?.dispose();
