@@ -66,6 +66,8 @@ function errorText(e: unknown, timeoutMs: number): string {
   if (err?.name === 'TimeoutError' || err?.name === 'AbortError') return `no answer within ${timeoutMs / 1000} s`;
   const cause = err?.cause;
   if (cause?.code) return `${cause.code}${cause.message ? `: ${cause.message}` : ''}`;
+  // undici says only "fetch failed"; the reason (e.g. "bad port" for a port fetch refuses) is in the cause.
+  if (cause?.message) return `${err.message ?? 'fetch failed'}: ${cause.message}`;
   return err?.message ?? String(e);
 }
 

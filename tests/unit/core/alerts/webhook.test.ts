@@ -110,3 +110,11 @@ describe('webhook URL validation', () => {
     expect(r.error!.issues[0]!.message).toMatch(/enter the webhook URL|http:\/\/ or https:\/\//);
   });
 });
+
+describe('error texts', () => {
+  it('a port fetch refuses to call (the spec\'s bad ports) says why instead of only "fetch failed"', async () => {
+    const r = await postJson('http://127.0.0.1:9/hook', {}, { attempts: 1 });
+    expect(r.ok).toBe(false);
+    expect(r.error).toBe('fetch failed: bad port');
+  });
+});
