@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { TEST_IMAGE, cleanupTestContainers, docker, ensureTestImage, freePort, inspectContainer, uniqueName, waitFor } from '../support/docker-fixtures';
+import { haveRegistry, startRegistryWithImage, type TestRegistry } from '../support/registry';
 import { launchBrowser, openApp, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
 
 const AREA = 'e2erun';
@@ -113,12 +114,15 @@ describe('run form, inspect and recreate (e2e)', () => {
     await page.getByLabel('Image', { exact: true }).fill(TEST_IMAGE);
     await page.getByLabel('Name', { exact: true }).fill(name);
     await page.getByLabel('Command', { exact: true }).fill(`sh -c 'mkdir -p /www && echo "greeting=$GREETING" > /www/index.html && exec httpd -f -p 80 -h /www'`);
-    for (const [k, v] of [['GREETING', 'hello'], ['DB_PASSWORD', SECRET]] as const) {
-      await page.getByRole('button', { name: 'Add variable' }).click();
-      const n = await page.getByLabel(/^Variable \d+ name$/).count();
-      await page.getByLabel(`Variable ${n} name`, { exact: true }).fill(k);
-      await page.getByLabel(`Variable ${n} value`, { exact: true }).fill(v);
-    }
+    // One variable from pasted .env text, one typed into a row.
+    await page.getByRole('button', { name: 'Import .env' }).click();
+    await page.getByLabel('.env text').fill('# pasted\nexport GREETING="hello"\n');
+    await page.getByRole('button', { name: 'Add these variables' }).click();
+    expect(await page.getByLabel('Variable 1 name', { exact: true }).inputValue()).toBe('GREETING');
+    expect(await page.getByLabel('Variable 1 value', { exact: true }).inputValue()).toBe('hello');
+    await page.getByRole('button', { name: 'Add variable' }).click();
+    await page.getByLabel('Variable 2 name', { exact: true }).fill('DB_PASSWORD');
+    await page.getByLabel('Variable 2 value', { exact: true }).fill(SECRET);
     await page.getByRole('button', { name: 'Add port' }).click();
     await page.getByLabel('Port 1', { exact: true }).fill(`127.0.0.1:${port}:80`);
     await page.getByRole('button', { name: 'Add label' }).click();
@@ -170,5 +174,28 @@ describe('run form, inspect and recreate (e2e)', () => {
     expect(info.Config.Env).toEqual(expect.arrayContaining(['GREETING=bonjour', `DB_PASSWORD=${SECRET}`]));
     expect(await inspectContainer(oldId)).toBeNull();
     expect(uncaughtErrors(page)).toEqual([]);
+  });
+});
+
+describe.skipIf(!haveRegistry)('pull from the run form (e2e, loopback registry)', () => {
+  let reg: TestRegistry | undefined;
+  beforeAll(async () => {
+    reg = await startRegistryWithImage();
+  }, 120_000);
+  afterAll(async () => {
+    await reg?.stop();
+  });
+
+  it('pulls an image that is not on the host, showing progress, then offers it in the picker', async () => {
+    const { ref } = reg!;
+    await openRunForm();
+    await page.getByLabel('Image', { exact: true }).fill(ref);
+    await page.getByText('Not on this host yet: pull it first.').waitFor();
+    await page.getByRole('button', { name: 'Pull', exact: true }).click();
+    await expect.poll(() => page.getByRole('status', { name: 'Pull progress' }).innerText(), { timeout: 30_000 }).toBe(`Pulled ${ref}`);
+    expect(await docker(['image', 'inspect', '--format', '{{index .RepoTags 0}}', ref])).toBe(ref);
+    // The picker now lists it, and the hint is gone.
+    await expect.poll(() => page.locator('#run-images option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toContain(ref);
+    expect(await page.getByText('Not on this host yet: pull it first.').count()).toBe(0);
   });
 });
