@@ -29,6 +29,25 @@ export interface HostConnectionOptions {
   backoffMaxMs?: number;
 }
 
+/**
+ * The state an event promises. dockerd emits pause, unpause and die *before* it saves the container
+ * to the view that GET /containers/json reads (moby daemon/pause.go, unpause.go, monitor.go), so a
+ * list made right after such an event can still show the old state; without a re-check the row would
+ * stay wrong until the container's next event. Start and create are saved first, but checking them
+ * costs nothing.
+ */
+const EXPECTED: Readonly<Record<string, (c: ContainerSummary) => boolean>> = {
+  create: (c) => c.state === 'created',
+  start: (c) => c.state === 'running' || c.state === 'paused',
+  restart: (c) => c.state === 'running',
+  unpause: (c) => c.state === 'running',
+  pause: (c) => c.state === 'paused',
+  die: (c) => c.state !== 'running' && c.state !== 'paused',
+  stop: (c) => c.state !== 'running' && c.state !== 'paused',
+};
+/** Re-check delays after a stale list (ms); then give up (the event may have been superseded). */
+const RECHECK_DELAYS = [25, 50, 100, 200, 400, 800];
+
 type Watcher = (patch: ContainerPatch) => void;
 
 /** One container event from the engine, as features other than the list need it (alerts, logs). */
@@ -61,6 +80,9 @@ export class HostConnection {
   private destroyedIds = new Set<string>();
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing = false;
+  /** id → what the latest event promises, and how many re-checks it has had. */
+  private expected = new Map<string, { ok: (c: ContainerSummary) => boolean; attempt: number }>();
+  private recheckTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: HostConnectionOptions) {
     this.state = { id: opts.id, name: opts.name, kind: opts.kind, endpoint: opts.endpoint, state: 'connecting' };
@@ -208,6 +230,7 @@ export class HostConnection {
     this.snapshotReady = false;
     this.pendingIds.clear();
     this.destroyedIds.clear();
+    this.expected.clear();
     const err = e as { code?: string; message?: string } | undefined;
     const reason = err?.code ? `${err.code}: ${err.message ?? ''}`.trim() : (err?.message ?? String(e));
     const delay = Math.min(this.opts.backoffMaxMs ?? 5000, (this.opts.backoffMinMs ?? 250) * 2 ** this.attempt);
@@ -281,6 +304,10 @@ export class HostConnection {
     this.pendingIds.add(id);
     if (action === 'destroy') this.destroyedIds.add(id);
     else this.destroyedIds.delete(id);
+    // The latest event decides what the list must eventually show (kill, rename… promise nothing).
+    const ok = EXPECTED[action];
+    if (ok) this.expected.set(id, { ok, attempt: 0 });
+    else if (action === 'destroy') this.expected.delete(id);
     this.scheduleFlush();
   }
 
@@ -310,16 +337,20 @@ export class HostConnection {
       const found = new Map(infos.map((i) => [i.Id, toContainerSummary(i)]));
       const upserts: ContainerSummary[] = [];
       const removed: string[] = [];
+      const stale: string[] = [];
       for (const id of ids) {
         const s = found.get(id);
         if (s) {
           this.containers.set(id, s);
           upserts.push(s);
-        } else if (this.containers.delete(id)) {
-          removed.push(id);
+          if (this.isStale(id, s)) stale.push(id);
+        } else {
+          this.expected.delete(id);
+          if (this.containers.delete(id)) removed.push(id);
         }
       }
       if (upserts.length || removed.length) this.emit({ kind: 'patch', hostId: this.id, upserts, removed });
+      if (stale.length > 0) this.scheduleRecheck(stale);
     } catch (e) {
       // The engine went away mid-flush: the events stream ends too and drives the reconnect.
       this.opts.logger.warn(`host ${this.id}: refresh after events failed`, e);
@@ -330,6 +361,42 @@ export class HostConnection {
       this.flushing = false;
       if (!failed && this.pendingIds.size > 0 && gen === this.generation) this.scheduleFlush();
     }
+  }
+
+  /** Does the list still show a state older than the latest event promised? (Counts the re-check.) */
+  private isStale(id: string, s: ContainerSummary): boolean {
+    const exp = this.expected.get(id);
+    if (!exp) return false;
+    if (exp.ok(s) || exp.attempt >= RECHECK_DELAYS.length) {
+      this.expected.delete(id);
+      return false;
+    }
+    return true;
+  }
+
+  /** Query these ids again shortly: the engine has not saved the state its event announced yet. */
+  private scheduleRecheck(ids: string[]): void {
+    let delay = RECHECK_DELAYS[RECHECK_DELAYS.length - 1]!;
+    for (const id of ids) {
+      const exp = this.expected.get(id);
+      if (!exp) continue;
+      delay = Math.min(delay, RECHECK_DELAYS[exp.attempt]!);
+      exp.attempt++;
+    }
+    const gen = this.generation;
+    const timer = setTimeout(() => {
+      if (this.recheckTimer === timer) this.recheckTimer = null;
+      if (gen !== this.generation || this.stopped) return;
+      for (const id of ids) if (this.expected.has(id)) this.pendingIds.add(id);
+      if (this.pendingIds.size > 0) this.scheduleFlush();
+    }, delay);
+    timer.unref?.();
+    // One pending re-check at a time is enough: it re-reads every id still pending or expected.
+    if (this.recheckTimer) {
+      clearTimeout(this.recheckTimer);
+      for (const id of this.expected.keys()) this.pendingIds.add(id);
+    }
+    this.recheckTimer = timer;
   }
 
   private emit(patch: ContainerPatch): void {
@@ -345,6 +412,8 @@ export class HostConnection {
   private clearTimers(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
+    this.recheckTimer = null;
     this.retryTimer = null;
     this.flushTimer = null;
   }
