@@ -136,6 +136,8 @@ export class TerminalService {
   write(id: string, data: string): void {
     const s = this.need(id);
     if (s.info.state !== 'running' || !s.backend) throw RpcError.from('CONFLICT', `This terminal has ended (${s.info.endReason ?? 'not running'})`);
+    // Whatever answers this input (the echo) goes out at once, however fast the user types.
+    s.lastFlush = -Infinity;
     s.backend.write(data);
   }
 
