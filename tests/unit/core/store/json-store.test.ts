@@ -4,12 +4,13 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RpcError } from '../../../../src-main/contract';
+import { RpcError, SettingsSchema } from '../../../../src-main/contract';
 import { JsonStore, STORE_FILE } from '../../../../src-main/core/store/json-store';
 import type { Logger } from '../../../../src-main/rpc/dispatcher';
 
 const NO_ALERTS = { rules: [], channels: [], history: [] };
-const DEFAULTS = { engineOverride: '', confirmDestructive: true, theme: 'system' };
+// Every setting's default, whatever settings other features add.
+const DEFAULTS = SettingsSchema.parse({});
 const FIXED_NOW = new Date('2025-03-04T05:06:07.089Z');
 const now = (): Date => FIXED_NOW;
 
@@ -65,13 +66,13 @@ describe('JsonStore.open', () => {
     };
     await writeFile(storePath(), JSON.stringify(v0));
     const store = await JsonStore.open(dir, logger);
-    expect(store.settings).toEqual(v0.settings);
+    expect(store.settings).toEqual({ ...DEFAULTS, ...v0.settings });
     expect(store.notices).toEqual([]);
     expect(await readJson()).toEqual({ schemaVersion: 2, ...v0, alerts: NO_ALERTS });
     expect(logs.some((l) => l.level === 'info' && /migrated/.test(l.msg))).toBe(true);
     // Re-opening the migrated file is a no-op.
     const again = await JsonStore.open(dir, logger);
-    expect(again.settings).toEqual(v0.settings);
+    expect(again.settings).toEqual({ ...DEFAULTS, ...v0.settings });
   });
 
   it('migrates a v0 file that has only some of the fields', async () => {
@@ -193,7 +194,7 @@ describe('JsonStore.updateSettings', () => {
   it('persists: a re-opened store reads the new settings back', async () => {
     const store = await JsonStore.open(dir, logger);
     const next = await store.updateSettings({ theme: 'dark', engineOverride: 'tcp://127.0.0.1:2375' });
-    expect(next).toEqual({ engineOverride: 'tcp://127.0.0.1:2375', confirmDestructive: true, theme: 'dark' });
+    expect(next).toEqual({ ...DEFAULTS, engineOverride: 'tcp://127.0.0.1:2375', confirmDestructive: true, theme: 'dark' });
     expect(store.settings).toEqual(next);
 
     const reopened = await JsonStore.open(dir, logger);
@@ -250,7 +251,7 @@ describe('JsonStore.updateSettings', () => {
     await reader;
 
     expect(readerRuns).toBeGreaterThan(0);
-    const want = { engineOverride: 'unix:///tmp/s199.sock', confirmDestructive: false, theme: themes[199 % 3] };
+    const want = { ...DEFAULTS, engineOverride: 'unix:///tmp/s199.sock', confirmDestructive: false, theme: themes[199 % 3] };
     expect(store.settings).toEqual(want);
     expect(await readJson()).toEqual({ schemaVersion: 2, settings: want, hosts: [], alerts: NO_ALERTS });
     expect(await readdir(dir)).toEqual([STORE_FILE]); // no leftover .wakedock.json.tmp
