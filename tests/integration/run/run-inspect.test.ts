@@ -28,6 +28,7 @@ import { connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
 const AREA = 'run';
 const PREFIX = `wdtest-${AREA}-`;
 const volumes: string[] = [];
+const networks: string[] = [];
 
 let core: Core;
 let server: RpcServer;
@@ -88,6 +89,7 @@ afterAll(async () => {
   core?.dispose();
   await cleanupTestContainers({ namePrefix: PREFIX });
   if (volumes.length) await dockerRaw(['volume', 'rm', '-f', ...volumes]);
+  if (networks.length) await dockerRaw(['network', 'rm', ...networks]);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -317,6 +319,25 @@ describe('containers.runSpec and containers.recreate', () => {
     expect(info.State.Running).toBe(true);
     expect(await httpGet(port)).toBeTruthy();
     expect(await docker(['ps', '-a', '--filter', `name=${c.name}-wd`, '--format', '{{.Names}}'])).toBe('');
+  });
+
+  it('keeps network aliases and extra networks, so compose services still find it', async () => {
+    const net1 = uniqueName(`${AREA}-net`);
+    const net2 = uniqueName(`${AREA}-net`);
+    networks.push(net1, net2);
+    await docker(['network', 'create', '--label', 'wakedock.test=1', net1]);
+    await docker(['network', 'create', '--label', 'wakedock.test=1', net2]);
+    const c = await runContainer({ area: AREA, network: net1, extra: ['--network-alias', 'api'], labels: { 'com.docker.compose.project': 'wdtest-shop', 'com.docker.compose.service': 'api' } });
+    await docker(['network', 'connect', '--alias', 'api-internal', net2, c.name]);
+    const { spec } = await call('containers.runSpec', { hostId: 'local', id: c.name });
+    expect(spec.network).toBe(net1);
+    expect(spec.labels).toContain('com.docker.compose.project=wdtest-shop');
+    const r = await call('containers.recreate', { hostId: 'local', id: c.name, spec: { ...spec, env: ['CHANGED=1'] } });
+    expect(r.warnings).toEqual([]);
+    const nets = (await inspectFull(c.name) as unknown as { NetworkSettings: { Networks: Record<string, { Aliases: string[] | null }> } }).NetworkSettings.Networks;
+    expect(Object.keys(nets).sort()).toEqual([net1, net2].sort());
+    expect(nets[net1]!.Aliases).toContain('api');
+    expect(nets[net2]!.Aliases).toContain('api-internal');
   });
 
   it('refuses to replace a running auto-remove container (it could not be put back)', async () => {
