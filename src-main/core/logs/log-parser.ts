@@ -21,23 +21,50 @@ export interface ParsedLine {
 /** Longest timestamp prefix accepted (RFC3339NanoFixed with a numeric offset is 35 characters). */
 const MAX_TS_LEN = 36;
 
-let cachedSecPrefix = '';
-let cachedSecMs = 0;
+/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
 
-/** Epoch ms of an RFC 3339 timestamp; fast path for the engine's UTC form (same second → no Date.parse). */
+/** Digits at [start, start+n) as a number, or NaN. */
+function digits(s: string, start: number, n: number): number {
+  let v = 0;
+  for (let i = start; i < start + n; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return NaN;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * Epoch ms of an RFC 3339 timestamp. The engine's UTC form ("2024-05-01T12:00:00.123456789Z") is
+ * read digit by digit (Date.parse per line was the parser's hottest spot); anything else goes
+ * through Date.parse.
+ */
 export function parseTimestampMs(raw: string): number {
-  if (raw.length >= 24 && raw.charCodeAt(19) === 46 /* . */ && raw.endsWith('Z')) {
-    const sec = raw.slice(0, 19);
-    if (sec !== cachedSecPrefix) {
-      const ms = Date.parse(`${sec}Z`);
-      if (Number.isNaN(ms)) return NaN;
-      cachedSecPrefix = sec;
-      cachedSecMs = ms;
-    }
-    const frac = raw.slice(20, 23);
-    return cachedSecMs + Number(frac.padEnd(3, '0'));
+  const n = raw.length;
+  if (n >= 21 && n <= 30 && raw.charCodeAt(n - 1) === 90 /* Z */ && raw.charCodeAt(19) === 46 /* . */ && raw.charCodeAt(10) === 84 /* T */) {
+    const mo = digits(raw, 5, 2);
+    const d = digits(raw, 8, 2);
+    if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= 31) || Number.isNaN(digits(raw, 20, n - 21))) return NaN;
+    const days = daysFromCivil(digits(raw, 0, 4), mo, d);
+    const fracDigits = Math.min(3, n - 21);
+    const frac = fracDigits === 0 ? 0 : digits(raw, 20, fracDigits) * (fracDigits === 1 ? 100 : fracDigits === 2 ? 10 : 1);
+    const ms = ((days * 24 + digits(raw, 11, 2)) * 60 + digits(raw, 14, 2)) * 60_000 + digits(raw, 17, 2) * 1000 + frac;
+    return ms;
   }
   return Date.parse(raw);
+}
+
+/** ASCII/latin1 bytes → string without a decoder (timestamps are ASCII). */
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.isBuffer(bytes) ? bytes.latin1Slice(start, end) : String.fromCharCode(...bytes.subarray(start, end));
 }
 
 /** Per-stream state. Message boundaries and timestamps are found in bytes ("\n" and " " never
@@ -49,8 +76,9 @@ class StreamText {
   private carry = '';
   /** Bytes of the line not yet decoded (the decoder is only run with stream:true inside a line). */
   private pendingText = false;
-  /** The timestamp of the current line (of its first message). */
+  /** The timestamp of the current line (of its first message), raw and in epoch ms. */
   private lineTs = '';
+  private lineMs = 0;
   /** At the start of a message: the next bytes are a timestamp. */
   private atMessageStart = true;
   /** Bytes of a timestamp split across chunks. */
@@ -78,12 +106,15 @@ class StreamText {
         const headBytes = this.head;
         this.head = [];
         if (sp < limit) {
-          let ts = '';
-          for (const b of headBytes) ts += String.fromCharCode(b);
-          for (let i = pos; i < sp; i++) ts += String.fromCharCode(bytes[i]!);
-          if (!Number.isNaN(parseTimestampMs(ts))) {
+          let ts = latin1(bytes, pos, sp);
+          if (headBytes.length > 0) ts = latin1(Uint8Array.from(headBytes), 0, headBytes.length) + ts;
+          const ms = parseTimestampMs(ts);
+          if (!Number.isNaN(ms)) {
             // A continuation of a partial line keeps the timestamp of the line's first part.
-            if (!this.inLine) this.lineTs = ts;
+            if (!this.inLine) {
+              this.lineTs = ts;
+              this.lineMs = ms;
+            }
             pos = sp + 1;
             continue;
           }
@@ -118,6 +149,11 @@ class StreamText {
   /** Decode bytes of the current line. `more`: the line continues (keep a split character). */
   private text(bytes: Uint8Array, more: boolean): void {
     this.inLineFlag = true;
+    if (!more && !this.pendingText && this.carry === '') {
+      // The common case: a whole line in one piece.
+      this.carry = this.decoder.decode(bytes);
+      return;
+    }
     if (more) {
       this.carry += this.decoder.decode(bytes, { stream: true });
       this.pendingText = true;
@@ -146,8 +182,7 @@ class StreamText {
   private emitLine(text: string): void {
     this.inLineFlag = false;
     const tsRaw = this.lineTs;
-    const ts = tsRaw ? parseTimestampMs(tsRaw) : Date.now();
-    this.emit({ tsRaw, ts: Number.isNaN(ts) ? Date.now() : ts, stream: this.stream, text });
+    this.emit({ tsRaw, ts: tsRaw ? this.lineMs : Date.now(), stream: this.stream, text });
   }
 }
 

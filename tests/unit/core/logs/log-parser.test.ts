@@ -99,3 +99,13 @@ describe('parseTimestampMs', () => {
     expect(parseTimestampMs('nonsense')).toBeNaN();
   });
 });
+
+describe('parseTimestampMs fast path', () => {
+  it('agrees with Date.parse on the engine form, across years, leap days and fractions', () => {
+    for (const t of ['1970-01-01T00:00:00.000000000Z', '1969-12-31T23:59:59.5Z', '2000-02-29T23:59:59.999999999Z', '2024-12-31T23:59:59.12Z', '2100-03-01T00:00:00.000000001Z', '2024-05-01T12:00:00Z']) {
+      expect(parseTimestampMs(t)).toBe(Date.parse(t));
+    }
+    expect(parseTimestampMs('2024-13-01T00:00:00.0Z')).toBeNaN();
+    expect(parseTimestampMs('2024-05-01T12:00:0x.1Z')).toBeNaN();
+  });
+});
