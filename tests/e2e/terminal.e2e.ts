@@ -52,6 +52,11 @@ async function typeLine(line: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** Put text on the page's clipboard (the browser context has clipboard permissions). */
+async function setClipboard(text: string): Promise<void> {
+  await page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(text)})`);
+}
+
 async function openTerminalOf(c: TestContainer): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Containers' }).click();
   await row(page, c.name).getByRole('link', { name: c.name, exact: true }).click();
@@ -140,15 +145,15 @@ describe('terminal (e2e)', () => {
     // Double-click selects the word under the pointer, as in any terminal.
     await page.mouse.dblclick(box.x + 6, box.y + box.height / 2);
     await page.getByRole('button', { name: 'Copy', exact: true }).click();
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe('copy-9');
+    await expect.poll(() => page.evaluate('navigator.clipboard.readText()')).toBe('copy-9');
 
-    await page.evaluate(() => navigator.clipboard.writeText('echo pasted-$((5+5))'));
+    await setClipboard('echo pasted-$((5+5))');
     await page.getByRole('button', { name: 'Paste', exact: true }).click();
     await expect.poll(screen).toMatch(/^\/ # echo pasted-\$\(\(5\+5\)\)$/m);
     await page.keyboard.press('Enter');
     await expect.poll(screen).toMatch(/^pasted-10$/m);
 
-    await page.evaluate(() => navigator.clipboard.writeText('echo keyed-$((4+4))'));
+    await setClipboard('echo keyed-$((4+4))');
     await pane().locator('.xterm').click();
     await page.keyboard.press('Control+Shift+V');
     await expect.poll(screen).toMatch(/echo keyed-\$\(\(4\+4\)\)$/m);

@@ -21,27 +21,33 @@ const UserSpec = z
   .regex(/^[a-zA-Z0-9_][a-zA-Z0-9_.-]*(:[a-zA-Z0-9_][a-zA-Z0-9_.-]*)?$/, 'a user name or uid, optionally with :group');
 const WorkDir = z.string().trim().max(1024).regex(/^\//, 'the working directory must be an absolute path');
 
-export const TerminalOpenInputSchema = z.discriminatedUnion('target', [
-  z.strictObject({
-    target: z.literal('container'),
-    hostId: HostIdSchema,
-    id: ContainerRefSchema,
-    /** Absent: bash when the image has it, else sh. */
+/**
+ * One strict object for both targets (so an unknown key is refused by name, like every input):
+ * `container` needs hostId and id; `host` is a shell on the machine running the core.
+ */
+export const TerminalOpenInputSchema = z
+  .strictObject({
+    target: z.enum(['container', 'host']).default('container'),
+    hostId: HostIdSchema.optional(),
+    id: ContainerRefSchema.optional(),
+    /** Absent: in a container bash when the image has it, else sh; on the host the login shell. */
     command: CommandLine.optional(),
+    /** Containers only: a user or uid[:gid], as `docker exec --user`. */
     user: UserSpec.optional(),
     workdir: WorkDir.optional(),
     cols: Cols.default(80),
     rows: Rows.default(24),
-  }),
-  z.strictObject({
-    target: z.literal('host'),
-    /** Absent: the user's login shell ($SHELL). */
-    command: CommandLine.optional(),
-    workdir: WorkDir.optional(),
-    cols: Cols.default(80),
-    rows: Rows.default(24),
-  }),
-]);
+  })
+  .superRefine((v, ctx) => {
+    if (v.target === 'container') {
+      if (!v.hostId) ctx.addIssue({ code: 'custom', path: ['hostId'], message: 'hostId is required for a container terminal' });
+      if (!v.id) ctx.addIssue({ code: 'custom', path: ['id'], message: 'container id is required' });
+    } else {
+      for (const k of ['hostId', 'id', 'user'] as const) {
+        if (v[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: `a host terminal takes no ${k}` });
+      }
+    }
+  });
 
 export const TerminalStateSchema = z.enum(['starting', 'running', 'exited']);
 

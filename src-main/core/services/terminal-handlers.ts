@@ -51,6 +51,8 @@ export function terminalHandlers(ctx: CoreContext, service = new TerminalService
         return { sessionId: session.id, session };
       }
 
+      // The schema requires both for a container terminal; this only narrows the types.
+      if (!input.hostId || !input.id) throw RpcError.from('VALIDATION', 'terminal.open: hostId and id are required', { field: input.hostId ? 'id' : 'hostId' });
       const docker = ctx.hosts.get(input.hostId).client();
       const info = await docker.getContainer(input.id).inspect();
       const name = info.Name.replace(/^\//, '');

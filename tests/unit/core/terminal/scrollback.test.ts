@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Scrollback, cutStart } from '../../../../src-main/core/terminal/scrollback';
 import { splitCommandLine } from '../../../../src-main/core/terminal/command-line';
+import { TerminalOpenInputSchema } from '../../../../src-main/contract/procedures/terminal';
 
 describe('Scrollback (bounded ring of terminal output)', () => {
   it('keeps everything under the limit, in order', () => {
@@ -60,5 +61,31 @@ describe('splitCommandLine', () => {
 
   it('refuses an unbalanced quote', () => {
     expect(() => splitCommandLine(`sh -c 'oops`)).toThrow(/unbalanced/);
+  });
+});
+
+describe('terminal.open input', () => {
+  const fieldOf = (input: unknown): string | undefined => {
+    const r = TerminalOpenInputSchema.safeParse(input);
+    return r.success ? undefined : r.error.issues.map((i) => i.path.join('.')).join(',');
+  };
+
+  it('a container terminal needs hostId and id; defaults fill the size', () => {
+    expect(TerminalOpenInputSchema.parse({ hostId: 'local', id: 'web' })).toEqual({ target: 'container', hostId: 'local', id: 'web', cols: 80, rows: 24 });
+    expect(fieldOf({ target: 'container', hostId: 'local' })).toBe('id');
+    expect(fieldOf({ target: 'container', id: 'web' })).toBe('hostId');
+  });
+
+  it('a host terminal takes no container fields', () => {
+    expect(TerminalOpenInputSchema.parse({ target: 'host' })).toMatchObject({ target: 'host', cols: 80, rows: 24 });
+    expect(fieldOf({ target: 'host', user: 'root' })).toBe('user');
+  });
+
+  it('checks user, workdir and size like docker exec does', () => {
+    expect(fieldOf({ hostId: 'local', id: 'web', user: '1000:1000' })).toBeUndefined();
+    expect(fieldOf({ hostId: 'local', id: 'web', user: 'root; rm -rf /' })).toBe('user');
+    expect(fieldOf({ hostId: 'local', id: 'web', workdir: 'relative' })).toBe('workdir');
+    expect(fieldOf({ hostId: 'local', id: 'web', cols: 0 })).toBe('cols');
+    expect(fieldOf({ hostId: 'local', id: 'web', rows: 9999 })).toBe('rows');
   });
 });
