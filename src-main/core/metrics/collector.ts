@@ -49,15 +49,16 @@ export function buildFamilies(src: MetricsSource): MetricFamily[] {
       bw.samples.push({ labels, value: round(s.blockWriteRate) });
     }
   }
+  const openAlerts = src.openAlerts();
   const open = new Map<string, { hostId: string; condition: string; n: number }>();
-  for (const a of src.openAlerts()) {
+  for (const a of openAlerts) {
     const k = `${a.hostId}|${a.condition}`;
     const e = open.get(k) ?? { hostId: a.hostId, condition: a.condition, n: 0 };
     e.n++;
     open.set(k, e);
   }
   for (const e of open.values()) alerts.samples.push({ labels: { host: e.hostId, condition: e.condition }, value: e.n });
-  const total: MetricFamily = { name: 'wakedock_alerts_open_total', help: 'Open alerts in all.', type: 'gauge', samples: [{ value: src.openAlerts().length }] };
+  const total: MetricFamily = { name: 'wakedock_alerts_open_total', help: 'Open alerts in all.', type: 'gauge', samples: [{ value: openAlerts.length }] };
   return [cpu, memUsed, memLimit, rx, tx, br, bw, counts, up, alerts, total];
 }
 
