@@ -16,10 +16,10 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-export async function startServe(opts: { env?: NodeJS.ProcessEnv; token?: string; dataDir?: string } = {}): Promise<ServeProcess> {
+export async function startServe(opts: { env?: NodeJS.ProcessEnv; token?: string; dataDir?: string; args?: string[] } = {}): Promise<ServeProcess> {
   const token = opts.token ?? `e2e-${Math.random().toString(36).slice(2)}`;
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'wakedock-e2e-'));
-  const proc = spawn(process.execPath, [join(REPO_ROOT, 'out/main/serve.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
+  const proc = spawn(process.execPath, [join(REPO_ROOT, 'out/main/serve.js'), 'serve', '--port', '0', '--data-dir', dataDir, ...(opts.args ?? [])], {
     cwd: REPO_ROOT,
     env: { ...process.env, WAKEDOCK_TOKEN: token, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
