@@ -13,13 +13,14 @@ import { latencySuite } from './latency';
 import { listSuite } from './list';
 import { logsSuite } from './logs';
 import { alertsSuite } from './alerts';
+import { statsSuite } from './stats';
 import { terminalSuite } from './terminal';
 import { Budget, CleanupStack, withTimeout } from './lib/cleanup';
 import { BenchEngine } from './lib/engine';
 import { machineInfo, writeLatestMarkdown, writeSuiteResult, type StoredResult } from './lib/report';
 import type { Suite } from './lib/suite';
 
-const SUITES: Suite[] = [alertsSuite, listSuite, idleSuite, latencySuite, logsSuite, terminalSuite];
+const SUITES: Suite[] = [alertsSuite, listSuite, idleSuite, latencySuite, statsSuite, terminalSuite, logsSuite];
 /** The whole run, engine set-up and clean-up included. */
 const RUN_LIMIT_MS = 11 * 60_000;
 

@@ -11,6 +11,12 @@ let browser: Browser;
 let page: Page;
 let busy: TestContainer;
 
+/** Page script: make the document report `state` and tell the page, as minimising a window does. */
+const setVisibility = (state: 'hidden' | 'visible'): string => `
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => '${state}' });
+  Object.defineProperty(document, 'hidden', { configurable: true, get: () => ${state === 'hidden'} });
+  document.dispatchEvent(new Event('visibilitychange'));`;
+
 beforeAll(async () => {
   await ensureTestImage();
   await cleanupTestContainers({ namePrefix: PREFIX });
@@ -85,20 +91,12 @@ describe('stats (e2e)', () => {
     await expect.poll(() => frames.length, { timeout: 15_000 }).toBeGreaterThan(0);
     // Hide the page the way a minimised window does.
     await cdp.send('Emulation.setFocusEmulationEnabled', { enabled: false }).catch(() => {});
-    await page.evaluate(() => {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-      Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
-      document.dispatchEvent(new Event('visibilitychange'));
-    });
+    await page.evaluate(setVisibility('hidden'));
     await new Promise((r) => setTimeout(r, 1500)); // a batch in flight may still land
     const before = frames.length;
     await new Promise((r) => setTimeout(r, 3000));
     expect(frames.length).toBe(before);
-    await page.evaluate(() => {
-      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'visible' });
-      Object.defineProperty(document, 'hidden', { configurable: true, get: () => false });
-      document.dispatchEvent(new Event('visibilitychange'));
-    });
+    await page.evaluate(setVisibility('visible'));
     await expect.poll(() => frames.length, { timeout: 10_000 }).toBeGreaterThan(before);
   });
 });

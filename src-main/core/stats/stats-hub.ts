@@ -52,6 +52,9 @@ interface Sub {
 
 interface EngineStream {
   id: string;
+  /** Kept current by reconcile, so a frame needs no lookup in the container table. */
+  name: string;
+  composeProject: string | undefined;
   readable: Readable | null;
   closed: boolean;
   prev: Counters | undefined;
@@ -176,17 +179,23 @@ export class StatsHub implements StatsHubApi {
       for (const id of sub.resolved) if (running.has(id)) wanted.add(id);
     }
     for (const [id, st] of state.streams) {
+      const c = containers.find((x) => x.id === id);
+      if (c) {
+        st.name = c.name;
+        st.composeProject = c.composeProject;
+      }
       if (!wanted.has(id)) {
         this.close(st);
         state.streams.delete(id);
         state.latest.delete(id);
       }
     }
-    for (const id of wanted) if (!state.streams.has(id)) this.open(state, id);
+    for (const c of containers) if (wanted.has(c.id) && !state.streams.has(c.id)) this.open(state, c);
   }
 
-  private open(state: HostState, id: string): void {
-    const st: EngineStream = { id, readable: null, closed: false, prev: undefined };
+  private open(state: HostState, c: ContainerSummary): void {
+    const id = c.id;
+    const st: EngineStream = { id, name: c.name, composeProject: c.composeProject, readable: null, closed: false, prev: undefined };
     state.streams.set(id, st);
     this.streamsOpened++;
     const hostId = state.host.id;
@@ -254,8 +263,7 @@ export class StatsHub implements StatsHubApi {
       st.prev = countersOf(frame);
       return;
     }
-    const c = state.host.cached.find((x) => x.id === st.id);
-    const meta = { hostId: state.host.id, id: st.id, name: c?.name ?? (frame.name ?? st.id).replace(/^\//, ''), composeProject: c?.composeProject };
+    const meta = { hostId: state.host.id, id: st.id, name: st.name, composeProject: st.composeProject };
     const { sample, counters } = derive(meta, frame, st.prev);
     st.prev = counters;
     state.latest.set(st.id, sample);

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DerivedSample } from '../../../src-main/contract';
+import type { DerivedSample, Host } from '../../../src-main/contract';
+import type { StatsHistory } from '../../../src-main/contract/procedures/stats';
 import { createCore, type Core } from '../../../src-main/core/create-core';
 import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
 import { statsHubFor } from '../../../src-main/core/stats/stats-hub';
@@ -24,7 +25,7 @@ async function startCore(): Promise<void> {
   core = await createCore({ dataDir, mode: 'serve', appVersion: '0.0.0-test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET) });
   const server = new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true });
   link = connectInMemory(server);
-  await waitFor('the local host to connect', async () => (await link.client.call('hosts.list', {})).find((h) => h.state === 'connected'), { timeoutMs: 15_000 });
+  await waitFor('the local host to connect', async () => ((await link.client.call('hosts.list', {})) as Host[]).find((h) => h.state === 'connected'), { timeoutMs: 15_000 });
 }
 
 /** Collect stats.watch batches for `ms`. */
@@ -133,17 +134,17 @@ describe('stats on the real engine', () => {
   it('history is recorded and still there after the core restarts on the same data dir', async () => {
     await waitFor(
       'a few seconds of history',
-      async () => (await link.client.call('stats.history', { hostId: 'local', id: burner.id, window: '5m' })).points.length >= 4,
+      async () => ((await link.client.call('stats.history', { hostId: 'local', id: burner.id, window: '5m' })) as StatsHistory).points.length >= 4,
       { timeoutMs: 20_000, intervalMs: 500 },
     );
-    const before = await link.client.call('stats.history', { hostId: 'local', id: burner.id, window: '5m' });
-    const project = await link.client.call('stats.history', { hostId: 'local', project: 'wdtest-stats-proj', window: '5m' });
+    const before = (await link.client.call('stats.history', { hostId: 'local', id: burner.id, window: '5m' })) as StatsHistory;
+    const project = (await link.client.call('stats.history', { hostId: 'local', project: 'wdtest-stats-proj', window: '5m' })) as StatsHistory;
     expect(project.points.length).toBeGreaterThan(0);
     expect(Math.max(...project.points.map((p) => p.cpuPercent))).toBeGreaterThan(50);
     link.close();
     core.dispose();
     await startCore();
-    const after = await link.client.call('stats.history', { hostId: 'local', id: burner.id, window: '5m' });
+    const after = (await link.client.call('stats.history', { hostId: 'local', id: burner.id, window: '5m' })) as StatsHistory;
     expect(after.resolutionSec).toBe(1);
     const afterTimes = new Set(after.points.map((p) => p.t));
     expect(before.points.every((p) => afterTimes.has(p.t))).toBe(true);

@@ -1,7 +1,7 @@
 // History + live for one container or one compose project: loads stats.history for the window,
 // appends live samples (5-minute window) or refetches every minute (longer windows), and stops
 // both while the window is hidden.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DerivedSample, StatsPoint, StatsWindow } from '@contract/index';
 import { call, errorText } from '../../transport/client';
 import { StatsCharts } from './StatsCharts';
@@ -82,11 +82,17 @@ export function StatsPanel({ hostId, target, window: win, live: liveOn = true }:
 
   // Live: the 5-minute window grows by one point per batch (1 s resolution like the history).
   const ids = target.kind === 'container' ? [target.id] : target.ids.length > 0 ? target.ids : null;
+  // A project's live point is the sum of the latest sample of each of its containers.
+  const projectLatest = useRef(new Map<string, DerivedSample>());
   const onBatch = useCallback(
     (batch: DerivedSample[]) => {
       if (win !== '5m') return;
       const t = Date.now();
       setNow(t);
+      const latestOfProject = projectLatest.current;
+      for (const s of batch) latestOfProject.set(s.id, s);
+      for (const [id, s] of latestOfProject) if (s.t < t - 10_000) latestOfProject.delete(id);
+      const sum = sumPoint([...latestOfProject.values()], t);
       setPoints((prev) => {
         const cut = t - spec.ms;
         let next = prev.filter((p) => p.t >= cut);
@@ -94,7 +100,7 @@ export function StatsPanel({ hostId, target, window: win, live: liveOn = true }:
           const s = batch.find((x) => x.id === target.id || x.name === target.id);
           if (s && (next.length === 0 || s.t > next[next.length - 1]!.t)) next = [...next, toPoint(s)];
         } else {
-          next = [...next, sumPoint(batch, t)];
+          next = [...next, sum];
         }
         return next;
       });
@@ -102,16 +108,7 @@ export function StatsPanel({ hostId, target, window: win, live: liveOn = true }:
     // eslint-disable-next-line react-hooks/exhaustive-deps -- targetKey stands for target
     [win, targetKey, spec.ms],
   );
-  const latest = useLiveStats(hostId, liveOn ? ids : null, target.kind === 'project' ? undefined : onBatch);
-  // A project's live point is the sum of the latest sample of each of its containers.
-  useEffect(() => {
-    if (target.kind !== 'project' || win !== '5m' || latest.size === 0) return;
-    const t = Date.now();
-    const samples = [...latest.values()];
-    setNow(t);
-    setPoints((prev) => [...prev.filter((p) => p.t >= t - spec.ms), sumPoint(samples, t)]);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- one point per live update
-  }, [latest]);
+  const latest = useLiveStats(hostId, liveOn ? ids : null, onBatch);
 
   const memLimit = target.kind === 'container' ? (latest.values().next().value?.memLimit ?? points[points.length - 1]?.memLimit) : undefined;
   return (
