@@ -151,7 +151,14 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     const t0 = nodeNow();
     await act();
     const tApi = nodeNow();
-    const seen = (await page.evaluate(call(AWAIT_ROW_WATCH, { timeoutMs: 10_000 }))) as { commit: number; frame: number };
+    let seen: { commit: number; frame: number };
+    try {
+      seen = (await page.evaluate(call(AWAIT_ROW_WATCH, { timeoutMs: 10_000 }))) as { commit: number; frame: number };
+    } catch (e) {
+      const shown = await row.getAttribute('data-state', { timeout: 1_000 }).catch(() => '(no row)');
+      const actual = await engine.state(c.id).catch((err: Error) => err.message);
+      throw new Error(`${c.name}: the row still says "${shown}" 10 s after the change to "${to}" (engine says "${actual}"): ${(e as Error).message.split('\n')[0]}\n--- wakedock serve output ---\n${serve.output().slice(-3000)}`);
+    }
     const frame = seen.frame - clock.offsetMs;
     // The bench's own events subscription may lag a hair behind WakeDock's: give it a moment.
     const key = `${to}:${c.id}`;

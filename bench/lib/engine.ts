@@ -6,7 +6,7 @@
 // the bench then only ever touches containers named wdbench-* that carry the wakedock.bench=1 label.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import {
@@ -24,10 +24,6 @@ import type { CleanupStack } from './cleanup';
 
 export const BENCH_LABEL = 'wakedock.bench';
 export const BENCH_PREFIX = 'wdbench-';
-/** Not the tests' bridge (wdtest-br0): removing ours must never cut a test daemon's network. */
-const BENCH_BRIDGE = 'wdbench-br0';
-const BENCH_BRIDGE_CIDR = '10.213.79.1/24';
-const BENCH_DIR = '/var/tmp/wakedock-bench-dockerd';
 const SYSTEM_PATH = `/usr/sbin:/usr/bin:/sbin:/bin:${process.env.PATH ?? ''}`;
 
 export interface BenchContainer {
@@ -45,10 +41,29 @@ function sh(bin: string, args: string[]): Promise<{ code: number; stdout: string
   });
 }
 
-function benchDaemonSpec(dir: string): DaemonSpec & { dir: string } {
+/**
+ * A private daemon lives in a numbered slot: /var/tmp/wakedock-bench-<n> with bridge wdbench<n>
+ * (10.213.<100+n>.1/24) and cgroup parent /wdbench-<n>. Slots let two bench runs (two engineers,
+ * or a run and a diagnostic) work side by side; none of it is shared with the tests' private
+ * daemons (wdtest-br0), so removing ours never cuts theirs.
+ */
+const SLOT_ROOT = '/var/tmp';
+const MAX_SLOTS = 20;
+
+interface Slot extends DaemonSpec {
+  n: number;
+  dir: string;
+  bridge: string;
+}
+
+function slotSpec(n: number): Slot {
+  const dir = join(SLOT_ROOT, `wakedock-bench-${n}`);
   const socket = join(dir, 'docker.sock');
+  const bridge = `wdbench${n}`;
   return {
+    n,
     dir,
+    bridge,
     socket,
     pidFile: join(dir, 'docker.pid'),
     logFile: join(dir, 'dockerd.log'),
@@ -58,27 +73,76 @@ function benchDaemonSpec(dir: string): DaemonSpec & { dir: string } {
       '--exec-root', join(dir, 'exec'),
       '--pidfile', join(dir, 'docker.pid'),
       '--config-file', join(dir, 'daemon.json'),
-      '--bridge', BENCH_BRIDGE,
+      '--bridge', bridge,
       '--iptables=false',
       '--ip-masq=false',
       '--ip-forward=false',
-      '--cgroup-parent', '/wdbench-docker',
+      '--cgroup-parent', `/wdbench-${n}`,
       '--shutdown-timeout', '1',
     ],
     async prepare() {
-      mkdirSync(dir, { recursive: true });
       if (!existsSync(join(dir, 'daemon.json'))) writeFileSync(join(dir, 'daemon.json'), '{}\n');
-      if ((await sh('ip', ['link', 'show', BENCH_BRIDGE])).code === 0) return;
+      if ((await sh('ip', ['link', 'show', bridge])).code === 0) return;
       for (const args of [
-        ['link', 'add', BENCH_BRIDGE, 'type', 'bridge'],
-        ['addr', 'add', BENCH_BRIDGE_CIDR, 'dev', BENCH_BRIDGE],
-        ['link', 'set', BENCH_BRIDGE, 'up'],
+        ['link', 'add', bridge, 'type', 'bridge'],
+        ['addr', 'add', `10.213.${100 + n}.1/24`, 'dev', bridge],
+        ['link', 'set', bridge, 'up'],
       ]) {
         const r = await sh('ip', args);
         if (r.code !== 0 && !/exists/i.test(r.stderr)) throw new Error(`ip ${args.join(' ')} failed: ${r.stderr.trim()}`);
       }
     },
   };
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stop a slot's daemon and remove its directory, leftover mount and bridge. */
+async function releaseSlot(slot: Slot): Promise<void> {
+  await stopDockerd(slot);
+  await sh('umount', ['-l', join(slot.dir, 'data')]);
+  await sh('rm', ['-rf', slot.dir]);
+  await sh('ip', ['link', 'del', slot.bridge]);
+}
+
+/**
+ * Claim a free slot: mkdir is the lock, the owner file names the bench process. A slot whose owner
+ * is dead is a leftover of an interrupted run: it is released first, then claimed.
+ */
+async function claimSlot(log: (msg: string) => void): Promise<Slot> {
+  for (let n = 0; n < MAX_SLOTS; n++) {
+    const slot = slotSpec(n);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        mkdirSync(slot.dir);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        let owner = NaN;
+        try {
+          owner = Number(readFileSync(join(slot.dir, 'owner'), 'utf8').trim());
+        } catch {
+          // No owner file yet: another run is claiming it right now, or it crashed in between.
+        }
+        // Without an owner file, only a directory older than a minute is a leftover (a claim in
+        // progress writes it right after the mkdir).
+        const stale = Number.isInteger(owner) && owner > 0 ? !alive(owner) : Date.now() - statSync(slot.dir).mtimeMs > 60_000;
+        if (!stale || attempt > 0) break;
+        log(`releasing ${slot.dir}, left behind by an interrupted run (pid ${Number.isNaN(owner) ? '?' : owner})`);
+        await releaseSlot(slot);
+        continue;
+      }
+      writeFileSync(join(slot.dir, 'owner'), `${process.pid}\n`);
+      return slot;
+    }
+  }
+  throw new Error(`no free private-daemon slot under ${SLOT_ROOT}/wakedock-bench-0..${MAX_SLOTS - 1}`);
 }
 
 /** Run `fn` over `items` with at most `width` in flight. Rejects with the first error (after all settle). */
@@ -119,6 +183,8 @@ export class BenchEngine {
     readonly socket: string,
     readonly kind: 'private' | 'existing',
     private readonly log: (msg: string) => void,
+    /** dockerd's pidfile, when known (to measure the engine's own CPU). */
+    private readonly pidFile?: string,
   ) {
     this.url = `unix://${socket}`;
   }
@@ -129,23 +195,18 @@ export class BenchEngine {
    */
   static async open(which: string, cleanup: CleanupStack, log: (msg: string) => void): Promise<BenchEngine> {
     if (which === 'private') {
-      const spec = benchDaemonSpec(BENCH_DIR);
-      const engine = new BenchEngine(spec.socket, 'private', log);
+      const slot = await claimSlot(log);
+      const engine = new BenchEngine(slot.socket, 'private', log, slot.pidFile);
       // Registered before starting: a half-started daemon is stopped too.
-      cleanup.push('stop the private dockerd', async () => {
-        await stopDockerd(spec);
-        await sh('umount', ['-l', join(spec.dir, 'data')]);
-        await sh('rm', ['-rf', spec.dir]);
-        await sh('ip', ['link', 'del', BENCH_BRIDGE]);
-      });
-      log(`starting a private dockerd at ${spec.socket} (log: ${spec.logFile})`);
-      await startDockerd(spec, 60_000);
+      cleanup.push('stop the private dockerd', () => releaseSlot(slot));
+      log(`starting a private dockerd at ${slot.socket} (log: ${slot.logFile})`);
+      await startDockerd(slot, 60_000);
       await engine.afterOpen(cleanup);
       return engine;
     }
     const socket = which === 'shared' ? SHARED_SOCKET : which.replace(/^unix:\/\//, '');
     if (!(await engineUp(socket))) throw new Error(`no Docker engine answers at ${socket}`);
-    const engine = new BenchEngine(socket, 'existing', log);
+    const engine = new BenchEngine(socket, 'existing', log, socket === SHARED_SOCKET ? '/var/run/docker.pid' : undefined);
     await engine.afterOpen(cleanup);
     return engine;
   }
@@ -226,6 +287,10 @@ export class BenchEngine {
     await api(this.socket, 'POST', `/containers/${id}/start`, undefined, [204, 304]);
   }
 
+  async state(id: string): Promise<string> {
+    return (JSON.parse(await api(this.socket, 'GET', `/containers/${id}/json`)) as { State: { Status: string } }).State.Status;
+  }
+
   async pause(id: string): Promise<void> {
     await api(this.socket, 'POST', `/containers/${id}/pause`);
   }
@@ -289,6 +354,33 @@ export class BenchEngine {
       req.on('error', fail);
       req.end();
     });
+  }
+
+  /**
+   * dockerd and its direct children (its containerd), for CPU readings of the engine itself; empty
+   * when the pid is unknown. (containerd-shim processes are not children: they are not counted.)
+   */
+  enginePids(): number[] {
+    if (!this.pidFile) return [];
+    let dockerd: number;
+    try {
+      dockerd = Number(readFileSync(this.pidFile, 'utf8').trim());
+    } catch {
+      return [];
+    }
+    if (!Number.isInteger(dockerd) || dockerd <= 0 || !alive(dockerd)) return [];
+    const pids = [dockerd];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid === dockerd) pids.push(Number(entry));
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return pids;
   }
 
   /** argv for the docker CLI against this engine. */

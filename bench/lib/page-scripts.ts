@@ -11,7 +11,7 @@ export function call(script: string, arg?: unknown): string {
 export const PAGE_NOW = `() => performance.timeOrigin + performance.now()`;
 
 /**
- * Resolves once the list shows `total` containers (header "<n> on <host>") and at least one row is
+ * Resolves once the list shows at least `total` containers (header "<n> on <host>") and at least one row is
  * rendered, checked every animation frame; with the page's performance.now() at that frame, i.e.
  * ms since navigation start. (A polling loop in the page rather than page.waitForFunction: the
  * app's CSP forbids the eval that a string predicate would need.)
@@ -21,7 +21,8 @@ export const WAIT_LIST_READY = `({ total, timeoutMs }) => new Promise((resolve, 
   const test = () => {
     const rows = document.querySelectorAll('[data-testid="container-row"]').length;
     const header = document.querySelector('section[aria-label="Containers"] header p');
-    if (rows > 0 && header && header.textContent && header.textContent.startsWith(total + ' on')) {
+    const shown = header ? parseInt(header.textContent || '', 10) : NaN;
+    if (rows > 0 && shown >= total) {
       clearTimeout(give);
       resolve(performance.now());
       return;
