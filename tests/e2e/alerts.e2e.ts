@@ -37,7 +37,7 @@ const tab = (name: string) => page.getByRole('tab', { name: new RegExp(`^${name}
 describe('alerts (e2e)', () => {
   it('channels: "Send test" to a local receiver shows success, to a dead port shows the failure', async () => {
     await nav().click();
-    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/alerts');
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/alerts');
     await tab('Channels').click();
 
     // A URL that is not http(s) is refused inline, before anything is sent.

@@ -3,7 +3,7 @@
 // and only for the containers they name — the StatsHub, and acts on what the engine decides:
 // record, broadcast (alerts.watch, desktop notifications) and deliver to webhooks.
 import { randomUUID } from 'node:crypto';
-import { RpcError, type DerivedSample, type Host } from '../../contract';
+import { RpcError, type ContainerPatch, type DerivedSample, type Host } from '../../contract';
 import {
   AlertRuleSchema,
   AlertSchema,
@@ -30,6 +30,9 @@ const MAX_CHANNELS = 50;
 /** What the service needs from a host (HostConnection fits). */
 export interface AlertHost {
   readonly host: Host;
+  /** The live container table (project rules resolve their containers' names from it). */
+  readonly cached: readonly { name: string; composeProject?: string }[];
+  watch(listener: (patch: ContainerPatch) => void): () => void;
   onEngineEvent(listener: (e: EngineEvent) => void): () => void;
   onState(listener: (h: Host) => void): () => void;
 }
@@ -83,6 +86,9 @@ export class AlertService {
   private readonly listeners = new Set<(ev: AlertsEvent) => void>();
   private readonly firedListeners = new Set<(a: Alert) => void>();
   private readonly hostSubs = new Map<string, () => void>();
+  /** Hosts whose container table we follow, because a project threshold rule needs its names. */
+  private readonly tableWatches = new Map<string, () => void>();
+  private syncQueued = false;
   private statsSub: { sig: string; off: () => void } | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
   private saveTimer: NodeJS.Timeout | null = null;
@@ -233,6 +239,8 @@ export class AlertService {
     this.disposed = true;
     for (const off of this.hostSubs.values()) off();
     this.hostSubs.clear();
+    for (const off of this.tableWatches.values()) off();
+    this.tableWatches.clear();
     this.statsSub?.off();
     this.statsSub = null;
     if (this.tickTimer) clearInterval(this.tickTimer);
@@ -316,14 +324,44 @@ export class AlertService {
       if (host.host.state === 'unreachable') this.onHostState(host.host);
     }
 
-    // Stats: one subscription, for the local host's threshold rules. Container rules subscribe by
-    // name (the hub follows recreation); project or host rules need every running container.
+    // Stats: only for threshold rules, and only for the containers they match. Container rules
+    // subscribe by name (the hub follows recreation); project rules by the names of the project's
+    // containers now (the host's table is watched to follow containers joining or leaving);
+    // host rules need every running container.
     const threshold = enabled.filter((r) => (r.condition.kind === 'cpu' || r.condition.kind === 'memory') && hostIds.has(r.hostId));
     const byHost = new Map<string, Set<string> | 'all'>();
+    const projectHosts = new Set<string>();
     for (const r of threshold) {
       const cur = byHost.get(r.hostId) ?? new Set<string>();
-      if (cur === 'all' || r.scope.kind !== 'container') byHost.set(r.hostId, 'all');
-      else byHost.set(r.hostId, cur.add(r.scope.name));
+      if (cur === 'all' || r.scope.kind === 'host') byHost.set(r.hostId, 'all');
+      else if (r.scope.kind === 'container') byHost.set(r.hostId, cur.add(r.scope.name));
+      else {
+        const project = r.scope.project;
+        projectHosts.add(r.hostId);
+        let table: AlertHost['cached'] = [];
+        try {
+          table = this.deps.getHost(r.hostId).cached;
+        } catch {
+          // unknown host: warned about above
+        }
+        for (const c of table) if (c.composeProject === project) cur.add(c.name);
+        byHost.set(r.hostId, cur);
+      }
+    }
+    for (const [hostId, off] of this.tableWatches) {
+      if (!projectHosts.has(hostId)) {
+        off();
+        this.tableWatches.delete(hostId);
+      }
+    }
+    for (const hostId of projectHosts) {
+      if (this.tableWatches.has(hostId)) continue;
+      try {
+        // The first call (a snapshot) comes synchronously: the queued sync makes it harmless.
+        this.tableWatches.set(hostId, this.deps.getHost(hostId).watch(() => this.queueSync()));
+      } catch {
+        // unknown host
+      }
     }
     const sig = JSON.stringify([...byHost].map(([h, ids]) => [h, ids === 'all' ? 'all' : [...ids].sort()]).sort());
     if (byHost.size === 0) {
@@ -333,6 +371,7 @@ export class AlertService {
       const old = this.statsSub;
       const offs: (() => void)[] = [];
       for (const [hostId, ids] of byHost) {
+        if (ids !== 'all' && ids.size === 0) continue; // a project with no container yet
         try {
           offs.push(this.deps.stats().subscribe(hostId, ids === 'all' ? 'all' : [...ids], (batch) => this.onSamples(batch)));
         } catch (e) {
@@ -351,6 +390,16 @@ export class AlertService {
       clearInterval(this.tickTimer);
       this.tickTimer = null;
     }
+  }
+
+  /** Container table changed: re-resolve project rules' names once the current work is done. */
+  private queueSync(): void {
+    if (this.syncQueued) return;
+    this.syncQueued = true;
+    queueMicrotask(() => {
+      this.syncQueued = false;
+      this.sync();
+    });
   }
 
   // ---- outputs ----------------------------------------------------------------------------

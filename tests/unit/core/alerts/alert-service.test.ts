@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DerivedSample, Host } from '../../../../src-main/contract';
+import type { ContainerPatch, DerivedSample, Host } from '../../../../src-main/contract';
 import { AlertRuleInputSchema, type AlertsEvent, type Channel } from '../../../../src-main/contract/procedures/alerts';
 import { AlertService, type AlertHost, type AlertStats } from '../../../../src-main/core/alerts/alert-service';
 import type { EngineEvent } from '../../../../src-main/core/engine/host-connection';
@@ -14,6 +14,17 @@ import { deadPort, startReceiver, type Receiver } from '../../../support/http-re
 
 class FakeHost implements AlertHost {
   host: Host = { id: 'local', name: 'Local engine', kind: 'local', endpoint: { url: 'unix:///x', source: 'default-socket' }, state: 'connected' };
+  cached: { name: string; composeProject?: string }[] = [];
+  watchers = new Set<(p: ContainerPatch) => void>();
+  watch(l: (p: ContainerPatch) => void) {
+    this.watchers.add(l);
+    return () => this.watchers.delete(l);
+  }
+  /** A container joins the table (only what the service reads matters here). */
+  addContainer(name: string, composeProject?: string): void {
+    this.cached.push({ name, composeProject });
+    for (const l of this.watchers) l({ kind: 'patch', hostId: 'local', upserts: [], removed: [] });
+  }
   events = new Set<(e: EngineEvent) => void>();
   states = new Set<(h: Host) => void>();
   onEngineEvent(l: (e: EngineEvent) => void) {
@@ -86,10 +97,10 @@ describe('subscriptions follow the rules', () => {
     expect(stats.subs).toHaveLength(0);
   });
 
-  it('a container cpu rule subscribes to that container by name only; a project rule widens to all; deleting them unsubscribes', async () => {
+  it('a container cpu rule subscribes to that container by name only; a host rule widens to all; deleting them unsubscribes', async () => {
     const a = await svc.saveRule(ruleInput({ condition: { kind: 'cpu', thresholdPercent: 50, forSeconds: 0 } }));
     expect(stats.subs.map((s) => s.ids)).toEqual([['web']]);
-    const b = await svc.saveRule(ruleInput({ scope: { kind: 'project', project: 'shop' }, condition: { kind: 'memory', thresholdPercent: 50, forSeconds: 0 } }));
+    const b = await svc.saveRule(ruleInput({ scope: { kind: 'host' }, condition: { kind: 'memory', thresholdPercent: 50, forSeconds: 0 } }));
     expect(stats.subs.map((s) => s.ids)).toEqual(['all']);
     await svc.deleteRule(b.id);
     expect(stats.subs.map((s) => s.ids)).toEqual([['web']]);
@@ -97,6 +108,28 @@ describe('subscriptions follow the rules', () => {
     expect(stats.subs).toHaveLength(0);
     await svc.deleteRule(a.id);
     expect(host.events.size).toBe(0);
+  });
+
+  it('a project rule subscribes to the names of that project\'s containers and follows containers joining it', async () => {
+    host.cached = [{ name: 'shop-web-1', composeProject: 'shop' }, { name: 'blog-web-1', composeProject: 'blog' }, { name: 'solo' }];
+    const r = await svc.saveRule(ruleInput({ scope: { kind: 'project', project: 'shop' }, condition: { kind: 'cpu', thresholdPercent: 50, forSeconds: 0 } }));
+    expect(stats.subs.map((s) => s.ids)).toEqual([['shop-web-1']]);
+    expect(host.watchers.size).toBe(1);
+    host.addContainer('shop-db-1', 'shop');
+    host.addContainer('blog-db-1', 'blog');
+    await Promise.resolve();
+    expect(stats.subs.map((s) => [...s.ids].sort())).toEqual([['shop-db-1', 'shop-web-1']]);
+    await svc.deleteRule(r.id);
+    expect(stats.subs).toHaveLength(0);
+    expect(host.watchers.size).toBe(0);
+  });
+
+  it('a project with no container yet holds no stats subscription until one appears', async () => {
+    await svc.saveRule(ruleInput({ scope: { kind: 'project', project: 'later' }, condition: { kind: 'cpu', thresholdPercent: 50, forSeconds: 0 } }));
+    expect(stats.subs).toHaveLength(0);
+    host.addContainer('later-app-1', 'later');
+    await Promise.resolve();
+    expect(stats.subs.map((s) => s.ids)).toEqual([['later-app-1']]);
   });
 });
 
