@@ -1,8 +1,18 @@
 // The engine's /containers/{id}/logs endpoint as a stream. dockerode's container.logs() buffers the
-// whole body unless follow is set; history (follow=false) can be gigabytes, so we dial with
-// isStream always and parse as bytes arrive.
+// whole body unless follow is set; history (follow=false) can be gigabytes, so we always stream and
+// parse as bytes arrive: over our own reader for unix sockets and plain TCP (raw-http.ts explains
+// why), over dockerode's modem with isStream for the rest (TLS, SSH).
 import type Dockerode from 'dockerode';
 import type { Readable } from 'node:stream';
+import { rawGet, type RawEndpoint } from './raw-http';
+
+/** Unix socket or plain-HTTP TCP: read logs with our own de-chunking reader (see raw-http.ts). */
+function rawEndpointOf(docker: Dockerode): RawEndpoint | null {
+  const m = docker.modem as unknown as { socketPath?: unknown; host?: string; port?: number | string; protocol?: string; ca?: unknown; cert?: unknown };
+  if (typeof m.socketPath === 'string' && m.socketPath) return { socketPath: m.socketPath };
+  if (m.protocol === 'http' && m.host && m.port && !m.ca && !m.cert) return { host: m.host, port: Number(m.port) };
+  return null;
+}
 
 export interface LogQuery {
   follow: boolean;
@@ -17,6 +27,12 @@ export function openLogStream(docker: Dockerode, id: string, q: LogQuery, signal
   const options: Record<string, unknown> = { stdout: true, stderr: true, timestamps: true, follow: q.follow, tail: String(q.tail) };
   if (q.since) options.since = q.since;
   if (q.until) options.until = q.until;
+  const raw = rawEndpointOf(docker);
+  if (raw) {
+    const m = docker.modem as unknown as { version?: string };
+    const qs = new URLSearchParams(Object.entries(options).map(([k, v]): [string, string] => [k, String(v)])).toString();
+    return rawGet(raw, `${m.version ? `/${m.version}` : ''}/containers/${encodeURIComponent(id)}/logs?${qs}`, signal);
+  }
   return new Promise((resolve, reject) => {
     docker.modem.dial(
       {

@@ -64,7 +64,7 @@ export function parseTimestampMs(raw: string): number {
 
 /** ASCII/latin1 bytes → string without a decoder (timestamps are ASCII). */
 function latin1(bytes: Uint8Array, start: number, end: number): string {
-  return Buffer.isBuffer(bytes) ? bytes.latin1Slice(start, end) : String.fromCharCode(...bytes.subarray(start, end));
+  return Buffer.isBuffer(bytes) ? bytes.toString('latin1', start, end) : String.fromCharCode(...bytes.subarray(start, end));
 }
 
 /** Per-stream state. Message boundaries and timestamps are found in bytes ("\n" and " " never
