@@ -17,6 +17,9 @@ export interface TerminalBackend {
   onData(listener: (chunk: string) => void): void;
   /** Called once when the process (or its container) ends, whatever the cause. */
   onExit(listener: (exit: TerminalExit) => void): void;
+  /** Stop reading output for a moment (the process blocks on its writes): flow control for floods. */
+  pause?(): void;
+  resume?(): void;
 }
 
 export function exitReason(code: number | null, signal?: number | string | null): string {

@@ -110,6 +110,14 @@ export class ExecBackend implements TerminalBackend {
     if (this.exitInfo) listener(this.exitInfo);
   }
 
+  pause(): void {
+    this.stream.pause();
+  }
+
+  resume(): void {
+    this.stream.resume();
+  }
+
   write(data: string): void {
     if (this.finishing || this.stream.destroyed) return;
     this.stream.write(data);

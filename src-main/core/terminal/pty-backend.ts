@@ -86,6 +86,14 @@ export class PtyBackend implements TerminalBackend {
     if (this.exitInfo) listener(this.exitInfo);
   }
 
+  pause(): void {
+    this.proc.pause();
+  }
+
+  resume(): void {
+    this.proc.resume();
+  }
+
   write(data: string): void {
     if (!this.exitInfo) this.proc.write(data);
   }

@@ -1,5 +1,5 @@
 // Keeps terminal sessions by id in main, independent of who watches them. A view attaches (gets the
-// scrollback, then live output batched every few ms; a lone keystroke echo is sent at once), detaches when the user navigates away (the
+// scrollback, then live output batched every few ms, flow-controlled; a lone keystroke echo is sent at once), detaches when the user navigates away (the
 // process keeps running), and attaches again later. Only close() or the process ending ends a
 // session; an ended session stays listed (with why it ended) until closed or idle for a while.
 import { randomBytes } from 'node:crypto';
@@ -17,7 +17,7 @@ export interface TerminalServiceOptions {
   scrollback?: number;
   /** Output is sent to views at most this often (the first chunk after a quiet spell at once)… */
   batchMs?: number;
-  /** …or as soon as this much is pending. */
+  /** …and when this much is pending earlier, reading pauses until it is sent. */
   batchMaxChars?: number;
   /** An ended session nobody watches is forgotten after this long. */
   endedTtlMs?: number;
@@ -37,6 +37,8 @@ interface Session {
   flushTimer: NodeJS.Timeout | null;
   /** When output was last sent to the views (for leading-edge batching). */
   lastFlush: number;
+  /** Reading is paused until the next batch goes out (flow control). */
+  paused: boolean;
   listeners: Set<Listener>;
   ttlTimer: NodeJS.Timeout | null;
   closing: Promise<void> | null;
@@ -56,7 +58,7 @@ export class TerminalService {
     this.max = opts.maxSessions ?? 32;
     this.scrollback = opts.scrollback ?? 256 * 1024;
     this.batchMs = opts.batchMs ?? 16;
-    this.batchMaxChars = opts.batchMaxChars ?? 64 * 1024;
+    this.batchMaxChars = opts.batchMaxChars ?? 256 * 1024;
     this.endedTtlMs = opts.endedTtlMs ?? 15 * 60_000;
     this.now = opts.now ?? Date.now;
   }
@@ -80,6 +82,7 @@ export class TerminalService {
       pending: '',
       flushTimer: null,
       lastFlush: -Infinity,
+      paused: false,
       listeners: new Set(),
       ttlTimer: null,
       closing: null,
@@ -190,22 +193,30 @@ export class TerminalService {
     s.ring.append(chunk);
     if (s.listeners.size === 0) return; // the scrollback has it for whoever attaches later
     s.pending += chunk;
-    if (s.pending.length >= this.batchMaxChars) {
-      this.flush(s);
-      return;
-    }
-    if (s.flushTimer) return;
     // Leading edge: output after a quiet spell (the echo of a keystroke) goes out at once, so
     // batching never adds latency to typing; a flood is sent at most once per batchMs.
     const wait = s.lastFlush + this.batchMs - this.now();
-    if (wait <= 0) this.flush(s);
-    else s.flushTimer = setTimeout(() => this.flush(s), wait);
+    if (wait <= 0) {
+      this.flush(s);
+      return;
+    }
+    if (s.pending.length >= this.batchMaxChars && !s.paused) {
+      // A full batch before its time: stop reading until it is sent (`yes` cannot flood the
+      // views; at most batchMaxChars per batchMs reach them, the process waits on its writes).
+      s.paused = true;
+      s.backend?.pause?.();
+    }
+    s.flushTimer ??= setTimeout(() => this.flush(s), wait);
   }
 
   private flush(s: Session): void {
     if (s.flushTimer) {
       clearTimeout(s.flushTimer);
       s.flushTimer = null;
+    }
+    if (s.paused) {
+      s.paused = false;
+      s.backend?.resume?.();
     }
     if (s.pending.length === 0) return;
     const data = s.pending;

@@ -11,6 +11,8 @@ class FakeBackend implements TerminalBackend {
   written: string[] = [];
   sizes: [number, number][] = [];
   terminated = 0;
+  paused = 0;
+  resumed = 0;
   private data: ((c: string) => void) | null = null;
   private exit: ((e: TerminalExit) => void) | null = null;
   constructor(private readonly exitOnTerminate = true) {}
@@ -29,6 +31,12 @@ class FakeBackend implements TerminalBackend {
   }
   onExit(l: (e: TerminalExit) => void): void {
     this.exit = l;
+  }
+  pause(): void {
+    this.paused++;
+  }
+  resume(): void {
+    this.resumed++;
   }
   emit(s: string): void {
     this.data?.(s);
@@ -79,14 +87,22 @@ describe('TerminalService', () => {
     expect(evs.slice(3)).toEqual([{ type: 'output', data: '!' }]);
   });
 
-  it('flushes at once when a batch grows past the size cap', async () => {
+  it('a flood is flow-controlled: a full batch pauses reading until it is sent, then reading resumes', async () => {
     vi.useFakeTimers();
-    svc = new TerminalService({ logger: silentLogger, batchMs: 1000, batchMaxChars: 10 });
+    let t = 1000;
+    svc = new TerminalService({ logger: silentLogger, batchMs: 16, batchMaxChars: 10, now: () => t });
     const { id, b } = await openFake(svc);
     const evs: TerminalEvent[] = [];
     svc.attach(id, (e) => evs.push(e));
-    b.emit('0123456789abc');
-    expect(evs.at(-1)).toEqual({ type: 'output', data: '0123456789abc' });
+    b.emit('first'); // leading edge
+    t += 1;
+    b.emit('0123456789abc'); // a full batch inside the window
+    expect(b.paused).toBe(1);
+    expect(evs.slice(1)).toEqual([{ type: 'output', data: 'first' }]);
+    t += 15;
+    vi.advanceTimersByTime(15);
+    expect(evs.slice(2)).toEqual([{ type: 'output', data: '0123456789abc' }]);
+    expect(b.resumed).toBe(1);
   });
 
   it('a second view attaching mid-batch sees every byte exactly once, as does the first', async () => {
