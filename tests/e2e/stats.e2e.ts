@@ -79,6 +79,14 @@ describe('stats (e2e)', () => {
     expect(uncaughtErrors(page)).toEqual([]);
   });
 
+  it('the history retention is a setting that persists', async () => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const keep = page.getByRole('combobox', { name: 'Keep 5-minute history for' });
+    expect(await keep.inputValue()).toBe('7');
+    await keep.selectOption('14');
+    await expect.poll(async () => (await page.reload(), await page.getByRole('combobox', { name: 'Keep 5-minute history for' }).inputValue()), { timeout: 10_000 }).toBe('14');
+  });
+
   it('nothing is streamed while the window is hidden', async () => {
     await page.goto(`${serve.origin}/#/containers/${busy.id}/stats`);
     await page.getByTestId('stats-tab').waitFor();

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { EngineUrlSchema, type EndpointSource } from '@contract/index';
 import { useApp } from '../../stores/app-store';
 import { errorText } from '../../transport/client';
+import { StatsSettings } from '../stats/StatsSettings';
 
 export const SOURCE_TEXT: Record<EndpointSource, string> = {
   settings: 'set in Settings',
@@ -137,6 +138,8 @@ export function SettingsView() {
             </select>
           </label>
         </section>
+
+        <StatsSettings />
 
         <section className="card" aria-labelledby="about-h">
           <h2 id="about-h">About</h2>
