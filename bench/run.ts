@@ -97,6 +97,8 @@ async function main(): Promise<number> {
         await cleanup.runAll();
         suiteCleanup = null;
       }
+      // An interrupted suite's figures (or its failure) are not results: keep the last real ones.
+      if (interrupted) break;
       stored.durationS = Math.round((Date.now() - startedAt.getTime()) / 100) / 10;
       const file = writeSuiteResult(stored);
       for (const t of stored.targets) log(`  ${t.pass ? 'pass' : 'MISS'}  ${t.name}: ${t.value}${t.unit === 'ratio' ? '' : ` ${t.unit}`} (goal ${t.target})`);
@@ -109,6 +111,7 @@ async function main(): Promise<number> {
     log('cleaning up the engine…');
     await global.runAll();
   }
+  if (interrupted) return 130;
   const md = writeLatestMarkdown();
   log(`summary → ${md}; total ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   return failed > 0 ? 1 : 0;
