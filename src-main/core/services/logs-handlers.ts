@@ -15,7 +15,6 @@ interface WireLine {
   ts: number;
   stream: 'stdout' | 'stderr';
   text: string;
-  seq: number;
   src?: string;
 }
 
@@ -32,7 +31,6 @@ export function logsHandlers(ctx: CoreContext): DomainHandlers<typeof logsProced
       const target = await inspectForLogs(host.client(), id);
       if (signal.aborted) return;
       const effectiveTail = tail ?? (since !== undefined ? 'all' : defaultTail());
-      let seq = 0;
       const batcher = new Batcher<WireLine>((lines) => sink.next({ kind: 'lines', lines }));
       sink.next({
         kind: 'hello',
@@ -47,7 +45,8 @@ export function logsHandlers(ctx: CoreContext): DomainHandlers<typeof logsProced
         since: since === undefined ? undefined : toEngineTime(since),
         until: until === undefined ? undefined : toEngineTime(until),
         logger,
-        onLine: (l) => batcher.push({ ts: l.ts, stream: l.stream, text: l.text, seq: seq++ }, sizeOf(l.text)),
+        // No seq on the wire: views key lines themselves, and 200,000 lines × ","seq":N" is real bytes.
+        onLine: (l) => batcher.push({ ts: l.ts, stream: l.stream, text: l.text }, sizeOf(l.text)),
         onEvent: (ev) => {
           batcher.flush();
           sink.next(ev);
@@ -67,7 +66,6 @@ export function logsHandlers(ctx: CoreContext): DomainHandlers<typeof logsProced
 
     'logs.followProject': async ({ hostId, project, services, tail }, sink, signal) => {
       const host = hosts.get(hostId);
-      let seq = 0;
       let helloSent = false;
       const effectiveTail = tail ?? defaultTail();
       const pf = new ProjectLogFollower({
@@ -82,7 +80,7 @@ export function logsHandlers(ctx: CoreContext): DomainHandlers<typeof logsProced
           else sink.next({ kind: 'hello', tail: effectiveTail, sources });
           helloSent = true;
         },
-        onLines: (lines) => sink.next({ kind: 'lines', lines: lines.map((l) => ({ ...l, seq: seq++ })) }),
+        onLines: (lines) => sink.next({ kind: 'lines', lines }),
         onEvent: (ev) => sink.next(ev),
         onError: (e) => sink.fail(e),
       });
@@ -105,7 +103,7 @@ export function logsHandlers(ctx: CoreContext): DomainHandlers<typeof logsProced
         tty: target.tty,
         onLine: (l) => {
           if (l.ts > before) return;
-          ring[total % cap] = { ts: l.ts, stream: l.stream, text: l.text, seq: 0 };
+          ring[total % cap] = { ts: l.ts, stream: l.stream, text: l.text };
           total++;
         },
       });
@@ -121,8 +119,7 @@ export function logsHandlers(ctx: CoreContext): DomainHandlers<typeof logsProced
       const start = total > cap ? total % cap : 0;
       const first = Math.min(total, cap) - have - n;
       const lines = Array.from({ length: n }, (_, i) => {
-        const { seq: _seq, ...l } = ring[(start + first + i) % cap]!;
-        return l;
+        return ring[(start + first + i) % cap]!;
       });
       return { lines, more: kept > limit };
     },
