@@ -129,4 +129,37 @@ describe('alerts (e2e)', () => {
     await expect.poll(() => page.getByRole('listitem', { name: `Crash watch: ${name}` }).innerText(), { timeout: 10_000 }).toMatch(/Acknowledged/);
     expect(uncaughtErrors(page)).toEqual([]);
   });
+
+  it('serve mode: with notification permission granted, a fired alert shows a browser notification (once)', async () => {
+    // Headless Chromium shows no real notifications: record what the page asks for instead.
+    const p2 = await browser.newPage();
+    await p2.addInitScript(() => {
+      const shown: { title: string; body?: string }[] = [];
+      (globalThis as unknown as { __shown: typeof shown }).__shown = shown;
+      class RecordingNotification {
+        static permission = 'granted';
+        static requestPermission = async () => 'granted';
+        constructor(title: string, opts?: { body?: string }) {
+          shown.push({ title, body: opts?.body });
+        }
+      }
+      (globalThis as unknown as { Notification: unknown }).Notification = RecordingNotification;
+    });
+    await p2.goto(serve.url);
+    await p2.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Alerts/ }).click();
+    await p2.getByText('Browser notifications are on').waitFor();
+    const name = uniqueName(AREA);
+    await p2.getByRole('tab', { name: 'Rules' }).click();
+    await p2.getByRole('button', { name: 'New rule' }).click();
+    const form = p2.getByRole('form', { name: 'New rule' });
+    await form.getByLabel('Name', { exact: true }).fill('Notify me');
+    await form.getByLabel('Condition').selectOption('exit');
+    await form.getByLabel('Container name').fill(name);
+    await form.getByRole('button', { name: 'Save rule' }).click();
+    await p2.getByRole('list', { name: 'Rules' }).getByRole('listitem', { name: 'Notify me' }).waitFor();
+    await runContainer({ area: AREA, name, cmd: ['sh', '-c', 'exit 7'] });
+    const shown = () => p2.evaluate(() => (globalThis as unknown as { __shown: unknown[] }).__shown);
+    await expect.poll(shown, { timeout: 15_000 }).toEqual([{ title: 'WakeDock: Notify me', body: `${name} exited with code 7` }]);
+    await p2.close();
+  });
 });
