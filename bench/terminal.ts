@@ -26,7 +26,7 @@ import { BENCH_LABEL, BENCH_PREFIX } from './lib/engine';
 import { ratio, summarize, type Summary } from './lib/stats';
 import { check, type Suite, type SuiteContext, type SuiteResult } from './lib/suite';
 
-const KEYS = 300;
+const KEYS = 600;
 const WARMUP = 20;
 const PAUSE_MS = 8;
 const ECHO_TIMEOUT_MS = 5_000;
