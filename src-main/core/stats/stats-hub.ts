@@ -20,6 +20,8 @@ export type Unsubscribe = () => void;
 export interface StatsHost {
   readonly id: string;
   readonly cached: ContainerSummary[];
+  /** Connection state (HostConnection.host); while not connected nothing is opened. */
+  readonly host?: { state: string };
   watch(listener: (patch: ContainerPatch) => void): () => void;
 }
 
@@ -152,7 +154,9 @@ export class StatsHub implements StatsHubApi {
   /** Open the streams that are wanted and running, close the others. */
   private reconcile(state: HostState): void {
     if (this.disposed || this.hosts.get(state.host.id) !== state) return;
-    const containers = state.host.cached;
+    // Engine away: its streams are dead anyway; the snapshot after the reconnect reopens them.
+    const connected = !state.host.host || state.host.host.state === 'connected';
+    const containers = connected ? state.host.cached : [];
     const running = new Set<string>();
     const byName = new Map<string, string>();
     for (const c of containers) {

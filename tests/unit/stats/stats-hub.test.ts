@@ -15,6 +15,7 @@ function container(id: string, name: string, state: ContainerSummary['state'] = 
 
 class FakeHost implements StatsHost {
   readonly id = 'local';
+  host = { state: 'connected' };
   containers = new Map<string, ContainerSummary>();
   watchers = new Set<(p: ContainerPatch) => void>();
   get cached(): ContainerSummary[] {
@@ -23,6 +24,10 @@ class FakeHost implements StatsHost {
   watch(l: (p: ContainerPatch) => void): () => void {
     this.watchers.add(l);
     return () => this.watchers.delete(l);
+  }
+  setState(state: string): void {
+    this.host = { state };
+    for (const w of this.watchers) w({ kind: 'snapshot', hostId: 'local', containers: this.cached });
   }
   set(c: ContainerSummary): void {
     this.containers.set(c.id, c);
@@ -158,5 +163,21 @@ describe('StatsHub', () => {
     await tick();
     expect(opened).toHaveLength(1);
     off();
+  });
+
+  it('opens nothing while the engine is unreachable, and reopens on the snapshot after the reconnect', async () => {
+    const { host, hub, opened } = setup();
+    hub.subscribe('local', 'all', () => {});
+    await tick();
+    expect(hub.openStreams).toBe(2);
+    host.setState('unreachable');
+    await tick();
+    expect(hub.openStreams).toBe(0);
+    expect(opened.every((o) => o.stream.destroyed)).toBe(true);
+    host.setState('connected');
+    await tick();
+    expect(hub.openStreams).toBe(2);
+    expect(opened).toHaveLength(4);
+    hub.dispose();
   });
 });
