@@ -307,7 +307,8 @@ export class ContainerLogFollower {
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = null;
     this.phase = 'checking';
-    void this.attach(true);
+    // A new StartedAt marks the restart; the same one (we only lost the engine for a while) does not.
+    void this.attach(false);
   }
 
   private onEngineEvent(e: EngineEvent): void {
