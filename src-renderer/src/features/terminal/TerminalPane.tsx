@@ -9,7 +9,8 @@ import '@xterm/xterm/css/xterm.css';
 import { errorText, subscribe, call } from '../../transport/client';
 import { useApp } from '../../stores/app-store';
 import { useTerminals } from './terminal-store';
-import { copyText, isCopyKey, isPasteKey, pasteChunks, readClipboard } from './clipboard';
+import { copyText, isMac, readClipboard } from './clipboard';
+import { isCopyKey, isPasteKey, pasteChunks } from './terminal-keys';
 
 /** The colours of the current WakeDock theme, read from its CSS variables. */
 function themeFromCss(): ITheme {
@@ -157,7 +158,7 @@ export function TerminalPane({ sessionId, label, onHandle }: { sessionId: string
     };
     term.attachCustomKeyEventHandler((e) => {
       if (e.type !== 'keydown') return true;
-      if (isCopyKey(e, term.hasSelection())) {
+      if (isCopyKey(e, term.hasSelection(), isMac)) {
         e.preventDefault();
         void copy();
         return false;
