@@ -62,6 +62,8 @@ describe('log viewer (e2e)', () => {
     await expect.poll(() => page.getByTestId('match-count').innerText()).toBe('1 of 3');
     await page.getByRole('button', { name: 'Next match' }).click();
     await expect.poll(() => page.getByTestId('match-count').innerText()).toBe('2 of 3');
+    // The current match is on screen and marked.
+    await expect.poll(() => page.locator('.log-current').innerText()).toContain('alpha three');
     expect(await page.locator('mark.log-hit').count()).toBe(3);
 
     await page.getByRole('checkbox', { name: 'Match case' }).check();
@@ -117,6 +119,24 @@ describe('log viewer (e2e)', () => {
     expect(bare.filter((l) => /^\d+$/.test(l))).toEqual(Array.from({ length: 30000 }, (_, i) => String(i + 1)));
     expect(bare).toContain('to-stderr');
     expect(bare.at(-1)).toBe('the-end');
+  });
+
+  it('project logs: the Logs button on a compose group opens merged logs with per-service toggles', async () => {
+    const project = `wdtestlogs${Math.random().toString(36).slice(2, 8)}`;
+    const label = (svc: string) => ({ 'com.docker.compose.project': project, 'com.docker.compose.service': svc });
+    await runContainer({ area: AREA, labels: label('web'), cmd: ['sh', '-c', 'for i in 1 2 3; do echo web-line-$i; sleep 0.2; done; sleep 3600'] });
+    await runContainer({ area: AREA, labels: label('db'), cmd: ['sh', '-c', 'for i in 1 2 3; do echo db-line-$i; sleep 0.2; done; sleep 3600'] });
+    await page.evaluate(`location.hash = '#/containers'`);
+    await page.getByRole('button', { name: `Logs of ${project}` }).click();
+    await page.getByRole('log', { name: `Log lines of project ${project}` }).waitFor();
+    await expect.poll(() => lines().count(), { timeout: 10_000 }).toBe(6);
+    expect(await line('web-line-2').locator('.log-src').innerText()).toBe('web');
+    expect(await line('db-line-3').locator('.log-src').innerText()).toBe('db');
+    await page.getByRole('checkbox', { name: 'Show service db' }).uncheck();
+    await expect.poll(() => lines().count()).toBe(3);
+    expect(await line('db-line-1').count()).toBe(0);
+    await page.getByRole('checkbox', { name: 'Show service db' }).check();
+    await expect.poll(() => lines().count()).toBe(6);
   });
 
   it('a container writing a million lines does not freeze the page; the DOM stays bounded', async () => {

@@ -165,6 +165,10 @@ export function LogView({ source, label }: { source: LogSource; label: string })
     setCurAbs(abs);
     setFollowing(false);
     const idx = model.viewIndexOfAbs(abs);
+    // Anchor on the match itself, so the paused view's anchoring keeps it in place (centred).
+    const el = scrollRef.current;
+    const entry = model.viewAt(idx);
+    if (el && entry) anchor.current = { key: entry.key, offset: -Math.max(0, Math.floor(el.clientHeight / 2 - ROW_H / 2)) };
     virtualizer.scrollToIndex(idx, { align: 'center' });
   };
 
@@ -204,6 +208,7 @@ export function LogView({ source, label }: { source: LogSource; label: string })
   };
 
   const services = useMemo(() => [...new Set(status.sources.map((s) => s.src))].sort(), [status.sources]);
+  const srcWidth = `${Math.max(4, ...services.map((s) => s.length)) + 1}ch`;
   const full = model.size >= capacity;
 
   const statusText = (() => {
@@ -408,7 +413,11 @@ export function LogView({ source, label }: { source: LogSource; label: string })
                   style={style}
                 >
                   {showTs && <span className="log-ts">{formatTimestamp(e.ts)}</span>}
-                  {e.src !== undefined && <span className={`log-src svc-${serviceSlot(e.src)}`}>{e.src}</span>}
+                  {e.src !== undefined && (
+                    <span className={`log-src svc-${serviceSlot(e.src)}`} style={{ width: srcWidth }}>
+                      {e.src}
+                    </span>
+                  )}
                   <span className="log-gutter" title={e.stream} aria-label={e.stream === 'stderr' ? 'stderr' : undefined}>
                     {e.stream === 'stderr' ? 'err' : ''}
                   </span>
