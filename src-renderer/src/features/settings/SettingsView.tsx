@@ -4,6 +4,7 @@ import { EngineUrlSchema, type EndpointSource } from '@contract/index';
 import { useApp } from '../../stores/app-store';
 import { errorText } from '../../transport/client';
 import { StatsSettings } from '../stats/StatsSettings';
+import { LogSettings } from '../logs/LogSettings';
 
 export const SOURCE_TEXT: Record<EndpointSource, string> = {
   settings: 'set in Settings',
@@ -140,6 +141,7 @@ export function SettingsView() {
         </section>
 
         <StatsSettings />
+        <LogSettings />
 
         <section className="card" aria-labelledby="about-h">
           <h2 id="about-h">About</h2>
