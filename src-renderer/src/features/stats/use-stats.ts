@@ -34,7 +34,14 @@ export function useLiveStats(
   useEffect(() => {
     onBatchRef.current = onBatch;
   });
-  const key = ids === null ? '' : ids === 'all' ? '*' : [...ids].sort().join(',');
+  const wantedKey = ids === null ? '' : ids === 'all' ? '*' : [...ids].sort().join(',');
+  // While the user scrolls, the rows on screen change every frame: resubscribe once it settles.
+  const [key, setKey] = useState(wantedKey);
+  useEffect(() => {
+    if (wantedKey === key) return;
+    const t = setTimeout(() => setKey(wantedKey), key === '' ? 0 : 250);
+    return () => clearTimeout(t);
+  }, [wantedKey, key]);
   useEffect(() => {
     if (!visible || key === '') return;
     const wanted = key === '*' ? null : new Set(key.split(','));
