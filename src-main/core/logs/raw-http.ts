@@ -20,8 +20,10 @@ export class ChunkedDecoder {
     return this.state === 'done';
   }
 
-  push(buf: Buffer): Buffer[] {
-    const out: Buffer[] = [];
+  /** The payload bytes in `buf`, copied into one buffer (one allocation per socket read, not per chunk). */
+  push(buf: Buffer): Buffer {
+    const out = Buffer.allocUnsafe(buf.length);
+    let o = 0;
     let pos = 0;
     while (pos < buf.length && this.state !== 'done') {
       if (this.state === 'size') {
@@ -43,7 +45,8 @@ export class ChunkedDecoder {
         this.state = 'data';
       } else if (this.state === 'data') {
         const take = Math.min(this.left, buf.length - pos);
-        out.push(buf.subarray(pos, pos + take));
+        buf.copy(out, o, pos, pos + take);
+        o += take;
         pos += take;
         this.left -= take;
         if (this.left === 0) {
@@ -58,7 +61,7 @@ export class ChunkedDecoder {
         if (this.crlfLeft === 0) this.state = 'size';
       }
     }
-    return out;
+    return out.subarray(0, o);
   }
 }
 
@@ -89,13 +92,13 @@ export function rawGet(endpoint: RawEndpoint, path: string, signal?: AbortSignal
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
 
-    const deliver = (pieces: Buffer[]): void => {
-      if (pieces.length === 0) return;
+    const deliver = (bytes: Buffer): void => {
+      if (bytes.length === 0) return;
       if (status !== 200) {
-        for (const p of pieces) errorBody += p.toString('utf8');
+        errorBody += bytes.toString('utf8');
         return;
       }
-      const ok = body.write(pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces));
+      const ok = body.write(bytes);
       if (!ok) {
         socket.pause();
         body.once('drain', () => socket.resume());
@@ -148,7 +151,7 @@ export function rawGet(endpoint: RawEndpoint, path: string, signal?: AbortSignal
             finish();
             socket.end();
           }
-        } else deliver([buf]);
+        } else deliver(buf);
       } catch (e) {
         socket.destroy(e as Error);
       }
