@@ -122,6 +122,10 @@ export function rawGet(endpoint: RawEndpoint, path: string, signal?: AbortSignal
       reject(Object.assign(new Error(`(HTTP code ${status}) ${message}`), { statusCode: status, json }) as RawHttpError);
     };
 
+    // A consumer that destroys the body (unsubscribe, a re-read) closes the connection with it.
+    body.on('close', () => {
+      if (!socket.destroyed) socket.destroy();
+    });
     socket.on('connect', () => {
       socket.write(`GET ${path} HTTP/1.1\r\nHost: docker\r\nUser-Agent: wakedock\r\nAccept: application/vnd.docker.raw-stream\r\nConnection: close\r\n\r\n`);
     });

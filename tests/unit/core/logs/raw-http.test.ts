@@ -76,3 +76,26 @@ describe('rawGet over a unix socket', () => {
     await expect(rawGet({ socketPath }, '/logs', ac.signal)).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
+
+describe('rawGet teardown', () => {
+  it('destroying the body closes the connection (the server sees the socket close)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wdtest-rawhttp2-'));
+    const socketPath = join(dir, 's.sock');
+    let closed = false;
+    const server = createServer((sock) => {
+      sock.on('close', () => (closed = true));
+      sock.once('data', () => sock.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n'));
+    });
+    await new Promise<void>((r) => server.listen(socketPath, r));
+    try {
+      const body = await rawGet({ socketPath }, '/follow');
+      await new Promise((r) => body.once('data', r));
+      body.destroy();
+      for (let i = 0; i < 50 && !closed; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(closed).toBe(true);
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
