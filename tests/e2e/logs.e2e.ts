@@ -121,6 +121,29 @@ describe('log viewer (e2e)', () => {
     expect(bare.at(-1)).toBe('the-end');
   });
 
+  it('starts with the last 1,000 lines; "Load earlier" prepends the ones before, without duplicates', async () => {
+    const c = await runContainer({ area: AREA, cmd: ['sh', '-c', 'seq 1 2500; sleep 3600'] });
+    await waitFor('all lines', async () => (await docker(['logs', '--tail', '1', c.name])).includes('2500'));
+    await openLogs(c.name);
+    await expect.poll(() => page.getByTestId('log-status').innerText()).toContain('1,000 lines');
+    await page.getByRole('button', { name: 'Load earlier' }).click();
+    await expect.poll(() => page.getByTestId('log-status').innerText()).toContain('2,000 lines');
+    await page.getByRole('button', { name: 'Load earlier' }).click();
+    await expect.poll(() => page.getByTestId('log-status').innerText()).toContain('2,500 lines');
+    await expect.poll(() => page.getByRole('button', { name: 'No earlier lines' }).isDisabled()).toBe(true);
+    // The very first line is now at the top, once.
+    await page.getByTestId('log-scroll').evaluate((el) => el.scrollTo(0, 0));
+    await expect.poll(() => lines().first().innerText()).toMatch(/^\s*1\s*$/);
+    // Each batch boundary (1500|1501 and 500|501) holds its lines exactly once.
+    await page.getByRole('checkbox', { name: 'Regex' }).check();
+    for (const n of ['500', '501', '1500', '1501']) {
+      await page.getByRole('searchbox', { name: 'Search logs' }).fill(`^${n}$`);
+      await expect.poll(() => page.getByTestId('match-count').innerText()).toBe('1 match');
+    }
+    await page.getByRole('checkbox', { name: 'Regex' }).uncheck();
+    await page.getByRole('searchbox', { name: 'Search logs' }).fill('');
+  });
+
   it('project logs: the Logs button on a compose group opens merged logs with per-service toggles', async () => {
     const project = `wdtestlogs${Math.random().toString(36).slice(2, 8)}`;
     const label = (svc: string) => ({ 'com.docker.compose.project': project, 'com.docker.compose.service': svc });

@@ -1,6 +1,6 @@
 // The serve-mode download route on the real engine: token-protected, streamed, every line, stderr
 // included, timestamps on request; 404 for an unknown container.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,27 @@ describe('GET /api/logs/<host>/<container>', () => {
 
     const withTs = await (await fetch(`${base}?timestamps=1&token=${TOKEN}`)).text();
     expect(withTs.split('\n')[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z 1$/);
+  });
+
+  it('desktop: logs.saveToFile streams to the path the save dialog chose (never one from the renderer)', async () => {
+    const c = await runContainer({ area: AREA, cmd: ['sh', '-c', 'seq 1 5000; echo saved-end; sleep 3600'] });
+    await waitFor('all lines', async () => (await docker(['logs', '--tail', '1', c.name])).includes('saved-end'), { timeoutMs: 20_000 });
+    const target = join(dataDir, 'saved.log');
+    const asked: string[] = [];
+    const desktop = await createCore({ dataDir: mkdtempSync(join(tmpdir(), 'wdtest-logsdl-desk-')), mode: 'desktop', appVersion: 't', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET), saveDialog: async (name) => (asked.push(name), target) });
+    try {
+      await waitFor('connected', () => desktop.hosts.get('local').host.state === 'connected', { timeoutMs: 15_000 });
+      const r = await desktop.handlers['logs.saveToFile']({ hostId: 'local', id: c.name, timestamps: false });
+      expect(r.path).toBe(target);
+      expect(asked[0]).toMatch(new RegExp(`^${c.name}-.*\\.log$`));
+      const text = readFileSync(target, 'utf8');
+      expect(r.bytes).toBe(Buffer.byteLength(text));
+      expect(text.trimEnd().split('\n')).toEqual([...Array.from({ length: 5000 }, (_, i) => String(i + 1)), 'saved-end']);
+    } finally {
+      desktop.dispose();
+    }
+    // Serve mode has no dialog: the command says to use the download link.
+    await expect(core.handlers['logs.saveToFile']({ hostId: 'local', id: c.name, timestamps: true })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
   it('answers 404 for an unknown container and 400 for a malformed path', async () => {

@@ -81,6 +81,7 @@ export function LogView({ source, label }: { source: LogSource; label: string })
   const [earlier, setEarlier] = useState<{ busy: boolean; none: boolean; error?: string }>({ busy: false, none: false });
   const [saveMsg, setSaveMsg] = useState<string | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
   const lastTop = useRef(0);
   const anchor = useRef<{ key: number; offset: number } | null>(null);
   const ids = useId();
@@ -230,10 +231,22 @@ export function LogView({ source, label }: { source: LogSource; label: string })
 
   const items = virtualizer.getVirtualItems();
   return (
-    <div className={`logs${wrap ? ' logs-wrap' : ''}`} data-testid="log-view">
+    <div
+      className={`logs${wrap ? ' logs-wrap' : ''}`}
+      data-testid="log-view"
+      onKeyDown={(e) => {
+        // Ctrl/Cmd+F searches the log rather than the page (which only holds the visible rows).
+        if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f') {
+          e.preventDefault();
+          searchRef.current?.focus();
+          searchRef.current?.select();
+        }
+      }}
+    >
       <div className="logs-toolbar" role="toolbar" aria-label={`Log controls for ${label}`}>
         <div className="logs-search">
           <input
+            ref={searchRef}
             type="search"
             className="logs-input"
             placeholder={regex ? 'Regular expression…' : 'Search…'}
