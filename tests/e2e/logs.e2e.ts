@@ -144,6 +144,22 @@ describe('log viewer (e2e)', () => {
     await page.getByRole('searchbox', { name: 'Search logs' }).fill('');
   });
 
+  it('a since range shows only the lines after it, and clearing it brings the rest back', async () => {
+    const c = await runContainer({ area: AREA, cmd: ['sh', '-c', 'echo old-line; sleep 3; echo new-line; sleep 3600'] });
+    await waitFor('both lines', async () => (await docker(['logs', c.name])).includes('new-line'), { timeoutMs: 10_000 });
+    const newTs = (await docker(['logs', '-t', c.name])).split('\n').find((l) => l.endsWith(' new-line'))!.split(' ')[0]!;
+    const since = Math.floor(Date.parse(newTs) / 1000) * 1000 - 1000; // a second before new-line, well after old-line
+    await openLogs(c.name);
+    await line('new-line').waitFor();
+    // datetime-local takes the browser's local time.
+    const local = (await page.evaluate(`(() => { const d = new Date(${since}); const p = (n) => String(n).padStart(2, '0'); return d.getFullYear() + '-' + p(d.getMonth() + 1) + '-' + p(d.getDate()) + 'T' + p(d.getHours()) + ':' + p(d.getMinutes()) + ':' + p(d.getSeconds()); })()`)) as string;
+    await page.getByLabel('Since', { exact: true }).fill(local);
+    await page.getByRole('button', { name: 'Apply range' }).click();
+    await expect.poll(() => lines().allInnerTexts()).toEqual([expect.stringContaining('new-line')]);
+    await page.getByRole('button', { name: 'Clear range' }).click();
+    await expect.poll(() => lines().count()).toBe(2);
+  });
+
   it('project logs: the Logs button on a compose group opens merged logs with per-service toggles', async () => {
     const project = `wdtestlogs${Math.random().toString(36).slice(2, 8)}`;
     const label = (svc: string) => ({ 'com.docker.compose.project': project, 'com.docker.compose.service': svc });
