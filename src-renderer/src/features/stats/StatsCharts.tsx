@@ -26,7 +26,9 @@ const tooltipStyle = {
 };
 
 function TimeAxis({ start, end }: { start: number; end: number }) {
-  return <XAxis dataKey="t" type="number" scale="time" domain={[start, end]} tickFormatter={(t: number) => formatTick(t, end - start)} minTickGap={40} stroke="var(--line-2)" />;
+  // Five evenly spaced ticks: recharts picks none inside a time domain on its own.
+  const ticks = [0, 1, 2, 3, 4].map((i) => Math.round(start + ((end - start) * i) / 4));
+  return <XAxis dataKey="t" type="number" scale="time" domain={[start, end]} ticks={ticks} tickFormatter={(t: number) => formatTick(t, end - start)} minTickGap={24} stroke="var(--line-2)" />;
 }
 
 function Card({ title, now, children, empty }: { title: string; now?: string; children: React.ReactElement; empty: boolean }) {

@@ -46,7 +46,20 @@ export function WindowPicker({ value, onChange }: { value: StatsWindow; onChange
   );
 }
 
-export function StatsPanel({ hostId, target, window: win, live: liveOn = true }: { hostId: string; target: StatsTarget; window: StatsWindow; live?: boolean }) {
+export function StatsPanel({
+  hostId,
+  target,
+  window: win,
+  live: liveOn = true,
+  header,
+}: {
+  hostId: string;
+  target: StatsTarget;
+  window: StatsWindow;
+  live?: boolean;
+  /** Rendered above the charts with the latest live samples (the Stats tab's "now" strip). */
+  header?: (latest: ReadonlyMap<string, DerivedSample>) => React.ReactNode;
+}) {
   const visible = useDocumentVisible();
   const [points, setPoints] = useState<StatsPoint[]>([]);
   const [resolutionSec, setResolutionSec] = useState(1);
@@ -113,6 +126,7 @@ export function StatsPanel({ hostId, target, window: win, live: liveOn = true }:
   const memLimit = target.kind === 'container' ? (latest.values().next().value?.memLimit ?? points[points.length - 1]?.memLimit) : undefined;
   return (
     <div className="stats-panel">
+      {header?.(latest)}
       {error && (
         <div className="banner banner-error" role="alert">
           Could not load the history: {error}

@@ -1,20 +1,19 @@
 // The Stats tab of a container: the numbers now, and charts over 5 minutes to 7 days.
 import { useState } from 'react';
-import type { ContainerSummary, StatsWindow } from '@contract/index';
+import type { ContainerSummary, DerivedSample, StatsWindow } from '@contract/index';
 import { useContainers } from '../../stores/containers-store';
 import { formatBytes, formatPercent, formatRate } from '../../presenters/stats-presenter';
 import { StatsPanel, WindowPicker } from './StatsPanel';
-import { useLiveStats } from './use-stats';
 import './stats.css';
 
 export function StatsTab({ container }: { container: ContainerSummary }) {
   const hostId = useContainers((s) => s.hostId);
   const [win, setWin] = useState<StatsWindow>('5m');
   const running = container.state === 'running';
-  const latest = useLiveStats(hostId, running ? [container.id] : null);
-  const s = latest.get(container.id);
-  return (
-    <div className="stats-tab" data-testid="stats-tab">
+  // One subscription for the strip and the charts: the panel owns it and hands us its latest sample.
+  const header = (latest: ReadonlyMap<string, DerivedSample>) => {
+    const s = latest.get(container.id);
+    return (
       <div className="stats-toolbar">
         <WindowPicker value={win} onChange={setWin} />
         {s ? (
@@ -39,7 +38,11 @@ export function StatsTab({ container }: { container: ContainerSummary }) {
           <span className="muted small">{running ? 'Waiting for the first sample…' : 'Not running: showing recorded history.'}</span>
         )}
       </div>
-      <StatsPanel hostId={hostId} target={{ kind: 'container', id: container.id }} window={win} live={running} />
+    );
+  };
+  return (
+    <div className="stats-tab" data-testid="stats-tab">
+      <StatsPanel hostId={hostId} target={{ kind: 'container', id: container.id }} window={win} live={running} header={header} />
     </div>
   );
 }
