@@ -70,6 +70,8 @@ export class HistoryStore {
     this.db.pragma('synchronous = NORMAL');
     // After a checkpoint the WAL is truncated back to this size, so it never grows unbounded.
     this.db.pragma('journal_size_limit = 4194304');
+    // Two WakeDock processes on one data dir (desktop and serve) wait for each other's write.
+    this.db.pragma('busy_timeout = 2000');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS series (
         sid INTEGER PRIMARY KEY, host TEXT NOT NULL, cid TEXT NOT NULL, name TEXT NOT NULL, project TEXT,

@@ -1,5 +1,5 @@
 // Pure presenters for stats numbers: bytes, rates, percentages (no React here).
-import type { DerivedSample } from '@contract/index';
+import type { DerivedSample, StatsPoint } from '@contract/index';
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
@@ -64,4 +64,18 @@ export function totalsOf(samples: Iterable<DerivedSample>): Totals {
     count++;
   }
   return { cpuPercent, memUsed, count };
+}
+
+export type ChartRow = { t: number } & Partial<Omit<StatsPoint, 't'>>;
+
+/** Insert an empty point where two points are further apart than 3 resolutions, so lines break. */
+export function withGaps(points: readonly StatsPoint[], resolutionMs: number): ChartRow[] {
+  const out: ChartRow[] = [];
+  let prev: StatsPoint | undefined;
+  for (const p of points) {
+    if (prev && p.t - prev.t > 3 * resolutionMs) out.push({ t: prev.t + resolutionMs });
+    out.push(p);
+    prev = p;
+  }
+  return out;
 }

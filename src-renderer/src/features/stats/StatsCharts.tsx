@@ -3,22 +3,8 @@
 // break the lines instead of drawing a straight bridge.
 import { Area, AreaChart, CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { StatsPoint } from '@contract/index';
-import { formatBytes, formatPercent, formatRate, formatTick } from '../../presenters/stats-presenter';
+import { formatBytes, formatPercent, formatRate, formatTick, withGaps } from '../../presenters/stats-presenter';
 import './stats.css';
-
-type Row = { t: number } & Partial<Omit<StatsPoint, 't'>>;
-
-/** Insert an empty point where two points are further apart than 3 resolutions, so lines break. */
-export function withGaps(points: readonly StatsPoint[], resolutionMs: number): Row[] {
-  const out: Row[] = [];
-  let prev: StatsPoint | undefined;
-  for (const p of points) {
-    if (prev && p.t - prev.t > 3 * resolutionMs) out.push({ t: prev.t + resolutionMs });
-    out.push(p);
-    prev = p;
-  }
-  return out;
-}
 
 const tooltipStyle = {
   contentStyle: { background: 'var(--panel-2)', border: '1px solid var(--line-2)', borderRadius: 6, fontSize: 12, color: 'var(--text)' },
