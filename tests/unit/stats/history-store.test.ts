@@ -1,6 +1,6 @@
 // HistoryStore: downsampling (1 s → 1 min → 5 min averages), retention, project sums, what
 // survives a reopen, and the disk used by 50 containers over 7 days (synthetic samples).
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -140,5 +140,26 @@ describe('HistoryStore', () => {
     console.log(`[stats disk] 50 containers × 7 days: ${rows} rows, ${(bytes / 1e6).toFixed(2)} MB used (${(bytes / rows).toFixed(1)} B/row), file ${(file / 1e6).toFixed(2)} MB`);
     expect(bytes / rows).toBeLessThan(64);
     expect(file).toBeLessThan(15e6);
+  });
+
+  it('stays bounded: after the retention has cycled, the file no longer grows', () => {
+    const dir = tmp();
+    const path = join(dir, 'stats.db');
+    let now = T0;
+    const h = new HistoryStore(path, { retentionDays: 1, now: () => now });
+    const ids = ['1', '2', '3', '4', '5'].map((c) => c.repeat(64));
+    const sizes: number[] = [];
+    // 3 simulated days, a batch every 10 s (sparser than real, same roll-up and prune path).
+    for (let day = 0; day < 3; day++) {
+      for (let s = 0; s < 86_400; s += 10) {
+        now = T0 + (day * 86_400 + s) * 1000;
+        h.record(ids.map((id, i) => sample(id, now, i * 10 + (s % 7), 1_000_000 + s)));
+      }
+      // The database and its write-ahead log, as they sit on disk.
+      sizes.push(statSync(path).size + (existsSync(`${path}-wal`) ? statSync(`${path}-wal`).size : 0));
+    }
+    h.close();
+    console.log(`[stats disk] db + WAL after day 1/2/3 with 1-day retention: ${sizes.map((b) => (b / 1024).toFixed(0)).join(' / ')} KiB`);
+    expect(sizes[2]!).toBeLessThanOrEqual(sizes[1]! * 1.1);
   });
 });
