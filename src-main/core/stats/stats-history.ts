@@ -1,6 +1,6 @@
 // Wires the StatsHub to the HistoryStore: while history is on (settings.statsHistory), every
-// running container of the local host is streamed and its batch written once per second.
-// Settings are re-read every few seconds so switching history off stops the streams it needed.
+// running container of the local host is recorded: read every 10 s in the background (one-shot
+// readings), or every second while someone watches it. Settings are re-read every few seconds.
 import { join } from 'node:path';
 import type { CoreContext } from '../context';
 import { HistoryStore } from './history-store';
@@ -45,13 +45,19 @@ export function statsHistoryFor(ctx: CoreContext): StatsHistoryService {
     store.retentionDays = s.statsRetentionDays ?? 7;
     const on = s.statsHistory !== false;
     if (on && !unsubscribe) {
-      unsubscribe = statsHubFor(ctx).subscribe(ctx.local.id, 'all', (batch) => {
-        try {
-          store?.record(batch);
-        } catch (e) {
-          ctx.logger.warn('stats history: could not write', e);
-        }
-      });
+      unsubscribe = statsHubFor(ctx).subscribe(
+        ctx.local.id,
+        'all',
+        (batch) => {
+          try {
+            store?.record(batch);
+          } catch (e) {
+            ctx.logger.warn('stats history: could not write', e);
+          }
+        },
+        // Recording alone reads each container every 10 s; what someone watches is recorded at 1 s.
+        { background: true },
+      );
     } else if (!on && unsubscribe) {
       unsubscribe();
       unsubscribe = null;

@@ -29,6 +29,10 @@ export interface StatsHubOptions {
   getHost(hostId: string): StatsHost;
   /** Opens the engine's stats stream of one container (dockerode container.stats({stream:true})). */
   openStats(hostId: string, id: string): Promise<Readable>;
+  /** One reading without waiting for a second one (GET /containers/{id}/stats?stream=false&one-shot=true). */
+  readOnce?(hostId: string, id: string): Promise<EngineStats>;
+  /** Period of background readings (ms). */
+  backgroundMs?: number;
   logger: Logger;
   /** Batch period (ms). */
   flushMs?: number;
@@ -37,14 +41,27 @@ export interface StatsHubOptions {
 }
 
 /** The public surface other modules (alerts, history, the stats.watch stream) depend on. */
+export interface SubscribeOptions {
+  /**
+   * A background subscriber (history recording) does not need a reading every second: containers
+   * that only background subscribers want are read once every `backgroundMs` (default 10 s) with a
+   * one-shot request instead of holding a stream open. The engine streams stats by reading every
+   * cgroup once a second, so 50 open streams cost dockerd several % of a core while nobody looks;
+   * a reading every 10 s costs a tenth of that. A container someone watches live streams as usual,
+   * and background subscribers get those 1 s samples too.
+   */
+  background?: boolean;
+}
+
 export interface StatsHubApi {
   /** Subscribe to some containers (ids or names) or to every running one. Returns the unsubscribe. */
-  subscribe(hostId: string, ids: readonly string[] | 'all', listener: StatsListener): Unsubscribe;
+  subscribe(hostId: string, ids: readonly string[] | 'all', listener: StatsListener, opts?: SubscribeOptions): Unsubscribe;
   /** The last sample of a container, if its stream is open. */
   latest(hostId: string, id: string): DerivedSample | undefined;
 }
 
 interface Sub {
+  background: boolean;
   refs: readonly string[] | 'all';
   /** Full ids the refs resolve to (recomputed on every reconcile). */
   resolved: Set<string>;
@@ -62,10 +79,22 @@ interface EngineStream {
   prev: Counters | undefined;
 }
 
+/** A container read in the background (one-shot readings), with the previous reading for deltas. */
+interface Polled {
+  id: string;
+  name: string;
+  composeProject: string | undefined;
+  prev: EngineStats | undefined;
+  prevCounters: Counters | undefined;
+  inFlight: boolean;
+}
+
 interface HostState {
   host: StatsHost;
   subs: Set<Sub>;
   streams: Map<string, EngineStream>;
+  polled: Map<string, Polled>;
+  pollTimer: NodeJS.Timeout | null;
   latest: Map<string, DerivedSample>;
   unwatch: () => void;
   reopenTimer: NodeJS.Timeout | null;
@@ -80,10 +109,10 @@ export class StatsHub implements StatsHubApi {
 
   constructor(private readonly opts: StatsHubOptions) {}
 
-  subscribe(hostId: string, ids: readonly string[] | 'all', listener: StatsListener): Unsubscribe {
+  subscribe(hostId: string, ids: readonly string[] | 'all', listener: StatsListener, opts: SubscribeOptions = {}): Unsubscribe {
     if (this.disposed) return () => {};
     const state = this.hostState(hostId);
-    const sub: Sub = { refs: ids === 'all' ? 'all' : [...ids], resolved: new Set(), listener, pending: new Map() };
+    const sub: Sub = { background: opts.background === true && this.opts.readOnce !== undefined, refs: ids === 'all' ? 'all' : [...ids], resolved: new Set(), listener, pending: new Map() };
     state.subs.add(sub);
     this.reconcile(state);
     // Paint at once: what we already know about these containers goes out with the next batch.
@@ -133,7 +162,7 @@ export class StatsHub implements StatsHubApi {
     let state = this.hosts.get(hostId);
     if (state) return state;
     const host = this.opts.getHost(hostId); // throws NOT_FOUND for an unknown host
-    const s: HostState = { host, subs: new Set(), streams: new Map(), latest: new Map(), unwatch: () => {}, reopenTimer: null };
+    const s: HostState = { host, subs: new Set(), streams: new Map(), polled: new Map(), pollTimer: null, latest: new Map(), unwatch: () => {}, reopenTimer: null };
     this.hosts.set(hostId, s);
     // Containers start and stop: the host's patches (driven by the shared events stream) say so.
     s.unwatch = host.watch(() => this.reconcile(s));
@@ -144,6 +173,9 @@ export class StatsHub implements StatsHubApi {
   private dropHost(hostId: string, state: HostState): void {
     state.unwatch();
     if (state.reopenTimer) clearTimeout(state.reopenTimer);
+    if (state.pollTimer) clearInterval(state.pollTimer);
+    state.pollTimer = null;
+    state.polled.clear();
     for (const st of state.streams.values()) this.close(st);
     state.streams.clear();
     state.latest.clear();
@@ -169,7 +201,8 @@ export class StatsHub implements StatsHubApi {
       for (const c of containers) if (c.id === r || (r.length >= 4 && c.id.startsWith(r))) return c.id;
       return undefined;
     };
-    const wanted = new Set<string>();
+    const wanted = new Set<string>(); // streamed: someone watches live
+    const background = new Set<string>(); // read once every backgroundMs
     for (const sub of state.subs) {
       sub.resolved.clear();
       if (sub.refs === 'all') {
@@ -180,8 +213,10 @@ export class StatsHub implements StatsHubApi {
           if (id) sub.resolved.add(id);
         }
       }
-      for (const id of sub.resolved) if (running.has(id)) wanted.add(id);
+      for (const id of sub.resolved) if (running.has(id)) (sub.background ? background : wanted).add(id);
     }
+    for (const id of wanted) background.delete(id);
+    this.reconcilePolled(state, containers, background);
     for (const [id, st] of state.streams) {
       const c = containers.find((x) => x.id === id);
       if (c) {
@@ -191,10 +226,74 @@ export class StatsHub implements StatsHubApi {
       if (!wanted.has(id)) {
         this.close(st);
         state.streams.delete(id);
-        state.latest.delete(id);
+        if (!state.polled.has(id)) state.latest.delete(id);
       }
     }
     for (const c of containers) if (wanted.has(c.id) && !state.streams.has(c.id)) this.open(state, c);
+  }
+
+  private reconcilePolled(state: HostState, containers: readonly ContainerSummary[], ids: Set<string>): void {
+    for (const id of [...state.polled.keys()]) {
+      if (!ids.has(id)) {
+        state.polled.delete(id);
+        if (!state.streams.has(id)) state.latest.delete(id);
+      }
+    }
+    for (const c of containers) {
+      if (!ids.has(c.id)) continue;
+      const p = state.polled.get(c.id);
+      if (p) {
+        p.name = c.name;
+        p.composeProject = c.composeProject;
+      } else {
+        state.polled.set(c.id, { id: c.id, name: c.name, composeProject: c.composeProject, prev: undefined, prevCounters: undefined, inFlight: false });
+      }
+    }
+    if (state.polled.size > 0 && !state.pollTimer) {
+      state.pollTimer = setInterval(() => void this.pollOnce(state), this.opts.backgroundMs ?? 10_000);
+      state.pollTimer.unref?.();
+      void this.pollOnce(state); // the first reading now, so the second one has deltas
+    } else if (state.polled.size === 0 && state.pollTimer) {
+      clearInterval(state.pollTimer);
+      state.pollTimer = null;
+    }
+  }
+
+  /** One reading of every background container, at most 4 requests at a time. */
+  private async pollOnce(state: HostState): Promise<void> {
+    const readOnce = this.opts.readOnce;
+    if (!readOnce) return;
+    const queue = [...state.polled.values()].filter((p) => !p.inFlight);
+    const worker = async (): Promise<void> => {
+      for (let p = queue.shift(); p; p = queue.shift()) {
+        if (state.polled.get(p.id) !== p) continue;
+        p.inFlight = true;
+        try {
+          const frame = await readOnce(state.host.id, p.id);
+          if (state.polled.get(p.id) !== p || this.disposed) continue;
+          const prev = p.prev;
+          p.prev = frame;
+          if (!prev) {
+            p.prevCounters = countersOf(frame);
+            continue;
+          }
+          // A one-shot reading has no precpu: our previous reading is the "pre" of this one.
+          const withPre: EngineStats = { ...frame, precpu_stats: prev.cpu_stats };
+          if (!hasPrevious(withPre)) continue;
+          const meta = { hostId: state.host.id, id: p.id, name: p.name, composeProject: p.composeProject };
+          const { sample, counters } = derive(meta, withPre, p.prevCounters);
+          p.prevCounters = counters;
+          state.latest.set(p.id, sample);
+          for (const sub of state.subs) if (sub.resolved.has(p.id)) sub.pending.set(p.id, sample);
+        } catch (e) {
+          // Stopped between two readings, or the engine is away: the next patch reconciles.
+          this.opts.logger.warn(`stats ${state.host.id}/${p.id.slice(0, 12)}: background reading failed`, (e as Error)?.message ?? e);
+        } finally {
+          p.inFlight = false;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(4, queue.length) }, worker));
   }
 
   private open(state: HostState, c: ContainerSummary): void {
@@ -311,6 +410,8 @@ export function statsHubFor(ctx: CoreContext): StatsHub {
     const h = new StatsHub({
       getHost: (hostId) => ctx.hosts.get(hostId),
       openStats: async (hostId, id) => (await ctx.hosts.get(hostId).client().getContainer(id).stats({ stream: true })) as unknown as Readable,
+      // one-shot (API ≥ 1.41) answers at once instead of waiting for a second reading.
+      readOnce: async (hostId, id) => (await ctx.hosts.get(hostId).client().getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false })) as unknown as EngineStats,
       logger: ctx.logger,
     });
     hubs.set(ctx, h);
