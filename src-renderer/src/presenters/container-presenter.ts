@@ -68,22 +68,20 @@ export function exitCodeOf(status: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** Compact "how long ago" for a narrow column: "just now", "5 min ago", "3 h ago", "2 d ago", "4 wk ago", "1 y ago". */
 export function relativeTime(epochSeconds: number, nowMs: number = Date.now()): string {
   const s = Math.max(0, Math.round(nowMs / 1000 - epochSeconds));
   if (s < 45) return 'just now';
   const units: [number, string][] = [
-    [60 * 60 * 24 * 365, 'year'],
-    [60 * 60 * 24 * 30, 'month'],
-    [60 * 60 * 24 * 7, 'week'],
-    [60 * 60 * 24, 'day'],
-    [60 * 60, 'hour'],
-    [60, 'minute'],
+    [60 * 60 * 24 * 365, 'y'],
+    [60 * 60 * 24 * 30, 'mo'],
+    [60 * 60 * 24 * 7, 'wk'],
+    [60 * 60 * 24, 'd'],
+    [60 * 60, 'h'],
+    [60, 'min'],
   ];
   for (const [size, name] of units) {
-    if (s >= size) {
-      const n = Math.round(s / size);
-      return `${n} ${name}${n === 1 ? '' : 's'} ago`;
-    }
+    if (s >= size) return `${Math.round(s / size)} ${name} ago`;
   }
   return 'just now';
 }
