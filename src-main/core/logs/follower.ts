@@ -186,18 +186,26 @@ export class ContainerLogFollower {
     this.o.onError(e);
   }
 
+  /**
+   * The container's run state, or null when there is nothing to follow now: it was removed (the
+   * stream ends) or cannot be inspected (the engine is away: wait for the next start).
+   */
+  private async inspectTarget(): Promise<LogTarget | null> {
+    try {
+      return await inspectForLogs(this.o.docker(), this.id);
+    } catch (e) {
+      if (this.stopped) return null;
+      if (isNotFound(e)) await this.removed();
+      else await this.waitForStart();
+      return null;
+    }
+  }
+
   /** Follow from where we are. `restarted`: the container started again since the last attach. */
   private async attach(restarted: boolean): Promise<void> {
     if (this.stopped) return;
-    let target: LogTarget;
-    try {
-      target = await inspectForLogs(this.o.docker(), this.id);
-    } catch (e) {
-      if (this.stopped) return;
-      if (isNotFound(e)) return this.removed();
-      return this.waitForStart();
-    }
-    if (this.stopped) return;
+    const target = await this.inspectTarget();
+    if (!target || this.stopped) return;
     const isRestart = restarted || (target.startedAt !== this.attachedStartedAt && target.running);
     this.attachedStartedAt = target.startedAt;
     if (isRestart) this.o.onEvent({ kind: 'restart', at: startedMs(target.startedAt) });
@@ -261,15 +269,8 @@ export class ContainerLogFollower {
   private async check(): Promise<void> {
     if (this.stopped) return;
     this.phase = 'checking';
-    let target: LogTarget;
-    try {
-      target = await inspectForLogs(this.o.docker(), this.id);
-    } catch (e) {
-      if (this.stopped) return;
-      if (isNotFound(e)) return this.removed();
-      return this.waitForStart();
-    }
-    if (this.stopped) return;
+    const target = await this.inspectTarget();
+    if (!target || this.stopped) return;
     if (target.running) {
       if (target.startedAt !== this.attachedStartedAt) return this.attach(true);
       // Still the same run but the stream ended (engine hiccup): re-attach, backing off if it repeats.
