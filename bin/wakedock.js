@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `wakedock serve` — builds the app first when the build is missing or older than the sources.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -34,6 +34,11 @@ if (stale && existsSync(join(root, 'electron.vite.config.ts'))) {
   console.error('wakedock: building the app (first run or sources changed)…');
   const r = spawnSync(process.platform === 'win32' ? 'npx.cmd' : 'npx', ['electron-vite', 'build'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) process.exit(r.status ?? 1);
+}
+// After `npm start` the native modules are built for Electron: make them match Node again.
+const abiMarker = join(root, 'node_modules', '.wakedock-native-abi');
+if (existsSync(abiMarker) && readFileSync(abiMarker, 'utf8').startsWith('electron')) {
+  spawnSync(process.execPath, [join(root, 'scripts', 'native-deps.mjs'), 'node'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 const { main } = await import(pathToFileURL(entry).href);
 const code = await main(['serve', ...rest]);
