@@ -117,7 +117,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
     ],
     notes: [
       'CPU is utime+stime from /proc/<pid>/stat (clock-tick resolution, 10 ms); the target "~0" is read as at most 0.5 % of one core.',
-      `Stats history is on by default and streams the stats of every running container (${running} here) once per second, in serve and in the engine: that is the idle cost with default settings.`,
+      `Stats history is on by default: it reads every running container (${running} here) with a one-shot stats request every 30 s (containers someone watches stream at 1 s); that is the idle cost with default settings.`,
       'RSS is VmRSS from /proc/<pid>/status: the Node process with V8 heap, the core and the static UI server.',
     ],
     summary: [

@@ -1,5 +1,5 @@
 // Wires the StatsHub to the HistoryStore: while history is on (settings.statsHistory), every
-// running container of the local host is recorded: read every 10 s in the background (one-shot
+// running container of the local host is recorded: read every 30 s in the background (one-shot
 // readings), or every second while someone watches it. Settings are re-read every few seconds.
 import { join } from 'node:path';
 import type { CoreContext } from '../context';
@@ -55,7 +55,7 @@ export function statsHistoryFor(ctx: CoreContext): StatsHistoryService {
             ctx.logger.warn('stats history: could not write', e);
           }
         },
-        // Recording alone reads each container every 10 s; what someone watches is recorded at 1 s.
+        // Recording alone reads each container every 30 s; what someone watches is recorded at 1 s.
         { background: true },
       );
     } else if (!on && unsubscribe) {

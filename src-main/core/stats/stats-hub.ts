@@ -44,10 +44,10 @@ export interface StatsHubOptions {
 export interface SubscribeOptions {
   /**
    * A background subscriber (history recording) does not need a reading every second: containers
-   * that only background subscribers want are read once every `backgroundMs` (default 10 s) with a
+   * that only background subscribers want are read once every `backgroundMs` (default 30 s) with a
    * one-shot request instead of holding a stream open. The engine streams stats by reading every
    * cgroup once a second, so 50 open streams cost dockerd several % of a core while nobody looks;
-   * a reading every 10 s costs a tenth of that. A container someone watches live streams as usual,
+   * a reading every 30 s costs a thirtieth of that. A container someone watches live streams as usual,
    * and background subscribers get those 1 s samples too.
    */
   background?: boolean;
@@ -250,7 +250,7 @@ export class StatsHub implements StatsHubApi {
       }
     }
     if (state.polled.size > 0 && !state.pollTimer) {
-      state.pollTimer = setInterval(() => void this.pollOnce(state), this.opts.backgroundMs ?? 10_000);
+      state.pollTimer = setInterval(() => void this.pollOnce(state), this.opts.backgroundMs ?? 30_000);
       state.pollTimer.unref?.();
       void this.pollOnce(state); // the first reading now, so the second one has deltas
     } else if (state.polled.size === 0 && state.pollTimer) {
