@@ -1,18 +1,23 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import { useApp } from './stores/app-store';
 import { useContainers } from './stores/containers-store';
 import { ContainersView } from './features/containers/ContainersView';
-import { DashboardView } from './features/dashboard/DashboardView';
 import { ActionDialogs } from './features/containers/ActionDialogs';
-import { ContainerDetail } from './features/container-detail/ContainerDetail';
-import { ProjectLogs } from './features/logs/ProjectLogs';
 import { SettingsView, SOURCE_TEXT } from './features/settings/SettingsView';
-import { AlertsNavItem, AlertsView } from './features/alerts/AlertsView';
-import { RunView } from './features/run/RunView';
-import { HostTerminalNavItem, HostTerminalView } from './features/terminal/HostTerminalView';
+import { AlertsNavItem } from './features/alerts/AlertsNavItem';
+import { HostTerminalNavItem } from './features/terminal/HostTerminalNavItem';
 import { ConnectionPill, EngineBanner, LinkBanner, NoticeBanners } from './components/StatusBanners';
 import { BoxIcon, GearIcon, LogoIcon } from './components/icons';
 import { GaugeIcon } from './features/dashboard/GaugeIcon';
+
+// The list is the first screen and loads with the app; every other page (charts, xterm, forms)
+// is its own chunk, loaded when first opened, so the first render parses a fraction of the code.
+const DashboardView = lazy(() => import('./features/dashboard/DashboardView').then((m) => ({ default: m.DashboardView })));
+const ContainerDetail = lazy(() => import('./features/container-detail/ContainerDetail').then((m) => ({ default: m.ContainerDetail })));
+const ProjectLogs = lazy(() => import('./features/logs/ProjectLogs').then((m) => ({ default: m.ProjectLogs })));
+const AlertsView = lazy(() => import('./features/alerts/AlertsView').then((m) => ({ default: m.AlertsView })));
+const RunView = lazy(() => import('./features/run/RunView').then((m) => ({ default: m.RunView })));
+const HostTerminalView = lazy(() => import('./features/terminal/HostTerminalView').then((m) => ({ default: m.HostTerminalView })));
 
 export function App() {
   const init = useApp((a) => a.init);
@@ -65,14 +70,16 @@ export function App() {
         <LinkBanner />
         <NoticeBanners />
         <EngineBanner host={host} />
-        {route.name === 'dashboard' && <DashboardView />}
-        {route.name === 'containers' && <ContainersView />}
-        {route.name === 'container' && <ContainerDetail id={route.id} tab={route.tab} />}
-        {route.name === 'project-logs' && <ProjectLogs project={route.project} />}
-        {route.name === 'settings' && <SettingsView />}
-        {route.name === 'alerts' && <AlertsView />}
-        {route.name === 'terminal' && <HostTerminalView />}
-        {route.name === 'run' && <RunView key={route.recreate ?? ''} recreate={route.recreate} />}
+        <Suspense fallback={<div className="empty muted">Loading…</div>}>
+          {route.name === 'dashboard' && <DashboardView />}
+          {route.name === 'containers' && <ContainersView />}
+          {route.name === 'container' && <ContainerDetail id={route.id} tab={route.tab} />}
+          {route.name === 'project-logs' && <ProjectLogs project={route.project} />}
+          {route.name === 'settings' && <SettingsView />}
+          {route.name === 'alerts' && <AlertsView />}
+          {route.name === 'terminal' && <HostTerminalView />}
+          {route.name === 'run' && <RunView key={route.recreate ?? ''} recreate={route.recreate} />}
+        </Suspense>
         <ActionDialogs />
       </main>
     </div>
