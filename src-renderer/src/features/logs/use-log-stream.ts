@@ -27,7 +27,7 @@ export interface StreamStatus {
 }
 
 /** A tiny external store: the model plus a throttled change signal. */
-class ModelStore {
+export class ModelStore {
   private listeners = new Set<() => void>();
   private frame: number | null = null;
   private shown = -1;
@@ -48,7 +48,11 @@ class ModelStore {
     this.frame = typeof requestAnimationFrame === 'function' ? requestAnimationFrame(run) : (setTimeout(run, 16) as unknown as number);
   };
   dispose(): void {
-    if (this.frame !== null && typeof cancelAnimationFrame === 'function') cancelAnimationFrame(this.frame);
+    if (this.frame === null) return;
+    if (typeof cancelAnimationFrame === 'function') cancelAnimationFrame(this.frame);
+    else clearTimeout(this.frame);
+    // StrictMode disposes and then reuses the store: a stale id would block every later change.
+    this.frame = null;
   }
 }
 
