@@ -58,6 +58,11 @@ export async function writeLogText(docker: Dockerode, id: string, out: Writable,
       stream.destroy();
       reject(e);
     });
-    out.on('close', () => stream.destroy());
+    out.on('close', () => {
+      // The reader went away (client disconnected, file closed): stop reading the engine and settle,
+      // so the caller is not left waiting on a stream that will never end.
+      stream.destroy();
+      resolve(bytes);
+    });
   });
 }

@@ -1,6 +1,7 @@
 // The serve-mode download route on the real engine: token-protected, streamed, every line, stderr
 // included, timestamps on request; 404 for an unknown container.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,7 @@ import { createCore, type Core } from '../../../src-main/core/create-core';
 import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
 import { startHttpServer, type RunningServer } from '../../../src-main/serve/http-server';
 import { logsRoute } from '../../../src-main/serve/logs-route';
+import { writeLogText } from '../../../src-main/core/logs/download';
 import { SHARED_SOCKET, cleanupTestContainers, discoveryFor, docker, ensureTestImage, runContainer, waitFor } from '../../support/docker-fixtures';
 
 const AREA = 'logsdl';
@@ -52,6 +54,17 @@ describe('GET /api/logs/<host>/<container>', () => {
 
     const withTs = await (await fetch(`${base}?timestamps=1&token=${TOKEN}`)).text();
     expect(withTs.split('\n')[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z 1$/);
+  });
+
+  it('a reader that goes away mid-download settles the write and stops reading the engine', async () => {
+    const c = await runContainer({ area: AREA, cmd: ['sh', '-c', 'seq 1 200000; echo done; sleep 3600'] });
+    await waitFor('all lines', async () => (await docker(['logs', '--tail', '1', c.name])).includes('done'), { timeoutMs: 30_000 });
+    // A writer that accepts one chunk, then refuses more (like a slow socket) and then closes.
+    const out = new Writable({ highWaterMark: 1, write: (_chunk, _enc, cb) => setTimeout(cb, 1000) });
+    const pending = writeLogText(core.hosts.get('local').client(), c.id, out, { timestamps: false });
+    setTimeout(() => out.destroy(), 200);
+    const bytes = await Promise.race([pending, new Promise((_, no) => setTimeout(() => no(new Error('writeLogText never settled')), 5000))]);
+    expect(typeof bytes).toBe('number');
   });
 
   it('desktop: logs.saveToFile streams to the path the save dialog chose (never one from the renderer)', async () => {
