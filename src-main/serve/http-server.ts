@@ -67,11 +67,6 @@ main{max-width:34rem;padding:2rem;border:1px solid #333;border-radius:10px;backg
 <main><h1>Access refused</h1><p>This WakeDock server needs its access token, and the request had none or a wrong one.</p>
 <p>Open the full address that <code>wakedock serve</code> printed when it started (it ends in <code>?token=…</code>), or set <code>WAKEDOCK_TOKEN</code> and use that.</p></main>`;
 
-function refuse(res: ServerResponse): void {
-  res.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(REFUSAL);
-}
-
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
@@ -79,6 +74,12 @@ const SECURITY_HEADERS = {
   'content-security-policy':
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
 };
+
+function refuse(res: ServerResponse): void {
+  res.writeHead(401, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(REFUSAL);
+}
+
 
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningServer> {
   const root = resolve(opts.staticDir);
@@ -137,7 +138,12 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningS
       } catch {
         res.writeHead(404, { 'content-type': 'text/plain' }).end(`Not found: ${rel}\n`);
       }
-    })();
+    })().catch((e: unknown) => {
+      // A route that throws must not crash the server with an unhandled rejection.
+      console.error('wakedock serve: request failed', e);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' }).end('Internal error\n');
+      else res.destroy();
+    });
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 8 * 1024 * 1024 });
