@@ -4,6 +4,15 @@ import { command, query, stream } from '../define';
 import { HostIdSchema, Target } from '../inputs';
 import { ImageRefSchema, RunSpecObject, RunSpecSchema, crossChecks } from '../run-spec';
 
+export const NetworkSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  /** bridge, host, null, overlay, macvlan… */
+  driver: z.string(),
+  /** Attachable by a plain container (not an internal swarm network). */
+  scope: z.string(),
+});
+
 export const ImageSummarySchema = z.object({
   id: z.string(),
   /** "repo:tag" names; empty for a dangling image. */
@@ -56,6 +65,7 @@ export type PullLayer = z.infer<typeof PullLayerSchema>;
 
 export const runProcedures = {
   'images.list': query(z.strictObject({ hostId: HostIdSchema }), z.array(ImageSummarySchema), 'Images on a host'),
+  'networks.list': query(z.strictObject({ hostId: HostIdSchema }), z.array(NetworkSummarySchema), 'Networks on a host (for the run form)'),
   'images.pull': stream(
     z.strictObject({ hostId: HostIdSchema, ref: ImageRefSchema }),
     PullEventSchema,

@@ -91,6 +91,13 @@ export function runHandlers(ctx: CoreContext): DomainHandlers<typeof runProcedur
         .sort((a, b) => (a.repoTags[0] ?? '\uffff').localeCompare(b.repoTags[0] ?? '\uffff'));
     },
 
+    'networks.list': async ({ hostId }) => {
+      const list = await client(hostId).listNetworks();
+      return list
+        .map((n) => ({ id: n.Id, name: n.Name, driver: n.Driver ?? '', scope: n.Scope ?? 'local' }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+    },
+
     'images.pull': ({ hostId, ref }, sink, signal) => {
       const docker = client(hostId);
       const progress = new PullProgress(ref);

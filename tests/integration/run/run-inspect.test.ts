@@ -192,6 +192,22 @@ describe('images', () => {
   });
 });
 
+describe('networks', () => {
+  it('lists the engine networks by name, including one the test created', async () => {
+    const name = `${PREFIX}net-${Math.random().toString(36).slice(2, 8)}`;
+    await docker(['network', 'create', '--label', 'wakedock.test=1', name]);
+    try {
+      const list = await call('networks.list', { hostId: 'local' });
+      const names = list.map((n) => n.name);
+      expect(names).toEqual(expect.arrayContaining(['bridge', 'host', 'none', name]));
+      expect(list.find((n) => n.name === name)).toMatchObject({ driver: 'bridge', scope: 'local' });
+      expect([...names].sort((a, b) => a.localeCompare(b))).toEqual(names);
+    } finally {
+      await docker(['network', 'rm', name]);
+    }
+  });
+});
+
 describe('containers.inspect', () => {
   it('masks secret-looking values in main and reveals them only on request', async () => {
     const c = await runContainer({

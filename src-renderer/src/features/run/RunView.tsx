@@ -248,6 +248,7 @@ export function RunView({ recreate }: { recreate?: string }) {
   const hostId = useContainers((s) => s.hostId);
   const [form, setForm] = useState<RunForm>(emptyForm);
   const [images, setImages] = useState<ImageSummary[]>([]);
+  const [networks, setNetworks] = useState<string[]>([]);
   const [touched, setTouched] = useState(false);
   const [serverErr, setServerErr] = useState<{ field?: string; message: string; hint?: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -262,6 +263,11 @@ export function RunView({ recreate }: { recreate?: string }) {
       .catch(() => setImages([]));
   }, [hostId]);
   useEffect(loadImages, [loadImages]);
+  useEffect(() => {
+    call('networks.list', { hostId })
+      .then((list) => setNetworks(list.map((n) => n.name)))
+      .catch(() => setNetworks([]));
+  }, [hostId]);
 
   useEffect(() => {
     if (!recreate) return;
@@ -396,8 +402,17 @@ export function RunView({ recreate }: { recreate?: string }) {
           <div className="card run-card">
             <TextRows field="ports" label="Ports" rowLabel="Port" placeholder="8080:80" hint="[host IP:]host port:container port[/udp]; leave the host port out to get a free one." rows={form.ports} errors={errors} onChange={(v) => set('ports', v)} />
             <TextRows field="volumes" label="Volumes and bind mounts" rowLabel="Mount" placeholder="data:/var/lib/data" hint="name:/path for a named volume, /host/path:/path for a bind mount; add :ro for read-only." rows={form.volumes} errors={errors} onChange={(v) => set('volumes', v)} />
-            <Field label="Network" name="network" error={errors.network} hint="Empty: the default bridge.">
-              {(p) => <input {...p} className="mono" value={form.network} onChange={(e) => set('network', e.target.value)} />}
+            <Field label="Network" name="network" error={errors.network} hint="Empty: the default bridge. Suggestions list the engine's networks.">
+              {(p) => (
+                <>
+                  <input {...p} className="mono" list="run-networks" value={form.network} onChange={(e) => set('network', e.target.value)} />
+                  <datalist id="run-networks">
+                    {networks.map((n) => (
+                      <option key={n} value={n} />
+                    ))}
+                  </datalist>
+                </>
+              )}
             </Field>
           </div>
 
