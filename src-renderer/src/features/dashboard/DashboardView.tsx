@@ -130,11 +130,11 @@ export function DashboardView() {
         </div>
         <div className="dash-card" aria-label="Top CPU">
           <h2>Top CPU</h2>
-          <TopList items={topCpu.map((s) => ({ id: s.id, name: s.name, value: formatPercent(s.cpuPercent) }))} open={open} />
+          <TopList items={topCpu.map((s) => ({ id: s.id, name: s.name, value: formatPercent(s.cpuPercent) }))} open={open} running={counts.running ?? 0} />
         </div>
         <div className="dash-card" aria-label="Top memory">
           <h2>Top memory</h2>
-          <TopList items={topMem.map((s) => ({ id: s.id, name: s.name, value: formatBytes(s.memUsed) }))} open={open} />
+          <TopList items={topMem.map((s) => ({ id: s.id, name: s.name, value: formatBytes(s.memUsed) }))} open={open} running={counts.running ?? 0} />
         </div>
       </div>
 
@@ -165,8 +165,9 @@ export function DashboardView() {
   );
 }
 
-function TopList({ items, open }: { items: { id: string; name: string; value: string }[]; open(id: string): void }) {
-  if (items.length === 0) return <span className="muted small">No running container</span>;
+function TopList({ items, open, running }: { items: { id: string; name: string; value: string }[]; open(id: string): void; running: number }) {
+  // The first numbers need two engine readings (~2 s): say so instead of "nothing is running".
+  if (items.length === 0) return <span className="muted small">{running > 0 ? 'Measuring…' : 'No running container'}</span>;
   return (
     <ol className="top-list">
       {items.map((i) => (

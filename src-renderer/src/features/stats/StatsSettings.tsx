@@ -15,7 +15,7 @@ export function StatsSettings() {
         <input type="checkbox" checked={on} onChange={(e) => void save({ statsHistory: e.target.checked })} />
         <span>
           Record container stats so charts show the past
-          <small>Every running container is sampled once per second; kept at 1 s for 10 minutes, 1 min for 24 hours, then 5 min.</small>
+          <small>Running containers are read every 30 s, and every second while you watch them (list, Stats tab, dashboard); kept at 1 s for 10 minutes, 1 min for 24 hours, then 5 min.</small>
         </span>
       </label>
       <label className="field narrow">
