@@ -120,12 +120,18 @@ const ChannelFields = {
   kind: ChannelKindSchema,
   url: WebhookUrlSchema,
   enabled: z.boolean().default(true),
+  /** Also POST when an alert this channel was told about resolves (like Alertmanager's send_resolved).
+   *  Optional with a default, so channels stored before it existed read as "on" without a migration. */
+  sendResolved: z.boolean().default(true),
 };
 
 export const ChannelSchema = z.object({ id: z.string(), ...ChannelFields, lastResult: DeliveryResultSchema.optional() });
 export const ChannelInputSchema = z.strictObject({ id: z.string().min(1).max(64).optional(), ...ChannelFields });
 
 export const DeliverySchema = z.object({
+  /** 'fire': the alert opened; 'resolve': it cleared. Records stored before resolve notices existed
+   *  have no kind: they were fire deliveries. */
+  kind: z.enum(['fire', 'resolve']).default('fire'),
   channelId: z.string(),
   channelName: z.string(),
   state: z.enum(['pending', 'sent', 'failed']),
@@ -164,6 +170,7 @@ export const AlertSchema = z.object({
   /** How many times the condition recurred while this alert was open (de-duplicated). */
   occurrences: z.number(),
   desktop: z.boolean(),
+  /** Per channel a 'fire' delivery, and a 'resolve' one once the alert resolved (channels with sendResolved). */
   deliveries: z.array(DeliverySchema),
 });
 

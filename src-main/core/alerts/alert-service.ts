@@ -21,7 +21,7 @@ import type { Logger } from '../../rpc/dispatcher';
 import type { EngineEvent } from '../engine/host-connection';
 import type { StoredAlertsV2 } from '../store/migrations';
 import { RuleEngine, type ContainerEventKind, type EngineInput, type EngineOutput } from './rule-engine';
-import { deliver as defaultDeliver, testAlert, type DeliverOptions } from './webhook';
+import { deliver as defaultDeliver, testAlert, type DeliverOptions, type NoticeStatus } from './webhook';
 
 export const HISTORY_LIMIT = 1000;
 const MAX_RULES = 200;
@@ -47,7 +47,7 @@ export interface AlertServiceDeps {
   stats(): AlertStats;
   logger: Logger;
   now?: () => number;
-  deliver?: (channel: Channel, alert: Alert, opts?: DeliverOptions) => Promise<DeliveryResult>;
+  deliver?: (channel: Channel, alert: Alert, opts?: DeliverOptions, status?: NoticeStatus) => Promise<DeliveryResult>;
   deliverOptions?: DeliverOptions;
   tickMs?: number;
   /** Debounce of store writes (ms). */
@@ -55,7 +55,9 @@ export interface AlertServiceDeps {
 }
 
 type RuleInput = z.output<typeof AlertRuleInputSchema>;
-type ChannelInput = z.output<typeof ChannelInputSchema>;
+/** sendResolved is optional here (the procedures' parsed input always has it; direct callers may
+ *  leave it out and get the schema's default, on). */
+type ChannelInput = Omit<z.output<typeof ChannelInputSchema>, 'sendResolved'> & { sendResolved?: boolean };
 
 const EVENT_KINDS: Record<string, ContainerEventKind> = {
   die: 'die',
@@ -96,6 +98,9 @@ export class AlertService {
   private disposed = false;
   private readonly now: () => number;
   private readonly pendingDeliveries = new Set<Promise<void>>();
+  /** Fire deliveries in flight, by alertId|channelId: a resolve notice waits for its fire notice so a
+   *  receiver never hears "resolved" before "firing" (a container that crashes and restarts at once). */
+  private readonly fireInFlight = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: AlertServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -178,7 +183,8 @@ export class AlertService {
     const existing = input.id ? this.channels.find((c) => c.id === input.id) : undefined;
     if (input.id && !existing) throw RpcError.from('NOT_FOUND', `No channel with id "${input.id}"`);
     if (!existing && this.channels.length >= MAX_CHANNELS) throw RpcError.from('CONFLICT', `At most ${MAX_CHANNELS} channels; delete one first`);
-    const { id: _id, ...fields } = input;
+    const { id: _id, ...rest } = input;
+    const fields = { ...rest, sendResolved: rest.sendResolved ?? true };
     const sameTarget = existing && existing.url === input.url && existing.kind === input.kind;
     const channel: Channel = { ...fields, id: existing?.id ?? randomUUID(), ...(sameTarget && existing.lastResult ? { lastResult: existing.lastResult } : {}) };
     this.channels = existing ? this.channels.map((c) => (c.id === channel.id ? channel : c)) : [...this.channels, channel];
@@ -196,8 +202,8 @@ export class AlertService {
 
   /** Send a test message; a saved channel (id given) records the result as its last delivery. */
   async testChannel(input: ChannelInput): Promise<DeliveryResult> {
-    const channel: Channel = { ...input, id: input.id ?? 'draft' };
-    const result = await this.send(channel, testAlert(this.now()));
+    const channel: Channel = { ...input, sendResolved: input.sendResolved ?? true, id: input.id ?? 'draft' };
+    const result = await this.send(channel, testAlert(this.now()), 'firing');
     const saved = input.id ? this.channels.find((c) => c.id === input.id) : undefined;
     if (saved && saved.url === input.url && saved.kind === input.kind) {
       saved.lastResult = result;
@@ -444,7 +450,7 @@ export class AlertService {
       updatedAt: o.at,
       occurrences: 1,
       desktop: rule.desktop,
-      deliveries: channels.map((c) => ({ channelId: c.id, channelName: c.name, state: 'pending' as const, attempts: 0, at: o.at })),
+      deliveries: channels.map((c) => ({ kind: 'fire' as const, channelId: c.id, channelName: c.name, state: 'pending' as const, attempts: 0, at: o.at })),
     };
     this.history.unshift(alert);
     this.trim();
@@ -460,7 +466,14 @@ export class AlertService {
       }
     }
     this.scheduleSave();
-    for (const c of channels) this.track(this.deliverTo(alert, c));
+    for (const c of channels) {
+      const key = `${alert.id}|${c.id}`;
+      const p = this.deliverTo(alert, c, 'fire').finally(() => {
+        if (this.fireInFlight.get(key) === p) this.fireInFlight.delete(key);
+      });
+      this.fireInFlight.set(key, p);
+      this.track(p);
+    }
   }
 
   private resolveAlert(alert: Alert, at: number, reason: string): void {
@@ -470,13 +483,28 @@ export class AlertService {
     alert.updatedAt = at;
     alert.resolution = reason;
     this.openIndex.delete(`${alert.ruleId}|${alert.target.key}`);
+    // Resolve notices go to the channels that were told about the fire (found from the alert's own
+    // fire deliveries, so it works when the rule was just deleted or edited, and after a restart),
+    // as each channel is configured now: still there, enabled, and with sendResolved on. The
+    // cool-down plays no part here: it only holds back new fires.
+    const notify: Channel[] = [];
+    for (const d of alert.deliveries) {
+      if (d.kind !== 'fire') continue;
+      const c = this.channels.find((x) => x.id === d.channelId);
+      if (c && c.enabled && c.sendResolved && !notify.includes(c)) notify.push(c);
+    }
+    for (const c of notify) alert.deliveries.push({ kind: 'resolve', channelId: c.id, channelName: c.name, state: 'pending', attempts: 0, at });
     this.emit({ kind: 'upsert', alert, fired: false });
     this.scheduleSave();
+    for (const c of notify) {
+      const before = this.fireInFlight.get(`${alert.id}|${c.id}`) ?? Promise.resolve();
+      this.track(before.then(() => this.deliverTo(alert, c, 'resolve')));
+    }
   }
 
-  private async deliverTo(alert: Alert, channel: Channel): Promise<void> {
-    const result = await this.send(channel, alert);
-    const d = alert.deliveries.find((x) => x.channelId === channel.id);
+  private async deliverTo(alert: Alert, channel: Channel, kind: 'fire' | 'resolve'): Promise<void> {
+    const result = await this.send(channel, alert, kind === 'fire' ? 'firing' : 'resolved');
+    const d = alert.deliveries.find((x) => x.channelId === channel.id && x.kind === kind);
     if (d) {
       d.state = result.ok ? 'sent' : 'failed';
       d.attempts = result.attempts;
@@ -487,15 +515,15 @@ export class AlertService {
     }
     const saved = this.channels.find((c) => c.id === channel.id);
     if (saved) saved.lastResult = result;
-    if (!result.ok) this.deps.logger.warn(`alerts: delivery of "${alert.ruleName}" to channel "${channel.name}" failed after ${result.attempts} attempt(s): ${result.error}`);
+    if (!result.ok) this.deps.logger.warn(`alerts: ${kind === 'fire' ? 'delivery' : 'resolve notice'} of "${alert.ruleName}" to channel "${channel.name}" failed after ${result.attempts} attempt(s): ${result.error}`);
     if (!this.disposed) this.emit({ kind: 'upsert', alert, fired: false });
     this.scheduleSave();
   }
 
-  private async send(channel: Channel, alert: Alert): Promise<DeliveryResult> {
+  private async send(channel: Channel, alert: Alert, status: NoticeStatus): Promise<DeliveryResult> {
     const send = this.deps.deliver ?? defaultDeliver;
     try {
-      return await send(channel, alert, this.deps.deliverOptions);
+      return await send(channel, alert, this.deps.deliverOptions, status);
     } catch (e) {
       return { ok: false, at: this.now(), attempts: 0, error: (e as Error).message, ms: 0 };
     }

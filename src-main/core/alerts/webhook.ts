@@ -1,7 +1,7 @@
 // Webhook delivery: the payload shapes (Slack-compatible {text}, Discord-compatible {content},
-// plain JSON: the alert itself) and a POST with bounded retries. Node's fetch with
-// AbortSignal.timeout bounds every attempt; nothing here throws: a failure is a result the caller
-// records and shows.
+// plain JSON: the alert itself with status 'firing' or 'resolved'), for an alert firing and for it
+// resolving, and a POST with bounded retries. Node's fetch with AbortSignal.timeout bounds every
+// attempt; nothing here throws: a failure is a result the caller records and shows.
 import type { Alert, ChannelKind, DeliveryResult } from '../../contract/procedures/alerts';
 
 export interface DeliverOptions {
@@ -20,22 +20,53 @@ export const DELIVERY_DEFAULTS = { attempts: 3, backoffMs: 500, timeoutMs: 5000 
 
 const ICON: Record<string, string> = { open: '🔴', resolved: '✅' };
 
-/** One human line: what happened, where, when. */
-export function alertText(alert: Alert): string {
-  const head = alert.state === 'resolved' ? `Resolved: ${alert.ruleName}` : `Alert: ${alert.ruleName}`;
-  const tail = alert.state === 'resolved' && alert.resolution ? ` (${alert.resolution})` : '';
-  return `${ICON[alert.state] ?? ''} ${head} — ${alert.message}${tail} [host ${alert.hostId}, ${new Date(alert.firedAt).toISOString()}]`.trim();
+/** What a delivery announces: the alert opened, or it cleared. */
+export type NoticeStatus = 'firing' | 'resolved';
+
+const statusOf = (alert: Alert): NoticeStatus => (alert.state === 'resolved' ? 'resolved' : 'firing');
+
+/** "45 s", "2 min 5 s", "1 h 3 min", "2 d 4 h": how long an alert lasted, to the two largest units. */
+export function durationText(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const parts: [number, string][] = [
+    [Math.floor(s / 86_400), 'd'],
+    [Math.floor((s % 86_400) / 3600), 'h'],
+    [Math.floor((s % 3600) / 60), 'min'],
+    [s % 60, 's'],
+  ];
+  const first = parts.findIndex(([n]) => n > 0);
+  if (first < 0) return '0 s';
+  return parts
+    .slice(first, first + 2)
+    .filter(([n]) => n > 0)
+    .map(([n, u]) => `${n} ${u}`)
+    .join(' ');
 }
 
-export function payloadFor(kind: ChannelKind, alert: Alert): unknown {
+/** One human line: what happened, where, when; a resolve also says how long it lasted and why it ended. */
+export function alertText(alert: Alert, status: NoticeStatus = statusOf(alert)): string {
+  const fired = new Date(alert.firedAt).toISOString();
+  if (status === 'resolved') {
+    const lasted = alert.resolvedAt !== undefined ? ` after ${durationText(alert.resolvedAt - alert.firedAt)}` : '';
+    const why = alert.resolution ? ` (${alert.resolution})` : '';
+    return `${ICON.resolved} Resolved: ${alert.ruleName} — ${alert.target.label}${lasted}${why}. It was: ${alert.message} [host ${alert.hostId}, fired ${fired}]`;
+  }
+  return `${ICON.open} Alert: ${alert.ruleName} — ${alert.message} [host ${alert.hostId}, ${fired}]`;
+}
+
+/**
+ * The body for a channel. Plain JSON carries `status` ('firing' | 'resolved') next to the alert
+ * object; the field was added after the fact, so receivers that only read `alert` still work.
+ */
+export function payloadFor(kind: ChannelKind, alert: Alert, status: NoticeStatus = statusOf(alert)): unknown {
   switch (kind) {
     case 'slack':
-      return { text: alertText(alert) };
+      return { text: alertText(alert, status) };
     case 'discord':
       // Discord refuses content over 2000 characters.
-      return { content: alertText(alert).slice(0, 2000) };
+      return { content: alertText(alert, status).slice(0, 2000) };
     case 'json':
-      return { source: 'wakedock', alert };
+      return { source: 'wakedock', status, alert };
   }
 }
 
@@ -107,6 +138,7 @@ export async function postJson(url: string, body: unknown, opts: DeliverOptions 
   return { ok: false, at: now(), attempts, ...(status !== undefined ? { status } : {}), error, ms: now() - started };
 }
 
-export function deliver(channel: { kind: ChannelKind; url: string }, alert: Alert, opts?: DeliverOptions): Promise<DeliveryResult> {
-  return postJson(channel.url, payloadFor(channel.kind, alert), opts);
+/** The payload is built now (before the first await), so later changes to the alert do not leak into it. */
+export function deliver(channel: { kind: ChannelKind; url: string }, alert: Alert, opts?: DeliverOptions, status: NoticeStatus = statusOf(alert)): Promise<DeliveryResult> {
+  return postJson(channel.url, payloadFor(channel.kind, alert, status), opts);
 }

@@ -2,7 +2,7 @@
 // not — through the RpcServer, as the UI receives it.
 import { describe, expect, it } from 'vitest';
 import { RpcServer, type Handlers } from '../../../src-main/rpc/dispatcher';
-import { AlertRuleInputSchema, ChannelInputSchema } from '../../../src-main/contract/procedures/alerts';
+import { AlertRuleInputSchema, ChannelInputSchema, ChannelSchema, DeliverySchema } from '../../../src-main/contract/procedures/alerts';
 import { connectInMemory } from '../../support/rpc-harness';
 import { fieldErrors } from '../../../src-renderer/src/features/alerts/alert-presenter';
 
@@ -44,8 +44,12 @@ describe('alert rule input', () => {
 });
 
 describe('channel input', () => {
-  it('trims the URL and defaults enabled', () => {
-    expect(ChannelInputSchema.parse({ name: 'ops', kind: 'slack', url: ' https://hooks.example/x ' })).toEqual({ name: 'ops', kind: 'slack', url: 'https://hooks.example/x', enabled: true });
+  it('trims the URL and defaults enabled and sendResolved', () => {
+    expect(ChannelInputSchema.parse({ name: 'ops', kind: 'slack', url: ' https://hooks.example/x ' })).toEqual({ name: 'ops', kind: 'slack', url: 'https://hooks.example/x', enabled: true, sendResolved: true });
+  });
+  it('a channel stored before sendResolved existed reads with it on; a delivery without kind reads as a fire delivery', () => {
+    expect(ChannelSchema.parse({ id: 'c1', name: 'ops', kind: 'json', url: 'http://127.0.0.1/x', enabled: true }).sendResolved).toBe(true);
+    expect(DeliverySchema.parse({ channelId: 'c1', channelName: 'ops', state: 'sent', attempts: 1, at: 1 }).kind).toBe('fire');
   });
   it('refuses an unknown format with the field named', () => {
     const r = ChannelInputSchema.safeParse({ name: 'ops', kind: 'teams', url: 'https://x' });

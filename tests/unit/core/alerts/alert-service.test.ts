@@ -268,3 +268,109 @@ describe('delivery', () => {
     expect(heard).toEqual(['web exited with code 1']);
   });
 });
+
+describe('resolve notices', () => {
+  type Hook = { status?: string; alert?: { id: string; state: string; resolution?: string }; text?: string };
+  const bodies = () => rx.received.map((r) => r.json as Hook);
+
+  it('after a fire, the resolve is delivered to the same channel with status "resolved" and recorded as its own delivery', async () => {
+    const ch = await svc.saveChannel({ name: 'hook', kind: 'json', url: rx.url, enabled: true });
+    expect(ch.sendResolved).toBe(true); // the default
+    await svc.saveRule(ruleInput({ channelIds: [ch.id] }));
+    host.emit('die', 'web', { exitCode: '3' }, 1_000);
+    await svc.settle();
+    host.emit('start', 'web', {}, 61_000);
+    const a = svc.listAlerts('all', 1)[0]!;
+    // Visible at once as pending, next to the fire delivery.
+    expect(a.deliveries.map((d) => [d.kind, d.state])).toEqual([
+      ['fire', 'sent'],
+      ['resolve', 'pending'],
+    ]);
+    await svc.settle();
+    expect(bodies().map((b) => b.status)).toEqual(['firing', 'resolved']);
+    expect(bodies()[1]!.alert).toMatchObject({ id: a.id, state: 'resolved', resolution: 'the container started again' });
+    expect(svc.listAlerts('all', 1)[0]!.deliveries[1]).toMatchObject({ kind: 'resolve', channelName: 'hook', state: 'sent', attempts: 1, status: 200 });
+  });
+
+  it('Slack text says it resolved, with the target, how long it lasted and why', async () => {
+    const ch = await svc.saveChannel({ name: 'slack', kind: 'slack', url: rx.url, enabled: true });
+    await svc.saveRule(ruleInput({ name: 'crashed', channelIds: [ch.id] }));
+    host.emit('die', 'web', { exitCode: '3' }, 1_000);
+    host.emit('start', 'web', {}, 91_000);
+    await svc.settle();
+    expect(bodies()[1]!.text).toMatch(/^✅ Resolved: crashed — web after 1 min 30 s \(the container started again\)\. It was: web exited with code 3/);
+  });
+
+  it('a resolve that comes before the fire notice was sent still reaches the receiver second', async () => {
+    rx.script(503); // the fire notice needs a retry, the resolve is queued behind it
+    const ch = await svc.saveChannel({ name: 'hook', kind: 'json', url: rx.url, enabled: true });
+    await svc.saveRule(ruleInput({ channelIds: [ch.id] }));
+    host.emit('die', 'web', { exitCode: '3' });
+    host.emit('start', 'web');
+    await svc.settle();
+    expect(bodies().map((b) => b.status)).toEqual(['firing', 'firing', 'resolved']);
+  });
+
+  it('no resolve delivery for a channel with sendResolved off (the fire is still delivered)', async () => {
+    const off = await svc.saveChannel({ name: 'fire-only', kind: 'json', url: rx.url, enabled: true, sendResolved: false });
+    expect(svc.listChannels()[0]!.sendResolved).toBe(false);
+    await svc.saveRule(ruleInput({ channelIds: [off.id] }));
+    host.emit('die', 'web', { exitCode: '3' });
+    host.emit('start', 'web');
+    await svc.settle();
+    expect(bodies().map((b) => b.status)).toEqual(['firing']);
+    expect(svc.listAlerts('all', 1)[0]!.deliveries.map((d) => d.kind)).toEqual(['fire']);
+  });
+
+  it('a failed resolve delivery is recorded on the alert and on the channel, not only logged', async () => {
+    const port = await deadPort();
+    const ch = await svc.saveChannel({ name: 'hook', kind: 'discord', url: rx.url, enabled: true });
+    await svc.saveRule(ruleInput({ channelIds: [ch.id] }));
+    host.emit('die', 'web', { exitCode: '3' });
+    await svc.settle();
+    // The receiver moves away between fire and resolve.
+    await svc.saveChannel({ ...svc.listChannels()[0]!, url: `http://127.0.0.1:${port}/gone` });
+    host.emit('start', 'web');
+    await svc.settle();
+    const [fire, resolve] = svc.listAlerts('all', 1)[0]!.deliveries;
+    expect(fire).toMatchObject({ kind: 'fire', state: 'sent' });
+    expect(resolve).toMatchObject({ kind: 'resolve', state: 'failed', attempts: 2 });
+    expect(resolve!.error).toMatch(/ECONNREFUSED/);
+    expect(svc.listChannels()[0]!.lastResult).toMatchObject({ ok: false, error: expect.stringMatching(/ECONNREFUSED/) });
+  });
+
+  it('deleting the rule resolves its open alert and notifies the channels the fire went to', async () => {
+    const ch = await svc.saveChannel({ name: 'hook', kind: 'json', url: rx.url, enabled: true });
+    const rule = await svc.saveRule(ruleInput({ channelIds: [ch.id] }));
+    host.emit('die', 'web', { exitCode: '3' });
+    await svc.deleteRule(rule.id);
+    await svc.settle();
+    expect(bodies().map((b) => b.status)).toEqual(['firing', 'resolved']);
+    expect(bodies()[1]!.alert!.resolution).toMatch(/rule/);
+  });
+
+  it('the cool-down holds back a new fire but never the resolve of a delivered one', async () => {
+    const ch = await svc.saveChannel({ name: 'hook', kind: 'json', url: rx.url, enabled: true });
+    await svc.saveRule(ruleInput({ cooldownSeconds: 3600, channelIds: [ch.id] }));
+    host.emit('die', 'web', { exitCode: '3' }, 1_000);
+    host.emit('start', 'web', {}, 2_000);
+    host.emit('die', 'web', { exitCode: '3' }, 3_000); // within the cool-down: no new alert
+    await svc.settle();
+    expect(bodies().map((b) => b.status)).toEqual(['firing', 'resolved']);
+    expect(svc.listAlerts('all', 10)).toHaveLength(1);
+  });
+
+  it('an alert open across a restart gets its resolve notice after it', async () => {
+    const ch = await svc.saveChannel({ name: 'hook', kind: 'json', url: rx.url, enabled: true });
+    await svc.saveRule(ruleInput({ channelIds: [ch.id] }));
+    host.emit('die', 'web', { exitCode: '3' });
+    await svc.settle();
+    svc.dispose();
+    store = await JsonStore.open(dir, silentLogger);
+    svc = make();
+    host.emit('start', 'web');
+    await svc.settle();
+    expect(bodies().map((b) => b.status)).toEqual(['firing', 'resolved']);
+    expect(svc.listAlerts('all', 1)[0]!.deliveries.map((d) => `${d.kind}:${d.state}`)).toEqual(['fire:sent', 'resolve:sent']);
+  });
+});

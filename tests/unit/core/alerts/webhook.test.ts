@@ -2,7 +2,7 @@
 // backoff, bounded timeout, no retry on a 4xx that will not change, failures reported (not thrown).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChannelInputSchema, type Alert } from '../../../../src-main/contract/procedures/alerts';
-import { alertText, deliver, payloadFor, postJson, testAlert } from '../../../../src-main/core/alerts/webhook';
+import { alertText, deliver, durationText, payloadFor, postJson, testAlert } from '../../../../src-main/core/alerts/webhook';
 import { deadPort, startReceiver, type Receiver } from '../../../support/http-receiver';
 
 const alert: Alert = {
@@ -32,11 +32,52 @@ describe('payloads', () => {
     expect(alertText(alert)).toBe(text);
     expect(payloadFor('slack', alert)).toEqual({ text });
     expect(payloadFor('discord', alert)).toEqual({ content: text });
-    expect(payloadFor('json', alert)).toEqual({ source: 'wakedock', alert });
+    // `status` was added next to `alert` (receivers reading only `alert` keep working).
+    expect(payloadFor('json', alert)).toEqual({ source: 'wakedock', status: 'firing', alert });
   });
 
   it('a resolved alert says so, with the reason', () => {
     expect(alertText({ ...alert, state: 'resolved', resolution: 'CPU back to 3.0 %' })).toMatch(/^✅ Resolved: API CPU — .* \(CPU back to 3\.0 %\)/);
+  });
+
+  describe('resolve notices', () => {
+    const resolved: Alert = { ...alert, state: 'resolved', resolvedAt: alert.firedAt + 125_000, resolution: 'CPU back to 3.0 %' };
+    const text = '✅ Resolved: API CPU — api after 2 min 5 s (CPU back to 3.0 %). It was: api: CPU 97.0 % (above 50 % for 3 s) [host local, fired 2025-01-02T03:04:05.000Z]';
+
+    it('Slack and Discord say it resolved: rule name, target, how long it lasted, reason', () => {
+      expect(payloadFor('slack', resolved)).toEqual({ text });
+      expect(payloadFor('discord', resolved)).toEqual({ content: text });
+    });
+
+    it('plain JSON carries the resolved alert with status "resolved"', () => {
+      expect(payloadFor('json', resolved)).toEqual({ source: 'wakedock', status: 'resolved', alert: resolved });
+    });
+
+    it('the status given wins over the alert\'s state (a fire notice built after a quick resolve still says firing)', () => {
+      expect(payloadFor('json', resolved, 'firing')).toMatchObject({ status: 'firing' });
+      expect((payloadFor('slack', resolved, 'firing') as { text: string }).text).toMatch(/^🔴 Alert: API CPU — /);
+    });
+
+    it('Discord resolve content is capped at 2000 characters too', () => {
+      expect((payloadFor('discord', { ...resolved, message: 'x'.repeat(5000) }) as { content: string }).content).toHaveLength(2000);
+    });
+
+    it.each([
+      [0, '0 s'],
+      [45_000, '45 s'],
+      [60_000, '1 min'],
+      [125_000, '2 min 5 s'],
+      [3_600_000 + 180_000 + 7_000, '1 h 3 min'],
+      [2 * 86_400_000 + 4 * 3_600_000, '2 d 4 h'],
+    ])('lasted %i ms → "%s"', (ms, want) => {
+      expect(durationText(ms)).toBe(want);
+    });
+
+    it('deliver() posts the resolve shape to a receiver', async () => {
+      const r = await deliver({ kind: 'json', url: rx.url }, resolved, fast, 'resolved');
+      expect(r.ok).toBe(true);
+      expect(rx.received[0]!.json).toMatchObject({ source: 'wakedock', status: 'resolved', alert: { id: 'a1', state: 'resolved', resolution: 'CPU back to 3.0 %' } });
+    });
   });
 
   it('Discord content is capped at its 2000-character limit', () => {
