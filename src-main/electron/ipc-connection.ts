@@ -99,6 +99,15 @@ class IpcConnection implements Connection {
     else this.closeListeners.push(listener);
   }
 
+  /** webContents.send gives no backpressure signal (it queues in Chromium's IPC): never congested. */
+  congested(): boolean {
+    return false;
+  }
+
+  onDrain(): () => void {
+    return () => {};
+  }
+
   deliver(raw: unknown): void {
     if (this.closed) return;
     for (const l of this.messageListeners) l(raw);

@@ -22,6 +22,14 @@ export interface Connection {
   send(msg: ServerMessage): void;
   onMessage(listener: (raw: unknown) => void): void;
   onClose(listener: () => void): void;
+  /**
+   * Flow control, optional: true while the peer reads slower than we send (the transport's send
+   * buffer is over its high-water mark). A transport without such a signal leaves it out (never
+   * congested).
+   */
+  congested?(): boolean;
+  /** Calls the listener each time a congested connection has drained. Returns an unsubscribe. */
+  onDrain?(listener: () => void): () => void;
 }
 
 export interface StreamSink<T> {
@@ -30,6 +38,14 @@ export interface StreamSink<T> {
   fail(error: unknown): void;
   /** Ends the stream normally. */
   end(): void;
+  /**
+   * True while the peer is not keeping up. A producer that can hold its source (an engine stream,
+   * a process's output) should stop reading until whenDrained() resolves; the source then keeps
+   * the data, so nothing is dropped and memory stays bounded. Using it is optional.
+   */
+  congested(): boolean;
+  /** Resolves once the connection is no longer congested, or when the stream is torn down. */
+  whenDrained(): Promise<void>;
 }
 
 export type CallHandler<P extends CallName> = (input: ProcParsedInput<P>) => Promise<ProcOutput<P>>;
@@ -76,6 +92,12 @@ interface LiveStream {
   controller: AbortController;
   cleanup?: () => void;
   ended: boolean;
+  /** Resolvers of whenDrained() promises, settled on drain or teardown (never left pending). */
+  drainWaiters: (() => void)[];
+}
+
+function settleDrainWaiters(live: LiveStream): void {
+  for (const w of live.drainWaiters.splice(0)) w();
 }
 
 export class RpcServer {
@@ -104,7 +126,12 @@ export class RpcServer {
     conn.onMessage((raw) => {
       void this.onMessage(conn, mine, raw);
     });
+    // One drain listener per connection wakes every stream of it that waits.
+    const offDrain = conn.onDrain?.(() => {
+      for (const live of mine.values()) settleDrainWaiters(live);
+    });
     conn.onClose(() => {
+      offDrain?.();
       for (const id of [...mine.keys()]) this.teardown(mine, id);
       this.streams.delete(conn.id);
     });
@@ -190,7 +217,7 @@ export class RpcServer {
       this.safeSend(conn, { t: 'err', id, error: { code: 'CONFLICT', message: `Subscription ${id} is already open`, retryable: false } });
       return;
     }
-    const live: LiveStream = { controller: new AbortController(), ended: false };
+    const live: LiveStream = { controller: new AbortController(), ended: false, drainWaiters: [] };
     mine.set(id, live);
     const sink: StreamSink<unknown> = {
       next: (value) => {
@@ -213,6 +240,12 @@ export class RpcServer {
         this.teardown(mine, id);
         this.safeSend(conn, { t: 'end', id });
       },
+      congested: () => !live.ended && conn.congested?.() === true,
+      whenDrained: () =>
+        new Promise<void>((resolve) => {
+          if (!sink.congested()) resolve();
+          else live.drainWaiters.push(resolve);
+        }),
     };
     try {
       const handler = this.handlers[proc] as StreamHandler<StreamName>;
@@ -233,6 +266,7 @@ export class RpcServer {
     mine.delete(id);
     live.ended = true;
     live.controller.abort();
+    settleDrainWaiters(live);
     try {
       live.cleanup?.();
     } catch (e) {
