@@ -85,13 +85,17 @@ export function terminalHandlers(ctx: CoreContext, service = new TerminalService
 
     'terminal.attach': ({ sessionId }, sink) => {
       let off: (() => void) | null = null;
-      off = service.attach(sessionId, (ev) => {
-        sink.next(ev);
-        if (ev.type === 'closed') {
-          off?.();
-          sink.end();
-        }
-      });
+      off = service.attach(
+        sessionId,
+        (ev) => {
+          sink.next(ev);
+          if (ev.type === 'closed') {
+            off?.();
+            sink.end();
+          }
+        },
+        sink,
+      );
       return () => off?.();
     },
 

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { RpcError } from '../../contract';
 import type { TerminalEvent, TerminalSession } from '../../contract/procedures/terminal';
 import type { Logger } from '../../rpc/dispatcher';
+import type { FlowSignal } from '../backpressure';
 import type { TerminalBackend, TerminalExit } from './backend';
 import { Scrollback } from './scrollback';
 
@@ -37,9 +38,14 @@ interface Session {
   flushTimer: NodeJS.Timeout | null;
   /** When output was last sent to the views (for leading-edge batching). */
   lastFlush: number;
-  /** Reading is paused until the next batch goes out (flow control). */
-  paused: boolean;
+  /** A batch filled up before its time: reading waits until it is sent (flow control). */
+  batchFull: boolean;
+  /** Views whose connection is congested: reading waits until they drain (backpressure). */
+  slowViews: Set<Listener>;
+  /** Whether the backend is paused now (for either reason above). */
+  backendPaused: boolean;
   listeners: Set<Listener>;
+  flows: Map<Listener, FlowSignal>;
   ttlTimer: NodeJS.Timeout | null;
   closing: Promise<void> | null;
 }
@@ -82,8 +88,11 @@ export class TerminalService {
       pending: '',
       flushTimer: null,
       lastFlush: -Infinity,
-      paused: false,
+      batchFull: false,
+      slowViews: new Set(),
+      backendPaused: false,
       listeners: new Set(),
+      flows: new Map(),
       ttlTimer: null,
       closing: null,
     };
@@ -121,17 +130,24 @@ export class TerminalService {
       .filter((i) => (filter.hostId === undefined || i.hostId === filter.hostId) && (filter.containerId === undefined || matchesContainer(i, filter.containerId)));
   }
 
-  /** The scrollback first, then live output. The returned function detaches (the session goes on). */
-  attach(id: string, listener: Listener): () => void {
+  /**
+   * The scrollback first, then live output. The returned function detaches (the session goes on).
+   * `flow`: the view's connection; while it is congested the process's output is not read (the
+   * process blocks on its tty, as with a slow ssh client), so a flood never piles up in memory.
+   */
+  attach(id: string, listener: Listener, flow?: FlowSignal): () => void {
     const s = this.need(id);
     // Deliver what existing views have not seen yet, so the new view's replay and the next batch
     // never overlap.
     this.flush(s);
     listener({ type: 'replay', data: s.ring.toString(), session: s.info });
     s.listeners.add(listener);
+    if (flow) s.flows.set(listener, flow);
     this.clearTtl(s);
     return () => {
       if (!s.listeners.delete(listener)) return;
+      s.flows.delete(listener);
+      if (s.slowViews.delete(listener)) this.syncPause(s);
       if (s.info.state === 'exited' && s.listeners.size === 0 && this.sessions.get(id) === s) this.armTtl(s);
     };
   }
@@ -200,11 +216,11 @@ export class TerminalService {
       this.flush(s);
       return;
     }
-    if (s.pending.length >= this.batchMaxChars && !s.paused) {
+    if (s.pending.length >= this.batchMaxChars && !s.batchFull) {
       // A full batch before its time: stop reading until it is sent (`yes` cannot flood the
       // views; at most batchMaxChars per batchMs reach them, the process waits on its writes).
-      s.paused = true;
-      s.backend?.pause?.();
+      s.batchFull = true;
+      this.syncPause(s);
     }
     s.flushTimer ??= setTimeout(() => this.flush(s), wait);
   }
@@ -214,15 +230,36 @@ export class TerminalService {
       clearTimeout(s.flushTimer);
       s.flushTimer = null;
     }
-    if (s.paused) {
-      s.paused = false;
-      s.backend?.resume?.();
+    if (s.batchFull) {
+      s.batchFull = false;
+      this.syncPause(s);
     }
     if (s.pending.length === 0) return;
     const data = s.pending;
     s.pending = '';
     s.lastFlush = this.now();
     this.emit(s, { type: 'output', data });
+    this.checkViews(s);
+  }
+
+  /** After output went out: hold the process while a view's connection is behind. */
+  private checkViews(s: Session): void {
+    for (const [listener, flow] of s.flows) {
+      if (s.slowViews.has(listener) || !flow.congested()) continue;
+      s.slowViews.add(listener);
+      this.syncPause(s);
+      void flow.whenDrained().then(() => {
+        if (s.slowViews.delete(listener)) this.syncPause(s);
+      });
+    }
+  }
+
+  private syncPause(s: Session): void {
+    const want = s.batchFull || s.slowViews.size > 0;
+    if (want === s.backendPaused) return;
+    s.backendPaused = want;
+    if (want) s.backend?.pause?.();
+    else s.backend?.resume?.();
   }
 
   private onExit(s: Session, exit: TerminalExit): void {
@@ -253,6 +290,8 @@ export class TerminalService {
     if (s.info.state !== 'exited') void s.backend?.terminate().catch(() => undefined);
     this.emit(s, { type: 'closed' });
     s.listeners.clear();
+    s.flows.clear();
+    s.slowViews.clear();
   }
 
   private emit(s: Session, ev: TerminalEvent): void {
