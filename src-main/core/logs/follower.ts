@@ -81,6 +81,8 @@ export class ContainerLogFollower {
   private countAtLast = 0;
   private attachedStartedAt: string;
   private quickEnds = 0;
+  /** Reading is held for a slow viewer (backpressure): the engine keeps the data meanwhile. */
+  private held = false;
 
   constructor(private readonly o: FollowerOptions) {
     this.attachedStartedAt = o.target.startedAt;
@@ -105,6 +107,20 @@ export class ContainerLogFollower {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.pollTimer = null;
     this.retryTimer = null;
+  }
+
+  /**
+   * Stop reading the engine's stream until resume(): the viewer is behind. The engine then stops
+   * sending (TCP backpressure through the socket), so nothing is buffered here and nothing is lost.
+   */
+  pauseReading(): void {
+    this.held = true;
+    this.stream?.pause();
+  }
+
+  resumeReading(): void {
+    this.held = false;
+    this.stream?.resume();
   }
 
   private get stopped(): boolean {
@@ -132,6 +148,9 @@ export class ContainerLogFollower {
     this.stream = stream;
     const parser = new LogParser({ tty: this.o.target.tty, onLine: (l) => (filter ? filter(l) && this.deliver(l) : this.deliver(l)) });
     this.parser = parser;
+    // A stream opened while held starts paused (a 'data' listener does not resume an explicitly
+    // paused stream).
+    if (this.held) stream.pause();
     return new Promise((resolve) => {
       let settled = false;
       const done = (): void => {

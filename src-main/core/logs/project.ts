@@ -49,6 +49,7 @@ export class ProjectLogFollower {
   private waitingHistory = new Set<string>();
   private stopped = false;
   private historyEmitted = false;
+  private held = false;
 
   constructor(private readonly o: ProjectFollowOptions) {
     this.merger = new TimeMerger<ProjectLine>(o.windowMs ?? 100, { holdUntilReady: true });
@@ -76,6 +77,17 @@ export class ProjectLogFollower {
     this.offEvents?.();
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+  }
+
+  /** Hold every container's engine stream for a slow viewer (see ContainerLogFollower.pauseReading). */
+  pause(): void {
+    this.held = true;
+    for (const f of this.followers.values()) f.pauseReading();
+  }
+
+  resume(): void {
+    this.held = false;
+    for (const f of this.followers.values()) f.resumeReading();
   }
 
   private wanted(service: string): boolean {
@@ -121,6 +133,7 @@ export class ProjectLogFollower {
       },
     });
     this.followers.set(t.id, f);
+    if (this.held) f.pauseReading();
     f.start();
   }
 

@@ -3,6 +3,7 @@
 import { createWriteStream } from 'node:fs';
 import { RpcError } from '../../contract';
 import type { logsProcedures } from '../../contract/procedures/logs';
+import { SourceThrottle } from '../backpressure';
 import type { CoreContext, DomainHandlers } from '../context';
 import { Batcher } from '../logs/batcher';
 import { logFileName, writeLogText } from '../logs/download';
@@ -31,13 +32,23 @@ export function logsHandlers(ctx: CoreContext): DomainHandlers<typeof logsProced
       const target = await inspectForLogs(host.client(), id);
       if (signal.aborted) return;
       const effectiveTail = tail ?? (since !== undefined ? 'all' : defaultTail());
-      const batcher = new Batcher<WireLine>((lines) => sink.next({ kind: 'lines', lines }));
+      // Backpressure: after each batch, hold the engine stream while the viewer is behind.
+      let follower: ContainerLogFollower | null = null;
+      const throttle = new SourceThrottle(
+        sink,
+        () => follower?.pauseReading(),
+        () => follower?.resumeReading(),
+      );
+      const batcher = new Batcher<WireLine>((lines) => {
+        sink.next({ kind: 'lines', lines });
+        throttle.check();
+      });
       sink.next({
         kind: 'hello',
         tail: effectiveTail,
         sources: [{ id: target.id, name: target.name, service: target.labels[SERVICE_LABEL] ?? target.name, src: target.name, tty: target.tty }],
       });
-      const follower = new ContainerLogFollower({
+      follower = new ContainerLogFollower({
         docker: () => host.client(),
         onEngineEvent: (l) => host.onEngineEvent(l),
         target,
@@ -58,8 +69,10 @@ export function logsHandlers(ctx: CoreContext): DomainHandlers<typeof logsProced
         },
       });
       follower.start();
+      const f = follower;
       return () => {
-        follower.stop();
+        throttle.stop();
+        f.stop();
         batcher.dispose();
       };
     },
@@ -68,6 +81,12 @@ export function logsHandlers(ctx: CoreContext): DomainHandlers<typeof logsProced
       const host = hosts.get(hostId);
       let helloSent = false;
       const effectiveTail = tail ?? defaultTail();
+      let pfRef: ProjectLogFollower | null = null;
+      const throttle = new SourceThrottle(
+        sink,
+        () => pfRef?.pause(),
+        () => pfRef?.resume(),
+      );
       const pf = new ProjectLogFollower({
         docker: () => host.client(),
         onEngineEvent: (l) => host.onEngineEvent(l),
@@ -80,13 +99,20 @@ export function logsHandlers(ctx: CoreContext): DomainHandlers<typeof logsProced
           else sink.next({ kind: 'hello', tail: effectiveTail, sources });
           helloSent = true;
         },
-        onLines: (lines) => sink.next({ kind: 'lines', lines }),
+        onLines: (lines) => {
+          sink.next({ kind: 'lines', lines });
+          throttle.check();
+        },
         onEvent: (ev) => sink.next(ev),
         onError: (e) => sink.fail(e),
       });
+      pfRef = pf;
       await pf.start();
       if (signal.aborted) pf.stop();
-      return () => pf.stop();
+      return () => {
+        throttle.stop();
+        pf.stop();
+      };
     },
 
     'logs.earlier': async ({ hostId, id, before, have, limit }) => {
