@@ -1,9 +1,10 @@
-// The alert centre: open and resolved alerts, acknowledge, history, delivery status per channel.
+// The alert centre: open and resolved alerts, acknowledge, history, delivery status per channel
+// (the fire delivery, and under it the resolve notice once the alert resolved).
 import { useMemo, useState } from 'react';
 import type { Alert } from '@contract/procedures/alerts';
 import { errorText } from '../../transport/client';
 import { useAlerts } from './alerts-store';
-import { alertState, CONDITION_LABEL, deliveryText, timeText } from './alert-presenter';
+import { alertState, CONDITION_LABEL, deliveryLines, deliveryText, timeText } from './alert-presenter';
 
 type Filter = 'open' | 'resolved' | 'all';
 
@@ -98,8 +99,8 @@ function AlertItem({ alert: a, onAck }: { alert: Alert; onAck(): void }) {
       </div>
       {a.deliveries.length > 0 && (
         <ul className="deliveries" aria-label="Deliveries">
-          {a.deliveries.map((d) => (
-            <li key={d.channelId} className={`delivery delivery-${d.state}`}>
+          {deliveryLines(a.deliveries).map((d) => (
+            <li key={`${d.kind}-${d.channelId}`} className={`delivery delivery-${d.kind} delivery-${d.state}`}>
               {deliveryText(d)}
             </li>
           ))}

@@ -14,9 +14,10 @@ interface Draft {
   kind: Channel['kind'];
   url: string;
   enabled: boolean;
+  sendResolved: boolean;
 }
 
-const EMPTY: Draft = { name: '', kind: 'slack', url: '', enabled: true };
+const EMPTY: Draft = { name: '', kind: 'slack', url: '', enabled: true, sendResolved: true };
 
 export function ChannelsPanel() {
   const channels = useAlerts((s) => s.channels);
@@ -32,7 +33,7 @@ export function ChannelsPanel() {
   const test = async (c: Channel): Promise<void> => {
     setTesting((t) => ({ ...t, [c.id]: true }));
     try {
-      await call('channels.test', { id: c.id, name: c.name, kind: c.kind, url: c.url, enabled: c.enabled });
+      await call('channels.test', { id: c.id, name: c.name, kind: c.kind, url: c.url, enabled: c.enabled, sendResolved: c.sendResolved });
       await loadChannels();
     } catch (e) {
       setError(errorText(e));
@@ -44,7 +45,7 @@ export function ChannelsPanel() {
   return (
     <div className="channels-panel">
       <div className="toolbar">
-        <span className="muted small">Webhooks get a POST for every new alert of the rules that name them (3 attempts, 5 s each).</span>
+        <span className="muted small">Webhooks get a POST for every new alert of the rules that name them, and another when it resolves unless the channel says otherwise (3 attempts, 5 s each).</span>
         <span className="grow" />
         <button type="button" className="btn btn-primary btn-sm" onClick={() => setEditing({ ...EMPTY })}>
           New channel
@@ -74,6 +75,7 @@ export function ChannelsPanel() {
               <div className="channel-text">
                 <strong>{c.name}</strong>
                 {!c.enabled && <span className="muted small"> (disabled)</span>}
+                {!c.sendResolved && <span className="muted small">No resolve notices</span>}
                 <span className="muted small">{CHANNEL_KIND_LABEL[c.kind]}</span>
                 <span className="mono small ellipsis">{c.url}</span>
                 {c.lastResult && (
@@ -85,7 +87,7 @@ export function ChannelsPanel() {
               <button type="button" className="btn btn-sm" aria-label={`Send test to ${c.name}`} disabled={testing[c.id]} onClick={() => void test(c)}>
                 {testing[c.id] ? 'Sending…' : 'Send test'}
               </button>
-              <button type="button" className="btn btn-sm" aria-label={`Edit ${c.name}`} onClick={() => setEditing({ id: c.id, name: c.name, kind: c.kind, url: c.url, enabled: c.enabled })}>
+              <button type="button" className="btn btn-sm" aria-label={`Edit ${c.name}`} onClick={() => setEditing({ id: c.id, name: c.name, kind: c.kind, url: c.url, enabled: c.enabled, sendResolved: c.sendResolved })}>
                 Edit
               </button>
               <button
@@ -198,10 +200,16 @@ function ChannelForm({ initial, onDone }: { initial: Draft; onDone(): void }) {
           </Field>
         </div>
       </div>
-      <label className="check">
-        <input type="checkbox" checked={d.enabled} onChange={(e) => set('enabled', e.target.checked)} />
-        <span>Enabled</span>
-      </label>
+      <div className="form-row">
+        <label className="check">
+          <input type="checkbox" checked={d.enabled} onChange={(e) => set('enabled', e.target.checked)} />
+          <span>Enabled</span>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={d.sendResolved} onChange={(e) => set('sendResolved', e.target.checked)} />
+          <span>Also notify when resolved</span>
+        </label>
+      </div>
       {result && (
         <p className={result.ok ? 'field-ok' : 'field-error'} role={result.ok ? 'status' : 'alert'}>
           Test: {resultText(result)}

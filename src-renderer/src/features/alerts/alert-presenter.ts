@@ -52,9 +52,18 @@ export function timeText(ms: number, now = Date.now()): string {
 }
 
 export function deliveryText(d: Delivery): string {
-  if (d.state === 'pending') return `${d.channelName}: sending…`;
-  if (d.state === 'sent') return `${d.channelName}: delivered${d.attempts > 1 ? ` after ${d.attempts} attempts` : ''}`;
-  return `${d.channelName}: failed after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'} — ${d.error ?? 'unknown error'}`;
+  // A resolve notice says so; a fire delivery keeps its short text.
+  const what = d.kind === 'resolve' ? 'resolve notice ' : '';
+  if (d.state === 'pending') return `${d.channelName}: ${what}sending…`;
+  if (d.state === 'sent') return `${d.channelName}: ${what}delivered${d.attempts > 1 ? ` after ${d.attempts} attempts` : ''}`;
+  return `${d.channelName}: ${what}failed after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'} — ${d.error ?? 'unknown error'}`;
+}
+
+/** Deliveries in the order the centre lists them: per channel, the fire delivery, then its resolve notice. */
+export function deliveryLines(deliveries: readonly Delivery[]): Delivery[] {
+  const order = [...new Set(deliveries.map((d) => d.channelId))];
+  const rank = (d: Delivery): number => order.indexOf(d.channelId) * 2 + (d.kind === 'resolve' ? 1 : 0);
+  return [...deliveries].sort((a, b) => rank(a) - rank(b));
 }
 
 export function resultText(r: DeliveryResult): string {
