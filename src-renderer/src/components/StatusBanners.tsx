@@ -1,21 +1,11 @@
 // Always-visible connection state: the link to the core (WebSocket) and each engine's state.
-import { useEffect, useState } from 'react';
 import type { Host } from '@contract/index';
 import { useApp } from '../stores/app-store';
-
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(() => Date.now());
-  useEffect(() => {
-    if (!active) return;
-    const t = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(t);
-  }, [active]);
-  return now;
-}
+import { useNow } from './use-now';
 
 export function EngineBanner({ host }: { host: Host | undefined }) {
   const reconnect = useApp((a) => a.reconnect);
-  const now = useNow(host?.state === 'unreachable');
+  const now = useNow(1000, host?.state === 'unreachable');
   if (!host || host.state !== 'unreachable') return null;
   const secs = host.retryAt ? Math.max(0, Math.ceil((host.retryAt - now) / 1000)) : 0;
   return (

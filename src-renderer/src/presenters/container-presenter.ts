@@ -86,6 +86,64 @@ export function relativeTime(epochSeconds: number, nowMs: number = Date.now()): 
   return 'just now';
 }
 
+// ---- the engine's status text, kept current ---------------------------------------------------
+// The engine writes "Up 5 minutes (healthy)" or "Exited (0) 2 hours ago" when it lists a container,
+// and lists it again only when an event says something changed. Read as-is, the text freezes
+// ("Up Less than a second" an hour later). So we note when the text was received, turn its
+// duration back into an approximate point in time, and print the duration again from the clock.
+
+/** docker's units.HumanDuration in reverse: the duration a phrase stands for (seconds). */
+export function parseHumanDuration(phrase: string): number | undefined {
+  const p = phrase.trim();
+  if (/^less than a second$/i.test(p)) return 0;
+  if (/^about a minute$/i.test(p)) return 60;
+  if (/^about an hour$/i.test(p)) return 3600;
+  const m = /^(\d+) (second|minute|hour|day|week|month|year)s?$/i.exec(p);
+  if (!m) return undefined;
+  const unit: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400, week: 7 * 86400, month: 30 * 86400, year: 365 * 86400 };
+  return Number(m[1]) * unit[m[2]!.toLowerCase()]!;
+}
+
+/** docker's units.HumanDuration: the same phrases the engine uses. */
+export function humanDuration(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 1) return 'Less than a second';
+  if (s === 1) return '1 second';
+  if (s < 60) return `${s} seconds`;
+  const min = Math.floor(s / 60);
+  if (min === 1) return 'About a minute';
+  if (min < 60) return `${min} minutes`;
+  const h = Math.round(s / 3600);
+  if (h === 1) return 'About an hour';
+  if (h < 48) return `${h} hours`;
+  if (h < 24 * 7 * 2) return `${Math.floor(h / 24)} days`;
+  if (h < 24 * 30 * 2) return `${Math.floor(h / 24 / 7)} weeks`;
+  if (h < 24 * 365 * 2) return `${Math.floor(h / 24 / 30)} months`;
+  return `${Math.floor(h / 24 / 365)} years`;
+}
+
+/**
+ * The status text as it would read now: `receivedAt` is when the engine's text arrived (epoch ms).
+ * Texts it does not recognise ("Created", "Restarting (1) 2 seconds ago", "Removal In Progress")
+ * are returned unchanged.
+ */
+export function currentStatus(status: string, receivedAt: number, nowMs: number = Date.now()): string {
+  const elapsed = Math.max(0, (nowMs - receivedAt) / 1000);
+  const up = /^Up (.+?)( \((?:healthy|unhealthy|health: starting|Paused)\))*$/.exec(status);
+  if (up) {
+    const d = parseHumanDuration(up[1]!);
+    if (d === undefined) return status;
+    return `Up ${humanDuration(d + elapsed)}${status.slice(3 + up[1]!.length)}`;
+  }
+  const exited = /^Exited \((\d+)\) (.+) ago$/.exec(status);
+  if (exited) {
+    const d = parseHumanDuration(exited[2]!);
+    if (d === undefined) return status;
+    return `Exited (${exited[1]}) ${humanDuration(d + elapsed)} ago`;
+  }
+  return status;
+}
+
 export function shortId(id: string): string {
   return id.slice(0, 12);
 }

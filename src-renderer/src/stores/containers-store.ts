@@ -26,6 +26,8 @@ interface ContainersState {
   setDialog(d: ActionDialog | null): void;
   hostId: string;
   byId: ReadonlyMap<string, ContainerSummary>;
+  /** When each container's summary (and its status text) arrived from the engine (epoch ms). */
+  receivedAt: ReadonlyMap<string, number>;
   loaded: boolean;
   streamError: string | null;
   pending: Readonly<Record<string, ContainerAction>>;
@@ -85,6 +87,7 @@ export const useContainers = create<ContainersState>()((set, get) => ({
   },
   hostId: 'local',
   byId: new Map(),
+  receivedAt: new Map(),
   loaded: false,
   streamError: null,
   pending: {},
@@ -101,27 +104,35 @@ export const useContainers = create<ContainersState>()((set, get) => ({
     if (p.hostId !== get().hostId) return;
     if (p.kind === 'snapshot') {
       const byId = new Map(p.containers.map((c) => [c.id, c]));
+      const now = Date.now();
+      const receivedAt = new Map(p.containers.map((c) => [c.id, now]));
       const selected = new Set([...get().selected].filter((id) => byId.has(id)));
-      set({ byId, loaded: true, streamError: null, selected });
+      set({ byId, receivedAt, loaded: true, streamError: null, selected });
       return;
     }
     const byId = new Map(get().byId);
-    for (const c of p.upserts) byId.set(c.id, c);
+    const receivedAt = new Map(get().receivedAt);
+    const now = Date.now();
+    for (const c of p.upserts) {
+      byId.set(c.id, c);
+      receivedAt.set(c.id, now);
+    }
     let selected = get().selected;
     let errors = get().errors;
     for (const id of p.removed) {
       byId.delete(id);
+      receivedAt.delete(id);
       if (selected.has(id)) {
         selected = new Set(selected);
         (selected as Set<string>).delete(id);
       }
       errors = without(errors, id);
     }
-    set({ byId, selected, errors });
+    set({ byId, receivedAt, selected, errors });
   },
 
   watch(hostId) {
-    set({ hostId, byId: new Map(), loaded: false, streamError: null, selected: new Set(), errors: {}, pending: {} });
+    set({ hostId, byId: new Map(), receivedAt: new Map(), loaded: false, streamError: null, selected: new Set(), errors: {}, pending: {} });
     return subscribe('containers.watch', { hostId }, (p) => get().applyPatch(p), (e) => set({ streamError: e.message }));
   },
 

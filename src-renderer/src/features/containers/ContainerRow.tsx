@@ -28,6 +28,8 @@ export interface RowProps {
   onOpen(id: string): void;
   /** Live stats, when the row is on screen and running. */
   stats?: DerivedSample;
+  /** The engine's status text, kept current (presenters: currentStatus). */
+  statusText: string;
 }
 
 const PENDING_LABEL: Record<ContainerAction, string> = {
@@ -67,7 +69,7 @@ function IconButton(props: { label: string; onClick(): void; disabled?: boolean;
   );
 }
 
-export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, pending, error, onToggle, onAction, onDismiss, onOpen, stats }: RowProps) {
+export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, pending, error, onToggle, onAction, onDismiss, onOpen, stats, statusText }: RowProps) {
   const exit = exitCodeOf(c.status);
   const tone = stateTone(c.state, exit);
   const busy = pending !== undefined;
@@ -119,8 +121,8 @@ export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, p
               {c.health === 'starting' ? 'health: starting' : c.health}
             </span>
           )}
-          <span className="sub ellipsis" title={c.status}>
-            {c.status}
+          <span className="sub ellipsis" title={statusText}>
+            {statusText}
           </span>
         </div>
         <StatsCells running={c.state === 'running'} stats={stats} />

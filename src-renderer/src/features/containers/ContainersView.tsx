@@ -2,8 +2,9 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ContainerSummary } from '@contract/index';
-import { buildRows, matchesState, type ListRow, type SortKey, type StateFilter } from '../../presenters/container-presenter';
+import { buildRows, currentStatus, matchesState, type ListRow, type SortKey, type StateFilter } from '../../presenters/container-presenter';
 import { useContainers, type ContainerAction } from '../../stores/containers-store';
+import { useNow } from '../../components/use-now';
 import { useApp } from '../../stores/app-store';
 import { ChevronIcon, PlayIcon, SearchIcon, StopIcon } from '../../components/icons';
 import { ContainerRow } from './ContainerRow';
@@ -42,6 +43,8 @@ export function ContainersView() {
   const settings = useApp((a) => a.settings);
   const host = useApp((a) => a.hosts.find((h) => h.id === s.hostId));
   const scrollRef = useRef<HTMLDivElement>(null);
+  // Status texts ('Up 5 minutes') and relative times move on without any engine traffic.
+  const now = useNow(30_000);
 
   const rows: ListRow[] = useMemo(
     () => buildRows(s.byId.values(), { query: s.query, state: s.stateFilter, sort: s.sort, desc: s.desc, group: s.group, collapsed: s.collapsed }),
@@ -242,6 +245,7 @@ export function ContainersView() {
                       onAction={onAction}
                       onDismiss={s.dismissError}
                       onOpen={openDetail}
+                      statusText={currentStatus(r.container.status, s.receivedAt.get(r.container.id) ?? now, now)}
                       stats={liveStats.get(r.container.id)}
                     />
                   )}
