@@ -1,7 +1,7 @@
 // Alerts against the real engine, through the core's handlers behind a real RpcServer: a CPU rule
 // fed by the StatsHub fires within its window and its webhook reaches a receiver on 127.0.0.1; a
-// container exiting with code 3 and an OOM-killed container raise their alerts from the shared
-// engine events stream.
+// container exiting with code 3 (whose firing and resolved notices both reach the receiver) and an
+// OOM-killed container raise their alerts from the shared engine events stream.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,9 +106,13 @@ describe('alerts on the real engine', () => {
     link.client.unsubscribe(sub);
   });
 
-  it('a container exiting with code 3 raises the exit alert; its restart resolves it', async () => {
+  it('a container exiting with code 3 raises the exit alert; its restart resolves it; the receiver hears both', async () => {
     const name = uniqueName(AREA);
-    const rule = await call('alerts.rules.save', { name: 'crashed', scope: { kind: 'container', name }, condition: { kind: 'exit' }, cooldownSeconds: 0 });
+    const channel = await call('channels.save', { name: 'receiver', kind: 'json', url: rx.url });
+    expect(channel.sendResolved).toBe(true);
+    const before = rx.received.length;
+    // A long cool-down: it must hold back new fires only, never the resolve notice.
+    const rule = await call('alerts.rules.save', { name: 'crashed', scope: { kind: 'container', name }, condition: { kind: 'exit' }, cooldownSeconds: 3600, channelIds: [channel.id] });
     // No threshold rule: no stats subscription at all.
     expect(alertServiceFor(core.context).statsSubscription).toBeNull();
     await runContainer({ area: AREA, name, cmd: ['sh', '-c', 'sleep 1; exit 3'] });
@@ -119,6 +123,34 @@ describe('alerts on the real engine', () => {
     await docker(['start', name]);
     await waitFor('the exit alert to resolve on start', async () => (await call('alerts.list', {})).find((a) => a.id === alert.id && a.state === 'resolved'), { timeoutMs: 10_000 });
     expect((await call('alerts.list', {})).find((a) => a.id === alert.id)!.resolution).toBe('the container started again');
+
+    // The receiver on 127.0.0.1 got the firing message, then the resolved one, for this alert.
+    // (Filtered by alert id: the CPU test's resolve notice may still be arriving.)
+    type Hook = { source: string; status: string; alert: Alert };
+    const hooks = await waitFor(
+      'the firing and the resolved message at the receiver',
+      () => {
+        const mine = rx.received.slice(before).map((r) => r.json as Hook).filter((h) => h.alert?.id === alert.id);
+        return mine.length >= 2 ? mine : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
+    expect(hooks.map((h) => [h.source, h.status, h.alert.id])).toEqual([
+      ['wakedock', 'firing', alert.id],
+      ['wakedock', 'resolved', alert.id],
+    ]);
+    expect(hooks[1]!.alert).toMatchObject({ state: 'resolved', resolution: 'the container started again', target: { containerName: name } });
+    expect(hooks[1]!.alert.resolvedAt! - hooks[1]!.alert.firedAt).toBeGreaterThanOrEqual(0);
+    // Both outcomes are recorded on the alert, as the alert centre shows them.
+    const recorded = await waitFor('both deliveries to be recorded as sent', async () => {
+      const a = (await call('alerts.list', {})).find((x) => x.id === alert.id)!;
+      return a.deliveries.every((d) => d.state === 'sent') ? a.deliveries : undefined;
+    });
+    expect(recorded.map((d) => [d.kind, d.channelName, d.state])).toEqual([
+      ['fire', 'receiver', 'sent'],
+      ['resolve', 'receiver', 'sent'],
+    ]);
+    await call('channels.delete', { id: channel.id });
   });
 
   it('an OOM-killed container (memory limit 8m, a shell that doubles a string) raises the OOM alert', async () => {
