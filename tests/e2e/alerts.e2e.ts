@@ -1,10 +1,11 @@
 // Alerts in Chromium over `wakedock serve` and the real engine: channels with "Send test" (success
 // to a local receiver, the failure to a dead port), a rule created in the editor (with its inline
 // validation), the rule triggered by a real container, the alert in the alert centre with its
-// delivery status, acknowledged from the UI.
+// delivery status, acknowledged from the UI; its resolve notices (delivered, and failed to a dead
+// port) shown under each channel's fire delivery.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { cleanupTestContainers, ensureTestImage, inspectContainer, runContainer, uniqueName } from '../support/docker-fixtures';
+import { cleanupTestContainers, docker, ensureTestImage, inspectContainer, runContainer, uniqueName } from '../support/docker-fixtures';
 import { deadPort, startReceiver, type Receiver } from '../support/http-receiver';
 import { launchBrowser, openApp, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
 
@@ -161,5 +162,62 @@ describe('alerts (e2e)', () => {
     const shown = () => p2.evaluate(() => (globalThis as unknown as { __shown: unknown[] }).__shown);
     await expect.poll(shown, { timeout: 15_000 }).toEqual([{ title: 'WakeDock: Notify me', body: `${name} exited with code 7` }]);
     await p2.close();
+  });
+
+  it('resolve notices: the channel editor offers "Also notify when resolved"; a restart resolves the alert and the centre shows each channel\'s resolve notice, a failed one with its error', async () => {
+    const name = uniqueName(AREA);
+    await nav().click();
+    await tab('Channels').click();
+    const channels = page.getByRole('list', { name: 'Channels' });
+    await channels.getByRole('button', { name: 'Edit receiver' }).click();
+    const edit = page.getByRole('form', { name: 'Edit channel receiver' });
+    // On by default, also for the channels saved before the option existed.
+    expect(await edit.getByRole('checkbox', { name: 'Also notify when resolved' }).isChecked()).toBe(true);
+    await edit.getByRole('button', { name: 'Cancel' }).click();
+
+    await tab('Rules').click();
+    await page.getByRole('button', { name: 'New rule' }).click();
+    const form = page.getByRole('form', { name: 'New rule' });
+    await form.getByLabel('Name', { exact: true }).fill('Resolve watch');
+    await form.getByLabel('Condition').selectOption('exit');
+    await form.getByLabel('Container name').fill(name);
+    await form.getByLabel('Cool-down (seconds)').fill('0');
+    await form.getByRole('checkbox', { name: 'receiver' }).check();
+    await form.getByRole('checkbox', { name: 'dead' }).check();
+    await form.getByRole('button', { name: 'Save rule' }).click();
+    await page.getByRole('list', { name: 'Rules' }).getByRole('listitem', { name: 'Resolve watch' }).waitFor();
+
+    // Exits with 3 the first time; started again it keeps running (the marker file survives a start).
+    await runContainer({ area: AREA, name, cmd: ['sh', '-c', 'if [ -f /ran ]; then exec sleep 300; fi; touch /ran; sleep 1; exit 3'] });
+    await tab('Alert centre').click();
+    await page.getByRole('button', { name: /^Open/ }).click();
+    const open = page.getByRole('list', { name: 'Alerts' }).getByRole('listitem', { name: `Resolve watch: ${name}` });
+    await open.waitFor({ timeout: 15_000 });
+    // The dead channel's fire delivery fails after its retries: wait for it so the lines below are final.
+    await expect.poll(() => open.getByRole('list', { name: 'Deliveries' }).innerText(), { timeout: 20_000 }).toMatch(/^receiver: delivered\ndead: failed after 3 attempts — .*ECONNREFUSED/);
+
+    await docker(['start', name]);
+    await page.getByRole('button', { name: /^Resolved/ }).click();
+    const resolved = page.getByRole('list', { name: 'Alerts' }).getByRole('listitem', { name: `Resolve watch: ${name}` });
+    await resolved.waitFor({ timeout: 15_000 });
+    await expect.poll(() => resolved.innerText()).toMatch(/Resolved .*\(the container started again\)/);
+    // Each channel's resolve notice right under its fire delivery; the failed one says why.
+    await expect
+      .poll(() => resolved.getByRole('list', { name: 'Deliveries' }).innerText(), { timeout: 20_000 })
+      .toMatch(/^receiver: delivered\nreceiver: resolve notice delivered\ndead: failed after 3 attempts — .*ECONNREFUSED.*\ndead: resolve notice failed after 3 attempts — .*ECONNREFUSED/);
+    const mine = rx.received.map((r) => r.json as { status?: string; alert?: { target: { containerName?: string } } }).filter((j) => j.alert?.target.containerName === name);
+    expect(mine.map((j) => j.status)).toEqual(['firing', 'resolved']);
+
+    // Turning it off is saved and shown on the channel.
+    await tab('Channels').click();
+    await channels.getByRole('button', { name: 'Edit dead' }).click();
+    const editDead = page.getByRole('form', { name: 'Edit channel dead' });
+    await editDead.getByRole('checkbox', { name: 'Also notify when resolved' }).uncheck();
+    await editDead.getByRole('button', { name: 'Save channel' }).click();
+    await expect.poll(() => channels.getByRole('listitem', { name: 'dead' }).innerText()).toContain('No resolve notices');
+    expect(await channels.getByRole('listitem', { name: 'receiver' }).innerText()).not.toContain('No resolve notices');
+    await channels.getByRole('button', { name: 'Edit dead' }).click();
+    expect(await page.getByRole('form', { name: 'Edit channel dead' }).getByRole('checkbox', { name: 'Also notify when resolved' }).isChecked()).toBe(false);
+    expect(uncaughtErrors(page)).toEqual([]);
   });
 });
