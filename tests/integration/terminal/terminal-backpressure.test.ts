@@ -1,0 +1,102 @@
+// Terminal floods over a REAL WebSocket: `seq` in a container shell floods the exec's tty while the
+// browser stops reading (its socket paused). The server must hold the exec's output (the process
+// blocks on its tty) instead of queueing the flood: the bytes queued on the server's side of the
+// connection stay within a few high-water marks (4 MiB). When the client reads again, every number
+// arrives, in order.
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RpcClient, type ProcOutput } from '../../../src-main/contract';
+import { createCore, type Core } from '../../../src-main/core/create-core';
+import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
+import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
+import { startHttpServer, type RunningServer } from '../../../src-main/serve/http-server';
+import { SHARED_SOCKET, cleanupTestContainers, discoveryFor, ensureTestImage, runContainer, sleep, waitFor } from '../../support/docker-fixtures';
+import { openWsPort } from '../../support/rpc-harness';
+
+const AREA = 'termbp';
+const PREFIX = `wdtest-${AREA}-`;
+const N = 1_500_000;
+const HIGH_WATER = 4 * 1024 * 1024;
+type Ev = ProcOutput<'terminal.attach'>;
+
+let core: Core;
+let rpc: RpcServer;
+let http: RunningServer;
+let dataDir: string;
+const serverSockets = new Set<Socket>();
+
+beforeAll(async () => {
+  await ensureTestImage();
+  await cleanupTestContainers({ namePrefix: PREFIX });
+  dataDir = mkdtempSync(join(tmpdir(), 'wdtest-termbp-'));
+  core = await createCore({ dataDir, mode: 'serve', appVersion: '0.0.0-test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET) });
+  rpc = new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger });
+  http = await startHttpServer({ rpc, token: 'bp-token', host: '127.0.0.1', port: 0, staticDir: dataDir, appVersion: '0.0.0-test' });
+  http.server.on('connection', (s: Socket) => {
+    serverSockets.add(s);
+    s.once('close', () => serverSockets.delete(s));
+  });
+  await waitFor('the local host to connect', () => core.hosts.get('local').host.state === 'connected', { timeoutMs: 15_000 });
+});
+
+afterAll(async () => {
+  rpc?.closeAll();
+  await http?.close();
+  core?.dispose();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await cleanupTestContainers({ namePrefix: PREFIX });
+});
+
+const queuedOnServer = (): number => [...serverSockets].reduce((n, s) => n + s.writableLength, 0);
+
+describe('terminal output over a WebSocket with a client that stops reading', () => {
+  it('holds the process while the client is behind, then delivers every line in order', async () => {
+    const c = await runContainer({ area: AREA });
+    const { port, ws } = await openWsPort(`ws://127.0.0.1:${http.port}/rpc?token=bp-token`);
+    const client = new RpcClient(port);
+    const clientSocket = (ws as unknown as { _socket: Socket })._socket;
+    const { sessionId } = await client.call('terminal.open', { target: 'container', hostId: 'local', id: c.name, cols: 120, rows: 40 });
+    let out = '';
+    client.subscribe('terminal.attach', { sessionId }, {
+      next: (ev) => {
+        const e = ev as Ev;
+        if (e.type === 'output' || e.type === 'replay') out += e.data;
+      },
+    });
+    await waitFor('the shell to print its prompt', () => out.length > 0, { timeoutMs: 10_000 });
+    await sleep(300);
+    await client.call('terminal.write', { sessionId, data: `seq 1 ${N}\r` });
+    await waitFor('the flood to start', () => out.includes('\n1000\r\n'), { timeoutMs: 10_000 });
+    clientSocket.pause();
+    let peak = 0;
+    const samples: number[] = [];
+    const t0 = Date.now();
+    while (Date.now() - t0 < 4000) {
+      const q = queuedOnServer();
+      peak = Math.max(peak, q);
+      samples.push(q);
+      await sleep(20);
+    }
+    const last = samples.slice(-25);
+    expect(Math.max(...last) - Math.min(...last)).toBeLessThan(512 * 1024); // standing still
+    expect(peak).toBeGreaterThan(HIGH_WATER / 2); // the client really was behind
+    expect(peak).toBeLessThan(3 * HIGH_WATER);
+    console.log(`terminal backpressure over ws: server queue peak ${(peak / 2 ** 20).toFixed(2)} MiB (high-water 4 MiB) while the client was paused 4 s`);
+
+    clientSocket.resume();
+    await waitFor(`seq to finish (${N})`, () => out.includes(`\n${N}\r\n`), { timeoutMs: 120_000, intervalMs: 100 });
+    const nums = out
+      .split('\r\n')
+      .filter((l) => /^\d+$/.test(l))
+      .map(Number);
+    expect(nums.length).toBe(N);
+    let firstBad = -1;
+    for (let i = 0; i < nums.length && firstBad < 0; i++) if (nums[i] !== i + 1) firstBad = i;
+    expect(firstBad).toBe(-1);
+    await client.call('terminal.close', { sessionId });
+    ws.close();
+  }, 200_000);
+});
