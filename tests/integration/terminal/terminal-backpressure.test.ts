@@ -58,7 +58,7 @@ describe('terminal output over a WebSocket with a client that stops reading', ()
     const { port, ws } = await openWsPort(`ws://127.0.0.1:${http.port}/rpc?token=bp-token`);
     const client = new RpcClient(port);
     const clientSocket = (ws as unknown as { _socket: Socket })._socket;
-    const { sessionId } = await client.call('terminal.open', { target: 'container', hostId: 'local', id: c.name, cols: 120, rows: 40 });
+    const { sessionId } = (await client.call('terminal.open', { target: 'container', hostId: 'local', id: c.name, cols: 120, rows: 40 })) as ProcOutput<'terminal.open'>;
     let out = '';
     client.subscribe('terminal.attach', { sessionId }, {
       next: (ev) => {
