@@ -3,18 +3,12 @@
 // blocks on its tty) instead of queueing the flood: the bytes queued on the server's side of the
 // connection stay within a few high-water marks (4 MiB). When the client reads again, every number
 // arrives, in order.
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RpcClient, type ProcOutput } from '../../../src-main/contract';
-import { createCore, type Core } from '../../../src-main/core/create-core';
-import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
-import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
-import { startHttpServer, type RunningServer } from '../../../src-main/serve/http-server';
-import { SHARED_SOCKET, cleanupTestContainers, discoveryFor, ensureTestImage, runContainer, sleep, waitFor } from '../../support/docker-fixtures';
+import { cleanupTestContainers, ensureTestImage, runContainer, sleep, waitFor } from '../../support/docker-fixtures';
 import { openWsPort } from '../../support/rpc-harness';
+import { startServeHarness, type ServeHarness } from '../../support/serve-harness';
 
 const AREA = 'termbp';
 const PREFIX = `wdtest-${AREA}-`;
@@ -22,40 +16,25 @@ const N = 1_500_000;
 const HIGH_WATER = 4 * 1024 * 1024;
 type Ev = ProcOutput<'terminal.attach'>;
 
-let core: Core;
-let rpc: RpcServer;
-let http: RunningServer;
-let dataDir: string;
-const serverSockets = new Set<Socket>();
+let serve: ServeHarness;
 
 beforeAll(async () => {
   await ensureTestImage();
   await cleanupTestContainers({ namePrefix: PREFIX });
-  dataDir = mkdtempSync(join(tmpdir(), 'wdtest-termbp-'));
-  core = await createCore({ dataDir, mode: 'serve', appVersion: '0.0.0-test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET) });
-  rpc = new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger });
-  http = await startHttpServer({ rpc, token: 'bp-token', host: '127.0.0.1', port: 0, staticDir: dataDir, appVersion: '0.0.0-test' });
-  http.server.on('connection', (s: Socket) => {
-    serverSockets.add(s);
-    s.once('close', () => serverSockets.delete(s));
-  });
-  await waitFor('the local host to connect', () => core.hosts.get('local').host.state === 'connected', { timeoutMs: 15_000 });
+  serve = await startServeHarness(AREA, 'bp-token');
 });
 
 afterAll(async () => {
-  rpc?.closeAll();
-  await http?.close();
-  core?.dispose();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await serve?.close();
   await cleanupTestContainers({ namePrefix: PREFIX });
 });
 
-const queuedOnServer = (): number => [...serverSockets].reduce((n, s) => n + s.writableLength, 0);
+const queuedOnServer = (): number => serve.queuedOnServer();
 
 describe('terminal output over a WebSocket with a client that stops reading', () => {
   it('holds the process while the client is behind, then delivers every line in order', async () => {
     const c = await runContainer({ area: AREA });
-    const { port, ws } = await openWsPort(`ws://127.0.0.1:${http.port}/rpc?token=bp-token`);
+    const { port, ws } = await openWsPort(serve.rpcUrl);
     const client = new RpcClient(port);
     const clientSocket = (ws as unknown as { _socket: Socket })._socket;
     const { sessionId } = (await client.call('terminal.open', { target: 'container', hostId: 'local', id: c.name, cols: 120, rows: 40 })) as ProcOutput<'terminal.open'>;
