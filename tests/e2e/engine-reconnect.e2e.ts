@@ -2,10 +2,10 @@
 // Uses a private dockerd (own socket, data root and bridge) so other tests keep their engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { docker, ensureTestImage, privateDaemon, removePrivateDaemon, startDockerd, stopDockerd, uniqueName } from '../support/docker-fixtures';
+import { docker, ensureTestImage, privateDaemon, privateDaemonDir, removePrivateDaemon, startDockerd, stopDockerd, uniqueName } from '../support/docker-fixtures';
 import { launchBrowser, openApp, row, startServe, type ServeProcess } from './support/harness';
 
-const daemon = privateDaemon('/var/tmp/wakedock-e2e-dockerd');
+const daemon = privateDaemon(privateDaemonDir('e2e'));
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;

@@ -308,12 +308,20 @@ function run(bin: string, args: string[]): Promise<CliResult> {
 }
 
 /**
+ * A private daemon's dir, unique per checkout: two clones (or worktrees) running the same outage
+ * test at once get separate daemons, sockets and bridges instead of stopping each other's.
+ */
+export function privateDaemonDir(area: string): string {
+  return `/var/tmp/wakedock-${area}-dockerd-${createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 6)}`;
+}
+
+/**
  * A dockerd of the test's own: separate socket, data root, exec root (so its own containerd),
  * pidfile, config file and bridge; no iptables changes. Two things matter for not disturbing the
  * shared engine: a daemon started with `--bridge none` DELETES the host's docker0 interface, so the
  * private daemon gets a bridge of its own instead; and --iptables=false leaves the shared rules alone.
  */
-export function privateDaemon(dir = '/var/tmp/wakedock-test-dockerd'): DaemonSpec & { dir: string; bridge: string } {
+export function privateDaemon(dir = privateDaemonDir('test')): DaemonSpec & { dir: string; bridge: string } {
   const socket = join(dir, 'docker.sock');
   const bridge = privateBridgeFor(dir);
   return {
