@@ -181,3 +181,29 @@ describe('terminal (e2e)', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe('terminal replay (e2e)', () => {
+  it('coming back to a terminal sends the program only what the user types, not replies to replayed queries', async () => {
+    const c = await runContainer({ area: AREA });
+    await openTerminalOf(c);
+    // Several prompts: busybox ash asks for the cursor position (ESC[6n) at every one of them,
+    // so the scrollback holds a query per prompt.
+    for (let i = 0; i < 3; i++) await typeLine(`echo p-${i}`);
+    await expect.poll(screen).toMatch(/^p-2$/m);
+    await typeLine('read -r X; echo "LEN=${#X}"; printf %s "$X" | busybox od -An -c');
+    // Leave for another tab of the container and come back: the scrollback replays in a fresh xterm.
+    await page.getByRole('tab', { name: 'Logs' }).click();
+    await expect.poll(() => pane().count()).toBe(0);
+    await page.getByRole('tab', { name: 'Terminal' }).click();
+    await expect.poll(() => pane().getAttribute('data-state')).toBe('running');
+    await expect.poll(screen).toMatch(/^p-2$/m);
+    await new Promise((r) => setTimeout(r, 300));
+    await typeLine('hello');
+    // The program read exactly the five typed characters (a reply would show as 033 [ … R).
+    await expect.poll(screen, { timeout: 10_000 }).toMatch(/^LEN=\d+$/m);
+    const out = await screen();
+    expect(out).toMatch(/^LEN=5$/m);
+    expect(out).not.toContain('033');
+    expect(out).toMatch(/^\s+h\s+e\s+l\s+l\s+o$/m);
+  });
+});

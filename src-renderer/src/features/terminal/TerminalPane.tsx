@@ -68,6 +68,12 @@ export function TerminalPane({ sessionId, label, onHandle }: { sessionId: string
 
     let ended = false;
     let disposed = false;
+    // Scrollback being replayed holds the queries the program sent long ago (a shell's cursor
+    // position request at every prompt, device attributes…). xterm answers queries through onData
+    // while it parses; those answers must not reach today's process as keystrokes. xterm calls a
+    // write's callback right after parsing that chunk and before the next one, so everything
+    // onData emits between the replay write and its callback is a reply to replayed output.
+    let replaying = 0;
     let sent = { cols: 0, rows: 0 };
     const say = (msg: string): void => setNotice(msg);
 
@@ -104,7 +110,10 @@ export function TerminalPane({ sessionId, label, onHandle }: { sessionId: string
       (ev) => {
         if (ev.type === 'replay') {
           term.reset();
-          term.write(ev.data);
+          replaying++;
+          term.write(ev.data, () => {
+            replaying--;
+          });
           store().update(ev.session);
           ended = ev.session.state === 'exited';
           if (ended) term.write(`\r\n\x1b[2m[${ev.session.endReason ?? 'ended'}]\x1b[0m\r\n`);
@@ -130,7 +139,7 @@ export function TerminalPane({ sessionId, label, onHandle }: { sessionId: string
 
     // ---- input ----
     const onData = term.onData((data) => {
-      if (ended) return;
+      if (ended || replaying > 0) return;
       for (const chunk of pasteChunks(data)) call('terminal.write', { sessionId, data: chunk }).catch((e: unknown) => say(errorText(e)));
     });
 
