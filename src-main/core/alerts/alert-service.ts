@@ -33,7 +33,7 @@ export interface AlertHost {
   /** The live container table (project rules resolve their containers' names from it). */
   readonly cached: readonly { name: string; composeProject?: string }[];
   watch(listener: (patch: ContainerPatch) => void): () => void;
-  onEngineEvent(listener: (e: EngineEvent) => void): () => void;
+  onEngineEvent(types: 'container', listener: (e: EngineEvent<'container'>) => void): () => void;
   onState(listener: (h: Host) => void): () => void;
 }
 
@@ -268,7 +268,7 @@ export class AlertService {
     this.apply(this.engine.feed(input));
   }
 
-  private onEngineEvent(hostId: string, e: EngineEvent): void {
+  private onEngineEvent(hostId: string, e: EngineEvent<'container'>): void {
     const kind = EVENT_KINDS[e.action];
     if (!kind) return;
     const exit = e.attributes.exitCode;
@@ -321,7 +321,7 @@ export class AlertService {
         this.deps.logger.warn(`alerts: rules name host "${hostId}", which is not known`);
         continue;
       }
-      const offEvents = host.onEngineEvent((e) => this.onEngineEvent(hostId, e));
+      const offEvents = host.onEngineEvent('container', (e) => this.onEngineEvent(hostId, e));
       const offState = host.onState((h) => this.onHostState(h));
       this.hostSubs.set(hostId, () => {
         offEvents();

@@ -50,12 +50,22 @@ const RECHECK_DELAYS = [25, 50, 100, 200, 400, 800];
 
 type Watcher = (patch: ContainerPatch) => void;
 
-/** One container event from the engine, as features other than the list need it (alerts, logs). */
-export interface EngineEvent {
-  /** e.g. start, die, oom, restart, health_status: unhealthy, destroy */
+/**
+ * The object types the engine reports on GET /events (moby api/types/events). The host reads them all
+ * from its one events stream and hands each listener only the types it asked for.
+ */
+export const ENGINE_OBJECT_TYPES = ['container', 'image', 'volume', 'network', 'daemon', 'plugin', 'builder', 'service', 'node', 'secret', 'config'] as const;
+export type EngineObjectType = (typeof ENGINE_OBJECT_TYPES)[number];
+const KNOWN_TYPES: ReadonlySet<string> = new Set(ENGINE_OBJECT_TYPES);
+
+/** One engine event, as features other than the container list need it (alerts, logs, resources). */
+export interface EngineEvent<T extends EngineObjectType = EngineObjectType> {
+  type: T;
+  /** e.g. start, die, oom, health_status: unhealthy, destroy (containers); create, remove, prune (volumes); pull, tag, delete (images); connect, disconnect (networks); reload (daemon) */
   action: string;
+  /** The object's id: container/network/daemon id, volume name, image reference or id. */
   id: string;
-  /** The container's name at the time of the event (from the event attributes). */
+  /** A display name: the container's name at the time of the event, the network/daemon name, else the id. */
   name: string;
   /** Engine attributes: exitCode for die, image, labels… */
   attributes: Record<string, string>;
@@ -70,7 +80,7 @@ export class HostConnection {
   private snapshotReady = false;
   private readonly watchers = new Set<Watcher>();
   private readonly stateListeners = new Set<(h: Host) => void>();
-  private readonly eventListeners = new Set<(e: EngineEvent) => void>();
+  private readonly eventListeners = new Set<{ types: ReadonlySet<string>; fn: (e: EngineEvent) => void }>();
   private events: Readable | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private attempt = 0;
@@ -133,10 +143,17 @@ export class HostConnection {
     void this.connect();
   }
 
-  /** Every container event of the shared events stream (no extra request to the engine). */
-  onEngineEvent(listener: (e: EngineEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
+  /**
+   * Engine events of the given object type(s) from the shared events stream (no extra request to the
+   * engine): `onEngineEvent('container', …)`, `onEngineEvent(['volume', 'image'], …)`, or '*' for all.
+   */
+  onEngineEvent<T extends EngineObjectType>(types: T | readonly T[] | '*', listener: (e: EngineEvent<T>) => void): () => void {
+    const entry = {
+      types: new Set<string>(types === '*' ? ENGINE_OBJECT_TYPES : typeof types === 'string' ? [types] : types),
+      fn: listener as (e: EngineEvent) => void,
+    };
+    this.eventListeners.add(entry);
+    return () => this.eventListeners.delete(entry);
   }
 
   onState(listener: (h: Host) => void): () => void {
@@ -191,8 +208,9 @@ export class HostConnection {
       docker = this.opts.dockerFactory(this.opts.endpoint.url);
       const version = await withTimeout(docker.version(), 10_000, 'the engine did not answer within 10 s');
       if (gen !== this.generation) return;
-      // Subscribe first, then list: an event that lands while we list is applied after it.
-      const events = (await docker.getEvents({ filters: { type: ['container'] } })) as unknown as Readable;
+      // Subscribe first, then list: an event that lands while we list is applied after it. One stream
+      // for every object type: the container table takes the container events, listeners the rest.
+      const events = (await docker.getEvents({})) as unknown as Readable;
       if (gen !== this.generation) {
         events.destroy();
         return;
@@ -285,21 +303,26 @@ export class HostConnection {
     } catch {
       return;
     }
-    if (ev.Type && ev.Type !== 'container') return;
+    // Engines before API 1.22 sent container events without Type.
+    const type = ev.Type ?? 'container';
+    if (!KNOWN_TYPES.has(type)) return;
     const action = ev.Action ?? '';
     const id = ev.Actor?.ID ?? ev.id;
     if (!id) return;
     if (this.eventListeners.size > 0) {
       const attributes = ev.Actor?.Attributes ?? {};
-      const e: EngineEvent = { action, id, name: attributes.name ?? id.slice(0, 12), attributes, time: ev.timeNano ? Math.floor(ev.timeNano / 1e6) : (ev.time ?? 0) * 1000 || Date.now() };
+      const name = attributes.name ?? (type === 'container' ? id.slice(0, 12) : id);
+      const e: EngineEvent = { type: type as EngineObjectType, action, id, name, attributes, time: ev.timeNano ? Math.floor(ev.timeNano / 1e6) : (ev.time ?? 0) * 1000 || Date.now() };
       for (const l of this.eventListeners) {
+        if (!l.types.has(type)) continue;
         try {
-          l(e);
+          l.fn(e);
         } catch (err) {
           this.opts.logger.warn('engine event listener threw', err);
         }
       }
     }
+    if (type !== 'container') return;
     if (!RELEVANT_ACTIONS.has(action) && !action.startsWith('health_status')) return;
     this.pendingIds.add(id);
     if (action === 'destroy') this.destroyedIds.add(id);

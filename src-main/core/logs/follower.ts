@@ -45,7 +45,7 @@ export type FollowerEvent =
 export interface FollowerOptions {
   /** The engine client now (throws ENGINE_UNREACHABLE while the engine is away). */
   docker(): Dockerode;
-  onEngineEvent(listener: (e: EngineEvent) => void): () => void;
+  onEngineEvent(listener: (e: EngineEvent<'container'>) => void): () => void;
   target: LogTarget;
   tail: number | 'all';
   /** Engine time form "<s>.<ns>". */
@@ -331,7 +331,7 @@ export class ContainerLogFollower {
     void this.attach(false);
   }
 
-  private onEngineEvent(e: EngineEvent): void {
+  private onEngineEvent(e: EngineEvent<'container'>): void {
     if (e.id !== this.id || this.stopped) return;
     if (e.action === 'start' && this.phase === 'waiting') this.resume();
     else if (e.action === 'destroy') this.removed();

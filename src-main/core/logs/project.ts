@@ -28,7 +28,7 @@ export interface ProjectSource {
 
 export interface ProjectFollowOptions {
   docker(): Dockerode;
-  onEngineEvent(listener: (e: EngineEvent) => void): () => void;
+  onEngineEvent(listener: (e: EngineEvent<'container'>) => void): () => void;
   project: string;
   services?: string[];
   tail: number | 'all';
@@ -151,7 +151,7 @@ export class ProjectLogFollower {
     for (let i = 0; i < lines.length; i += 1000) this.o.onLines(lines.slice(i, i + 1000));
   }
 
-  private onEngineEvent(e: EngineEvent): void {
+  private onEngineEvent(e: EngineEvent<'container'>): void {
     if (this.stopped || e.action !== 'start' || this.followers.has(e.id)) return;
     if (e.attributes[PROJECT_LABEL] !== this.o.project || !this.wanted(e.attributes[SERVICE_LABEL] ?? '')) return;
     void (async () => {

@@ -50,7 +50,7 @@ export function logsHandlers(ctx: CoreContext): DomainHandlers<typeof logsProced
       });
       follower = new ContainerLogFollower({
         docker: () => host.client(),
-        onEngineEvent: (l) => host.onEngineEvent(l),
+        onEngineEvent: (l) => host.onEngineEvent('container', l),
         target,
         tail: effectiveTail,
         since: since === undefined ? undefined : toEngineTime(since),
@@ -89,7 +89,7 @@ export function logsHandlers(ctx: CoreContext): DomainHandlers<typeof logsProced
       );
       const pf = new ProjectLogFollower({
         docker: () => host.client(),
-        onEngineEvent: (l) => host.onEngineEvent(l),
+        onEngineEvent: (l) => host.onEngineEvent('container', l),
         project,
         services,
         tail: effectiveTail,

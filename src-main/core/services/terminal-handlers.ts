@@ -28,7 +28,7 @@ export function terminalHandlers(ctx: CoreContext, service = new TerminalService
     const live = new Set(service.list().map((s) => s.id));
     for (const id of execs.keys()) if (!live.has(id)) execs.delete(id);
   };
-  const offEvents = ctx.local.onEngineEvent((e) => {
+  const offEvents = ctx.local.onEngineEvent('container', (e) => {
     if (e.action !== 'die' && e.action !== 'destroy') return;
     for (const s of service.list({ hostId: ctx.local.id, containerId: e.id })) if (s.state === 'running') execs.get(s.id)?.containerDied();
   });

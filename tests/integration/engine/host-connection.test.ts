@@ -222,6 +222,42 @@ describe('local host on the real engine', () => {
     }
   });
 
+  it('one events stream carries volumes, networks and images to typed listeners (docker CLI on the real engine)', async () => {
+    const host = core.hosts.get('local');
+    const seen: { type: string; action: string; name: string }[] = [];
+    const containerOnly: string[] = [];
+    const off = host.onEngineEvent(['volume', 'network', 'image'], (e) => seen.push({ type: e.type, action: e.action, name: e.name }));
+    const offC = host.onEngineEvent('container', (e) => containerOnly.push(e.type));
+    const vol = uniqueName(AREA);
+    const net = uniqueName(AREA);
+    const tag = `wakedock-test/${uniqueName(AREA)}:1`;
+    try {
+      await docker(['volume', 'create', vol]);
+      await docker(['network', 'create', net]);
+      await docker(['tag', TEST_IMAGE, tag]);
+      await docker(['volume', 'rm', vol]);
+      await docker(['network', 'rm', net]);
+      await docker(['rmi', tag]);
+      await waitFor('the engine events to reach the listener', () => seen.some((e) => e.type === 'image' && e.action === 'untag'), { timeoutMs: 5000 });
+      expect(seen).toEqual(
+        expect.arrayContaining([
+          { type: 'volume', action: 'create', name: vol },
+          { type: 'network', action: 'create', name: net },
+          { type: 'image', action: 'tag', name: tag },
+          { type: 'volume', action: 'destroy', name: vol },
+          { type: 'network', action: 'destroy', name: net },
+        ]),
+      );
+      expect(containerOnly.every((t) => t === 'container')).toBe(true);
+    } finally {
+      off();
+      offC();
+      await dockerRaw(['volume', 'rm', vol]);
+      await dockerRaw(['network', 'rm', net]);
+      await dockerRaw(['rmi', tag]);
+    }
+  });
+
   it('an unknown host is NOT_FOUND, not an engine error', async () => {
     const err = await callError('containers.list', { hostId: 'nope' });
     expect(err.code).toBe('NOT_FOUND');

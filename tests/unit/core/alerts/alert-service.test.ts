@@ -25,9 +25,9 @@ class FakeHost implements AlertHost {
     this.cached.push({ name, composeProject });
     for (const l of this.watchers) l({ kind: 'patch', hostId: 'local', upserts: [], removed: [] });
   }
-  events = new Set<(e: EngineEvent) => void>();
+  events = new Set<(e: EngineEvent<'container'>) => void>();
   states = new Set<(h: Host) => void>();
-  onEngineEvent(l: (e: EngineEvent) => void) {
+  onEngineEvent(_types: 'container', l: (e: EngineEvent<'container'>) => void) {
     this.events.add(l);
     return () => this.events.delete(l);
   }
@@ -36,7 +36,7 @@ class FakeHost implements AlertHost {
     return () => this.states.delete(l);
   }
   emit(action: string, name: string, attributes: Record<string, string> = {}, time = Date.now()): void {
-    for (const l of this.events) l({ action, id: `id-${name}`, name, attributes: { name, ...attributes }, time });
+    for (const l of this.events) l({ type: 'container', action, id: `id-${name}`, name, attributes: { name, ...attributes }, time });
   }
   setState(state: Host['state'], reason?: string): void {
     this.host = { ...this.host, state, ...(reason ? { reason } : {}) };
