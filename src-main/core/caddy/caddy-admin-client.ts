@@ -1,0 +1,184 @@
+// Client of Caddy's admin API (2.6.2): read and load configs, read the reverse proxy's upstreams.
+//
+// apply() is the only way WakeDock changes Caddy: it validates the config it is about to send, loads it
+// (Caddy provisions the new config before swapping, so a refused config leaves the old one running),
+// then reads back what Caddy runs. If Caddy ends up running anything but what was sent (or the old
+// config after a refusal), the previous config is loaded again. In "merge" mode (an admin endpoint the
+// user also uses for other sites) only WakeDock's server and logger are replaced; every other route,
+// server and app is sent back exactly as Caddy had it.
+import { request } from 'node:http';
+import { z } from 'zod';
+import { mergeOwned, ownedServer, stableJson, type CaddyJson } from './caddy-config';
+
+export class CaddyAdminError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    /** Whether the previous config was restored after a failed apply. */
+    readonly rolledBack?: boolean,
+  ) {
+    super(message);
+    this.name = 'CaddyAdminError';
+  }
+}
+
+export interface Upstream {
+  address: string;
+  num_requests: number;
+  fails: number;
+}
+
+const UpstreamsSchema = z.array(z.object({ address: z.string(), num_requests: z.number(), fails: z.number() }).loose());
+
+const HostPort = z.string().regex(/^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):\d{1,5}$/, 'must be a loopback host:port');
+const Hostname = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, 'is not a valid hostname');
+
+/** What WakeDock's own server must look like before it is sent (loopback only, valid hosts). */
+const OwnedServerSchema = z.object({
+  listen: z.array(z.string().min(1)).min(1),
+  automatic_https: z.object({ disable: z.literal(true) }).loose(),
+  routes: z.array(
+    z
+      .object({
+        '@id': z.string().min(1),
+        match: z.array(z.object({ host: z.array(Hostname).min(1).optional(), path: z.array(z.string()).optional() }).loose()),
+        handle: z.array(z.object({ handler: z.string(), upstreams: z.array(z.object({ dial: HostPort })).optional() }).loose()).min(1),
+      })
+      .loose(),
+  ),
+});
+
+export function validateOwned(config: CaddyJson): void {
+  const server = ownedServer(config);
+  const r = OwnedServerSchema.safeParse(server);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new CaddyAdminError(`WakeDock's Caddy config is not valid: ${issue?.path.join('.')} ${issue?.message}`);
+  }
+  const seen = new Map<string, string>();
+  for (const route of r.data.routes) {
+    for (const m of route.match) {
+      for (const h of m.host ?? []) {
+        const other = seen.get(h.toLowerCase());
+        if (other && other !== route['@id']) throw new CaddyAdminError(`the hostname ${h} is used by two services (${other}, ${route['@id']})`);
+        seen.set(h.toLowerCase(), route['@id']);
+      }
+    }
+  }
+}
+
+export interface CaddyAdminOptions {
+  /** Caddy syntax: `unix//path/admin.sock` or `host:port`. */
+  listen: string;
+  /** Host header sent (must be in the admin config's `origins`). */
+  origin?: string;
+  timeoutMs?: number;
+}
+
+export class CaddyAdminClient {
+  constructor(private readonly opts: CaddyAdminOptions) {}
+
+  private req(method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
+    const listen = this.opts.listen;
+    const target = listen.startsWith('unix/') ? { socketPath: listen.slice('unix/'.length) } : { host: listen.replace(/:\d+$/, '').replace(/^\[|\]$/g, ''), port: Number(/:(\d+)$/.exec(listen)?.[1]) };
+    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+    return new Promise((resolve, reject) => {
+      const r = request(
+        {
+          ...target,
+          method,
+          path,
+          headers: {
+            Host: this.opts.origin ?? 'localhost',
+            ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length, 'Cache-Control': 'must-revalidate' } : {}),
+          },
+          timeout: this.opts.timeoutMs ?? 10_000,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+          res.on('error', reject);
+        },
+      );
+      r.on('timeout', () => r.destroy(new CaddyAdminError(`Caddy's admin API at ${listen} did not answer in time`)));
+      r.on('error', (e) => reject(e instanceof CaddyAdminError ? e : new CaddyAdminError(`Caddy's admin API at ${listen} is unreachable (${(e as Error).message})`)));
+      r.end(payload);
+    });
+  }
+
+  private static errorOf(status: number, text: string): CaddyAdminError {
+    let msg = text.trim();
+    try {
+      msg = (JSON.parse(text) as { error?: string }).error ?? msg;
+    } catch {
+      /* plain text */
+    }
+    return new CaddyAdminError(`Caddy refused: ${msg || `HTTP ${status}`}`, status);
+  }
+
+  /** GET /config/<path>: the config (or part), null when unset. */
+  async getConfig(path = ''): Promise<unknown> {
+    const { status, text } = await this.req('GET', `/config/${path}`);
+    if (status !== 200) throw CaddyAdminClient.errorOf(status, text);
+    return text.trim() === '' ? null : (JSON.parse(text) as unknown);
+  }
+
+  /** POST /load: replace the whole config. */
+  async load(config: CaddyJson): Promise<void> {
+    const { status, text } = await this.req('POST', '/load', config);
+    if (status !== 200) throw CaddyAdminClient.errorOf(status, text);
+  }
+
+  /** In-flight requests per upstream dial address (the pool is global to the Caddy process). */
+  async upstreams(): Promise<Upstream[]> {
+    const { status, text } = await this.req('GET', '/reverse_proxy/upstreams');
+    if (status !== 200) throw CaddyAdminClient.errorOf(status, text);
+    return UpstreamsSchema.parse(text.trim() === '' ? [] : JSON.parse(text));
+  }
+
+  /** POST /stop: ask Caddy to exit (used for an instance an earlier run left behind). */
+  async stop(): Promise<void> {
+    await this.req('POST', '/stop');
+  }
+
+  async reachable(): Promise<boolean> {
+    try {
+      await this.getConfig('admin');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Validate, load, verify; roll back on failure. mode 'all': `config` is the whole config (a private
+   * Caddy); 'merge': only WakeDock's server and logger are replaced in the running config.
+   */
+  async apply(config: CaddyJson, mode: 'all' | 'merge'): Promise<void> {
+    validateOwned(config);
+    const previous = (await this.getConfig()) as CaddyJson | null;
+    const next = mode === 'all' ? config : mergeOwned(previous, config);
+    const wanted = stableJson(ownedServer(next));
+    try {
+      await this.load(next);
+      const running = await this.getConfig();
+      if (stableJson(ownedServer(running)) !== wanted) throw new CaddyAdminError('Caddy does not run the config it accepted');
+    } catch (e) {
+      const err = e instanceof CaddyAdminError ? e : new CaddyAdminError((e as Error).message);
+      let rolledBack = false;
+      try {
+        const now = (await this.getConfig()) as CaddyJson | null;
+        if (previous && stableJson(now) !== stableJson(previous)) await this.load(previous);
+        rolledBack = true;
+      } catch {
+        rolledBack = false;
+      }
+      throw new CaddyAdminError(err.message, err.status, rolledBack);
+    }
+  }
+}

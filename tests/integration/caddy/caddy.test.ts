@@ -1,0 +1,135 @@
+// The private Caddy against the real Caddy 2.6.2: the config WakeDock builds routes a service host to
+// its upstream, sends a dead upstream's GET to the waker and answers a POST with 503 + Retry-After;
+// a refused config leaves the old one running; merge mode never touches foreign routes; a killed Caddy
+// comes back with its config; access log lines reach WakeDock's listener.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AccessLogListener, type AccessEntry } from '../../../src-main/core/caddy/access-log';
+import { CaddyAdminClient, CaddyAdminError } from '../../../src-main/core/caddy/caddy-admin-client';
+import { buildConfig, buildServer, mergeOwned, type CaddyConfigInput } from '../../../src-main/core/caddy/caddy-config';
+import { ADMIN_ORIGIN, CaddySupervisor } from '../../../src-main/core/caddy/caddy-supervisor';
+import { silentLogger } from '../../../src-main/rpc/dispatcher';
+import { freePort, waitFor } from '../../support/docker-fixtures';
+import { CADDY_BIN, httpTo, startHttp, tempDir, type TestServer } from '../../support/caddy';
+
+describe.skipIf(!CADDY_BIN)('private Caddy (real 2.6.2)', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  let sup: CaddySupervisor;
+  let app: TestServer;
+  let waker: TestServer;
+  let log: AccessLogListener;
+  let port: number;
+  let input: CaddyConfigInput;
+  const cleanups: (() => Promise<void> | void)[] = [];
+
+  beforeEach(async () => {
+    tmp = tempDir('caddy');
+    app = await startHttp('hello from the app');
+    waker = await startHttp('waker here');
+    log = new AccessLogListener();
+    const logAddr = await log.listen();
+    port = await freePort();
+    sup = new CaddySupervisor({ dir: tmp.dir, logger: silentLogger, backoffMinMs: 100, backoffMaxMs: 500 });
+    input = {
+      adminListen: sup.adminListen,
+      adminOrigin: ADMIN_ORIGIN,
+      listen: `127.0.0.1:${port}`,
+      waker: `127.0.0.1:${waker.port}`,
+      accessLog: logAddr,
+      services: [{ name: 'app', hosts: ['app.localhost'], upstream: `127.0.0.1:${app.port}` }],
+    };
+    await sup.start(buildConfig(input));
+  });
+
+  afterEach(async () => {
+    for (const c of cleanups.splice(0)) await c();
+    await sup.dispose();
+    await log.close();
+    await app.close();
+    await waker.close();
+    tmp.remove();
+  });
+
+  it('routes a service host to its upstream, a dead upstream to the waker, and answers a POST itself', async () => {
+    const entries: AccessEntry[] = [];
+    log.onEntry((e) => entries.push(e));
+    const up = await httpTo(port, 'app.localhost', '/hello', { headers: { 'User-Agent': 'wd-test/1' } });
+    expect(up.status).toBe(200);
+    expect(up.body).toBe('hello from the app');
+
+    await app.close();
+    const down = await httpTo(port, 'app.localhost', '/page');
+    expect(down.body).toBe('waker here');
+    expect(waker.hits.at(-1)?.headers['x-wakedock-error']).toBe('502');
+    expect(waker.hits.at(-1)?.headers.host).toBe('app.localhost');
+
+    const post = await httpTo(port, 'app.localhost', '/api', { method: 'POST', body: '{"a":1}', headers: { 'Content-Type': 'application/json' } });
+    expect(post.status).toBe(503);
+    expect(post.headers['retry-after']).toBe('5');
+    expect(post.headers['x-wakedock']).toBe('rejected');
+    expect(waker.hits.filter((h) => h.method === 'POST')).toHaveLength(0);
+
+    const status = await httpTo(port, 'app.localhost', '/__wakedock/status');
+    expect(status.body).toBe('waker here');
+
+    await waitFor('access log lines', () => entries.length >= 4);
+    expect(entries[0]).toMatchObject({ host: 'app.localhost', method: 'GET', uri: '/hello', status: 200, userAgent: 'wd-test/1', wakedock: null });
+    expect(entries.find((e) => e.method === 'POST')).toMatchObject({ status: 503, wakedock: 'rejected' });
+  });
+
+  it('a config Caddy refuses is not applied and the old one keeps serving', async () => {
+    const bad = buildConfig(input);
+    const server = (bad.apps as { http: { servers: { wakedock: { routes: { handle: { handler: string }[] }[] } } } }).http.servers.wakedock;
+    server.routes[1]!.handle[0]!.handler = 'no_such_handler';
+    await expect(sup.apply(bad)).rejects.toThrow(/no_such_handler|unknown module/);
+    const still = await httpTo(port, 'app.localhost', '/');
+    expect(still.body).toBe('hello from the app');
+
+    const dup = buildConfig({ ...input, services: [...input.services, { name: 'b', hosts: ['app.localhost'], upstream: '127.0.0.1:1' }] });
+    await expect(sup.apply(dup)).rejects.toBeInstanceOf(CaddyAdminError);
+    expect((await httpTo(port, 'app.localhost', '/')).body).toBe('hello from the app');
+  });
+
+  it('merge mode replaces only WakeDock\'s server and keeps a foreign server and its routes', async () => {
+    const other = await startHttp('someone else');
+    cleanups.push(() => other.close());
+    const otherPort = await freePort();
+    const client = new CaddyAdminClient({ listen: sup.adminListen, origin: ADMIN_ORIGIN });
+    const current = (await client.getConfig()) as Record<string, unknown>;
+    const foreign = structuredClone(current) as { apps: { http: { servers: Record<string, unknown> } } };
+    foreign.apps.http.servers.theirs = {
+      listen: [`127.0.0.1:${otherPort}`],
+      automatic_https: { disable: true },
+      routes: [{ '@id': 'their-route', handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${other.port}` }] }] }],
+    };
+    await client.load(foreign as Record<string, unknown>);
+
+    const changed = buildConfig({ ...input, services: [{ name: 'app', hosts: ['app2.localhost'], upstream: `127.0.0.1:${app.port}` }] });
+    await client.apply(changed, 'merge');
+    const after = (await client.getConfig()) as { apps: { http: { servers: Record<string, { routes: unknown[] }> } } };
+    expect(after.apps.http.servers.theirs).toEqual(foreign.apps.http.servers.theirs);
+    expect((await httpTo(otherPort, 'x', '/')).body).toBe('someone else');
+    expect((await httpTo(port, 'app2.localhost', '/')).body).toBe('hello from the app');
+    expect(mergeOwned(null, changed)).toMatchObject({ apps: { http: { servers: { wakedock: buildServer({ ...input, services: [{ name: 'app', hosts: ['app2.localhost'], upstream: `127.0.0.1:${app.port}` }] }) } } } });
+  });
+
+  it('a killed Caddy is started again with its config, and a foreign load is undone', async () => {
+    const changed = buildConfig({ ...input, services: [{ name: 'app', hosts: ['changed.localhost'], upstream: `127.0.0.1:${app.port}` }] });
+    await sup.apply(changed);
+    const pid = sup.pid!;
+    process.kill(pid, 'SIGKILL');
+    await waitFor('caddy restarted', () => sup.state.status === 'running' && sup.pid !== pid, { timeoutMs: 15_000 });
+    expect(sup.starts).toBe(2);
+    const back = await waitFor('route back', async () => {
+      const r = await httpTo(port, 'changed.localhost', '/');
+      return r.body === 'hello from the app' ? r : null;
+    });
+    expect(back.status).toBe(200);
+
+    // Someone loads a config without our server: ensureApplied puts ours back.
+    await sup.client.load({ admin: { listen: sup.adminListen, origins: [ADMIN_ORIGIN] } });
+    await expect(httpTo(port, 'changed.localhost', '/', { timeoutMs: 2000 })).rejects.toThrow();
+    expect(await sup.ensureApplied()).toBe(true);
+    expect((await httpTo(port, 'changed.localhost', '/')).body).toBe('hello from the app');
+    expect(await sup.ensureApplied()).toBe(false);
+  });
+});
