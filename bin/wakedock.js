@@ -5,7 +5,14 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
+import { nodeProblem } from '../scripts/node-requirements.mjs';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const tooOld = nodeProblem('serve', process.version);
+if (tooOld) {
+  console.error(tooOld);
+  process.exit(1);
+}
 const entry = join(root, 'out', 'main', 'serve.js');
 const [command = 'serve', ...rest] = process.argv.slice(2);
 
