@@ -5,6 +5,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
+import boundaries from 'eslint-plugin-boundaries';
+import { layers, layerPolicies } from './eslint.layers.js';
 
 const noElectron = {
   paths: [{ name: 'electron', message: "Only src-main/main.ts, src-main/electron/** and src-preload/** may import 'electron'. Pass capabilities into the core instead." }],
@@ -21,6 +23,18 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-imports': ['error', noElectron],
     },
+  },
+  {
+    // Layer rules (docs/architecture.md "Layers"): which layer may import which, checked on the
+    // resolved file, so '../../core/x' from the contract fails wherever it is written.
+    files: ['src-main/**/*.ts', 'src-preload/**/*.ts', 'src-renderer/**/*.{ts,tsx}'],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': layers,
+      'boundaries/legacy-warnings': false,
+      'import/resolver': { typescript: { project: ['tsconfig.node.json', 'tsconfig.web.json'], noWarnOnMultipleProjects: true }, node: true },
+    },
+    rules: { 'boundaries/dependencies': ['error', { default: 'disallow', policies: layerPolicies }] },
   },
   {
     files: ['src-main/main.ts', 'src-main/electron/**', 'src-preload/**'],

@@ -5,7 +5,7 @@ import { RpcClient } from '../src-main/contract/rpc-client';
 import { procedures, isProcName } from '../src-main/contract/procedures';
 import type { RpcErrorData } from '../src-main/contract/errors';
 import type { ClientMessage, ClientPort, Result, ServerMessage } from '../src-main/contract/protocol';
-import type { WakeDockBridge } from '../src-renderer/src/transport/bridge-types';
+import type { WakeDockBridge } from '../src-main/contract/bridge';
 
 export type { WakeDockBridge };
 

@@ -1,4 +1,5 @@
 // COMMON: imported by main, preload and renderer. No node:*, electron or DOM imports here.
+import type { z } from 'zod';
 
 /** The closed set of error codes that may cross the bridge. The UI switches on these. */
 export const ERROR_CODES = [
@@ -57,4 +58,16 @@ export class RpcError extends Error {
 
 export function isRpcError(e: unknown): e is RpcError {
   return e instanceof RpcError;
+}
+
+/** A zod failure as VALIDATION error data, naming the offending field (dotted path). */
+export function validationError(err: z.ZodError, proc: string): RpcErrorData {
+  const issue = err.issues[0];
+  // Inputs are strict objects: an unknown key is reported at its parent's path with the key in
+  // `keys`, so name the key itself (e.g. field "forse" for a typo of "force", not no field at all).
+  const path = issue ? [...issue.path, ...(issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])] : [];
+  const field = path.length > 0 ? path.map(String).join('.') : undefined;
+  const what = field ? `"${field}"` : 'the input';
+  const msg = issue ? issue.message : 'invalid input';
+  return { code: 'VALIDATION', message: `${proc}: ${what}: ${msg}`, field, retryable: false };
 }

@@ -14,6 +14,7 @@ import {
   type RpcErrorData,
   type ServerMessage,
   type StreamName,
+  validationError,
 } from '../contract';
 
 /** One peer: a renderer's IPC channel or a WebSocket. */
@@ -71,16 +72,8 @@ export interface Logger {
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
-export function validationError(err: z.ZodError, proc: string): RpcErrorData {
-  const issue = err.issues[0];
-  // Inputs are strict objects: an unknown key is reported at its parent's path with the key in
-  // `keys`, so name the key itself (e.g. field "forse" for a typo of "force", not no field at all).
-  const path = issue ? [...issue.path, ...(issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])] : [];
-  const field = path.length > 0 ? path.map(String).join('.') : undefined;
-  const what = field ? `"${field}"` : 'the input';
-  const msg = issue ? issue.message : 'invalid input';
-  return { code: 'VALIDATION', message: `${proc}: ${what}: ${msg}`, field, retryable: false };
-}
+/** Kept here for existing importers; it lives in the contract (common code). */
+export { validationError };
 
 export function defaultErrorMapper(e: unknown): RpcErrorData {
   if (e instanceof RpcError) return e.toData();

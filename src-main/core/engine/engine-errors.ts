@@ -1,7 +1,6 @@
 // The only place that turns dockerode / socket / fs errors into contract error codes.
-import { RpcError, type RpcErrorData } from '../../contract';
+import { RpcError, validationError, type RpcErrorData } from '../../contract';
 import { ZodError } from 'zod';
-import { validationError } from '../../rpc/dispatcher';
 
 interface DockerodeError {
   statusCode?: number;
