@@ -4,7 +4,7 @@
 // strict CSP, no navigation away from the app, no new windows, no permissions.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, ipcMain, session, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, session, type BrowserWindow } from 'electron';
 import { createCore } from './core/create-core';
 import { mapEngineError } from './core/engine/engine-errors';
 import { RpcServer } from './rpc/dispatcher';
@@ -16,6 +16,8 @@ import { createTray, type AppTray } from './electron/tray';
 import { startAlertNotifications } from './electron/alert-notifications';
 import { createMainWindow } from './electron/window';
 import { askSavePath } from './electron/save-dialog';
+import { safeStorageBox } from './electron/safe-storage-box';
+import { DataDirLockedError } from './core/store/data-dir-lock';
 import trayIcon from '../resources/tray.png?asset';
 import trayIcon2x from '../resources/tray@2x.png?asset';
 import windowIcon from '../resources/icon.png?asset';
@@ -73,7 +75,7 @@ if (!app.requestSingleInstanceLock()) {
 
   const start = async (): Promise<void> => {
     hardenSession(session.defaultSession, target, logger);
-    const core = await createCore({ dataDir: app.getPath('userData'), mode: 'desktop', appVersion: app.getVersion(), logger, hostTerminal: true, saveDialog: (name) => askSavePath(win, name) });
+    const core = await createCore({ dataDir: app.getPath('userData'), mode: 'desktop', appVersion: app.getVersion(), logger, hostTerminal: true, saveDialog: (name) => askSavePath(win, name), secrets: safeStorageBox() });
     for (const n of core.store.notices) logger.warn(`store: ${n.message}`);
     const rpc = new RpcServer(core.handlers, { mapError: mapEngineError, logger });
     ipc = new IpcRpcHost(rpc, ipcMain, { isAppUrl: (url) => target.isAppUrl(url), logger });
@@ -120,6 +122,8 @@ if (!app.requestSingleInstanceLock()) {
     .then(start)
     .catch((e: unknown) => {
       logger.error('WakeDock could not start', e);
+      // Another process (e.g. `wakedock serve --data-dir` on this profile) holds the data dir: say which.
+      if (e instanceof DataDirLockedError) dialog.showErrorBox('WakeDock is already running', e.message);
       app.exit(1);
     });
 }

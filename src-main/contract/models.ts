@@ -100,6 +100,8 @@ export const SystemInfoSchema = z.object({
   notices: z.array(StoreNoticeSchema),
   /** Whether terminal.open may start a shell on the machine running the core (absent: no). */
   hostTerminal: z.boolean().optional(),
+  /** How secrets (webhook URLs) are kept at rest: encrypted by the OS key store, or in an owner-only file. */
+  secretStorage: z.object({ kind: z.enum(['os-keystore', 'owner-only-file']), description: z.string() }).optional(),
 });
 
 export const ContainerPatchSchema = z.discriminatedUnion('kind', [

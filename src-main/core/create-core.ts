@@ -20,6 +20,7 @@ import { terminalHandlers } from './services/terminal-handlers';
 
 export { HostRegistry } from './host-registry';
 import { JsonStore } from './store/json-store';
+import type { SecretBox } from './store/secret-box';
 
 export interface CoreOptions {
   dataDir: string;
@@ -35,6 +36,8 @@ export interface CoreOptions {
   saveDialog?: (suggestedName: string) => Promise<string | null>;
   /** Allow terminal.open on this machine (node-pty). On in the desktop app; serve needs --enable-host-terminal. */
   hostTerminal?: boolean;
+  /** How secrets are kept at rest (desktop: Electron safeStorage; default: the owner-only file). */
+  secrets?: SecretBox;
 }
 
 export interface Core {
@@ -70,12 +73,13 @@ export function nodeDiscoveryEnv(): DiscoveryEnv {
 }
 
 export async function createCore(opts: CoreOptions): Promise<Core> {
-  const store = await JsonStore.open(opts.dataDir, opts.logger);
+  // Throws DataDirLockedError when another process uses the data dir (the shells say which one).
+  const store = await JsonStore.open(opts.dataDir, opts.logger, { secrets: opts.secrets, mode: opts.mode });
   const discovery = opts.discovery ?? nodeDiscoveryEnv();
   const dockerFactory = opts.dockerFactory ?? defaultDockerFactory;
   const hosts = new HostRegistry();
 
-  let override = store.settings.engineOverride;
+  let override = store.get('settings').engineOverride;
   try {
     if (override) dockerOptionsFor(override);
   } catch (e) {
@@ -95,7 +99,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   hosts.add(local);
   opts.logger.info(`local engine: ${local.host.endpoint.url} (${local.host.endpoint.source}${local.host.endpoint.detail ? `: ${local.host.endpoint.detail}` : ''})`);
 
-  const disposers: (() => void | Promise<void>)[] = [];
+  // The store closes last (disposers run in reverse): pending writes land, then the lock is released.
+  const disposers: (() => void | Promise<void>)[] = [() => store.close()];
   const ctx: CoreContext = { opts, logger: opts.logger, store, hosts, discovery, local, onDispose: (fn) => void disposers.push(fn) };
   const handlers: Handlers = {
     ...systemHandlers(ctx),

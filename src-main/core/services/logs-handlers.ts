@@ -24,7 +24,7 @@ const sizeOf = (text: string): number => text.length + 48;
 
 export function logsHandlers(ctx: CoreContext): DomainHandlers<typeof logsProcedures> {
   const { hosts, store, logger } = ctx;
-  const defaultTail = (): number => store.settings.logTail;
+  const defaultTail = (): number => store.get('settings').logTail;
 
   return {
     'logs.follow': async ({ hostId, id, tail, since, until }, sink, signal) => {

@@ -15,12 +15,13 @@ export function systemHandlers(ctx: CoreContext): DomainHandlers<typeof systemPr
       dataDir: opts.dataDir,
       notices: store.notices,
       hostTerminal: opts.hostTerminal === true,
+      secretStorage: { kind: store.secrets.kind, description: store.secrets.description },
     }),
-    'settings.get': async () => store.settings,
+    'settings.get': async () => store.get('settings'),
     'settings.update': async (patch) => {
       if (patch.engineOverride) dockerOptionsFor(patch.engineOverride);
-      const before = store.settings.engineOverride;
-      const next = await store.updateSettings(patch);
+      const before = store.get('settings').engineOverride;
+      const next = await store.update('settings', (s) => ({ ...s, ...patch }));
       if (next.engineOverride !== before) local.setEndpoint(discoverEndpoint(discovery, next.engineOverride));
       return next;
     },

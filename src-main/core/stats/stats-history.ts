@@ -1,6 +1,6 @@
 // Wires the StatsHub to the HistoryStore: while history is on (settings.statsHistory), every
 // running container of the local host is recorded: read every 30 s in the background (one-shot
-// readings), or every second while someone watches it. Settings are re-read every few seconds.
+// readings), or every second while someone watches it. Settings changes arrive as store events.
 import { join } from 'node:path';
 import type { CoreContext } from '../context';
 import { HistoryStore } from './history-store';
@@ -15,15 +15,10 @@ export interface StatsHistoryService {
 
 const services = new WeakMap<CoreContext, StatsHistoryService>();
 
-interface HistorySettings {
-  statsHistory?: boolean;
-  statsRetentionDays?: number;
-}
-
 export function statsHistoryFor(ctx: CoreContext): StatsHistoryService {
   const existing = services.get(ctx);
   if (existing) return existing;
-  const settings = (): HistorySettings => ctx.store.settings as HistorySettings;
+  const settings = () => ctx.store.get('settings');
   let store: HistoryStore | null;
   try {
     store = new HistoryStore(join(ctx.opts.dataDir, 'stats.db'), { retentionDays: settings().statsRetentionDays ?? 7 });
@@ -64,11 +59,11 @@ export function statsHistoryFor(ctx: CoreContext): StatsHistoryService {
     }
   };
   apply();
+  const stopWatching = ctx.store.onChange('settings', apply);
+  // Roll-ups and pruning also happen with no running container (recording runs them as it writes).
   const timer = setInterval(() => {
-    apply();
-    // Roll-ups and pruning also happen with no running container.
     if (!unsubscribe) store?.maintain();
-  }, 5000);
+  }, 60_000);
   timer.unref?.();
   const svc: StatsHistoryService = {
     store,
@@ -79,6 +74,7 @@ export function statsHistoryFor(ctx: CoreContext): StatsHistoryService {
   services.set(ctx, svc);
   ctx.onDispose(() => {
     clearInterval(timer);
+    stopWatching();
     unsubscribe?.();
     unsubscribe = null;
     store?.close();

@@ -1,122 +1,307 @@
-// The local store: settings and hosts in one JSON file (lowdb; writes are atomic through steno's
-// temp-file-and-rename). A corrupt file is moved aside, never deleted, and the user is told.
-import { mkdir, readFile, rename } from 'node:fs/promises';
+// The local store: one JSON file (wakedock.json) of typed sections (settings, hosts, alerts; see
+// sections.ts), read with `get(section)`, changed with `update(section, fn)` and watched with
+// `onChange(section, listener)`. Recovery rules (docs/features/store.md):
+// - a value that is not understood is reported and kept in the file, never overwritten by defaults;
+// - unknown top-level keys are kept;
+// - a file that is not JSON at all is moved aside (`.corrupt-<time>`, never deleted) with a notice;
+// - a write that fails (disk full, EACCES) is not corruption: the file is kept, changes are refused
+//   with a retryable STORE_ERROR, a notice says so and the write is retried;
+// - a file from a newer WakeDock is read-only.
+// Writes are atomic (write-file-atomic: temp file, fsync, rename) and owner-only (0600, data dir
+// 0700), serialised so each update sees the previous one; the data dir is locked against a second
+// process (data-dir-lock.ts).
+import { chmod, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
-import { z } from 'zod';
-import { RpcError, SettingsSchema, type Settings, type StoreNotice } from '../../contract';
+import writeFileAtomic from 'write-file-atomic';
+import { RpcError, type StoreNotice } from '../../contract';
 import type { Logger } from '../../rpc/dispatcher';
-import { CURRENT_SCHEMA_VERSION, NewerSchemaError, emptyAlerts, migrate, type StoreData, type StoredAlertsV2 } from './migrations';
+import { lockDataDir, type DataDirLock } from './data-dir-lock';
+import { CURRENT_SCHEMA_VERSION, NewerSchemaError, migrate } from './migrations';
+import { ownerOnlyFileBox, type SecretBox } from './secret-box';
+import { SECTIONS, type SectionContext, type SectionDef, type SectionName, type SectionValue } from './sections';
 
 export const STORE_FILE = 'wakedock.json';
+const HAS_MODES = process.platform !== 'win32';
 
-const StoredSchema = z.object({
-  schemaVersion: z.literal(CURRENT_SCHEMA_VERSION),
-  settings: z.record(z.string(), z.unknown()),
-  hosts: z.array(z.object({ id: z.string(), name: z.string(), kind: z.literal('ssh'), url: z.string() })),
-  alerts: z.object({
-    rules: z.array(z.record(z.string(), z.unknown())),
-    channels: z.array(z.record(z.string(), z.unknown())),
-    history: z.array(z.record(z.string(), z.unknown())),
-  }),
-});
+export interface StoreOptions {
+  now?: () => Date;
+  secrets?: SecretBox;
+  /** Take the data-dir lock (default true). */
+  lock?: boolean;
+  /** Who takes the lock, for the other process's message ("desktop", "serve"). */
+  mode?: string;
+  /** Retry of a failed write while nobody changes anything (ms). */
+  retryMs?: number;
+  /** The file writer (tests inject failures: disk full, EACCES). */
+  writeFile?: (path: string, data: string) => Promise<void>;
+}
 
-const fresh = (): StoreData => ({ schemaVersion: CURRENT_SCHEMA_VERSION, settings: {}, hosts: [], alerts: emptyAlerts() });
+type Listener<K extends SectionName> = (value: SectionValue<K>, previous: SectionValue<K>) => void;
+
+interface Slot {
+  raw: unknown;
+  value: unknown;
+}
 
 export class JsonStore {
   readonly notices: StoreNotice[] = [];
-  private readOnly = false;
+  /** Why changes are refused ('newer': a newer WakeDock's file; 'unreadable'), or null. */
+  private readOnly: string | null = null;
+  /** A write failed: the in-memory state is ahead of the file until a write succeeds. */
+  private unsaved: StoreNotice | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private top: Record<string, unknown> = {};
+  private readonly slots = new Map<SectionName, Slot>();
+  private readonly listeners = new Map<SectionName, Set<Listener<never>>>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private lock: DataDirLock | null = null;
+  private closed = false;
+  private readonly ctx: SectionContext;
+  private readonly write: (path: string, data: string) => Promise<void>;
 
   private constructor(
-    private readonly db: Low<StoreData>,
     readonly path: string,
-  ) {}
+    private readonly logger: Logger,
+    private readonly opts: StoreOptions,
+  ) {
+    this.ctx = { secrets: opts.secrets ?? ownerOnlyFileBox };
+    this.write = opts.writeFile ?? ((p, d) => writeFileAtomic(p, d, { mode: 0o600, fsync: true }));
+  }
 
-  static async open(dataDir: string, logger: Logger, now: () => Date = () => new Date()): Promise<JsonStore> {
-    await mkdir(dataDir, { recursive: true });
-    const path = join(dataDir, STORE_FILE);
-    const db = new Low<StoreData>(new JSONFile<StoreData>(path), fresh());
-    const store = new JsonStore(db, path);
+  /** Where secrets are kept (for the UI). */
+  get secrets(): SecretBox {
+    return this.ctx.secrets;
+  }
 
-    let raw: string | undefined;
+  static async open(dataDir: string, logger: Logger, opts: StoreOptions = {}): Promise<JsonStore> {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    await ownerOnly(dataDir, 0o700, logger);
+    const store = new JsonStore(join(dataDir, STORE_FILE), logger, opts);
+    if (opts.lock !== false) store.lock = await lockDataDir(dataDir, opts.mode ?? 'core');
     try {
-      raw = await readFile(path, 'utf8');
+      await store.load(opts.now ?? (() => new Date()));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-        store.notices.push({ level: 'error', message: `Could not read ${path} (${(e as Error).message}); using defaults and not saving changes.` });
-        store.readOnly = true;
-        return store;
-      }
-    }
-
-    if (raw === undefined || raw.trim() === '') {
-      await db.write();
-      return store;
-    }
-
-    try {
-      const { data, applied } = migrate(JSON.parse(raw));
-      db.data = StoredSchema.parse(data) as StoreData;
-      if (applied.length > 0) {
-        await db.write();
-        logger.info(`store: migrated ${path} from schema ${applied[0]} to ${CURRENT_SCHEMA_VERSION}`);
-      }
-    } catch (e) {
-      if (e instanceof NewerSchemaError) {
-        store.readOnly = true;
-        store.notices.push({ level: 'warning', message: `${path} ${e.message}. It is left untouched and changes are not saved.` });
-        return store;
-      }
-      const aside = `${path}.corrupt-${now().toISOString().replace(/[:.]/g, '-')}`;
-      await rename(path, aside);
-      db.data = fresh();
-      await db.write();
-      const why = e instanceof z.ZodError ? 'it does not have the expected shape' : (e as Error).message;
-      store.notices.push({ level: 'warning', message: `Your settings file could not be read (${why}). It was kept as ${aside} and WakeDock started with default settings.` });
-      logger.warn(`store: moved corrupt ${path} to ${aside}`, e);
+      await store.close();
+      throw e;
     }
     return store;
   }
 
-  get settings(): Settings {
-    const parsed = SettingsSchema.safeParse(this.db.data.settings);
-    return parsed.success ? parsed.data : SettingsSchema.parse({});
-  }
-
-  async updateSettings(patch: Partial<Settings>): Promise<Settings> {
-    const next = SettingsSchema.parse({ ...this.settings, ...patch });
-    if (this.readOnly) throw RpcError.from('STORE_ERROR', `Settings cannot be saved: ${this.path} is not writable by this version of WakeDock`);
-    const previous = this.db.data.settings;
-    this.db.data.settings = next;
+  private async load(now: () => Date): Promise<void> {
+    const path = this.path;
+    let text: string | undefined;
     try {
-      await this.db.write();
+      text = await readFile(path, 'utf8');
     } catch (e) {
-      this.db.data.settings = previous;
-      throw RpcError.from('STORE_ERROR', `Settings could not be saved to ${this.path}: ${(e as Error).message}`, { retryable: true });
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.readSections({});
+        this.readOnly = `${path} could not be read`;
+        this.notices.push({ level: 'error', message: `Could not read ${path} (${(e as Error).message}); using defaults and not saving changes.` });
+        return;
+      }
     }
-    return next;
-  }
+    if (text !== undefined) await ownerOnly(path, 0o600, this.logger);
 
-  /** Alert rules, channels and history as stored (the alerts module validates the items). */
-  get alerts(): StoredAlertsV2 {
-    return this.db.data.alerts;
-  }
+    if (text === undefined || text.trim() === '') {
+      this.top = { schemaVersion: CURRENT_SCHEMA_VERSION };
+      this.readSections(this.top);
+      await this.flush('create');
+      return;
+    }
 
-  /** Replace the alerts section and write it (the in-memory copy rolls back if the write fails). */
-  async saveAlerts(next: StoredAlertsV2): Promise<void> {
-    if (this.readOnly) throw RpcError.from('STORE_ERROR', `Alerts cannot be saved: ${this.path} is not writable by this version of WakeDock`);
-    const previous = this.db.data.alerts;
-    this.db.data.alerts = next;
+    let parsed: unknown;
     try {
-      await this.db.write();
+      parsed = JSON.parse(text);
+      const { data, applied } = migrate(parsed);
+      this.top = data;
+      const rewrite = this.readSections(data);
+      if (applied.length > 0 || rewrite) {
+        if (await this.flush('migrate')) {
+          if (applied.length > 0) this.logger.info(`store: migrated ${path} from schema ${applied[0]} to ${CURRENT_SCHEMA_VERSION}`);
+        }
+      }
     } catch (e) {
-      this.db.data.alerts = previous;
-      throw RpcError.from('STORE_ERROR', `Alerts could not be saved to ${this.path}: ${(e as Error).message}`, { retryable: true });
+      if (e instanceof NewerSchemaError) {
+        this.readSections({});
+        this.readOnly = `${path} was written by a newer WakeDock`;
+        this.notices.push({ level: 'warning', message: `${path} ${e.message}. It is left untouched and changes are not saved.` });
+        return;
+      }
+      // Not JSON, not an object, or no valid schemaVersion: nothing in it can be read.
+      const aside = `${path}.corrupt-${now().toISOString().replace(/[:.]/g, '-')}`;
+      await rename(path, aside);
+      this.top = { schemaVersion: CURRENT_SCHEMA_VERSION };
+      this.readSections(this.top);
+      await this.flush('create');
+      this.notices.push({ level: 'warning', message: `Your settings file could not be read (${(e as Error).message}). It was kept as ${aside} and WakeDock started with default settings.` });
+      this.logger.warn(`store: moved unreadable ${path} to ${aside}`, e);
     }
   }
 
-  get data(): Readonly<StoreData> {
-    return this.db.data;
+  /** Read every section from the file's data; returns whether one asks to be written back. */
+  private readSections(data: Record<string, unknown>): boolean {
+    let rewrite = false;
+    for (const [name, def] of Object.entries(SECTIONS) as [SectionName, SectionDef<unknown>][]) {
+      const raw = data[name] === undefined ? def.empty() : data[name];
+      const r = def.read(raw, this.ctx);
+      // A section that changed in reading (history trimmed) is written back as read.
+      this.slots.set(name, { raw: r.rewrite ? def.write(r.value, { raw, value: r.value }, this.ctx) : raw, value: r.value });
+      for (const p of r.problems) this.notices.push({ level: 'warning', message: p });
+      if (r.problems.length > 0) this.logger.warn(`store: ${name}: ${r.problems.join(' | ')}`);
+      rewrite ||= r.rewrite === true;
+    }
+    return rewrite;
   }
+
+  private serialise(): string {
+    const out: Record<string, unknown> = { ...this.top, schemaVersion: CURRENT_SCHEMA_VERSION };
+    for (const [name, slot] of this.slots) out[name] = slot.raw;
+    return JSON.stringify(out, null, 2) + '\n';
+  }
+
+  /**
+   * Write the whole file. On failure the file is left as it was, a notice says changes are not
+   * saved, and a retry is scheduled; returns whether the write succeeded.
+   */
+  private async flush(why: 'create' | 'migrate' | 'retry'): Promise<boolean> {
+    try {
+      await this.write(this.path, this.serialise());
+      this.clearUnsaved();
+      return true;
+    } catch (e) {
+      this.markUnsaved(e as Error, why);
+      return false;
+    }
+  }
+
+  private markUnsaved(e: Error, why: string): void {
+    if (!this.unsaved) {
+      const message =
+        why === 'migrate'
+          ? `${this.path} could not be updated to this version's format (${e.message}). Your settings are used as they are and the file is kept; changes cannot be saved until it can be written. WakeDock retries.`
+          : `${this.path} could not be written (${e.message}); changes cannot be saved until it can. WakeDock retries.`;
+      this.unsaved = { level: 'error', message };
+      this.notices.push(this.unsaved);
+      this.logger.warn(`store: ${message}`);
+    }
+    this.scheduleRetry();
+  }
+
+  private clearUnsaved(): void {
+    if (!this.unsaved) return;
+    const i = this.notices.indexOf(this.unsaved);
+    if (i >= 0) this.notices.splice(i, 1);
+    this.unsaved = null;
+    this.logger.info(`store: ${this.path} written again`);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer || this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.queue = this.queue.then(async () => {
+        if (this.unsaved && !this.closed) await this.flush('retry');
+      });
+    }, this.opts.retryMs ?? 30_000);
+    this.retryTimer.unref?.();
+  }
+
+  // ---- the section API ------------------------------------------------------------------------
+
+  get<K extends SectionName>(section: K): SectionValue<K> {
+    return this.slots.get(section)!.value as SectionValue<K>;
+  }
+
+  /**
+   * Change one section: `fn` gets the current value and returns the next one. Updates run one after
+   * another; the write is atomic and, if it fails, memory rolls back and the caller gets a retryable
+   * STORE_ERROR. Listeners hear about the change once it is on disk.
+   */
+  update<K extends SectionName>(section: K, fn: (current: SectionValue<K>) => SectionValue<K>): Promise<SectionValue<K>> {
+    const run = async (): Promise<SectionValue<K>> => {
+      if (this.readOnly) throw RpcError.from('STORE_ERROR', `Changes cannot be saved: ${this.readOnly}.`);
+      if (this.closed) throw RpcError.from('STORE_ERROR', `Changes cannot be saved: WakeDock is shutting down.`);
+      const def = SECTIONS[section] as unknown as SectionDef<SectionValue<K>>;
+      const slot = this.slots.get(section)!;
+      const previous = slot.value as SectionValue<K>;
+      const next = fn(previous);
+      const raw = def.write(next, { raw: slot.raw, value: previous }, this.ctx);
+      // Read back what will be stored, so memory holds exactly what a restart would read.
+      const value = def.read(raw, this.ctx).value as SectionValue<K>;
+      const before = { ...slot };
+      slot.raw = raw;
+      slot.value = value;
+      try {
+        await this.write(this.path, this.serialise());
+      } catch (e) {
+        slot.raw = before.raw;
+        slot.value = before.value;
+        throw RpcError.from('STORE_ERROR', `${section} could not be saved to ${this.path}: ${(e as Error).message}`, { retryable: true });
+      }
+      this.clearUnsaved();
+      this.emit(section, value, previous);
+      return value;
+    };
+    const p = this.queue.then(run, run);
+    this.queue = p.catch(() => {});
+    return p;
+  }
+
+  onChange<K extends SectionName>(section: K, listener: Listener<K>): () => void {
+    let set = this.listeners.get(section);
+    if (!set) this.listeners.set(section, (set = new Set()));
+    set.add(listener as Listener<never>);
+    return () => void set.delete(listener as Listener<never>);
+  }
+
+  private emit<K extends SectionName>(section: K, value: SectionValue<K>, previous: SectionValue<K>): void {
+    for (const l of this.listeners.get(section) ?? []) {
+      try {
+        (l as Listener<K>)(value, previous);
+      } catch (e) {
+        this.logger.warn(`store: a ${section} listener threw`, e);
+      }
+    }
+  }
+
+  /** Wait for pending writes, stop retrying and release the data-dir lock. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    // Writes asked for in the same turn as the close (a service's last save on dispose) still land.
+    await new Promise((r) => setImmediate(r));
+    await this.queue;
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    await this.queue;
+    this.listeners.clear();
+    await this.lock?.release();
+    this.lock = null;
+  }
+}
+
+/** Tighten a path to owner-only if it is wider (on platforms with modes). */
+async function ownerOnly(path: string, mode: number, logger: Logger): Promise<void> {
+  if (!HAS_MODES) return;
+  try {
+    const st = await stat(path);
+    if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) {
+      await chmod(path, mode);
+      logger.info(`store: ${path} was readable by others (mode ${(st.mode & 0o777).toString(8)}); now ${mode.toString(8)}`);
+    }
+  } catch (e) {
+    logger.warn(`store: could not check the mode of ${path}`, e);
+  }
+}
+
+/** The alerts section in the shape the alert service takes (read once at start, replaced whole). */
+export function alertsStoreOf(store: JsonStore): { readonly alerts: SectionValue<'alerts'>; saveAlerts(next: SectionValue<'alerts'>): Promise<void> } {
+  return {
+    get alerts() {
+      return store.get('alerts');
+    },
+    saveAlerts: async (next) => void (await store.update('alerts', () => next)),
+  };
 }

@@ -153,6 +153,12 @@ export function SettingsView() {
               <dd>{info.mode === 'serve' ? 'Headless (wakedock serve), in a browser' : 'Desktop app'}</dd>
               <dt>Data folder</dt>
               <dd className="mono">{info.dataDir}</dd>
+              {info.secretStorage && (
+                <>
+                  <dt>Secrets</dt>
+                  <dd data-testid="secret-storage">{info.secretStorage.description}</dd>
+                </>
+              )}
               <dt>Contract</dt>
               <dd>v{info.contractVersion}</dd>
             </dl>

@@ -8,7 +8,7 @@ import type { ContainerPatch, DerivedSample, Host } from '../../../../src-main/c
 import { AlertRuleInputSchema, type AlertsEvent, type Channel } from '../../../../src-main/contract/procedures/alerts';
 import { AlertService, type AlertHost, type AlertStats } from '../../../../src-main/core/alerts/alert-service';
 import type { EngineEvent } from '../../../../src-main/core/engine/host-connection';
-import { JsonStore } from '../../../../src-main/core/store/json-store';
+import { JsonStore, alertsStoreOf } from '../../../../src-main/core/store/json-store';
 import { silentLogger } from '../../../../src-main/rpc/dispatcher';
 import { deadPort, startReceiver, type Receiver } from '../../../support/http-receiver';
 
@@ -67,7 +67,7 @@ let svc: AlertService;
 let rx: Receiver;
 
 const make = (): AlertService =>
-  new AlertService({ store, getHost: () => host, stats: () => stats, logger: silentLogger, tickMs: 20, saveDelayMs: 5, deliverOptions: { attempts: 2, backoffMs: 10, timeoutMs: 1000 } });
+  new AlertService({ store: alertsStoreOf(store), getHost: () => host, stats: () => stats, logger: silentLogger, tickMs: 20, saveDelayMs: 5, deliverOptions: { attempts: 2, backoffMs: 10, timeoutMs: 1000 } });
 const ruleInput = (over: Record<string, unknown>) => AlertRuleInputSchema.parse({ name: 'R', scope: { kind: 'container', name: 'web' }, condition: { kind: 'exit' }, cooldownSeconds: 0, ...over });
 
 beforeEach(async () => {
@@ -80,6 +80,8 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   svc.dispose();
+  await svc.settle().catch(() => {});
+  await store.close();
   await rx.close();
   await rm(dir, { recursive: true, force: true });
 });

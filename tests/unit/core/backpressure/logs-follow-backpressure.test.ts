@@ -114,7 +114,7 @@ describe('logs.follow backpressure', () => {
     const docker = new Dockerode({ socketPath: engine.socketPath });
     const ctx = {
       hosts: { get: () => ({ client: () => docker, onEngineEvent: () => () => {} }) },
-      store: { settings: { logTail: 1000 } },
+      store: { get: () => ({ logTail: 1000 }) },
       logger: silentLogger,
       opts: {},
     } as unknown as CoreContext;

@@ -1,0 +1,28 @@
+// Secrets at rest on the desktop: sealed with Electron's safeStorage (macOS Keychain, Windows DPAPI,
+// Linux libsecret/kwallet). Where the OS offers no key store (safeStorage unavailable, or Linux's
+// 'basic_text' fallback whose key is hard-coded) the owner-only file is used instead, and the UI
+// says so (system.info.secretStorage).
+import { safeStorage } from 'electron';
+import { ownerOnlyFileBox, type SecretBox } from '../core/store/secret-box';
+
+const SEALED_KIND = 'electron-safeStorage';
+
+export function safeStorageBox(): SecretBox {
+  let available = false;
+  try {
+    available = safeStorage.isEncryptionAvailable();
+    if (available && process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') available = false;
+  } catch {
+    available = false;
+  }
+  if (!available) return ownerOnlyFileBox;
+  return {
+    kind: 'os-keystore',
+    description: 'Secrets (webhook URLs) are encrypted with your operating system\'s key store before they are saved.',
+    seal: (plain) => ({ $sealed: SEALED_KIND, data: safeStorage.encryptString(plain).toString('base64') }),
+    open: (sealed) => {
+      if (sealed.$sealed !== SEALED_KIND) throw new Error(`sealed with ${sealed.$sealed}, not ${SEALED_KIND}`);
+      return safeStorage.decryptString(Buffer.from(sealed.data, 'base64'));
+    },
+  };
+}
