@@ -11,6 +11,7 @@ import { runProcedures } from './procedures/run';
 import { terminalProcedures } from './procedures/terminal';
 import { logsProcedures } from './procedures/logs';
 import { statsProcedures } from './procedures/stats';
+import { imagesProcedures } from './procedures/images';
 
 export * from './define';
 export * from './inputs';
@@ -27,6 +28,7 @@ export const procedures = {
   ...terminalProcedures,
   ...logsProcedures,
   ...statsProcedures,
+  ...imagesProcedures,
 } as const;
 
 

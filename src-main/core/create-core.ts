@@ -17,6 +17,7 @@ import { runHandlers } from './services/run-handlers';
 import { logsHandlers } from './services/logs-handlers';
 import { statsHandlers } from './services/stats-handlers';
 import { terminalHandlers } from './services/terminal-handlers';
+import { imagesHandlers } from './services/images-handlers';
 
 export { HostRegistry } from './host-registry';
 import { JsonStore } from './store/json-store';
@@ -111,6 +112,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...logsHandlers(ctx),
     ...statsHandlers(ctx),
     ...terminalHandlers(ctx),
+    ...imagesHandlers(ctx),
   };
 
   return {

@@ -9,6 +9,7 @@ import { HostTerminalNavItem } from './features/terminal/HostTerminalNavItem';
 import { ConnectionPill, EngineBanner, LinkBanner, NoticeBanners } from './components/StatusBanners';
 import { BoxIcon, GearIcon, LogoIcon } from './components/icons';
 import { GaugeIcon } from './features/dashboard/GaugeIcon';
+import { ResourceNavItems, resourceSection } from './features/resources/ResourceNavItems';
 
 // The list is the first screen and loads with the app; every other page (charts, xterm, forms)
 // is its own chunk, loaded when first opened, so the first render parses a fraction of the code.
@@ -17,6 +18,7 @@ const ContainerDetail = lazy(() => import('./features/container-detail/Container
 const ProjectLogs = lazy(() => import('./features/logs/ProjectLogs').then((m) => ({ default: m.ProjectLogs })));
 const AlertsView = lazy(() => import('./features/alerts/AlertsView').then((m) => ({ default: m.AlertsView })));
 const RunView = lazy(() => import('./features/run/RunView').then((m) => ({ default: m.RunView })));
+const ImagesView = lazy(() => import('./features/images/ImagesView').then((m) => ({ default: m.ImagesView })));
 const HostTerminalView = lazy(() => import('./features/terminal/HostTerminalView').then((m) => ({ default: m.HostTerminalView })));
 
 export function App() {
@@ -34,7 +36,7 @@ export function App() {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
-  const section = route.name === 'dashboard' ? 'dashboard' : route.name === 'settings' ? 'settings' : route.name === 'alerts' ? 'alerts' : route.name === 'terminal' ? 'terminal' : 'containers';
+  const section = route.name === 'dashboard' ? 'dashboard' : route.name === 'settings' ? 'settings' : route.name === 'alerts' ? 'alerts' : route.name === 'terminal' ? 'terminal' : (resourceSection(route) ?? 'containers');
   return (
     <div className="app">
       <nav className="sidebar" aria-label="Main">
@@ -48,6 +50,7 @@ export function App() {
         <button type="button" className={`nav-item${section === 'containers' ? ' nav-on' : ''}`} aria-current={section === 'containers' ? 'page' : undefined} onClick={() => navigate({ name: 'containers' })}>
           <BoxIcon /> Containers
         </button>
+        <ResourceNavItems section={section} navigate={navigate} />
         <AlertsNavItem active={section === 'alerts'} onClick={() => navigate({ name: 'alerts' })} />
         <HostTerminalNavItem active={section === 'terminal'} onClick={() => navigate({ name: 'terminal' })} />
         <button type="button" className={`nav-item${section === 'settings' ? ' nav-on' : ''}`} aria-current={section === 'settings' ? 'page' : undefined} onClick={() => navigate({ name: 'settings' })}>
@@ -78,7 +81,8 @@ export function App() {
           {route.name === 'settings' && <SettingsView />}
           {route.name === 'alerts' && <AlertsView />}
           {route.name === 'terminal' && <HostTerminalView />}
-          {route.name === 'run' && <RunView key={route.recreate ?? ''} recreate={route.recreate} />}
+          {route.name === 'run' && <RunView key={route.recreate ?? route.image ?? ''} recreate={route.recreate} image={route.image} />}
+          {route.name === 'images' && <ImagesView />}
         </Suspense>
         <ActionDialogs />
       </main>

@@ -12,7 +12,8 @@ export type Route =
   | { name: 'settings' }
   | { name: 'terminal' }
   | { name: 'alerts' }
-  | { name: 'run'; recreate?: string }
+  | { name: 'run'; recreate?: string; image?: string }
+  | { name: 'images' }
   | { name: 'project-logs'; project: string };
 
 export const CONTAINER_TABS = ['logs', 'terminal', 'inspect', 'stats'] as const;
@@ -24,7 +25,8 @@ export function routeFromHash(hash: string): Route {
   if (parts[0] === 'dashboard') return { name: 'dashboard' };
   if (parts[0] === 'terminal') return { name: 'terminal' };
   if (parts[0] === 'alerts') return { name: 'alerts' };
-  if (parts[0] === 'run') return parts[1] === 'recreate' && parts[2] ? { name: 'run', recreate: parts[2] } : { name: 'run' };
+  if (parts[0] === 'run') return parts[1] === 'recreate' && parts[2] ? { name: 'run', recreate: parts[2] } : parts[1] === 'image' && parts[2] ? { name: 'run', image: parts[2] } : { name: 'run' };
+  if (parts[0] === 'images') return { name: 'images' };
   if (parts[0] === 'projects' && parts[1] && parts[2] === 'logs') return { name: 'project-logs', project: parts[1] };
   if (parts[0] === 'containers' && parts[1]) {
     const tab = (CONTAINER_TABS as readonly string[]).includes(parts[2] ?? '') ? (parts[2] as ContainerTab) : 'logs';
@@ -38,7 +40,8 @@ export function hashFromRoute(r: Route): string {
   if (r.name === 'dashboard') return '#/dashboard';
   if (r.name === 'terminal') return '#/terminal';
   if (r.name === 'alerts') return '#/alerts';
-  if (r.name === 'run') return r.recreate ? `#/run/recreate/${encodeURIComponent(r.recreate)}` : '#/run';
+  if (r.name === 'run') return r.recreate ? `#/run/recreate/${encodeURIComponent(r.recreate)}` : r.image ? `#/run/image/${encodeURIComponent(r.image)}` : '#/run';
+  if (r.name === 'images') return '#/images';
   if (r.name === 'project-logs') return `#/projects/${encodeURIComponent(r.project)}/logs`;
   if (r.name === 'container') return `#/containers/${encodeURIComponent(r.id)}/${r.tab}`;
   return '#/containers';

@@ -243,10 +243,10 @@ function EnvRows({ rows, errors, onChange }: { rows: EnvRow[]; errors: Record<st
   );
 }
 
-export function RunView({ recreate }: { recreate?: string }) {
+export function RunView({ recreate, image }: { recreate?: string; image?: string }) {
   const navigate = useApp((a) => a.navigate);
   const hostId = useContainers((s) => s.hostId);
-  const [form, setForm] = useState<RunForm>(emptyForm);
+  const [form, setForm] = useState<RunForm>(() => ({ ...emptyForm(), image: image ?? '' }));
   const [images, setImages] = useState<ImageSummary[]>([]);
   const [networks, setNetworks] = useState<string[]>([]);
   const [touched, setTouched] = useState(false);

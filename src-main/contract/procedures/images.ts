@@ -1,0 +1,155 @@
+// COMMON: the Images page. The list is live (images.watch: a snapshot, then patches driven by the
+// engine's image and container events); inspect, history, remove, tag/untag and prune (preview first,
+// then remove exactly what the preview listed). images.list and images.pull live in run.ts (the run
+// form uses them too).
+import { z } from 'zod';
+import { command, query, stream } from '../define';
+import { HostIdSchema } from '../inputs';
+import { ImageRefSchema } from '../run-spec';
+
+/** An image id (sha256:… or a prefix of its hex) or a repo:tag reference. */
+export const ImageIdSchema = z
+  .string()
+  .trim()
+  .min(1, 'choose an image')
+  .max(512, 'the image reference is too long')
+  .regex(/^(?:sha256:)?[a-f0-9]{12,64}$|^[a-zA-Z0-9][a-zA-Z0-9._/:@-]*$/, 'not an image id or reference');
+
+/** Docker's repository rule (lowercase path components, optional registry host:port). */
+export const RepositorySchema = z
+  .string()
+  .trim()
+  .min(1, 'the repository is required')
+  .max(255, 'the repository is too long')
+  .regex(
+    /^(?:[a-zA-Z0-9]+(?:[.-][a-zA-Z0-9]+)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/,
+    'not a repository name (lowercase letters, digits, "._-" and "/", e.g. registry:5000/team/app)',
+  );
+
+/** Docker's tag rule. */
+export const TagSchema = z
+  .string()
+  .trim()
+  .min(1, 'the tag is required')
+  .max(128, 'a tag may have at most 128 characters')
+  .regex(/^[\w][\w.-]*$/, 'a tag may contain letters, digits, "_", "." and "-", and must not start with "." or "-"');
+
+export const ImageRowSchema = z.object({
+  /** sha256:… */
+  id: z.string(),
+  /** "repo:tag" names; empty for a dangling image. */
+  repoTags: z.array(z.string()),
+  repoDigests: z.array(z.string()),
+  /** Bytes (the image with all its layers, shared ones included). */
+  size: z.number(),
+  /** Epoch seconds. */
+  created: z.number(),
+  /** Containers (any state) made from this image: names, at most 20, and the full count. */
+  containers: z.array(z.string()),
+  containerCount: z.number().int(),
+  labels: z.record(z.string(), z.string()),
+});
+
+export const ImageListEventSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('snapshot'), items: z.array(ImageRowSchema) }),
+  z.object({ kind: z.literal('patch'), upserts: z.array(ImageRowSchema), removed: z.array(z.string()) }),
+]);
+
+export const ImageDetailSchema = z.object({
+  id: z.string(),
+  repoTags: z.array(z.string()),
+  repoDigests: z.array(z.string()),
+  /** ISO date. */
+  created: z.string(),
+  size: z.number(),
+  architecture: z.string(),
+  os: z.string(),
+  author: z.string(),
+  user: z.string(),
+  workingDir: z.string(),
+  cmd: z.array(z.string()),
+  entrypoint: z.array(z.string()),
+  env: z.array(z.string()),
+  exposedPorts: z.array(z.string()),
+  volumes: z.array(z.string()),
+  labels: z.record(z.string(), z.string()),
+  /** The engine's inspect JSON, pretty-printed. */
+  raw: z.string(),
+});
+
+export const ImageLayerSchema = z.object({
+  /** The layer's image id, or "<missing>" for layers built elsewhere. */
+  id: z.string(),
+  /** Epoch seconds. */
+  created: z.number(),
+  createdBy: z.string(),
+  size: z.number(),
+  tags: z.array(z.string()),
+  comment: z.string(),
+});
+
+export const ImageRemoveResultSchema = z.object({
+  untagged: z.array(z.string()),
+  deleted: z.array(z.string()),
+});
+
+export const PruneCandidateSchema = z.object({
+  id: z.string(),
+  repoTags: z.array(z.string()),
+  size: z.number(),
+  /** Bytes no other image shares: what removing this one alone frees. */
+  uniqueSize: z.number(),
+  created: z.number(),
+});
+
+export const ImagePrunePreviewSchema = z.object({
+  items: z.array(PruneCandidateSchema),
+  /** Sum of uniqueSize: at least this much is freed (layers shared only among the listed images come on top). */
+  reclaimable: z.number(),
+});
+
+export const PruneResultSchema = z.object({
+  removed: z.array(z.string()),
+  /** Items that could not be removed (now in use, already gone…) with the engine's message. */
+  failed: z.array(z.object({ id: z.string(), message: z.string() })),
+  /** Measured: the engine's disk usage before minus after. */
+  spaceFreed: z.number(),
+});
+
+export type ImageRow = z.infer<typeof ImageRowSchema>;
+export type ImageListEvent = z.infer<typeof ImageListEventSchema>;
+export type ImageDetail = z.infer<typeof ImageDetailSchema>;
+export type ImageLayer = z.infer<typeof ImageLayerSchema>;
+export type ImagePrunePreview = z.infer<typeof ImagePrunePreviewSchema>;
+export type PruneResult = z.infer<typeof PruneResultSchema>;
+
+const ImageTarget = z.strictObject({ hostId: HostIdSchema, id: ImageIdSchema });
+/** Dangling only (untagged and unused), or every image no container uses. */
+const PruneScope = z.enum(['dangling', 'unused']);
+
+export const imagesProcedures = {
+  'images.watch': stream(z.strictObject({ hostId: HostIdSchema }), ImageListEventSchema, 'The image list: a snapshot, then patches as images and containers change'),
+  'images.inspect': query(ImageTarget, ImageDetailSchema, "An image's details and the engine's inspect JSON"),
+  'images.history': query(ImageTarget, z.array(ImageLayerSchema), "An image's layers, newest first"),
+  'images.remove': command(
+    ImageTarget.extend({ force: z.boolean().default(false) }),
+    ImageRemoveResultSchema,
+    'Remove an image (all its tags); without force, refused while a container uses it (the containers are named)',
+  ),
+  'images.tag': command(
+    ImageTarget.extend({ repo: RepositorySchema, tag: TagSchema.default('latest') }),
+    z.object({ ref: z.string() }),
+    'Add a repo:tag name to an image',
+  ),
+  'images.untag': command(
+    z.strictObject({ hostId: HostIdSchema, ref: ImageRefSchema }),
+    ImageRemoveResultSchema,
+    'Remove one repo:tag name; the engine deletes the image too when it was its last name and nothing uses it',
+  ),
+  'images.prunePreview': query(z.strictObject({ hostId: HostIdSchema, scope: PruneScope.default('dangling') }), ImagePrunePreviewSchema, 'What an image prune would remove and free'),
+  'images.prune': command(
+    z.strictObject({ hostId: HostIdSchema, ids: z.array(ImageIdSchema).min(1, 'nothing to remove').max(10_000) }),
+    PruneResultSchema,
+    'Remove exactly the listed images (the preview), never force; report what was freed',
+  ),
+} as const;

@@ -1,0 +1,96 @@
+// ResourcesService: the live lists of images, volumes and networks, one shared ListFeed per host and
+// kind, kept current by the host's one shared engine events stream (never a second /events request)
+// and by our own commands. Handlers (services/{images,volumes,networks,disk}-handlers.ts) are thin
+// adapters over it. One per core: resourcesFor(ctx).
+import type Dockerode from 'dockerode';
+import type { CoreContext } from '../context';
+import type { HostConnection } from '../engine/host-connection';
+import type { Logger } from '../../rpc/dispatcher';
+import { ListFeed } from './list-feed';
+import { fetchImageRows } from './images-engine';
+
+export type ResourceKind = 'image' | 'volume' | 'network';
+
+/** The engine object types whose events change each list (usage counts come from containers). */
+const TRIGGERS: Record<ResourceKind, readonly string[]> = {
+  image: ['image', 'container'],
+  volume: ['volume', 'container'],
+  network: ['network', 'container'],
+};
+
+export interface ResourceHost {
+  readonly id: string;
+  client(): Dockerode;
+  onState(listener: (h: { state: string }) => void): () => void;
+  /** Engine events of the given object types from the host's shared stream. */
+  onObjectEvent(types: readonly string[], listener: () => void): () => void;
+}
+
+/** Adapts a HostConnection: object events of every type from its one events stream. */
+export function resourceHost(conn: HostConnection): ResourceHost {
+  return {
+    id: conn.id,
+    client: () => conn.client(),
+    onState: (l) => conn.onState(l),
+    // Until the host's stream carries every object type, container changes come from its watch.
+    onObjectEvent: (_types, listener) => conn.watch(() => listener()),
+  };
+}
+
+export class ResourcesService {
+  private readonly feeds = new Map<string, ListFeed<unknown>>();
+
+  constructor(private readonly opts: { getHost(hostId: string): ResourceHost; logger: Logger; fetchers: Record<ResourceKind, (docker: Dockerode) => Promise<unknown[]>>; keys: Record<ResourceKind, (item: never) => string> }) {}
+
+  feed<T>(hostId: string, kind: ResourceKind): ListFeed<T> {
+    const k = `${hostId}\u0000${kind}`;
+    let f = this.feeds.get(k);
+    if (!f) {
+      const host = this.opts.getHost(hostId);
+      f = new ListFeed<unknown>({
+        fetch: () => this.opts.fetchers[kind](host.client()),
+        key: this.opts.keys[kind] as (item: unknown) => string,
+        listen: (changed) => {
+          const offEvents = host.onObjectEvent(TRIGGERS[kind], changed);
+          // After a reconnect the list may have changed while we could not hear events.
+          const offState = host.onState((h) => h.state === 'connected' && changed());
+          return () => {
+            offEvents();
+            offState();
+          };
+        },
+        onError: (e) => this.opts.logger.info(`resources: could not read the ${kind} list of ${hostId}: ${(e as Error).message ?? e}`),
+      });
+      this.feeds.set(k, f);
+    }
+    return f as ListFeed<T>;
+  }
+
+  /** A command of ours changed the host's objects: re-read now (the events confirm it later too). */
+  touched(hostId: string, ...kinds: ResourceKind[]): void {
+    for (const kind of kinds) this.feeds.get(`${hostId}\u0000${kind}`)?.changed(0);
+  }
+
+  dispose(): void {
+    for (const f of this.feeds.values()) f.dispose();
+    this.feeds.clear();
+  }
+}
+
+const services = new WeakMap<CoreContext, ResourcesService>();
+
+export function resourcesFor(ctx: CoreContext): ResourcesService {
+  let svc = services.get(ctx);
+  if (!svc) {
+    const s = new ResourcesService({
+      getHost: (hostId) => resourceHost(ctx.hosts.get(hostId)),
+      logger: ctx.logger,
+      fetchers: { image: fetchImageRows, volume: async () => [], network: async () => [] },
+      keys: { image: (i: { id: string }) => i.id, volume: (v: { name: string }) => v.name, network: (n: { id: string }) => n.id } as never,
+    });
+    services.set(ctx, s);
+    ctx.onDispose(() => s.dispose());
+    svc = s;
+  }
+  return svc;
+}
