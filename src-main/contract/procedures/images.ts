@@ -22,7 +22,7 @@ export const RepositorySchema = z
   .min(1, 'the repository is required')
   .max(255, 'the repository is too long')
   .regex(
-    /^(?:[a-zA-Z0-9]+(?:[.-][a-zA-Z0-9]+)*(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/,
+    /^(?:(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+)(?::\d+)?\/|[a-zA-Z0-9-]+:\d+\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/,
     'not a repository name (lowercase letters, digits, "._-" and "/", e.g. registry:5000/team/app)',
   );
 

@@ -4,7 +4,7 @@
 // adapters over it. One per core: resourcesFor(ctx).
 import type Dockerode from 'dockerode';
 import type { CoreContext } from '../context';
-import type { HostConnection } from '../engine/host-connection';
+import type { EngineObjectType, HostConnection } from '../engine/host-connection';
 import type { Logger } from '../../rpc/dispatcher';
 import { ListFeed } from './list-feed';
 import { fetchImageRows } from './images-engine';
@@ -12,18 +12,20 @@ import { fetchImageRows } from './images-engine';
 export type ResourceKind = 'image' | 'volume' | 'network';
 
 /** The engine object types whose events change each list (usage counts come from containers). */
-const TRIGGERS: Record<ResourceKind, readonly string[]> = {
+const TRIGGERS: Record<ResourceKind, readonly EngineObjectType[]> = {
   image: ['image', 'container'],
   volume: ['volume', 'container'],
   network: ['network', 'container'],
 };
+
+const CONTAINER_CHANGES = new Set(['create', 'destroy', 'rename']);
 
 export interface ResourceHost {
   readonly id: string;
   client(): Dockerode;
   onState(listener: (h: { state: string }) => void): () => void;
   /** Engine events of the given object types from the host's shared stream. */
-  onObjectEvent(types: readonly string[], listener: () => void): () => void;
+  onObjectEvent(types: readonly EngineObjectType[], listener: () => void): () => void;
 }
 
 /** Adapts a HostConnection: object events of every type from its one events stream. */
@@ -32,8 +34,8 @@ export function resourceHost(conn: HostConnection): ResourceHost {
     id: conn.id,
     client: () => conn.client(),
     onState: (l) => conn.onState(l),
-    // Until the host's stream carries every object type, container changes come from its watch.
-    onObjectEvent: (_types, listener) => conn.watch(() => listener()),
+    // A container only changes these lists when it appears or goes (not on exec, health, stats…).
+    onObjectEvent: (types, listener) => conn.onEngineEvent(types, (e) => (e.type !== 'container' || CONTAINER_CHANGES.has(e.action)) && listener()),
   };
 }
 
