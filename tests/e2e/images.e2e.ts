@@ -153,7 +153,7 @@ describe('images page (e2e)', () => {
       await page.getByRole('heading', { name: 'Images', exact: true }).waitFor();
       await page.screenshot({ path: `/tmp/wakedock-shots/images-${w}x${h}.png` });
       // No horizontal scroll of the page itself.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+      expect(await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")).toBe(true);
     }
     await page.setViewportSize({ width: 1440, height: 900 });
   });

@@ -11,7 +11,7 @@ import type { ImageListEvent, ImageRow } from '../../../src-main/contract/proced
 import { createCore, type Core } from '../../../src-main/core/create-core';
 import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
 import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
-import { SHARED_SOCKET, cleanupTestContainers, createContainer, discoveryFor, docker, ensureTestImage, uniqueName, waitFor } from '../../support/docker-fixtures';
+import { SHARED_SOCKET, cleanupTestContainers, discoveryFor, docker, ensureTestImage, uniqueName, waitFor } from '../../support/docker-fixtures';
 import { buildUniqueImage, cleanupTestImages, imageExists, imageTags } from '../../support/resource-fixtures';
 import { EventLog, connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
 
