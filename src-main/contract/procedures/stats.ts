@@ -27,6 +27,11 @@ export const StatsHistorySchema = z.object({
   /** Seconds between points (1, 5 for a project's last 5 minutes, 60 or 300). */
   resolutionSec: z.number(),
   points: z.array(StatsPointSchema),
+  /**
+   * Longest interval (s) between two recorded readings of a running container (background readings
+   * every 30 s; 1 s while someone watches). Charts connect readings closer than this.
+   */
+  recordingSec: z.number().positive().optional(),
 });
 
 export const statsProcedures = {

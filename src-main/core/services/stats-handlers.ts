@@ -15,7 +15,8 @@ export function statsHandlers(ctx: CoreContext): DomainHandlers<typeof statsProc
     },
     'stats.history': async ({ hostId, id, project, window }) => {
       ctx.hosts.get(hostId);
-      return history.store?.query({ hostId, id, project, window }) ?? { resolutionSec: 1, points: [] };
+      const recordingSec = statsHubFor(ctx).backgroundMs / 1000;
+      return { ...(history.store?.query({ hostId, id, project, window }) ?? { resolutionSec: 1, points: [] }), recordingSec };
     },
     'stats.engineHost': async ({ hostId }): Promise<EngineHostInfo> => {
       const info = (await ctx.hosts.get(hostId).client().info()) as Record<string, unknown>;

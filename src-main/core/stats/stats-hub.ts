@@ -109,6 +109,11 @@ export class StatsHub implements StatsHubApi {
 
   constructor(private readonly opts: StatsHubOptions) {}
 
+  /** Period of background readings (ms): the longest interval between two recorded readings of a running container. */
+  get backgroundMs(): number {
+    return this.opts.backgroundMs ?? 30_000;
+  }
+
   subscribe(hostId: string, ids: readonly string[] | 'all', listener: StatsListener, opts: SubscribeOptions = {}): Unsubscribe {
     if (this.disposed) return () => {};
     const state = this.hostState(hostId);
@@ -250,7 +255,7 @@ export class StatsHub implements StatsHubApi {
       }
     }
     if (state.polled.size > 0 && !state.pollTimer) {
-      state.pollTimer = setInterval(() => void this.pollOnce(state), this.opts.backgroundMs ?? 30_000);
+      state.pollTimer = setInterval(() => void this.pollOnce(state), this.backgroundMs);
       state.pollTimer.unref?.();
       void this.pollOnce(state); // the first reading now, so the second one has deltas
     } else if (state.polled.size === 0 && state.pollTimer) {

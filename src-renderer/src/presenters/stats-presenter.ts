@@ -66,16 +66,71 @@ export function totalsOf(samples: Iterable<DerivedSample>): Totals {
   return { cpuPercent, memUsed, count };
 }
 
-export type ChartRow = { t: number } & Partial<Omit<StatsPoint, 't'>>;
+/** A chart row: a reading, or an empty row that breaks the line. `lone`: a reading with a break on both sides (drawn as a dot). */
+export type ChartRow = { t: number; lone?: true } & Partial<Omit<StatsPoint, 't'>>;
 
-/** Insert an empty point where two points are further apart than 3 resolutions, so lines break. */
-export function withGaps(points: readonly StatsPoint[], resolutionMs: number): ChartRow[] {
+/**
+ * The longest spacing of two readings that the chart still connects. Readings are recorded at
+ * their own pace, not the window's resolution: every second while someone watches, every
+ * `recordingMs` (30 s) in the background. Two readings further apart than twice the recording
+ * interval (or 3 points of a coarser window) mean nothing was recorded in between — the container
+ * was not running, or history was off — and only there does the line break.
+ */
+export function maxGapMs(resolutionMs: number, recordingMs = 30_000): number {
+  return Math.max(3 * resolutionMs, 2 * recordingMs);
+}
+
+/** Insert an empty row where two readings are further apart than `maxGap` ms, so lines break there and only there. */
+export function withGaps(points: readonly StatsPoint[], maxGap: number): ChartRow[] {
   const out: ChartRow[] = [];
   let prev: StatsPoint | undefined;
+  let runStart = 0; // index in out of the first reading of the current run
+  const closeRun = (): void => {
+    // A run of one reading draws no line: mark it so the chart shows a dot.
+    if (out.length - runStart === 1 && out[runStart]!.cpuPercent !== undefined) out[runStart] = { ...out[runStart]!, lone: true };
+  };
   for (const p of points) {
-    if (prev && p.t - prev.t > 3 * resolutionMs) out.push({ t: prev.t + resolutionMs });
+    if (prev && p.t - prev.t > maxGap) {
+      closeRun();
+      out.push({ t: prev.t + 1 });
+      runStart = out.length;
+    }
     out.push(p);
     prev = p;
   }
+  if (out.length > 0) closeRun();
   return out;
+}
+
+export interface ByteAxis {
+  ticks: number[];
+  top: number;
+  format(v: number): string;
+}
+
+/**
+ * A byte (or byte-rate) axis from 0 to at least `max`: ticks on a round step in one binary unit,
+ * labelled with exactly the digits the step needs, so no two ticks read the same
+ * (no "1 B/s, 1 B/s, 2 B/s" when the rates are tiny).
+ */
+export function byteAxis(max: number, suffix = '', count = 4): ByteAxis {
+  const m = Number.isFinite(max) && max > 0 ? max : 1;
+  const rough = m / count;
+  let u = 0;
+  while (u < UNITS.length - 1 && rough / 1024 ** u >= 512) u++;
+  const r = rough / 1024 ** u;
+  const mag = 10 ** Math.floor(Math.log10(r));
+  const steps = u === 0 ? [1, 2, 5, 10] : [1, 2, 2.5, 5, 10];
+  let s = steps.map((k) => k * mag).find((x) => x >= r - 1e-12) ?? 10 * mag;
+  if (u === 0) s = Math.max(1, Math.round(s)); // no fractions of a byte
+  const step = s * 1024 ** u;
+  const n = Math.max(1, Math.ceil(m / step - 1e-9));
+  const ticks = Array.from({ length: n + 1 }, (_, i) => i * step);
+  let decimals = 0;
+  while (decimals < 6 && Math.abs(Math.round(s * 10 ** decimals) - s * 10 ** decimals) > 1e-6) decimals++;
+  return {
+    ticks,
+    top: n * step,
+    format: (v: number) => (v === 0 ? '0' : `${(v / 1024 ** u).toFixed(decimals)} ${UNITS[u]}${suffix}`),
+  };
 }

@@ -63,6 +63,7 @@ export function StatsPanel({
   const visible = useDocumentVisible();
   const [points, setPoints] = useState<StatsPoint[]>([]);
   const [resolutionSec, setResolutionSec] = useState(1);
+  const [recordingSec, setRecordingSec] = useState<number | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const spec = WINDOWS.find((w) => w.key === win)!;
@@ -78,6 +79,7 @@ export function StatsPanel({
         if (cancelled) return;
         setPoints(h.points);
         setResolutionSec(h.resolutionSec);
+        setRecordingSec(h.recordingSec);
         setNow(Date.now());
         setError(null);
       } catch (e) {
@@ -132,7 +134,7 @@ export function StatsPanel({
           Could not load the history: {error}
         </div>
       )}
-      <StatsCharts points={points} resolutionSec={win === '5m' ? 1 : resolutionSec} start={now - spec.ms} end={now} memLimit={memLimit} />
+      <StatsCharts points={points} resolutionSec={win === '5m' ? 1 : resolutionSec} recordingSec={recordingSec} start={now - spec.ms} end={now} memLimit={memLimit} />
     </div>
   );
 }
