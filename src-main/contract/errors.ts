@@ -16,10 +16,54 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/**
+ * The closed set of reasons: what exactly went wrong, under a code. The UI branches on these (never
+ * on `message`, which is for people). Only core/engine/engine-errors.ts reads engine texts to pick
+ * an engine reason; everything else sets a reason where it builds the error.
+ */
+export const ERROR_REASONS = [
+  // ENGINE_UNREACHABLE
+  'SOCKET_MISSING', // nothing at the socket/pipe path (ENOENT): the engine is not running
+  'SOCKET_PERMISSION', // the socket exists but this user may not open it (EACCES)
+  'CONNECTION_LOST', // refused or reset (ECONNREFUSED, ECONNRESET, EPIPE): the engine went away
+  'TIMEOUT', // the engine did not answer in time (ETIMEDOUT)
+  'HOST_UNREACHABLE', // no route/name for a remote engine (EHOSTUNREACH, ENOTFOUND, ENETUNREACH)
+  'NOT_CONNECTED', // the host is still connecting or reconnecting
+  // NOT_FOUND
+  'CONTAINER_NOT_FOUND', // no such container
+  'IMAGE_NOT_FOUND', // no such image here, or the registry has no such reference
+  'NETWORK_NOT_FOUND', // no such network
+  'VOLUME_NOT_FOUND', // no such volume
+  'SESSION_NOT_FOUND', // a terminal or stream session that no longer exists
+  'HOST_NOT_FOUND', // no host with that id
+  // CONFLICT
+  'PORT_IN_USE', // a host port is taken (by a container or another process)
+  'NAME_IN_USE', // a container/object name is taken
+  'ALREADY_IN_STATE', // already started/stopped/paused… (the engine's 304)
+  'CONTAINER_NOT_RUNNING', // needs a running container (exec, terminal, pause…)
+  'CONTAINER_PAUSED', // needs an unpaused container
+  'CONTAINER_RUNNING', // needs a stopped container (remove without force…)
+  'IN_USE', // an image/volume/network still used by a container
+  'LIMIT_REACHED', // a WakeDock limit (open terminals, rules, channels)
+  // VALIDATION
+  'INVALID_INPUT', // the input failed the procedure's schema or a WakeDock check (see field)
+  'ENGINE_REFUSED_INPUT', // the engine answered 400 to an input WakeDock let through
+] as const;
+
+export type ErrorReason = (typeof ERROR_REASONS)[number];
+
 export interface RpcErrorData {
   code: ErrorCode;
-  /** Human-readable. For engine errors this is the engine's own message. */
+  /** What exactly went wrong under `code`, from a closed set; absent when nothing finer is known. */
+  reason?: ErrorReason;
+  /** Human-readable. For engine errors this is (or ends with) the engine's own message. */
   message: string;
+  /**
+   * The raw detail as data: the engine's own text (e.g. "driver failed programming external
+   * connectivity …: port is already allocated"), the errno (ECONNREFUSED), or for VALIDATION the
+   * schema's message for `field` alone ("Too small: expected number to be >=1"), to show next to it.
+   */
+  detail?: string;
   /** For VALIDATION: the dotted path of the offending field, e.g. "id" or "options.force". */
   field?: string;
   /** Whether retrying the same call later may succeed (e.g. engine unreachable). */
@@ -31,6 +75,8 @@ export interface RpcErrorData {
 /** A typed error, rebuilt on the client side from RpcErrorData. */
 export class RpcError extends Error {
   readonly code: ErrorCode;
+  readonly reason?: ErrorReason;
+  readonly detail?: string;
   readonly field?: string;
   readonly retryable: boolean;
   readonly hint?: string;
@@ -39,6 +85,8 @@ export class RpcError extends Error {
     super(data.message);
     this.name = 'RpcError';
     this.code = data.code;
+    this.reason = data.reason;
+    this.detail = data.detail;
     this.field = data.field;
     this.retryable = data.retryable;
     this.hint = data.hint;
@@ -46,6 +94,8 @@ export class RpcError extends Error {
 
   toData(): RpcErrorData {
     const d: RpcErrorData = { code: this.code, message: this.message, retryable: this.retryable };
+    if (this.reason !== undefined) d.reason = this.reason;
+    if (this.detail !== undefined) d.detail = this.detail;
     if (this.field !== undefined) d.field = this.field;
     if (this.hint !== undefined) d.hint = this.hint;
     return d;
@@ -54,6 +104,11 @@ export class RpcError extends Error {
   static from(code: ErrorCode, message: string, extra: Partial<Omit<RpcErrorData, 'code' | 'message'>> = {}): RpcError {
     return new RpcError({ code, message, retryable: extra.retryable ?? false, ...extra });
   }
+}
+
+/** The text to show next to an error's field: the raw detail when there is one, else the message. */
+export function fieldMessage(e: Pick<RpcErrorData, 'message' | 'detail'>): string {
+  return e.detail ?? e.message;
 }
 
 export function isRpcError(e: unknown): e is RpcError {
@@ -69,5 +124,5 @@ export function validationError(err: z.ZodError, proc: string): RpcErrorData {
   const field = path.length > 0 ? path.map(String).join('.') : undefined;
   const what = field ? `"${field}"` : 'the input';
   const msg = issue ? issue.message : 'invalid input';
-  return { code: 'VALIDATION', message: `${proc}: ${what}: ${msg}`, field, retryable: false };
+  return { code: 'VALIDATION', reason: 'INVALID_INPUT', message: `${proc}: ${what}: ${msg}`, detail: msg, field, retryable: false };
 }

@@ -2,6 +2,7 @@
 // Domain modules (services/*-handlers.ts) take a CoreContext and return their part of the handlers.
 import type { Handlers, Logger } from '../rpc/dispatcher';
 import type { ProcName } from '../contract';
+import { isAlreadyInState } from './engine/engine-errors';
 import type { DiscoveryEnv } from './engine/discovery';
 import type { HostConnection } from './engine/host-connection';
 import type { HostRegistry } from './host-registry';
@@ -28,7 +29,7 @@ export async function idempotent(p: Promise<unknown>): Promise<null> {
   try {
     await p;
   } catch (e) {
-    if ((e as { statusCode?: number }).statusCode !== 304) throw e;
+    if (!isAlreadyInState(e)) throw e;
   }
   return null;
 }

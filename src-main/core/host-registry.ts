@@ -14,7 +14,7 @@ export class HostRegistry {
 
   get(hostId: string): HostConnection {
     const h = this.hosts.get(hostId);
-    if (!h) throw RpcError.from('NOT_FOUND', `No host with id "${hostId}"`);
+    if (!h) throw RpcError.from('NOT_FOUND', `No host with id "${hostId}"`, { reason: 'HOST_NOT_FOUND' });
     return h;
   }
 

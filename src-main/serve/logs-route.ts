@@ -2,10 +2,10 @@
 // an attachment, streamed from the engine through the demuxer (never buffered whole). Mounted by
 // the HTTP server behind the same token check as every other route.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RpcError } from '../contract';
 import { HostIdSchema, ContainerRefSchema } from '../contract/inputs';
 import type { HostRegistry } from '../core/host-registry';
 import { logFileName, writeLogText } from '../core/logs/download';
+import { mapEngineError } from '../core/engine/engine-errors';
 import { inspectForLogs } from '../core/logs/follower';
 import type { Logger } from '../rpc/dispatcher';
 
@@ -44,7 +44,8 @@ export function logsRoute(hosts: HostRegistry, logger: Logger) {
       await writeLogText(docker, target.id, res, { timestamps, signal: abort.signal, target });
       res.end();
     } catch (e) {
-      const status = (e as { statusCode?: number }).statusCode === 404 || (e instanceof RpcError && e.code === 'NOT_FOUND') ? 404 : e instanceof RpcError && e.code === 'ENGINE_UNREACHABLE' ? 503 : 500;
+      const { code } = mapEngineError(e);
+      const status = code === 'NOT_FOUND' ? 404 : code === 'ENGINE_UNREACHABLE' ? 503 : 500;
       if (!res.headersSent) res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${(e as Error).message}\n`);
       else {
         // Mid-stream failure: cut the response so the download is visibly incomplete.

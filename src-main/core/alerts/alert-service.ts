@@ -125,11 +125,11 @@ export class AlertService {
 
   async saveRule(input: RuleInput): Promise<AlertRule> {
     for (const [i, id] of input.channelIds.entries()) {
-      if (!this.channels.some((c) => c.id === id)) throw RpcError.from('VALIDATION', `alerts.rules.save: "channelIds.${i}": no channel with id "${id}"`, { field: `channelIds.${i}` });
+      if (!this.channels.some((c) => c.id === id)) throw RpcError.from('VALIDATION', `alerts.rules.save: "channelIds.${i}": no channel with id "${id}"`, { field: `channelIds.${i}`, reason: 'INVALID_INPUT', detail: `no channel with id "${id}"` });
     }
     const existing = input.id ? this.rules.find((r) => r.id === input.id) : undefined;
     if (input.id && !existing) throw RpcError.from('NOT_FOUND', `No alert rule with id "${input.id}"`);
-    if (!existing && this.rules.length >= MAX_RULES) throw RpcError.from('CONFLICT', `At most ${MAX_RULES} alert rules; delete one first`);
+    if (!existing && this.rules.length >= MAX_RULES) throw RpcError.from('CONFLICT', `At most ${MAX_RULES} alert rules; delete one first`, { reason: 'LIMIT_REACHED' });
     const rule: AlertRule = { ...input, channelIds: [...new Set(input.channelIds)], id: existing?.id ?? randomUUID(), createdAt: existing?.createdAt ?? this.now() };
     this.rules = existing ? this.rules.map((r) => (r.id === rule.id ? rule : r)) : [...this.rules, rule];
     this.rulesChanged();
@@ -182,7 +182,7 @@ export class AlertService {
   async saveChannel(input: ChannelInput): Promise<Channel> {
     const existing = input.id ? this.channels.find((c) => c.id === input.id) : undefined;
     if (input.id && !existing) throw RpcError.from('NOT_FOUND', `No channel with id "${input.id}"`);
-    if (!existing && this.channels.length >= MAX_CHANNELS) throw RpcError.from('CONFLICT', `At most ${MAX_CHANNELS} channels; delete one first`);
+    if (!existing && this.channels.length >= MAX_CHANNELS) throw RpcError.from('CONFLICT', `At most ${MAX_CHANNELS} channels; delete one first`, { reason: 'LIMIT_REACHED' });
     const { id: _id, ...rest } = input;
     const fields = { ...rest, sendResolved: rest.sendResolved ?? true };
     const sameTarget = existing && existing.url === input.url && existing.kind === input.kind;

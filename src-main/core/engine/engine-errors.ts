@@ -1,5 +1,8 @@
-// The only place that turns dockerode / socket / fs errors into contract error codes.
-import { RpcError, validationError, type RpcErrorData } from '../../contract';
+// The only place that turns dockerode / socket / fs errors into contract error data: a code from
+// the closed set, a reason from the closed set (contract/errors.ts) and the engine's raw text as
+// `detail`. The engine gives no machine-readable sub-codes, so its texts are read HERE and nowhere
+// else (the renderer and the services branch on `reason`).
+import { RpcError, validationError, type ErrorCode, type ErrorReason, type RpcErrorData } from '../../contract';
 import { ZodError } from 'zod';
 
 interface DockerodeError {
@@ -11,7 +14,43 @@ interface DockerodeError {
   name?: string;
 }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'ENETUNREACH']);
+const UNREACHABLE: Record<string, ErrorReason> = {
+  ENOENT: 'SOCKET_MISSING',
+  EACCES: 'SOCKET_PERMISSION',
+  ECONNREFUSED: 'CONNECTION_LOST',
+  ECONNRESET: 'CONNECTION_LOST',
+  EPIPE: 'CONNECTION_LOST',
+  ETIMEDOUT: 'TIMEOUT',
+  EHOSTUNREACH: 'HOST_UNREACHABLE',
+  ENOTFOUND: 'HOST_UNREACHABLE',
+  ENETUNREACH: 'HOST_UNREACHABLE',
+};
+
+/** What the user can do about a reason, when the engine's text does not say. */
+const REASON_HINTS: Partial<Record<ErrorReason, string>> = {
+  PORT_IN_USE: 'Choose another host port, or leave it empty to let the engine pick one',
+  NAME_IN_USE: 'Choose another name, or remove or rename the container that has it',
+  CONTAINER_RUNNING: 'Stop it first, or remove it with Force',
+  CONTAINER_PAUSED: 'Unpause it first',
+  CONTAINER_NOT_RUNNING: 'Start the container first',
+  IMAGE_NOT_FOUND: 'Pull the image first, or check the name and tag',
+};
+
+/** The HTTP status the engine answered with, if the error came from an engine answer. */
+export function engineStatus(e: unknown): number | undefined {
+  const s = (e as DockerodeError | null | undefined)?.statusCode;
+  return typeof s === 'number' ? s : undefined;
+}
+
+/** The engine said "no such …" (404), or a WakeDock NOT_FOUND. */
+export function isNotFound(e: unknown): boolean {
+  return engineStatus(e) === 404 || (e instanceof RpcError && e.code === 'NOT_FOUND');
+}
+
+/** The engine answered 304: the object is already in the asked state. */
+export function isAlreadyInState(e: unknown): boolean {
+  return engineStatus(e) === 304;
+}
 
 /** The engine's own message, e.g. "driver failed programming external connectivity ...: port is already allocated". */
 export function engineMessage(e: DockerodeError): string {
@@ -25,29 +64,107 @@ export function engineMessage(e: DockerodeError): string {
   return text || e.reason || (e.statusCode ? `HTTP ${e.statusCode}` : m);
 }
 
+/**
+ * The reason behind an engine answer, from its status and text (Docker 20.10 … 28 wordings). Text
+ * first where the status is too coarse: a taken port is a 500 on 20.10 and a 409 elsewhere.
+ */
+export function engineReason(status: number | undefined, text: string): ErrorReason | undefined {
+  if (status === 304) return 'ALREADY_IN_STATE';
+  if (/port is already allocated|address already in use|bind for .* failed/i.test(text)) return 'PORT_IN_USE';
+  if (/name .* is already in use|already exists/i.test(text)) return 'NAME_IN_USE';
+  if (/no such image|image .*not (found|known)|manifest (unknown|for .* not found)|pull access denied|repository does not exist|reference does not exist/i.test(text)) return 'IMAGE_NOT_FOUND';
+  if (/no such network|network .*not found/i.test(text)) return 'NETWORK_NOT_FOUND';
+  if (/no such volume|volume .*not found/i.test(text)) return 'VOLUME_NOT_FOUND';
+  if (/no such container/i.test(text)) return 'CONTAINER_NOT_FOUND';
+  if (/is paused/i.test(text)) return 'CONTAINER_PAUSED';
+  if (/is not running|is restarting|not running/i.test(text)) return 'CONTAINER_NOT_RUNNING';
+  if (/cannot remove a running container|stop the container before/i.test(text)) return 'CONTAINER_RUNNING';
+  if (/is (being )?used by|is in use|in use by|has active endpoints|image is referenced/i.test(text)) return 'IN_USE';
+  if (status === 400) return 'ENGINE_REFUSED_INPUT';
+  return undefined;
+}
+
+function codeFor(status: number, reason: ErrorReason | undefined): ErrorCode {
+  if (reason === 'PORT_IN_USE' || reason === 'NAME_IN_USE' || reason === 'IN_USE') return 'CONFLICT';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 409 || status === 304) return 'CONFLICT';
+  if (status === 400) return 'VALIDATION';
+  return 'INTERNAL';
+}
+
 export function unreachableHint(code: string | undefined, url: string): string {
   if (code === 'EACCES') return `Permission denied on ${url}: add your user to the "docker" group, or choose another engine in Settings`;
   if (code === 'ENOENT') return `Nothing is listening at ${url}. Is Docker running?`;
   return 'Is Docker running? WakeDock reconnects by itself when it comes back.';
 }
 
+/** The reason for a socket errno (ENOENT, EACCES, ECONNREFUSED…), if it means "cannot reach the engine". */
+export function unreachableReason(code: string | undefined): ErrorReason | undefined {
+  return code ? UNREACHABLE[code] : undefined;
+}
+
 export function mapEngineError(e: unknown): RpcErrorData {
   if (e instanceof RpcError) return e.toData();
   if (e instanceof ZodError) return validationError(e, 'input');
   const err = (e ?? {}) as DockerodeError;
-  if (err.code && UNREACHABLE_CODES.has(err.code)) {
-    return { code: 'ENGINE_UNREACHABLE', message: `The Docker engine is unreachable (${err.code})`, retryable: true, hint: unreachableHint(err.code, 'the engine socket') };
+  const unreachable = unreachableReason(err.code);
+  if (err.code && unreachable) {
+    return {
+      code: 'ENGINE_UNREACHABLE',
+      reason: unreachable,
+      message: `The Docker engine is unreachable (${err.code})`,
+      detail: err.message ?? err.code,
+      retryable: true,
+      hint: unreachableHint(err.code, 'the engine socket'),
+    };
   }
   if (err.name === 'AbortError' || err.code === 'ABORT_ERR') return { code: 'CANCELLED', message: 'Cancelled', retryable: true };
   const status = err.statusCode;
   if (typeof status === 'number') {
     const message = engineMessage(err);
-    if (status === 404) return { code: 'NOT_FOUND', message, retryable: false };
-    if (status === 409 || status === 304) return { code: 'CONFLICT', message, retryable: false };
-    if (status === 400) return { code: 'VALIDATION', message, retryable: false };
-    if (/already allocated|already in use|address already in use/i.test(message)) return { code: 'CONFLICT', message, retryable: false };
-    return { code: 'INTERNAL', message, retryable: status >= 500 };
+    const reason = engineReason(status, message);
+    const d: RpcErrorData = { code: codeFor(status, reason), message, detail: message, retryable: status >= 500 && !reason };
+    if (reason) d.reason = reason;
+    const hint = reason && REASON_HINTS[reason];
+    if (hint) d.hint = hint;
+    return d;
   }
   return { code: 'INTERNAL', message: err.message ?? String(e), retryable: false };
 }
 
+export interface EngineErrorContext {
+  /** What WakeDock was doing, put before the engine's message: "Could not create the new container". */
+  context?: string;
+  /** Text put after the engine's message (e.g. what was rolled back). */
+  after?: string;
+  field?: string;
+  hint?: string;
+  /** Use this code when the mapping has nothing finer than INTERNAL (e.g. a failed start after create). */
+  fallbackCode?: ErrorCode;
+}
+
+/**
+ * An engine failure as an RpcError to throw, with WakeDock's context in the message and the
+ * engine's classification (code, reason, raw detail) kept as data.
+ */
+export function engineError(e: unknown, c: EngineErrorContext = {}): RpcError {
+  const d = mapEngineError(e);
+  if (c.context) d.message = `${c.context}: ${d.message}`;
+  if (c.after) d.message = `${d.message}${/[.!?]$/.test(d.message) ? '' : '.'} ${c.after}`;
+  if (c.fallbackCode && d.code === 'INTERNAL' && !d.reason) d.code = c.fallbackCode;
+  if (c.field) d.field = c.field;
+  if (c.hint) d.hint = c.hint;
+  return new RpcError(d);
+}
+
+/**
+ * A failure the engine reported inside a stream (a pull's `error` line, an exec's output) rather
+ * than as an HTTP status: classified from its text like any engine answer.
+ */
+export function engineStreamError(text: string, fallback: ErrorCode = 'INTERNAL'): RpcError {
+  const reason = engineReason(undefined, text);
+  const code: ErrorCode = reason === 'IMAGE_NOT_FOUND' || reason === 'NETWORK_NOT_FOUND' || reason === 'VOLUME_NOT_FOUND' || reason === 'CONTAINER_NOT_FOUND' ? 'NOT_FOUND' : reason ? 'CONFLICT' : fallback;
+  const d: RpcErrorData = { code, message: text, detail: text, retryable: false };
+  if (reason) d.reason = reason;
+  return new RpcError(d);
+}

@@ -177,6 +177,8 @@ export class HostConnection {
     if (!this.docker || this.state.state !== 'connected') {
       throw RpcError.from('ENGINE_UNREACHABLE', `${this.state.name}: the Docker engine is ${this.state.state === 'connecting' ? 'still connecting' : 'unreachable'}${this.state.reason ? ` (${this.state.reason})` : ''}`, {
         retryable: true,
+        reason: 'NOT_CONNECTED',
+        detail: this.state.reason,
         hint: this.state.hint ?? 'Is Docker running?',
       });
     }

@@ -8,8 +8,8 @@
 // last line, it re-reads with tail=all.
 import type Dockerode from 'dockerode';
 import type { Readable } from 'node:stream';
-import { RpcError } from '../../contract';
 import type { Logger } from '../../rpc/dispatcher';
+import { isNotFound } from '../engine/engine-errors';
 import type { EngineEvent } from '../engine/host-connection';
 import { fromRfc3339, openLogStream } from './engine-logs';
 import { LogParser, type ParsedLine } from './log-parser';
@@ -342,8 +342,4 @@ export class ContainerLogFollower {
     this.o.onEvent({ kind: 'state', state: 'removed', at: Date.now() });
     this.stop();
   }
-}
-
-function isNotFound(e: unknown): boolean {
-  return (e as { statusCode?: number }).statusCode === 404 || (e instanceof RpcError && e.code === 'NOT_FOUND');
 }

@@ -6,7 +6,7 @@ import { RpcError, type Host } from '../../contract';
 import type { runProcedures } from '../../contract/procedures/run';
 import type { RunSpec } from '../../contract/run-spec';
 import type { CoreContext, DomainHandlers } from '../context';
-import { engineMessage } from '../engine/engine-errors';
+import { engineError, engineMessage, engineStreamError, isAlreadyInState, isNotFound } from '../engine/engine-errors';
 import type { RawInspect } from '../engine/inspect-view';
 import { engineConflicts, localConflicts, type PortConflict, type PublishedPort } from '../engine/port-check';
 import { resourcesFor } from '../resources/resources-service';
@@ -25,7 +25,6 @@ export function engineIsLocal(host: Host): boolean {
 }
 
 const messageOf = (e: unknown): string => (e instanceof RpcError ? e.message : engineMessage(e as never));
-const statusOf = (e: unknown): number | undefined => (e as { statusCode?: number }).statusCode;
 
 export function runHandlers(ctx: CoreContext): DomainHandlers<typeof runProcedures> {
   const { hosts, logger } = ctx;
@@ -36,7 +35,7 @@ export function runHandlers(ctx: CoreContext): DomainHandlers<typeof runProcedur
       const img = (await docker.getImage(ref).inspect()) as unknown as { Config?: RawImageConfig };
       return img.Config ?? {};
     } catch (e) {
-      if (statusOf(e) === 404) throw RpcError.from('NOT_FOUND', `The image "${ref}" is not on this host: pull it first`, { field });
+      if (isNotFound(e)) throw RpcError.from('NOT_FOUND', `The image "${ref}" is not on this host: pull it first`, { field, reason: 'IMAGE_NOT_FOUND' });
       throw e;
     }
   }
@@ -63,7 +62,14 @@ export function runHandlers(ctx: CoreContext): DomainHandlers<typeof runProcedur
       conflicts = conflicts.map((c) => ({ ...c, index: kept[c.index]!.i }));
     }
     const first = conflicts[0];
-    if (first) throw RpcError.from('CONFLICT', `ports.${first.index}: ${first.message}`, { field: `${fieldPrefix}ports.${first.index}`, hint: 'Choose another host port, or leave it empty to let the engine pick one' });
+    if (first) {
+      throw RpcError.from('CONFLICT', `ports.${first.index}: ${first.message}`, {
+        field: `${fieldPrefix}ports.${first.index}`,
+        reason: 'PORT_IN_USE',
+        detail: first.message,
+        hint: 'Choose another host port, or leave it empty to let the engine pick one',
+      });
+    }
   }
 
   async function checkNetwork(docker: Dockerode, network: string | undefined, field: string): Promise<void> {
@@ -71,7 +77,7 @@ export function runHandlers(ctx: CoreContext): DomainHandlers<typeof runProcedur
     try {
       await docker.getNetwork(network).inspect();
     } catch (e) {
-      if (statusOf(e) === 404) throw RpcError.from('NOT_FOUND', `There is no network "${network}" on this host`, { field });
+      if (isNotFound(e)) throw RpcError.from('NOT_FOUND', `There is no network "${network}" on this host`, { field, reason: 'NETWORK_NOT_FOUND' });
       throw e;
     }
   }
@@ -80,7 +86,7 @@ export function runHandlers(ctx: CoreContext): DomainHandlers<typeof runProcedur
     try {
       await c.remove({ force: true, v: false });
     } catch (e) {
-      if (statusOf(e) !== 404) logger.warn('run: could not remove a container', e);
+      if (!isNotFound(e)) logger.warn('run: could not remove a container', e);
     }
   }
 
@@ -125,7 +131,7 @@ export function runHandlers(ctx: CoreContext): DomainHandlers<typeof runProcedur
             if (signal.aborted) return;
             stop();
             if (doneErr || progress.error) {
-              return void sink.fail(doneErr ?? RpcError.from(/not found|manifest unknown|does not exist/i.test(progress.error ?? '') ? 'NOT_FOUND' : 'INTERNAL', progress.error ?? 'the pull failed'));
+              return void sink.fail(doneErr ?? engineStreamError(progress.error ?? 'the pull failed'));
             }
             flush();
             resourcesFor(ctx).touched(hostId, 'image');
@@ -154,8 +160,7 @@ export function runHandlers(ctx: CoreContext): DomainHandlers<typeof runProcedur
       } catch (e) {
         // A container that cannot start is of no use and would block the name on the next try.
         await removeQuietly(c);
-        const err = RpcError.from(statusOf(e) === 409 || /already allocated|in use/i.test(messageOf(e)) ? 'CONFLICT' : 'INTERNAL', `The container was created but could not start, so it was removed: ${messageOf(e)}`);
-        throw err;
+        throw engineError(e, { context: 'The container was created but could not start, so it was removed' });
       }
       return { id: c.id, name, started: true, warnings: [] };
     },
@@ -167,7 +172,7 @@ export function runHandlers(ctx: CoreContext): DomainHandlers<typeof runProcedur
       try {
         image = ((await docker.getImage(info.Image ?? info.Config?.Image ?? '').inspect()) as unknown as { Config?: RawImageConfig }).Config ?? null;
       } catch (e) {
-        if (statusOf(e) !== 404) throw e;
+        if (!isNotFound(e)) throw e;
       }
       const d = runSpecFromInspect(info, image);
       return { spec: d.spec as RunSpec, keptEnv: d.keptEnv, running: d.running };
@@ -199,7 +204,7 @@ export function runHandlers(ctx: CoreContext): DomainHandlers<typeof runProcedur
       try {
         newC = await docker.createContainer(body as unknown as Dockerode.ContainerCreateOptions);
       } catch (e) {
-        throw RpcError.from(statusOf(e) === 409 ? 'CONFLICT' : statusOf(e) === 404 ? 'NOT_FOUND' : statusOf(e) === 400 ? 'VALIDATION' : 'INTERNAL', `Could not create the new container (the old one is untouched): ${messageOf(e)}`);
+        throw engineError(e, { context: 'Could not create the new container (the old one is untouched)' });
       }
       // Extra networks of the old container (compose services may sit on several).
       const primary = spec.network || 'default';
@@ -222,14 +227,14 @@ export function runHandlers(ctx: CoreContext): DomainHandlers<typeof runProcedur
         } catch (u) {
           undo.push(`and putting the old container back failed too: ${messageOf(u)}`);
         }
-        throw RpcError.from(statusOf(e) === 409 ? 'CONFLICT' : 'INTERNAL', `${why}: ${messageOf(e)}. ${undo.length ? undo.join('; ') : 'The old container was left as it was.'}`);
+        throw engineError(e, { context: why, after: undo.length ? undo.join('; ') : 'The old container was left as it was.' });
       };
       // 2. Stop the old one (its ports and name are about to move).
       if (wasRunning) {
         try {
           await oldC.stop();
         } catch (e) {
-          if (statusOf(e) !== 304) await rollback('Could not stop the old container', e, { renamed: false, stopped: false });
+          if (!isAlreadyInState(e)) await rollback('Could not stop the old container', e, { renamed: false, stopped: false });
         }
       }
       // 3. Swap names: the old one is parked, the new one takes the name.

@@ -57,7 +57,10 @@ export function terminalHandlers(ctx: CoreContext, service = new TerminalService
       const info = await docker.getContainer(input.id).inspect();
       const name = info.Name.replace(/^\//, '');
       if (!info.State.Running || info.State.Paused) {
-        throw RpcError.from('CONFLICT', `${name} is ${info.State.Paused ? 'paused' : 'not running'}`, { hint: `${info.State.Paused ? 'Unpause' : 'Start'} the container to open a terminal in it` });
+        throw RpcError.from('CONFLICT', `${name} is ${info.State.Paused ? 'paused' : 'not running'}`, {
+          reason: info.State.Paused ? 'CONTAINER_PAUSED' : 'CONTAINER_NOT_RUNNING',
+          hint: `${info.State.Paused ? 'Unpause' : 'Start'} the container to open a terminal in it`,
+        });
       }
       const cmd = input.command ? parseCommand(input.command) : AUTO_SHELL;
       prune();

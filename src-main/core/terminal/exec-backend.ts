@@ -13,6 +13,7 @@ import type { Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type Dockerode from 'dockerode';
 import type { Logger } from '../../rpc/dispatcher';
+import { engineStatus } from '../engine/engine-errors';
 import { exitReason, type TerminalBackend, type TerminalExit } from './backend';
 
 export const SESSION_ENV = 'WAKEDOCK_TERMINAL_SESSION';
@@ -37,9 +38,7 @@ export interface ExecBackendOptions {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function statusOf(e: unknown): number | undefined {
-  return (e as { statusCode?: number } | null)?.statusCode;
-}
+const statusOf = engineStatus;
 
 export async function startExecBackend(o: ExecBackendOptions): Promise<ExecBackend> {
   const container = o.docker.getContainer(o.containerId);

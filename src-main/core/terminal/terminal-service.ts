@@ -189,7 +189,7 @@ export class TerminalService {
 
   private need(id: string): Session {
     const s = this.sessions.get(id);
-    if (!s) throw RpcError.from('NOT_FOUND', 'This terminal session no longer exists', { hint: 'Open a new terminal' });
+    if (!s) throw RpcError.from('NOT_FOUND', 'This terminal session no longer exists', { reason: 'SESSION_NOT_FOUND', hint: 'Open a new terminal' });
     return s;
   }
 
@@ -199,7 +199,7 @@ export class TerminalService {
     const ended = [...this.sessions.values()].filter((s) => s.info.state === 'exited' && !s.closing);
     const oldest = ended.sort((a, b) => (a.info.endedAt ?? 0) - (b.info.endedAt ?? 0))[0];
     if (!oldest) {
-      throw RpcError.from('CONFLICT', `${this.max} terminals are open already`, { hint: 'Close a terminal you no longer use, then try again' });
+      throw RpcError.from('CONFLICT', `${this.max} terminals are open already`, { reason: 'LIMIT_REACHED', hint: 'Close a terminal you no longer use, then try again' });
     }
     this.forget(oldest);
   }

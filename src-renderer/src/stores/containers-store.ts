@@ -1,7 +1,7 @@
 // Containers of the selected host: a live table fed by the containers.watch stream (a snapshot,
 // then patches), plus per-row action state (in flight, last error) and the list's view options.
 import { create } from 'zustand';
-import type { ContainerPatch, ContainerSummary, ProcInput } from '@contract/index';
+import { RpcError, type ContainerPatch, type ContainerSummary, type ErrorReason, type ProcInput } from '@contract/index';
 import { call, errorText, subscribe } from '../transport/client';
 import type { SortKey, StateFilter } from '../presenters/container-presenter';
 
@@ -11,6 +11,9 @@ export interface RowError {
   action: ContainerAction;
   message: string;
   code: string;
+  /** The contract's reason (PORT_IN_USE, CONTAINER_RUNNING, …) to branch on; never parse `message`. */
+  reason?: ErrorReason;
+  hint?: string;
 }
 
 /** A confirmation or form the user must answer before an action runs. */
@@ -152,8 +155,11 @@ export const useContainers = create<ContainersState>()((set, get) => ({
       }
       return true;
     } catch (e) {
-      const code = (e as { code?: string }).code ?? 'INTERNAL';
-      set({ errors: { ...get().errors, [id]: { action, message: errorText(e), code } } });
+      const rpc = e instanceof RpcError ? e : null;
+      const rowError: RowError = { action, message: errorText(e), code: rpc?.code ?? (e as { code?: string }).code ?? 'INTERNAL' };
+      if (rpc?.reason) rowError.reason = rpc.reason;
+      if (rpc?.hint) rowError.hint = rpc.hint;
+      set({ errors: { ...get().errors, [id]: rowError } });
       return false;
     } finally {
       set({ pending: without(get().pending, id) });

@@ -171,6 +171,15 @@ describe('local host on the real engine', () => {
     expect(listed?.name).toBe(next);
   });
 
+  it('rename to a name another container has: CONFLICT / NAME_IN_USE with the engine text as detail', async () => {
+    const a = await runContainer({ area: AREA });
+    const b = await runContainer({ area: AREA });
+    const err = await callError('containers.rename', { hostId: 'local', id: b.id, name: a.name });
+    expect(err).toMatchObject({ code: 'CONFLICT', reason: 'NAME_IN_USE' });
+    expect(err.detail).toContain('is already in use');
+    expect((await inspectContainer(b.id))!.Name).toBe(`/${b.name}`);
+  });
+
   it('remove with force and volumes removes a running container and its anonymous volume', async () => {
     const c = await runContainer({ area: AREA, volumes: ['/data'] });
     const volume = (await inspectContainer(c.id))!.Mounts.find((m) => m.Destination === '/data')?.Name;
@@ -188,6 +197,7 @@ describe('local host on the real engine', () => {
     try {
       const refused = await callError('containers.remove', { hostId: 'local', id: c.id });
       expect(refused.code).toBe('CONFLICT');
+      expect(refused.reason).toBe('CONTAINER_RUNNING');
       expect(refused.message).toMatch(/running container/i);
       expect((await inspectContainer(c.id))!.State.Running).toBe(true);
 
@@ -206,6 +216,8 @@ describe('local host on the real engine', () => {
 
     const err = await callError('containers.start', { hostId: 'local', id: second.id });
     expect(err.code).toBe('CONFLICT');
+    expect(err.reason).toBe('PORT_IN_USE'); // what the UI branches on, never the message
+    expect(err.detail).toContain('port is already allocated'); // the engine's raw words as data
     expect(err.message).toContain('port is already allocated');
     expect(err.message).not.toMatch(/^\(HTTP code/); // the engine's words, not dockerode's wrapper
     expect(err.retryable).toBe(false);
@@ -217,6 +229,7 @@ describe('local host on the real engine', () => {
     for (const p of ['containers.start', 'containers.stop', 'containers.remove'] as const) {
       const err = await callError(p, { hostId: 'local', id: missing });
       expect(err.code, p).toBe('NOT_FOUND');
+      expect(err.reason, p).toBe('CONTAINER_NOT_FOUND');
       expect(err.message, p).toMatch(/no such container/i);
       expect(err.message, p).toContain(missing);
     }
@@ -261,6 +274,7 @@ describe('local host on the real engine', () => {
   it('an unknown host is NOT_FOUND, not an engine error', async () => {
     const err = await callError('containers.list', { hostId: 'nope' });
     expect(err.code).toBe('NOT_FOUND');
+    expect(err.reason).toBe('HOST_NOT_FOUND');
     expect(err.message).toContain('nope');
   });
 });

@@ -70,6 +70,6 @@ describe.skipIf(!haveRegistry)('images.pull from a loopback registry', () => {
 
   it('fails with NOT_FOUND for a tag the registry does not have', async () => {
     const log = await pull(`${reg!.repo}:no-such-tag`);
-    expect(log.error).toMatchObject({ code: 'NOT_FOUND' });
+    expect(log.error).toMatchObject({ code: 'NOT_FOUND', reason: 'IMAGE_NOT_FOUND' });
   });
 });

@@ -154,7 +154,8 @@ describe('containers.create', () => {
     const holder = await runContainer({ area: AREA, cmd: httpd, ports: [`127.0.0.1:${port}:80`] });
     const name = uniqueName(AREA);
     const e = await callError('containers.create', { hostId: 'local', image: TEST_IMAGE, name, ports: ['9000:9000', `${port}:80`], labels: ['wakedock.test=1'] });
-    expect(e).toMatchObject({ code: 'CONFLICT', field: 'ports.1' });
+    expect(e).toMatchObject({ code: 'CONFLICT', reason: 'PORT_IN_USE', field: 'ports.1' });
+    expect(e.detail).toContain(holder.name); // the field's own text, shown under the port row
     expect(e.message).toContain(String(port));
     expect(e.message).toContain(holder.name);
     expect(await inspectContainer(name)).toBeNull();
@@ -167,7 +168,7 @@ describe('containers.create', () => {
     try {
       const name = uniqueName(AREA);
       const e = await callError('containers.create', { hostId: 'local', image: TEST_IMAGE, name, ports: [`${port}:80`], labels: ['wakedock.test=1'] });
-      expect(e).toMatchObject({ code: 'CONFLICT', field: 'ports.0' });
+      expect(e).toMatchObject({ code: 'CONFLICT', reason: 'PORT_IN_USE', field: 'ports.0' });
       expect(e.message).toMatch(new RegExp(`${port}/tcp is already in use on this machine`));
       expect(await inspectContainer(name)).toBeNull();
     } finally {
@@ -177,7 +178,7 @@ describe('containers.create', () => {
 
   it('answers NOT_FOUND on the image field for an image that is not on the host', async () => {
     const e = await callError('containers.create', { hostId: 'local', image: 'wakedock-test/not-there:0', name: uniqueName(AREA) });
-    expect(e).toMatchObject({ code: 'NOT_FOUND', field: 'image' });
+    expect(e).toMatchObject({ code: 'NOT_FOUND', reason: 'IMAGE_NOT_FOUND', field: 'image' });
   });
 });
 

@@ -225,7 +225,7 @@ describe('container terminals on the real engine', () => {
     const c = await runContainer({ area: AREA });
     await docker(['stop', '-t', '0', c.name]);
     const stopped = await callError('terminal.open', { target: 'container', hostId: 'local', id: c.id });
-    expect(stopped).toMatchObject({ code: 'CONFLICT', message: `${c.name} is not running` });
+    expect(stopped).toMatchObject({ code: 'CONFLICT', reason: 'CONTAINER_NOT_RUNNING', message: `${c.name} is not running` });
     expect((await callError('terminal.open', { target: 'container', hostId: 'local', id: `${PREFIX}missing` })).code).toBe('NOT_FOUND');
     const host = await callError('terminal.open', { target: 'host' });
     expect(host.code).toBe('UNAUTHORIZED');

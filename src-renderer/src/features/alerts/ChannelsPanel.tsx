@@ -2,7 +2,7 @@
 // and "Send test" whose outcome (success or the failure with its error) is shown, never hidden.
 import { useEffect, useState } from 'react';
 import { ChannelInputSchema, type Channel, type DeliveryResult } from '@contract/procedures/alerts';
-import { RpcError } from '@contract/index';
+import { RpcError, fieldMessage } from '@contract/index';
 import { call, errorText } from '../../transport/client';
 import { useAlerts } from './alerts-store';
 import { CHANNEL_KIND_LABEL, fieldErrors, resultText, timeText } from './alert-presenter';
@@ -134,7 +134,7 @@ function ChannelForm({ initial, onDone }: { initial: Draft; onDone(): void }) {
   };
 
   const failed = (e: unknown): void => {
-    if (e instanceof RpcError && e.field) setErrors({ [e.field]: e.message.replace(/^[^:]*: "[^"]*": /, '') });
+    if (e instanceof RpcError && e.field) setErrors({ [e.field]: fieldMessage(e) });
     else setFormError(errorText(e));
   };
 

@@ -3,7 +3,7 @@
 // answer (with the field) lands on the same inline errors.
 import { useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import { AlertRuleInputSchema, type AlertCondition, type AlertRule } from '@contract/procedures/alerts';
-import { RpcError } from '@contract/index';
+import { RpcError, fieldMessage } from '@contract/index';
 import { call, errorText } from '../../transport/client';
 import { useContainers } from '../../stores/containers-store';
 import { useAlerts } from './alerts-store';
@@ -197,7 +197,7 @@ function RuleForm({ initial, onDone }: { initial: Draft; onDone(): void }) {
       await call('alerts.rules.save', parsed.data);
       onDone();
     } catch (e) {
-      if (e instanceof RpcError && e.field) setErrors({ [e.field]: e.message.replace(/^[^:]*: "[^"]*": /, '') });
+      if (e instanceof RpcError && e.field) setErrors({ [e.field]: fieldMessage(e) });
       else setFormError(errorText(e));
     } finally {
       setBusy(false);

@@ -156,7 +156,10 @@ export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, p
       {error && (
         <div className="row-error" role="alert">
           <strong>{ACTION_VERB[error.action]} failed:</strong>
-          <span className="row-error-msg">{error.message}</span>
+          <span className="row-error-msg">
+            {error.message}
+            {error.hint && <span className="muted"> {error.hint}</span>}
+          </span>
           <button type="button" className="icon-btn" aria-label={`Dismiss error for ${c.name}`} onClick={() => onDismiss(c.id)}>
             <CloseIcon />
           </button>

@@ -1,7 +1,7 @@
 // "Run a container" and "Recreate with changes": one form over a RunSpec. Every field is checked
 // as you type with the contract's own schema (the core checks again); errors sit under their field.
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { RpcError } from '@contract/index';
+import { RpcError, fieldMessage } from '@contract/index';
 import type { ImageSummary, PullEvent } from '@contract/procedures/run';
 import { dockerRunCommand, parseEnvFile, runSpecErrors } from '@contract/run-spec';
 import { call, errorText, subscribe } from '../../transport/client';
@@ -250,7 +250,7 @@ export function RunView({ recreate, image }: { recreate?: string; image?: string
   const [images, setImages] = useState<ImageSummary[]>([]);
   const [networks, setNetworks] = useState<string[]>([]);
   const [touched, setTouched] = useState(false);
-  const [serverErr, setServerErr] = useState<{ field?: string; message: string; hint?: string } | null>(null);
+  const [serverErr, setServerErr] = useState<{ field?: string; message: string; detail?: string; hint?: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [loading, setLoading] = useState(!!recreate);
   const [loadErr, setLoadErr] = useState<string | null>(null);
@@ -293,7 +293,7 @@ export function RunView({ recreate, image }: { recreate?: string; image?: string
   const local = useMemo(() => runSpecErrors(spec), [spec]);
   const errors = useMemo(() => {
     const all = touched ? { ...local } : {};
-    if (serverErr?.field) all[serverErr.field.replace(/^spec\./, '')] ??= serverErr.message.replace(/^[\w.]+: (?:"[^"]*": )?/, '');
+    if (serverErr?.field) all[serverErr.field.replace(/^spec\./, '')] ??= fieldMessage(serverErr);
     return formErrors(all, rowOf);
   }, [local, touched, serverErr, rowOf]);
   const command = useMemo(() => dockerRunCommand(spec, keepEnv), [spec, keepEnv]);
@@ -322,7 +322,7 @@ export function RunView({ recreate, image }: { recreate?: string; image?: string
       }
       navigate({ name: 'container', id: r.id, tab: 'logs' });
     } catch (e) {
-      setServerErr(e instanceof RpcError ? { field: e.field, message: e.message, hint: e.hint } : { message: errorText(e) });
+      setServerErr(e instanceof RpcError ? { field: e.field, message: e.message, detail: e.detail, hint: e.hint } : { message: errorText(e) });
     } finally {
       setBusy(false);
     }

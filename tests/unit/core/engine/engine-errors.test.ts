@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { RpcError } from '../../../../src-main/contract';
-import { engineMessage, mapEngineError } from '../../../../src-main/core/engine/engine-errors';
+import { engineError, engineMessage, engineReason, engineStreamError, mapEngineError } from '../../../../src-main/core/engine/engine-errors';
 
 /** What docker-modem throws for a non-2xx answer. */
 function modemError(statusCode: number, engineMsg: string | null, reason?: string): Error & Record<string, unknown> {
@@ -48,7 +48,7 @@ describe('mapEngineError: HTTP status from the engine', () => {
     const msg =
       'driver failed programming external connectivity on endpoint web (abc): Bind for 0.0.0.0:8080 failed: port is already allocated';
     const got = mapEngineError(modemError(500, msg, 'server error'));
-    expect(got).toEqual({ code: 'CONFLICT', message: msg, retryable: false });
+    expect(got).toEqual({ code: 'CONFLICT', reason: 'PORT_IN_USE', message: msg, detail: msg, retryable: false, hint: expect.stringMatching(/another host port/) });
   });
 
   it('"address already in use" in a 500 is a CONFLICT', () => {
@@ -94,6 +94,8 @@ describe('mapEngineError: everything else', () => {
   it('an RpcError passes through unchanged', () => {
     const e = RpcError.from('NOT_FOUND', 'No host "x"', { hint: 'add it first', field: 'hostId' });
     expect(mapEngineError(e)).toEqual({ code: 'NOT_FOUND', message: 'No host "x"', retryable: false, hint: 'add it first', field: 'hostId' });
+    const withReason = RpcError.from('CONFLICT', 'busy', { reason: 'LIMIT_REACHED', detail: 'raw' });
+    expect(mapEngineError(withReason)).toEqual({ code: 'CONFLICT', reason: 'LIMIT_REACHED', message: 'busy', detail: 'raw', retryable: false });
   });
 
   it('a ZodError becomes VALIDATION with the field', () => {
@@ -101,7 +103,11 @@ describe('mapEngineError: everything else', () => {
     expect(r.success).toBe(false);
     const got = mapEngineError(r.error);
     expect(got.code).toBe('VALIDATION');
+    expect(got.reason).toBe('INVALID_INPUT');
     expect(got.field).toBe('timeout');
+    // The schema's words for the field alone, so a form shows them without parsing `message`.
+    expect(got.detail).toBe(r.error!.issues[0]!.message);
+    expect(got.message.endsWith(got.detail!)).toBe(true);
   });
 
   it('an abort becomes CANCELLED', () => {
@@ -139,5 +145,72 @@ describe('engineMessage', () => {
 
   it('falls back to the reason when the engine said nothing (empty 304 body)', () => {
     expect(engineMessage({ message: '(HTTP code 304) container already started -  ', reason: 'container already started', json: null })).toBe('container already started');
+  });
+});
+
+describe('reasons: a closed sub-code and the raw engine text as data', () => {
+  // Engine texts as Docker 20.10 sends them (status, message).
+  it.each([
+    [500, 'driver failed programming external connectivity on endpoint web (abc): Bind for 0.0.0.0:8080 failed: port is already allocated', 'CONFLICT', 'PORT_IN_USE'],
+    [409, 'Conflict. The container name "/web" is already in use by container "abc". You have to remove (or rename) that container to be able to reuse that name.', 'CONFLICT', 'NAME_IN_USE'],
+    [404, 'No such image: nope:latest', 'NOT_FOUND', 'IMAGE_NOT_FOUND'],
+    [404, 'No such container: nope', 'NOT_FOUND', 'CONTAINER_NOT_FOUND'],
+    [404, 'network nope not found', 'NOT_FOUND', 'NETWORK_NOT_FOUND'],
+    [404, 'get nope: no such volume', 'NOT_FOUND', 'VOLUME_NOT_FOUND'],
+    [409, 'Container abc is not running', 'CONFLICT', 'CONTAINER_NOT_RUNNING'],
+    [409, 'Container abc is paused, unpause the container before stopping or killing', 'CONFLICT', 'CONTAINER_PAUSED'],
+    [409, 'You cannot remove a running container abc. Stop the container before attempting removal or force remove', 'CONFLICT', 'CONTAINER_RUNNING'],
+    [409, 'conflict: unable to delete 0123456789ab (cannot be forced) - image is being used by running container abc', 'CONFLICT', 'IN_USE'],
+    [409, 'remove data: volume is in use - [abc]', 'CONFLICT', 'IN_USE'],
+    [400, 'invalid signal: SIGFOO', 'VALIDATION', 'ENGINE_REFUSED_INPUT'],
+  ] as const)('%i "%s" → %s / %s, detail = the engine text', (status, msg, code, reason) => {
+    const got = mapEngineError(modemError(status, msg));
+    expect(got).toMatchObject({ code, reason, detail: msg, message: msg });
+  });
+
+  it('a 304 is ALREADY_IN_STATE', () => {
+    expect(mapEngineError(modemError(304, null, 'container already started')).reason).toBe('ALREADY_IN_STATE');
+  });
+
+  it('an unknown engine failure has no reason (nothing finer is known) and stays retryable on 5xx', () => {
+    const got = mapEngineError(modemError(500, 'something broke in the daemon', 'server error'));
+    expect(got.reason).toBeUndefined();
+    expect(got.retryable).toBe(true);
+  });
+
+  it.each([
+    ['ENOENT', 'SOCKET_MISSING'],
+    ['EACCES', 'SOCKET_PERMISSION'],
+    ['ECONNREFUSED', 'CONNECTION_LOST'],
+    ['ECONNRESET', 'CONNECTION_LOST'],
+    ['EPIPE', 'CONNECTION_LOST'],
+    ['ETIMEDOUT', 'TIMEOUT'],
+    ['EHOSTUNREACH', 'HOST_UNREACHABLE'],
+    ['ENOTFOUND', 'HOST_UNREACHABLE'],
+  ])('socket %s → ENGINE_UNREACHABLE / %s, the errno text as detail', (errno, reason) => {
+    const got = mapEngineError(sysError(errno));
+    expect(got).toMatchObject({ code: 'ENGINE_UNREACHABLE', reason, detail: `connect ${errno} /var/run/docker.sock` });
+  });
+
+  it('engineError keeps code, reason and raw detail under WakeDock\'s context', () => {
+    const msg = 'Bind for 0.0.0.0:8080 failed: port is already allocated';
+    const e = engineError(modemError(500, msg, 'server error'), { context: 'The container was created but could not start, so it was removed' });
+    expect(e).toBeInstanceOf(RpcError);
+    expect(e.toData()).toMatchObject({ code: 'CONFLICT', reason: 'PORT_IN_USE', detail: msg, message: `The container was created but could not start, so it was removed: ${msg}` });
+    const rolled = engineError(modemError(409, 'Container abc is not running'), { context: 'Could not stop the old container', after: 'The old container was left as it was.' });
+    expect(rolled.message).toBe('Could not stop the old container: Container abc is not running. The old container was left as it was.');
+    expect(rolled.reason).toBe('CONTAINER_NOT_RUNNING');
+  });
+
+  it('a pull failure reported inside the progress stream is classified from its text', () => {
+    const e = engineStreamError('manifest for wakedock-test/nope:latest not found: manifest unknown: manifest unknown');
+    expect(e.toData()).toMatchObject({ code: 'NOT_FOUND', reason: 'IMAGE_NOT_FOUND' });
+    expect(engineStreamError('unexpected EOF').toData()).toMatchObject({ code: 'INTERNAL', message: 'unexpected EOF' });
+    expect(engineStreamError('unexpected EOF').reason).toBeUndefined();
+  });
+
+  it('engineReason reads texts only where the status is too coarse', () => {
+    expect(engineReason(500, 'listen tcp4 0.0.0.0:80: bind: address already in use')).toBe('PORT_IN_USE');
+    expect(engineReason(500, 'boom')).toBeUndefined();
   });
 });
