@@ -1,4 +1,5 @@
 // COMMON entry point of the contract.
+export * from './container-status';
 export * from './errors';
 export * from './models';
 export * from './procedures';

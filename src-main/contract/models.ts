@@ -60,9 +60,20 @@ export const ContainerSummarySchema = z.object({
   imageId: z.string(),
   command: z.string(),
   state: ContainerStateSchema,
-  /** The engine's status text, e.g. "Up 5 minutes (healthy)" or "Exited (0) 2 hours ago". */
+  /**
+   * The engine's status text as it was when the core last listed the container. Do not show it
+   * as-is (it freezes): container-status.ts statusText() derives the text from the times below.
+   */
   status: z.string(),
   health: HealthSchema,
+  /** When the current (or last) run started, epoch ms: exact from inspect, else from the list text. */
+  startedAt: z.number().optional(),
+  /** When the last run ended (exited, restarting), epoch ms. */
+  finishedAt: z.number().optional(),
+  /** The last run's exit code (exited, restarting). */
+  exitCode: z.number().int().optional(),
+  /** Restarts by the engine's restart policy (from inspect; absent when not inspected). */
+  restartCount: z.number().int().optional(),
   ports: z.array(PortSchema),
   /** Epoch seconds, as the engine reports it. */
   created: z.number(),

@@ -2,6 +2,7 @@
 // tray.ts turns it into an Electron Menu. The menu is built from the core's own state; actions go
 // to the core directly, not through IPC.
 import type { ContainerSummary, Host } from '../contract';
+import { countStates, countsSummary, stateGroup, statusText, type StateGroup } from '../contract/container-status';
 
 export interface TrayItem {
   label?: string;
@@ -28,6 +29,8 @@ export interface TrayModel {
   /** The local engine; undefined before the core reported it. */
   host: Host | undefined;
   containers: readonly ContainerSummary[];
+  /** The clock the status texts are printed at (epoch ms; default: now). */
+  now?: number;
 }
 
 /** Items per section (and per project submenu) before "N more…". Menus with hundreds of rows are unusable. */
@@ -62,7 +65,7 @@ export function engineLabel(host: Host | undefined): string {
   }
 }
 
-function containerItem(c: ContainerSummary, actions: TrayActions): TrayItem {
+function containerItem(c: ContainerSummary, actions: TrayActions, now: number): TrayItem {
   const up = isUp(c);
   const suffix = c.state === 'running' ? '' : ` (${c.state})`;
   const submenu: TrayItem[] = up
@@ -71,7 +74,7 @@ function containerItem(c: ContainerSummary, actions: TrayActions): TrayItem {
         { label: 'Restart', click: () => actions.restart(c.id) },
       ]
     : [{ label: 'Start', enabled: isStartable(c), click: () => actions.start(c.id) }];
-  return { label: text(`${c.composeService && c.composeProject ? c.composeService : c.name}${suffix}`), toolTip: `${c.image} — ${c.status}`, submenu };
+  return { label: text(`${c.composeService && c.composeProject ? c.composeService : c.name}${suffix}`), toolTip: `${c.image} — ${statusText(c, now)}`, submenu };
 }
 
 /** The first `cap` items, then "N more…" which opens the window where the full list is. */
@@ -94,17 +97,23 @@ export function buildTrayMenu(model: TrayModel, actions: TrayActions, cap = DEFA
   // Containers are listed only while connected: when the engine is away the cached list is stale
   // and every action would fail anyway.
   if (host?.state === 'connected') {
+    const now = model.now ?? Date.now();
+    const item = (c: ContainerSummary): TrayItem => containerItem(c, actions, now);
+    // Counted as the Containers page and the Dashboard count (container-status.ts).
+    const all = countStates(model.containers);
+    if (all.total > 0) items.push({ label: countsSummary(all), enabled: false });
     const projects = new Map<string, ContainerSummary[]>();
-    const running: ContainerSummary[] = [];
-    const stopped: ContainerSummary[] = [];
+    const loose = new Map<StateGroup, ContainerSummary[]>();
     for (const c of model.containers) {
       if (c.state === 'removing') continue;
       if (c.composeProject) {
         const list = projects.get(c.composeProject) ?? [];
         list.push(c);
         projects.set(c.composeProject, list);
-      } else if (isUp(c)) running.push(c);
-      else stopped.push(c);
+      } else {
+        const g = stateGroup(c.state);
+        loose.set(g, [...(loose.get(g) ?? []), c]);
+      }
     }
 
     if (projects.size > 0) {
@@ -116,22 +125,25 @@ export function buildTrayMenu(model: TrayModel, actions: TrayActions, cap = DEFA
           const down = list.filter((c) => !isUp(c)).sort(byName);
           const startable = down.filter(isStartable).map((c) => c.id);
           return {
-            label: text(`${name} — ${up.length}/${list.length} running`),
+            label: text(`${name} — ${countsSummary(countStates(list))}`),
             submenu: [
               { label: 'Start all', enabled: startable.length > 0, click: () => actions.startAll(startable) },
               { label: 'Stop all', enabled: up.length > 0, click: () => actions.stopAll(up.map((c) => c.id)) },
               SEPARATOR,
-              ...capped([...up, ...down].map((c) => containerItem(c, actions)), cap, actions),
+              ...capped([...up, ...down].map(item), cap, actions),
             ],
           };
         });
       items.push(...capped(projectItems, cap, actions));
     }
 
-    items.push(SEPARATOR, { label: `Running (${running.length})`, enabled: false });
-    items.push(...capped(running.sort(byName).map((c) => containerItem(c, actions)), cap, actions));
-    items.push(SEPARATOR, { label: `Stopped (${stopped.length})`, enabled: false });
-    items.push(...capped(stopped.sort(byName).map((c) => containerItem(c, actions)), cap, actions));
+    // Running and Stopped always; Restarting and Paused when some container is in that state.
+    for (const [g, title] of [['running', 'Running'], ['restarting', 'Restarting'], ['paused', 'Paused'], ['stopped', 'Stopped']] as const) {
+      const list = loose.get(g) ?? [];
+      if (list.length === 0 && g !== 'running' && g !== 'stopped') continue;
+      items.push(SEPARATOR, { label: `${title} (${list.length})`, enabled: false });
+      items.push(...capped(list.sort(byName).map(item), cap, actions));
+    }
   }
 
   items.push(SEPARATOR, { label: 'Quit WakeDock', click: () => actions.quit() });

@@ -91,6 +91,11 @@ export function createTray(opts: TrayOptions): AppTray {
     timer = setTimeout(rebuild, opts.debounceMs ?? 500);
   };
 
+  // Status texts in the tooltips ("Up 5 minutes") age: rebuild the menu from the table once a
+  // minute (no engine request; the table is kept by the watch stream).
+  const ageing = setInterval(schedule, 60_000);
+  ageing.unref?.();
+
   const stopHosts = core.hosts.watch((list) => {
     host = list.find((x) => x.id === HOST);
     schedule();
@@ -109,6 +114,7 @@ export function createTray(opts: TrayOptions): AppTray {
       if (disposed) return;
       disposed = true;
       if (timer) clearTimeout(timer);
+      clearInterval(ageing);
       stopHosts();
       stopContainers();
       tray.destroy();

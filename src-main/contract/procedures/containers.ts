@@ -11,6 +11,11 @@ export const containerProcedures = {
     ContainerPatchSchema,
     'A snapshot, then patches driven by the engine events stream (a new snapshot after a reconnect)',
   ),
+  'containers.reconcile': command(
+    z.strictObject({ hostId: HostIdSchema }),
+    z.object({ changed: z.number().int() }),
+    'Re-read the whole list from the engine now and push what differs to the watchers (the UI calls it when the window regains focus or the page becomes visible)',
+  ),
   'containers.start': command(Target, Void, 'Start a container'),
   'containers.stop': command(
     Target.extend({ timeout: z.number().int().min(0).max(3600).optional() }),

@@ -5,7 +5,7 @@ import type Dockerode from 'dockerode';
 import type { Readable } from 'node:stream';
 import { RpcError, type ContainerPatch, type ContainerSummary, type Endpoint, type Host, type HostKind } from '../../contract';
 import type { Logger } from '../../rpc/dispatcher';
-import { toContainerSummary } from './container-mapper';
+import { keepKnownTimes, toContainerSummary, withInspectTimes } from './container-mapper';
 import type { DockerFactory } from './docker-client';
 import { unreachableHint } from './engine-errors';
 
@@ -47,6 +47,21 @@ const EXPECTED: Readonly<Record<string, (c: ContainerSummary) => boolean>> = {
 };
 /** Re-check delays after a stale list (ms); then give up (the event may have been superseded). */
 const RECHECK_DELAYS = [25, 50, 100, 200, 400, 800];
+
+/**
+ * States the engine leaves without always saying so: a restart loop that ends because the engine
+ * could not start the container again goes from restarting to exited with no event (moby
+ * daemon/monitor.go), a removal can fail half-way. Containers in them are re-read every
+ * TRANSITIONAL_POLL_MS (only them, only while there are any): the list never shows such a state
+ * for longer than that after the engine left it.
+ */
+const TRANSITIONAL: ReadonlySet<string> = new Set(['restarting', 'removing']);
+export const TRANSITIONAL_POLL_MS = 2000;
+/** Inspect the containers of an event batch (exact StartedAt/FinishedAt, RestartCount) up to this many. */
+const INSPECT_BATCH_MAX = 16;
+
+/** When a list was made: the middle of the request (the engine writes its texts in between). */
+const midpoint = (t0: number): number => Math.round((t0 + Date.now()) / 2);
 
 type Watcher = (patch: ContainerPatch) => void;
 
@@ -93,6 +108,8 @@ export class HostConnection {
   /** id → what the latest event promises, and how many re-checks it has had. */
   private expected = new Map<string, { ok: (c: ContainerSummary) => boolean; attempt: number }>();
   private recheckTimer: NodeJS.Timeout | null = null;
+  private transitionalTimer: NodeJS.Timeout | null = null;
+  private reconciling: Promise<number> | null = null;
 
   constructor(private readonly opts: HostConnectionOptions) {
     this.state = { id: opts.id, name: opts.name, kind: opts.kind, endpoint: opts.endpoint, state: 'connecting' };
@@ -219,10 +236,13 @@ export class HostConnection {
       }
       this.docker = docker;
       this.attachEvents(events, gen);
+      const t0 = Date.now();
       const infos = await docker.listContainers({ all: true });
       if (gen !== this.generation) return;
+      const listedAt = midpoint(t0);
+      const before = new Map(this.containers);
       this.containers.clear();
-      for (const info of infos) this.containers.set(info.Id, toContainerSummary(info));
+      for (const info of infos) this.containers.set(info.Id, keepKnownTimes(before.get(info.Id), toContainerSummary(info, listedAt), listedAt));
       this.snapshotReady = true;
       this.attempt = 0;
       this.setState({
@@ -235,6 +255,7 @@ export class HostConnection {
         os: `${version.Os}/${version.Arch}`,
       });
       this.emit({ kind: 'snapshot', hostId: this.id, containers: this.cached });
+      this.scheduleTransitional();
       if (this.pendingIds.size > 0) this.scheduleFlush();
     } catch (e) {
       if (gen !== this.generation) return;
@@ -251,6 +272,8 @@ export class HostConnection {
     this.pendingIds.clear();
     this.destroyedIds.clear();
     this.expected.clear();
+    if (this.transitionalTimer) clearTimeout(this.transitionalTimer);
+    this.transitionalTimer = null;
     const err = e as { code?: string; message?: string } | undefined;
     const reason = err?.code ? `${err.code}: ${err.message ?? ''}`.trim() : (err?.message ?? String(e));
     const delay = Math.min(this.opts.backoffMaxMs ?? 5000, (this.opts.backoffMinMs ?? 250) * 2 ** this.attempt);
@@ -357,9 +380,16 @@ export class HostConnection {
     let failed = false;
     try {
       const toQuery = ids.filter((id) => !destroyed.has(id));
+      const t0 = Date.now();
       const infos = toQuery.length === 0 ? [] : toQuery.length > 100 ? await docker.listContainers({ all: true }) : await docker.listContainers({ all: true, filters: { id: toQuery } });
       if (gen !== this.generation) return;
-      const found = new Map(infos.map((i) => [i.Id, toContainerSummary(i)]));
+      const listedAt = midpoint(t0);
+      const found = new Map(infos.map((i) => [i.Id, keepKnownTimes(this.containers.get(i.Id), toContainerSummary(i, listedAt), listedAt)]));
+      // A small batch (the usual case: one container changed) is inspected for exact times and the
+      // restart count; a burst (compose up of 100 services) keeps the list's estimates, which are
+      // exact to the second for a text that just changed.
+      if (found.size > 0 && found.size <= INSPECT_BATCH_MAX) await this.refineByInspect(docker, found);
+      if (gen !== this.generation) return;
       const upserts: ContainerSummary[] = [];
       const removed: string[] = [];
       const stale: string[] = [];
@@ -376,6 +406,7 @@ export class HostConnection {
       }
       if (upserts.length || removed.length) this.emit({ kind: 'patch', hostId: this.id, upserts, removed });
       if (stale.length > 0) this.scheduleRecheck(stale);
+      this.scheduleTransitional();
     } catch (e) {
       // The engine went away mid-flush: the events stream ends too and drives the reconnect.
       this.opts.logger.warn(`host ${this.id}: refresh after events failed`, e);
@@ -424,6 +455,97 @@ export class HostConnection {
     this.recheckTimer = timer;
   }
 
+  private async refineByInspect(docker: Dockerode, found: Map<string, ContainerSummary>): Promise<void> {
+    await Promise.all(
+      [...found].map(async ([id, s]) => {
+        try {
+          found.set(id, withInspectTimes(s, await docker.getContainer(id).inspect()));
+        } catch {
+          // removed in between, or the engine is going away: the list's estimate stays
+        }
+      }),
+    );
+  }
+
+  /**
+   * Re-read containers from the engine and push what differs from the table (containers.reconcile,
+   * the transitional poll). `ids` absent: the whole list (one request), which also finds containers
+   * that appeared or vanished without an event reaching us. Resolves to the number of rows changed.
+   */
+  reconcile(ids?: readonly string[]): Promise<number> {
+    if (!ids && this.reconciling) return this.reconciling;
+    const p = this.doReconcile(ids).finally(() => {
+      if (this.reconciling === p) this.reconciling = null;
+    });
+    if (!ids) this.reconciling = p;
+    return p;
+  }
+
+  private async doReconcile(ids?: readonly string[]): Promise<number> {
+    const docker = this.client();
+    if (!this.snapshotReady) return 0;
+    const gen = this.generation;
+    const t0 = Date.now();
+    const infos = ids ? (ids.length === 0 ? [] : await docker.listContainers({ all: true, filters: { id: [...ids] } })) : await docker.listContainers({ all: true });
+    if (gen !== this.generation) return 0;
+    const listedAt = midpoint(t0);
+    const upserts: ContainerSummary[] = [];
+    const removed: string[] = [];
+    const seen = new Set<string>();
+    for (const info of infos) {
+      seen.add(info.Id);
+      const prev = this.containers.get(info.Id);
+      // An event for this container is being handled: the flush will bring its row.
+      if (this.pendingIds.has(info.Id)) continue;
+      const next = keepKnownTimes(prev, toContainerSummary(info, listedAt), listedAt);
+      if (prev && sameRow(prev, next)) continue;
+      this.containers.set(info.Id, next);
+      upserts.push(next);
+    }
+    for (const id of ids ?? [...this.containers.keys()]) {
+      if (seen.has(id) || this.pendingIds.has(id)) continue;
+      if (this.containers.delete(id)) removed.push(id);
+    }
+    if (upserts.length > 0 && upserts.length <= INSPECT_BATCH_MAX) {
+      const found = new Map(upserts.map((u) => [u.id, u]));
+      await this.refineByInspect(docker, found);
+      if (gen !== this.generation) return 0;
+      for (const [i, u] of upserts.entries()) {
+        const refined = found.get(u.id)!;
+        upserts[i] = refined;
+        if (this.containers.has(u.id)) this.containers.set(u.id, refined);
+      }
+    }
+    if (upserts.length || removed.length) this.emit({ kind: 'patch', hostId: this.id, upserts, removed });
+    this.scheduleTransitional();
+    return upserts.length + removed.length;
+  }
+
+  /** While containers are in a transitional state, re-read just them every TRANSITIONAL_POLL_MS. */
+  private scheduleTransitional(): void {
+    if (this.transitionalTimer || this.stopped) return;
+    const ids = this.transitionalIds();
+    if (ids.length === 0) return;
+    const gen = this.generation;
+    this.transitionalTimer = setTimeout(() => {
+      this.transitionalTimer = null;
+      if (gen !== this.generation || this.stopped || this.state.state !== 'connected') return;
+      const now = this.transitionalIds();
+      if (now.length === 0) return;
+      this.reconcile(now).then(
+        () => this.scheduleTransitional(),
+        (e: unknown) => this.opts.logger.warn(`host ${this.id}: re-reading containers in transition failed`, e),
+      );
+    }, TRANSITIONAL_POLL_MS);
+    this.transitionalTimer.unref?.();
+  }
+
+  private transitionalIds(): string[] {
+    const ids: string[] = [];
+    for (const c of this.containers.values()) if (TRANSITIONAL.has(c.state)) ids.push(c.id);
+    return ids;
+  }
+
   private emit(patch: ContainerPatch): void {
     for (const w of this.watchers) {
       try {
@@ -438,10 +560,20 @@ export class HostConnection {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.flushTimer) clearTimeout(this.flushTimer);
     if (this.recheckTimer) clearTimeout(this.recheckTimer);
+    if (this.transitionalTimer) clearTimeout(this.transitionalTimer);
     this.recheckTimer = null;
+    this.transitionalTimer = null;
     this.retryTimer = null;
     this.flushTimer = null;
   }
+}
+
+/** Whether a re-read row shows the same thing (the engine's text ages by itself and is ignored). */
+function sameRow(a: ContainerSummary, b: ContainerSummary): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof ContainerSummary)[]);
+  keys.delete('status');
+  for (const k of keys) if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) return false;
+  return true;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {

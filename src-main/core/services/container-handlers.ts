@@ -8,6 +8,7 @@ export function containerHandlers(ctx: CoreContext): DomainHandlers<typeof conta
   return {
     'containers.list': async ({ hostId }) => hosts.get(hostId).list(),
     'containers.watch': ({ hostId }, sink) => hosts.get(hostId).watch((patch) => sink.next(patch)),
+    'containers.reconcile': async ({ hostId }) => ({ changed: await hosts.get(hostId).reconcile() }),
     'containers.start': ({ hostId, id }) => idempotent(container(hostId, id).start()),
     'containers.stop': ({ hostId, id, timeout }) => idempotent(container(hostId, id).stop(timeout === undefined ? {} : { t: timeout })),
     'containers.restart': ({ hostId, id, timeout }) => idempotent(container(hostId, id).restart(timeout === undefined ? {} : { t: timeout })),

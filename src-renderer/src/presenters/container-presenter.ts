@@ -1,5 +1,6 @@
 // Pure presenters: domain → what the UI shows (lazydocker style). No React here.
 import type { ContainerState, ContainerSummary, Port } from '@contract/index';
+import { stateGroup, type StateGroup } from '@contract/container-status';
 
 export interface PortView {
   /** e.g. "127.0.0.1:8080→80/tcp" or "80/tcp" when not published. */
@@ -62,10 +63,9 @@ export function stateTone(s: ContainerState, exitCode?: number): Tone {
   }
 }
 
-/** "Exited (137) 5 minutes ago" → 137. */
-export function exitCodeOf(status: string): number | undefined {
-  const m = /^Exited \((\d+)\)/.exec(status);
-  return m ? Number(m[1]) : undefined;
+/** The exit code worth showing: of an exited (or crash-looping) container. */
+export function exitCodeOf(c: Pick<ContainerSummary, 'state' | 'exitCode'>): number | undefined {
+  return c.state === 'exited' || c.state === 'restarting' || c.state === 'dead' ? c.exitCode : undefined;
 }
 
 /** Compact "how long ago" for a narrow column: "just now", "5 min ago", "3 h ago", "2 d ago", "4 wk ago", "1 y ago". */
@@ -86,63 +86,9 @@ export function relativeTime(epochSeconds: number, nowMs: number = Date.now()): 
   return 'just now';
 }
 
-// ---- the engine's status text, kept current ---------------------------------------------------
-// The engine writes "Up 5 minutes (healthy)" or "Exited (0) 2 hours ago" when it lists a container,
-// and lists it again only when an event says something changed. Read as-is, the text freezes
-// ("Up Less than a second" an hour later). So we note when the text was received, turn its
-// duration back into an approximate point in time, and print the duration again from the clock.
-
-/** docker's units.HumanDuration in reverse: the duration a phrase stands for (seconds). */
-export function parseHumanDuration(phrase: string): number | undefined {
-  const p = phrase.trim();
-  if (/^less than a second$/i.test(p)) return 0;
-  if (/^about a minute$/i.test(p)) return 60;
-  if (/^about an hour$/i.test(p)) return 3600;
-  const m = /^(\d+) (second|minute|hour|day|week|month|year)s?$/i.exec(p);
-  if (!m) return undefined;
-  const unit: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400, week: 7 * 86400, month: 30 * 86400, year: 365 * 86400 };
-  return Number(m[1]) * unit[m[2]!.toLowerCase()]!;
-}
-
-/** docker's units.HumanDuration: the same phrases the engine uses. */
-export function humanDuration(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds));
-  if (s < 1) return 'Less than a second';
-  if (s === 1) return '1 second';
-  if (s < 60) return `${s} seconds`;
-  const min = Math.floor(s / 60);
-  if (min === 1) return 'About a minute';
-  if (min < 60) return `${min} minutes`;
-  const h = Math.round(s / 3600);
-  if (h === 1) return 'About an hour';
-  if (h < 48) return `${h} hours`;
-  if (h < 24 * 7 * 2) return `${Math.floor(h / 24)} days`;
-  if (h < 24 * 30 * 2) return `${Math.floor(h / 24 / 7)} weeks`;
-  if (h < 24 * 365 * 2) return `${Math.floor(h / 24 / 30)} months`;
-  return `${Math.floor(h / 24 / 365)} years`;
-}
-
-/**
- * The status text as it would read now: `receivedAt` is when the engine's text arrived (epoch ms).
- * Texts it does not recognise ("Created", "Restarting (1) 2 seconds ago", "Removal In Progress")
- * are returned unchanged.
- */
-export function currentStatus(status: string, receivedAt: number, nowMs: number = Date.now()): string {
-  const elapsed = Math.max(0, (nowMs - receivedAt) / 1000);
-  const up = /^Up (.+?)( \((?:healthy|unhealthy|health: starting|Paused)\))*$/.exec(status);
-  if (up) {
-    const d = parseHumanDuration(up[1]!);
-    if (d === undefined) return status;
-    return `Up ${humanDuration(d + elapsed)}${status.slice(3 + up[1]!.length)}`;
-  }
-  const exited = /^Exited \((\d+)\) (.+) ago$/.exec(status);
-  if (exited) {
-    const d = parseHumanDuration(exited[2]!);
-    if (d === undefined) return status;
-    return `Exited (${exited[1]}) ${humanDuration(d + elapsed)} ago`;
-  }
-  return status;
-}
+// The status text ("Up 5 minutes", "Exited (0) 2 hours ago") and the state counts come from the
+// contract's container-status.ts, shared with the tray: one wording and one definition everywhere.
+export { statusText, nextStatusChange, countStates, countsSummary, stateGroup, type StateCounts, type StateGroup } from '@contract/container-status';
 
 export function shortId(id: string): string {
   return id.slice(0, 12);
@@ -178,13 +124,11 @@ export function compareContainers(a: ContainerSummary, b: ContainerSummary, key:
   }
 }
 
-export type StateFilter = 'all' | 'running' | 'stopped' | 'paused';
+/** 'all' or one of the groups the counts use (container-status.ts stateGroup). */
+export type StateFilter = 'all' | StateGroup;
 
 export function matchesState(c: ContainerSummary, f: StateFilter): boolean {
-  if (f === 'all') return true;
-  if (f === 'running') return c.state === 'running' || c.state === 'restarting';
-  if (f === 'paused') return c.state === 'paused';
-  return c.state === 'exited' || c.state === 'created' || c.state === 'dead';
+  return f === 'all' || stateGroup(c.state) === f;
 }
 
 export function matchesText(c: ContainerSummary, q: string): boolean {

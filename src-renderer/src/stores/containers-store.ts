@@ -29,8 +29,6 @@ interface ContainersState {
   setDialog(d: ActionDialog | null): void;
   hostId: string;
   byId: ReadonlyMap<string, ContainerSummary>;
-  /** When each container's summary (and its status text) arrived from the engine (epoch ms). */
-  receivedAt: ReadonlyMap<string, number>;
   loaded: boolean;
   streamError: string | null;
   pending: Readonly<Record<string, ContainerAction>>;
@@ -90,7 +88,6 @@ export const useContainers = create<ContainersState>()((set, get) => ({
   },
   hostId: 'local',
   byId: new Map(),
-  receivedAt: new Map(),
   loaded: false,
   streamError: null,
   pending: {},
@@ -107,36 +104,33 @@ export const useContainers = create<ContainersState>()((set, get) => ({
     if (p.hostId !== get().hostId) return;
     if (p.kind === 'snapshot') {
       const byId = new Map(p.containers.map((c) => [c.id, c]));
-      const now = Date.now();
-      const receivedAt = new Map(p.containers.map((c) => [c.id, now]));
       const selected = new Set([...get().selected].filter((id) => byId.has(id)));
-      set({ byId, receivedAt, loaded: true, streamError: null, selected });
+      set({ byId, loaded: true, streamError: null, selected });
       return;
     }
     const byId = new Map(get().byId);
-    const receivedAt = new Map(get().receivedAt);
-    const now = Date.now();
-    for (const c of p.upserts) {
-      byId.set(c.id, c);
-      receivedAt.set(c.id, now);
-    }
+    for (const c of p.upserts) byId.set(c.id, c);
     let selected = get().selected;
     let errors = get().errors;
     for (const id of p.removed) {
       byId.delete(id);
-      receivedAt.delete(id);
       if (selected.has(id)) {
         selected = new Set(selected);
         (selected as Set<string>).delete(id);
       }
       errors = without(errors, id);
     }
-    set({ byId, receivedAt, selected, errors });
+    set({ byId, selected, errors });
   },
 
   watch(hostId) {
-    set({ hostId, byId: new Map(), receivedAt: new Map(), loaded: false, streamError: null, selected: new Set(), errors: {}, pending: {} });
-    return subscribe('containers.watch', { hostId }, (p) => get().applyPatch(p), (e) => set({ streamError: e.message }));
+    set({ hostId, byId: new Map(), loaded: false, streamError: null, selected: new Set(), errors: {}, pending: {} });
+    const unsubscribe = subscribe('containers.watch', { hostId }, (p) => get().applyPatch(p), (e) => set({ streamError: e.message }));
+    const stopReconcile = reconcileOnReturn(hostId);
+    return () => {
+      stopReconcile();
+      unsubscribe();
+    };
   },
 
   async run(id, action, extra = {}) {
@@ -211,3 +205,29 @@ export const useContainers = create<ContainersState>()((set, get) => ({
     set({ collapsed: next });
   },
 }));
+
+/**
+ * When the user comes back (the window regains focus, the page becomes visible), ask the core to
+ * re-read the whole list once (one engine request) so nothing that changed without an event stays
+ * wrong on screen. At most once per RECONCILE_GAP_MS; nothing happens while nobody looks.
+ */
+const RECONCILE_GAP_MS = 2000;
+function reconcileOnReturn(hostId: string): () => void {
+  if (typeof window === 'undefined' || typeof document === 'undefined') return () => {};
+  let last = 0;
+  const run = (): void => {
+    if (document.visibilityState !== 'visible') return;
+    const now = Date.now();
+    if (now - last < RECONCILE_GAP_MS) return;
+    last = now;
+    // Unreachable engine, or a reconnect in progress: the next snapshot brings everything anyway.
+    call('containers.reconcile', { hostId }).catch(() => {});
+  };
+  const onVisibility = (): void => run();
+  window.addEventListener('focus', run);
+  document.addEventListener('visibilitychange', onVisibility);
+  return () => {
+    window.removeEventListener('focus', run);
+    document.removeEventListener('visibilitychange', onVisibility);
+  };
+}

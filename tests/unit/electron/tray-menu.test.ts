@@ -69,7 +69,7 @@ describe('tray menu', () => {
     const dead = ctr('zombie', 'dead');
     const items = buildTrayMenu({ host: host('connected', { engineVersion: '20.10.24' }), containers: [web, old, db, dead] }, a);
     expect(labels(items)).toEqual([
-      'Show WakeDock', '---', 'Local engine: connected (Docker 20.10.24)',
+      'Show WakeDock', '---', 'Local engine: connected (Docker 20.10.24)', '2 running · 2 stopped',
       '---', 'Running (2)', 'db', 'web',
       '---', 'Stopped (2)', 'old-job (exited)', 'zombie (dead)',
       '---', 'Quit WakeDock',
@@ -91,7 +91,7 @@ describe('tray menu', () => {
     const cache = ctr('shop-cache-1', 'paused', 'shop', 'cache');
     const items = buildTrayMenu({ host: host('connected'), containers: [api, worker, cache, ctr('lone', 'running')] }, a);
     expect(labels(items)).toContain('Compose projects (1)');
-    const shop = find(items, 'shop — 2/3 running');
+    const shop = find(items, 'shop — 1 running · 1 paused · 1 stopped');
     const sub = shop.submenu ?? [];
     expect(labels(sub)).toEqual(['Start all', 'Stop all', '---', 'api', 'cache (paused)', 'worker (exited)']);
     find(sub, 'Start all').click?.();
@@ -104,7 +104,7 @@ describe('tray menu', () => {
 
   it('disables Start all when nothing can start and Stop all when nothing runs', () => {
     const items = buildTrayMenu({ host: host('connected'), containers: [ctr('p-a-1', 'running', 'p', 'a')] }, actions());
-    const sub = find(items, 'p — 1/1 running').submenu ?? [];
+    const sub = find(items, 'p — 1 running · 0 stopped').submenu ?? [];
     expect(find(sub, 'Start all').enabled).toBe(false);
     expect(find(sub, 'Stop all').enabled).not.toBe(false);
   });
@@ -125,6 +125,32 @@ describe('tray menu', () => {
   it('escapes "&" so it is not taken as a mnemonic', () => {
     const items = buildTrayMenu({ host: host('unreachable', { hint: 'Start Docker & retry' }), containers: [] }, actions());
     expect(labels(items)).toContain('Start Docker && retry');
+  });
+});
+
+describe('tray menu: the same counts and status texts as the window', () => {
+  it('counts like the Containers page and the Dashboard: restarting and paused are not "running"', () => {
+    const items = buildTrayMenu(
+      { host: host('connected'), containers: [ctr('a', 'running'), ctr('b', 'restarting'), ctr('c', 'paused'), ctr('d', 'exited'), ctr('e', 'created')] },
+      actions(),
+    );
+    expect(labels(items)).toEqual([
+      'Show WakeDock', '---', 'Local engine: connected', '1 running · 1 restarting · 1 paused · 2 stopped',
+      '---', 'Running (1)', 'a',
+      '---', 'Restarting (1)', 'b (restarting)',
+      '---', 'Paused (1)', 'c (paused)',
+      '---', 'Stopped (2)', 'd (exited)', 'e (created)',
+      '---', 'Quit WakeDock',
+    ]);
+  });
+
+  it('prints the status text from the engine timestamps at the time the menu is built', () => {
+    const t0 = Date.UTC(2026, 0, 1);
+    const up = { ...ctr('web', 'running'), status: 'Up Less than a second', startedAt: t0 };
+    const down = { ...ctr('job', 'exited'), status: 'Exited (2) Less than a second ago', exitCode: 2, finishedAt: t0 };
+    const items = buildTrayMenu({ host: host('connected'), containers: [up, down], now: t0 + 15 * 60_000 }, actions());
+    expect(find(items, 'web').toolTip).toBe('busybox — Up 15 minutes');
+    expect(find(items, 'job (exited)').toolTip).toBe('busybox — Exited (2) 15 minutes ago');
   });
 });
 

@@ -1,7 +1,7 @@
 // Presenters of the container list: ports, states, relative times, grouping/filter/sort.
 import { describe, expect, it } from 'vitest';
 import type { ContainerSummary } from '../../../src-main/contract';
-import { availableActions, buildRows, currentStatus, exitCodeOf, humanDuration, parseHumanDuration, presentPorts, relativeTime, stateTone } from '../../../src-renderer/src/presenters/container-presenter';
+import { availableActions, buildRows, exitCodeOf, matchesState, presentPorts, relativeTime, stateTone } from '../../../src-renderer/src/presenters/container-presenter';
 
 const c = (name: string, over: Partial<ContainerSummary> = {}): ContainerSummary => ({
   id: `${name}-id`.padEnd(64, '0'),
@@ -40,7 +40,8 @@ describe('presentPorts', () => {
 
 describe('states and times', () => {
   it('tones an exit by its code', () => {
-    expect(exitCodeOf('Exited (137) 5 minutes ago')).toBe(137);
+    expect(exitCodeOf({ state: 'exited', exitCode: 137 })).toBe(137);
+    expect(exitCodeOf({ state: 'running', exitCode: 137 })).toBeUndefined();
     expect(stateTone('exited', 0)).toBe('idle');
     expect(stateTone('exited', 137)).toBe('bad');
     expect(stateTone('running')).toBe('ok');
@@ -86,26 +87,12 @@ describe('buildRows', () => {
   });
 });
 
-describe('currentStatus: the engine text, kept current', () => {
-  const t0 = 1_700_000_000_000;
-  it('advances "Up …" from when the text arrived, keeping the health or paused suffix', () => {
-    expect(currentStatus('Up Less than a second', t0, t0 + 5 * 60_000)).toBe('Up 5 minutes');
-    expect(currentStatus('Up 3 minutes (healthy)', t0, t0 + 60 * 60_000)).toBe('Up About an hour (healthy)');
-    expect(currentStatus('Up 2 hours (Paused)', t0, t0 + 24 * 3600_000)).toBe('Up 26 hours (Paused)');
-  });
-  it('advances "Exited (n) … ago"', () => {
-    expect(currentStatus('Exited (137) 10 seconds ago', t0, t0 + 50_000)).toBe('Exited (137) About a minute ago');
-    expect(currentStatus('Exited (0) 3 days ago', t0, t0 + 86_400_000)).toBe('Exited (0) 4 days ago');
-  });
-  it('leaves texts it does not know unchanged, and a fresh text as the engine wrote it', () => {
-    expect(currentStatus('Created', t0, t0 + 1e9)).toBe('Created');
-    expect(currentStatus('Restarting (1) 2 seconds ago', t0, t0 + 1e6)).toBe('Restarting (1) 2 seconds ago');
-    expect(currentStatus('Up 7 minutes', t0, t0)).toBe('Up 7 minutes');
-    expect(currentStatus('Up About a minute', t0, t0)).toBe('Up About a minute');
-  });
-  it('round-trips docker phrases', () => {
-    for (const p of ['Less than a second', '1 second', '42 seconds', 'About a minute', '17 minutes', 'About an hour', '5 hours', '3 days', '2 weeks', '4 months', '2 years']) {
-      expect(humanDuration(parseHumanDuration(p)!)).toBe(p);
-    }
+describe('state filter', () => {
+  it('filters by the same groups the counts use: restarting is not "running"', () => {
+    expect(matchesState(c('a', { state: 'restarting' }), 'running')).toBe(false);
+    expect(matchesState(c('a', { state: 'restarting' }), 'restarting')).toBe(true);
+    expect(matchesState(c('a', { state: 'created' }), 'stopped')).toBe(true);
+    expect(matchesState(c('a', { state: 'dead' }), 'stopped')).toBe(true);
+    expect(matchesState(c('a', { state: 'paused' }), 'all')).toBe(true);
   });
 });

@@ -3,8 +3,8 @@ import { useCallback } from 'react';
 import type { ContainerSummary } from '@contract/index';
 import { useApp, type ContainerTab } from '../../stores/app-store';
 import { useContainers, type ContainerAction } from '../../stores/containers-store';
-import { useNow } from '../../components/use-now';
-import { STATE_LABEL, currentStatus, exitCodeOf, presentPorts, shortId, stateTone } from '../../presenters/container-presenter';
+import { useStatusText } from '../../components/use-status-text';
+import { STATE_LABEL, exitCodeOf, presentPorts, shortId, stateTone } from '../../presenters/container-presenter';
 import { ContainerActions } from '../containers/ContainerRow';
 import { ExternalIcon } from '../../components/icons';
 import { LogsTab } from '../logs/LogsTab';
@@ -19,8 +19,7 @@ export function ContainerDetail({ id, tab }: { id: string; tab: ContainerTab }) 
   const confirmDestructive = useApp((a) => a.settings?.confirmDestructive ?? true);
   const c = useContainers((s) => s.byId.get(id) ?? [...s.byId.values()].find((x) => x.name === id));
   const loaded = useContainers((s) => s.loaded);
-  const receivedAt = useContainers((s) => (c ? s.receivedAt.get(c.id) : undefined));
-  const now = useNow(30_000);
+  const statusText = useStatusText(c);
   const pending = useContainers((s) => (c ? s.pending[c.id] : undefined));
   const error = useContainers((s) => (c ? s.errors[c.id] : undefined));
   const ask = useContainers((s) => s.ask);
@@ -39,7 +38,7 @@ export function ContainerDetail({ id, tab }: { id: string; tab: ContainerTab }) 
       </section>
     );
   }
-  const tone = stateTone(c.state, exitCodeOf(c.status));
+  const tone = stateTone(c.state, exitCodeOf(c));
   return (
     <section className="view detail" aria-label={`Container ${c.name}`}>
       <nav className="crumbs" aria-label="Breadcrumb">
@@ -55,7 +54,9 @@ export function ContainerDetail({ id, tab }: { id: string; tab: ContainerTab }) 
             <span className="dot" />
             {STATE_LABEL[c.state]}
           </span>
-          <span className="muted small">{currentStatus(c.status, receivedAt ?? now, now)}</span>
+          <span className="muted small" data-testid="detail-status">
+            {statusText}
+          </span>
         </div>
         <div className="detail-meta muted small">
           <span className="mono">{shortId(c.id)}</span> · <span className="mono">{c.image}</span>

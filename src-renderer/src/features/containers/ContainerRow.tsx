@@ -15,6 +15,7 @@ import { CloseIcon, ExternalIcon, KillIcon, PauseIcon, PlayIcon, RenameIcon, Res
 import type { ContainerAction, RowError } from '../../stores/containers-store';
 import { hashFromRoute } from '../../stores/app-store';
 import { StatsCells } from '../stats/StatsCells';
+import { useStatusText } from '../../components/use-status-text';
 
 export interface RowProps {
   c: ContainerSummary;
@@ -28,8 +29,6 @@ export interface RowProps {
   onOpen(id: string): void;
   /** Live stats, when the row is on screen and running. */
   stats?: DerivedSample;
-  /** The engine's status text, kept current (presenters: currentStatus). */
-  statusText: string;
 }
 
 const PENDING_LABEL: Record<ContainerAction, string> = {
@@ -69,8 +68,9 @@ function IconButton(props: { label: string; onClick(): void; disabled?: boolean;
   );
 }
 
-export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, pending, error, onToggle, onAction, onDismiss, onOpen, stats, statusText }: RowProps) {
-  const exit = exitCodeOf(c.status);
+export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, pending, error, onToggle, onAction, onDismiss, onOpen, stats }: RowProps) {
+  const exit = exitCodeOf(c);
+  const statusText = useStatusText(c);
   const tone = stateTone(c.state, exit);
   const busy = pending !== undefined;
   const ports = presentPorts(c.ports);
@@ -121,7 +121,7 @@ export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, p
               {c.health === 'starting' ? 'health: starting' : c.health}
             </span>
           )}
-          <span className="sub ellipsis" title={statusText}>
+          <span className="sub ellipsis" title={statusText} data-testid="status-text">
             {statusText}
           </span>
         </div>

@@ -2,9 +2,8 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ContainerSummary } from '@contract/index';
-import { buildRows, currentStatus, matchesState, type ListRow, type SortKey, type StateFilter } from '../../presenters/container-presenter';
+import { buildRows, countStates, countsSummary, type ListRow, type SortKey, type StateFilter } from '../../presenters/container-presenter';
 import { useContainers, type ContainerAction } from '../../stores/containers-store';
-import { useNow } from '../../components/use-now';
 import { useApp } from '../../stores/app-store';
 import { ChevronIcon, PlayIcon, SearchIcon, StopIcon } from '../../components/icons';
 import { ContainerRow } from './ContainerRow';
@@ -14,11 +13,15 @@ const ROW_H = 52;
 const ROW_ERR_H = 86;
 const GROUP_H = 40;
 
-const FILTERS: { key: StateFilter; label: string }[] = [
-  { key: 'all', label: 'All' },
-  { key: 'running', label: 'Running' },
-  { key: 'stopped', label: 'Stopped' },
-  { key: 'paused', label: 'Paused' },
+// The groups of container-status.ts countStates, as the Dashboard and the tray count them.
+// Restarting and Removing appear only while some container is in that state.
+const FILTERS: { key: StateFilter; label: string; always?: boolean }[] = [
+  { key: 'all', label: 'All', always: true },
+  { key: 'running', label: 'Running', always: true },
+  { key: 'restarting', label: 'Restarting' },
+  { key: 'paused', label: 'Paused', always: true },
+  { key: 'stopped', label: 'Stopped', always: true },
+  { key: 'removing', label: 'Removing' },
 ];
 
 function SortHeader({ k, label, className }: { k: SortKey; label: string; className: string }) {
@@ -43,18 +46,14 @@ export function ContainersView() {
   const settings = useApp((a) => a.settings);
   const host = useApp((a) => a.hosts.find((h) => h.id === s.hostId));
   const scrollRef = useRef<HTMLDivElement>(null);
-  // Status texts ('Up 5 minutes') and relative times move on without any engine traffic.
-  const now = useNow(30_000);
 
   const rows: ListRow[] = useMemo(
     () => buildRows(s.byId.values(), { query: s.query, state: s.stateFilter, sort: s.sort, desc: s.desc, group: s.group, collapsed: s.collapsed }),
     [s.byId, s.query, s.stateFilter, s.sort, s.desc, s.group, s.collapsed],
   );
 
-  const counts = useMemo(() => {
-    const all = [...s.byId.values()];
-    return Object.fromEntries(FILTERS.map((f) => [f.key, all.filter((c) => matchesState(c, f.key)).length])) as Record<StateFilter, number>;
-  }, [s.byId]);
+  const stateCounts = useMemo(() => countStates(s.byId.values()), [s.byId]);
+  const counts: Record<StateFilter, number> = { ...stateCounts, all: stateCounts.total };
 
   const visibleIds = useMemo(() => rows.flatMap((r) => (r.kind === 'container' ? [r.container.id] : [])), [rows]);
 
@@ -106,7 +105,7 @@ export function ContainersView() {
           <h1>Containers</h1>
           <p className="muted">
             {s.loaded ? `${s.byId.size} on ${host?.name ?? s.hostId}` : host?.state === 'unreachable' ? 'Engine unreachable' : 'Loading…'}
-            {counts.running > 0 && ` · ${counts.running} running`}
+            {s.loaded && stateCounts.total > 0 && <span data-testid="state-counts">{` · ${countsSummary(stateCounts)}`}</span>}
           </p>
         </div>
         <button type="button" className="btn btn-primary" onClick={() => navigate({ name: 'run' })}>
@@ -126,7 +125,7 @@ export function ContainersView() {
           />
         </label>
         <div className="segmented" role="radiogroup" aria-label="State filter">
-          {FILTERS.map((f) => (
+          {FILTERS.filter((f) => f.always || counts[f.key] > 0 || s.stateFilter === f.key).map((f) => (
             <button
               key={f.key}
               type="button"
@@ -245,7 +244,6 @@ export function ContainersView() {
                       onAction={onAction}
                       onDismiss={s.dismissError}
                       onOpen={openDetail}
-                      statusText={currentStatus(r.container.status, s.receivedAt.get(r.container.id) ?? now, now)}
                       stats={liveStats.get(r.container.id)}
                     />
                   )}

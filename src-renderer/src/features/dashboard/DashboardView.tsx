@@ -1,7 +1,8 @@
 // Dashboard: the engine's host (/info), totals over all running containers, top consumers,
 // counts by state, and the charts of a compose project as a whole.
 import { useEffect, useMemo, useState } from 'react';
-import type { ContainerState, StatsWindow } from '@contract/index';
+import type { StatsWindow } from '@contract/index';
+import { STATE_GROUPS, countStates, type StateGroup } from '@contract/container-status';
 import type { EngineHostInfo } from '@contract/procedures/stats';
 import { call, errorText } from '../../transport/client';
 import { useApp } from '../../stores/app-store';
@@ -11,14 +12,8 @@ import { useLiveStats } from '../stats/use-stats';
 import { StatsPanel, WindowPicker } from '../stats/StatsPanel';
 import '../stats/stats.css';
 
-const STATE_ORDER: { key: ContainerState; label: string }[] = [
-  { key: 'running', label: 'Running' },
-  { key: 'paused', label: 'Paused' },
-  { key: 'restarting', label: 'Restarting' },
-  { key: 'exited', label: 'Exited' },
-  { key: 'created', label: 'Created' },
-  { key: 'dead', label: 'Dead' },
-];
+// Counted by container-status.ts countStates, like the Containers page and the tray.
+const SHOWN_ALWAYS: ReadonlySet<StateGroup> = new Set(['running', 'stopped']);
 
 export function DashboardView() {
   const hostId = useContainers((s) => s.hostId);
@@ -46,11 +41,7 @@ export function DashboardView() {
   const totals = totalsOf(samples);
   const topCpu = [...samples].sort((a, b) => b.cpuPercent - a.cpuPercent).slice(0, 5);
   const topMem = [...samples].sort((a, b) => b.memUsed - a.memUsed).slice(0, 5);
-  const counts = useMemo(() => {
-    const c: Partial<Record<ContainerState, number>> = {};
-    for (const x of byId.values()) c[x.state] = (c[x.state] ?? 0) + 1;
-    return c;
-  }, [byId]);
+  const counts = useMemo(() => countStates(byId.values()), [byId]);
   const projects = useMemo(() => {
     const m = new Map<string, string[]>();
     for (const c of byId.values()) if (c.composeProject) m.set(c.composeProject, [...(m.get(c.composeProject) ?? []), c.id]);
@@ -120,9 +111,9 @@ export function DashboardView() {
         <div className="dash-card" aria-label="Containers by state">
           <h2>Containers</h2>
           <div className="counts">
-            {STATE_ORDER.filter((s) => (counts[s.key] ?? 0) > 0 || s.key === 'running' || s.key === 'exited').map((s) => (
-              <span key={s.key} data-testid={`count-${s.key}`}>
-                <b>{counts[s.key] ?? 0}</b> {s.label.toLowerCase()}
+            {STATE_GROUPS.filter((g) => counts[g] > 0 || SHOWN_ALWAYS.has(g)).map((g) => (
+              <span key={g} data-testid={`count-${g}`}>
+                <b>{counts[g]}</b> {g}
               </span>
             ))}
           </div>
@@ -130,11 +121,11 @@ export function DashboardView() {
         </div>
         <div className="dash-card" aria-label="Top CPU">
           <h2>Top CPU</h2>
-          <TopList items={topCpu.map((s) => ({ id: s.id, name: s.name, value: formatPercent(s.cpuPercent) }))} open={open} running={counts.running ?? 0} />
+          <TopList items={topCpu.map((s) => ({ id: s.id, name: s.name, value: formatPercent(s.cpuPercent) }))} open={open} running={counts.running} />
         </div>
         <div className="dash-card" aria-label="Top memory">
           <h2>Top memory</h2>
-          <TopList items={topMem.map((s) => ({ id: s.id, name: s.name, value: formatBytes(s.memUsed) }))} open={open} running={counts.running ?? 0} />
+          <TopList items={topMem.map((s) => ({ id: s.id, name: s.name, value: formatBytes(s.memUsed) }))} open={open} running={counts.running} />
         </div>
       </div>
 

@@ -2,7 +2,7 @@
 import type Dockerode from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { ContainerSummarySchema } from '../../../../src-main/contract';
-import { healthFromStatus, toContainerSummary } from '../../../../src-main/core/engine/container-mapper';
+import { healthFromStatus, keepKnownTimes, toContainerSummary, withInspectTimes } from '../../../../src-main/core/engine/container-mapper';
 
 const ID = 'a6c8e8fb0085b603b78847f7e485e596083f6e55f15ba7bc9d9389ec6adfcb3a';
 
@@ -43,7 +43,8 @@ describe('healthFromStatus', () => {
 
 describe('toContainerSummary', () => {
   it('maps a plain running container and the result satisfies the contract', () => {
-    const s = toContainerSummary(info());
+    const listedAt = 1_700_000_600_000;
+    const s = toContainerSummary(info(), listedAt);
     expect(s).toEqual({
       id: ID,
       name: 'web',
@@ -56,6 +57,8 @@ describe('toContainerSummary', () => {
       ports: [],
       created: 1_700_000_000,
       labels: {},
+      // "Up 5 minutes" means 5:00 to 5:59 at list time: the middle of that range.
+      startedAt: listedAt - 330_000,
     });
     expect(ContainerSummarySchema.safeParse(s).success).toBe(true);
   });
@@ -144,5 +147,29 @@ describe('toContainerSummary', () => {
     expect(s.status).toBe('');
     expect(s.health).toBe('none');
     expect(ContainerSummarySchema.safeParse(s).success).toBe(true);
+  });
+});
+
+describe('times: estimated from the list, exact from inspect, kept across re-lists', () => {
+  const listedAt = 1_700_000_600_000;
+  it('an exited container: exit code and finish time from "Exited (2) 15 minutes ago"', () => {
+    const s = toContainerSummary(info({ State: 'exited', Status: 'Exited (2) 15 minutes ago' }), listedAt);
+    expect(s).toMatchObject({ state: 'exited', exitCode: 2, finishedAt: listedAt - 15.5 * 60_000 });
+    expect(s.startedAt).toBeUndefined();
+  });
+  it('inspect gives exact times when it saw the same state, and is ignored otherwise', () => {
+    const s = toContainerSummary(info({ State: 'exited', Status: 'Exited (2) 1 second ago' }), listedAt);
+    const state = { Status: 'exited', StartedAt: '2023-11-14T22:13:00.5Z', FinishedAt: '2023-11-14T22:13:18.25Z', ExitCode: 2 };
+    expect(withInspectTimes(s, { State: state, RestartCount: 3 })).toMatchObject({ startedAt: Date.parse(state.StartedAt), finishedAt: Date.parse(state.FinishedAt), exitCode: 2, restartCount: 3 });
+    expect(withInspectTimes(s, { State: { ...state, Status: 'running' } })).toBe(s);
+    // the engine's zero time means "never"
+    expect(withInspectTimes(s, { State: { ...state, StartedAt: '0001-01-01T00:00:00Z' } }).startedAt).toBeUndefined();
+  });
+  it('a re-list keeps the exact times while they agree with the new text, and takes the new ones after a restart', () => {
+    const exact = { ...toContainerSummary(info({ Status: 'Up 2 seconds' }), listedAt - 3 * 3600_000), startedAt: listedAt - 3 * 3600_000 - 2_400, restartCount: 0 };
+    const relisted = toContainerSummary(info({ Status: 'Up 3 hours' }), listedAt);
+    expect(keepKnownTimes(exact, relisted, listedAt)).toMatchObject({ startedAt: exact.startedAt, restartCount: 0, status: 'Up 3 hours' });
+    const restarted = toContainerSummary(info({ Status: 'Up 1 second' }), listedAt);
+    expect(keepKnownTimes(exact, restarted, listedAt).startedAt).toBe(listedAt - 1_500);
   });
 });
