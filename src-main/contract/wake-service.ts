@@ -1,0 +1,167 @@
+// COMMON: the wake-on-demand service model. One schema for the three ways a service is declared
+// (container labels, the UI editor, stored services), with messages that name the field. Durations
+// stay as the user wrote them ("30m", "1h30m", "90s"); parseDuration turns them into milliseconds.
+import { z } from 'zod';
+
+const DURATION_RE = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?$/;
+const MAX_DURATION_MS = 7 * 24 * 3600_000;
+
+/** "1h30m" → 5_400_000; null when not a duration. */
+export function parseDuration(s: string): number | null {
+  const t = s.trim().toLowerCase();
+  if (!t) return null;
+  const m = DURATION_RE.exec(t);
+  if (!m) return null;
+  return (Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0)) * 1000;
+}
+
+/** 5_400_000 → "1h30m"; 0 → "0s". */
+export function formatDuration(ms: number): string {
+  let s = Math.round(ms / 1000);
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  const out = `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s ? `${s}s` : ''}`;
+  return out || '0s';
+}
+
+export const DurationSchema = z
+  .string({ error: 'enter a duration such as 30s, 5m or 1h' })
+  .trim()
+  .refine((s) => parseDuration(s) !== null, { message: 'is not a duration: use a number with s, m or h (e.g. 30s, 5m, 1h30m)' })
+  .refine((s) => (parseDuration(s) ?? 0) <= MAX_DURATION_MS, { message: 'may be at most 7 days (168h)' });
+
+export const HostnameSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1, 'enter a hostname')
+  .max(253, 'a hostname may have at most 253 characters')
+  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/, 'is not a hostname (letters, digits, "-" and dots, e.g. app.localhost)');
+
+const ContainerNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'enter a container name')
+  .max(128, 'a container name may have at most 128 characters')
+  .regex(/^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'a container name has only letters, digits, "_", "." and "-"')
+  .transform((s) => s.replace(/^\//, ''));
+
+export const ServiceNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'enter a name')
+  .max(64, 'a name may have at most 64 characters')
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'a name has only letters, digits, "_", "." and "-"');
+
+export const WakeServiceSchema = z
+  .strictObject({
+    name: ServiceNameSchema,
+    hosts: z.array(HostnameSchema, { error: 'enter at least one hostname' }).min(1, 'enter at least one hostname').max(32, 'at most 32 hostnames'),
+    container: ContainerNameSchema.optional(),
+    containers: z.array(ContainerNameSchema).min(1, 'list at least one container').max(16, 'at most 16 containers').optional(),
+    compose: z.strictObject({ project: z.string().trim().min(1, 'enter the compose project'), service: z.string().trim().min(1, 'enter the compose service') }).optional(),
+    /** The container port that receives traffic; it must be published on the host (ideally 127.0.0.1:PORT). */
+    port: z.number({ error: 'the port must be a number' }).int('the port must be a whole number').min(1, 'the port must be 1–65535').max(65535, 'the port must be 1–65535'),
+    idle: z
+      .strictObject({
+        after: DurationSchema.default('30m'),
+        grace: DurationSchema.default('30s'),
+        action: z.enum(['stop', 'pause'], { error: 'the idle action is "stop" or "pause"' }).default('stop'),
+      })
+      .default({ after: '30m', grace: '30s', action: 'stop' }),
+    ready: z
+      .strictObject({
+        http: z
+          .strictObject({
+            path: z.string().trim().startsWith('/', 'the path starts with "/"').default('/'),
+            /** Exact status that means ready; absent: any status below 500. */
+            status: z.number().int().min(100).max(599).optional(),
+          })
+          .optional(),
+        /** Ready when a TCP connection opens (beware: Docker's userland proxy accepts before the app listens). */
+        tcp: z.boolean().optional(),
+        timeout: DurationSchema.default('60s'),
+        settle: DurationSchema.default('0s'),
+      })
+      .default({ timeout: '60s', settle: '0s' }),
+    loading_page: z
+      .strictObject({
+        title: z.string().trim().max(120, 'a title may have at most 120 characters').optional(),
+        message: z.string().trim().max(1000, 'a message may have at most 1000 characters').optional(),
+        theme: z.enum(['light', 'dark', 'auto'], { error: 'the theme is light, dark or auto' }).default('auto'),
+      })
+      .default({ theme: 'auto' }),
+    ignore: z
+      .strictObject({
+        /** Case-insensitive substrings of the User-Agent (monitors, bots). */
+        user_agents: z.array(z.string().trim().min(1)).max(64).default([]),
+        /** Path prefixes (e.g. /healthz). */
+        paths: z.array(z.string().trim().startsWith('/', 'a path starts with "/"')).max(64).default([]),
+      })
+      .default({ user_agents: [], paths: [] }),
+  })
+  .superRefine((s, ctx) => {
+    const targets = [s.container, s.containers, s.compose].filter((t) => t !== undefined).length;
+    if (targets !== 1) ctx.addIssue({ code: 'custom', path: ['container'], message: 'give exactly one target: container, containers or compose' });
+    const seen = new Set<string>();
+    s.hosts.forEach((h, i) => {
+      if (seen.has(h)) ctx.addIssue({ code: 'custom', path: ['hosts', i], message: `${h} is listed twice` });
+      seen.add(h);
+    });
+  });
+
+export type WakeService = z.output<typeof WakeServiceSchema>;
+export type WakeServiceInput = z.input<typeof WakeServiceSchema>;
+
+/** "hosts.1: is not a hostname …" — the first problem of a zod error, naming the field. */
+export function describeIssue(e: z.ZodError, prefix = ''): { field: string; message: string } {
+  const i = e.issues[0];
+  const field = `${prefix}${(i?.path ?? []).map(String).join('.')}`;
+  return { field, message: i?.message ?? 'invalid' };
+}
+
+export const WakeStateSchema = z.enum(['sleeping', 'waking', 'awake', 'failed', 'unavailable']);
+export type WakeState = z.infer<typeof WakeStateSchema>;
+
+/** What the Services page shows for one service. */
+export const WakeServiceViewSchema = z.object({
+  name: z.string(),
+  source: z.enum(['labels', 'stored']),
+  definition: WakeServiceSchema,
+  state: WakeStateSchema,
+  /** Why: the start error (failed), the missing container or port (unavailable). */
+  message: z.string().optional(),
+  /** host:port Caddy dials, when known. */
+  upstream: z.string().optional(),
+  /** Epoch ms of the last request seen (access log), if any. */
+  lastRequestAt: z.number().optional(),
+  /** Epoch ms when the service will be put to sleep if nothing happens (awake only). */
+  sleepsAt: z.number().optional(),
+  /** Requests in flight through Caddy right now. */
+  inFlight: z.number(),
+  wakes: z.number(),
+  /** Median of the last cold starts (ms), if any. */
+  medianColdStartMs: z.number().optional(),
+  /** Epoch ms when the current wake began (waking). */
+  wakingSince: z.number().optional(),
+  /** Epoch ms until which a failed service is not retried. */
+  retryAt: z.number().optional(),
+});
+export type WakeServiceView = z.infer<typeof WakeServiceViewSchema>;
+
+/** A label-declared service that could not be read. */
+export const WakeDeclarationErrorSchema = z.object({ container: z.string(), field: z.string(), message: z.string() });
+export type WakeDeclarationError = z.infer<typeof WakeDeclarationErrorSchema>;
+
+export const WakeProxyStatusSchema = z.object({
+  caddy: z.enum(['absent', 'stopped', 'starting', 'running', 'restarting', 'failed', 'disabled']),
+  message: z.string().optional(),
+  /** e.g. http://127.0.0.1:8480 — where service hostnames are served. */
+  listen: z.string().optional(),
+  port: z.number().optional(),
+  admin: z.string().optional(),
+  hint: z.string().optional(),
+});
+export type WakeProxyStatus = z.infer<typeof WakeProxyStatusSchema>;

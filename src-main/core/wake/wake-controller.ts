@@ -1,0 +1,491 @@
+// The wake controller: per service, its containers, state (sleeping → waking → awake → sleeping, or
+// failed / unavailable), activity and counters.
+//
+// - One wake per service at a time, however many requests arrive (they share one promise).
+// - Ready when the container's HEALTHCHECK says healthy; else the HTTP probe (ready.http, or by default
+//   GET / answering below 500); else, with ready.tcp, a TCP connect. Bounded by ready.timeout, then
+//   ready.settle. The container exiting or turning unhealthy fails the wake at once.
+// - A failed wake says why and is not retried before `failBackoffMs`.
+// - Activity: access-log entries for the service's hosts (minus ignored user agents and paths, minus
+//   WakeDock's own answers) and in-flight requests per upstream from Caddy's /reverse_proxy/upstreams,
+//   so a long download or a WebSocket keeps the service awake.
+// - Sleep when idle for idle.after + idle.grace with nothing in flight; never while waking.
+// - Containers started or stopped outside WakeDock: the engine's events update the state; a container
+//   started elsewhere is adopted (it gets the idle timer from the moment it was seen running).
+import { connect } from 'node:net';
+import { request } from 'node:http';
+import type Dockerode from 'dockerode';
+import type { Logger } from '../../rpc/dispatcher';
+import { parseDuration, type WakeService, type WakeServiceView, type WakeState } from '../../contract/wake-service';
+import type { AccessEntry } from '../caddy/access-log';
+import type { Upstream } from '../caddy/caddy-admin-client';
+import { WAKEDOCK_PATH_PREFIX } from '../caddy/caddy-config';
+
+export interface ServiceDecl {
+  definition: WakeService;
+  source: 'labels' | 'stored';
+}
+
+interface Runtime {
+  decl: ServiceDecl;
+  ids: string[];
+  upstream?: string;
+  /** Why the service cannot be routed (no container, port not published). */
+  unavailable?: string;
+  state: WakeState;
+  message?: string;
+  wake: Promise<void> | null;
+  sleep: Promise<void> | null;
+  wakingSince?: number;
+  retryAt?: number;
+  lastActivity: number;
+  lastRequestAt?: number;
+  inFlight: number;
+  wakes: number;
+  coldStarts: number[];
+}
+
+export interface WakeControllerOptions {
+  docker: () => Dockerode;
+  logger: Logger;
+  /** In-flight requests per upstream (Caddy's /reverse_proxy/upstreams); null when no Caddy. */
+  upstreams?: () => Promise<Upstream[]>;
+  now?: () => number;
+  tickMs?: number;
+  /** How often in-flight counts are read while a service is awake or paused. */
+  pollMs?: number;
+  failBackoffMs?: number;
+}
+
+const ms = (d: string): number => parseDuration(d) ?? 0;
+const median = (xs: number[]): number | undefined => {
+  if (xs.length === 0) return undefined;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : Math.round(((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2);
+};
+const sleepMs = (n: number): Promise<void> => new Promise((r) => setTimeout(r, n));
+
+export class WakeError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'NOT_FOUND' | 'CONFLICT' | 'INTERNAL' = 'INTERNAL',
+  ) {
+    super(message);
+  }
+}
+
+export class WakeController {
+  private services = new Map<string, Runtime>();
+  private byHostMap = new Map<string, string>();
+  private byUpstream = new Map<string, string>();
+  private listeners = new Set<() => void>();
+  private tickTimer: NodeJS.Timeout | null = null;
+  private lastPoll = 0;
+  private polling = false;
+  private disposed = false;
+  private readonly now: () => number;
+  /** Containers this controller started (tests count them; the engine's events are the real proof). */
+  starts = 0;
+
+  constructor(private readonly opts: WakeControllerOptions) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private emit(): void {
+    for (const l of this.listeners) {
+      try {
+        l();
+      } catch (e) {
+        this.opts.logger.warn('wake: change listener failed', e);
+      }
+    }
+  }
+
+  start(): void {
+    if (this.tickTimer) return;
+    this.tickTimer = setInterval(() => void this.tick(), this.opts.tickMs ?? 1000);
+    this.tickTimer.unref?.();
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.tickTimer = null;
+    this.listeners.clear();
+    await Promise.allSettled([...this.services.values()].flatMap((s) => [s.wake, s.sleep].filter(Boolean)));
+  }
+
+  // ---- declarations ------------------------------------------------------------------------------
+
+  /** Replace the declared services; runtime state (counters, activity) is kept per name. */
+  async setServices(decls: ServiceDecl[]): Promise<void> {
+    const next = new Map<string, Runtime>();
+    for (const decl of decls) {
+      const prev = this.services.get(decl.definition.name);
+      const rt: Runtime = prev ?? { decl, ids: [], state: 'sleeping', wake: null, sleep: null, lastActivity: this.now(), inFlight: 0, wakes: 0, coldStarts: [] };
+      rt.decl = decl;
+      next.set(decl.definition.name, rt);
+    }
+    this.services = next;
+    await Promise.all([...next.values()].map((rt) => this.resolve(rt)));
+    this.reindex();
+    this.emit();
+  }
+
+  private reindex(): void {
+    this.byHostMap.clear();
+    this.byUpstream.clear();
+    for (const [name, rt] of this.services) {
+      for (const h of rt.decl.definition.hosts) this.byHostMap.set(h.toLowerCase(), name);
+      if (rt.upstream) this.byUpstream.set(rt.upstream, name);
+    }
+  }
+
+  /** Re-read containers and states of every service (after engine create/destroy/rename events). */
+  async refresh(): Promise<void> {
+    await Promise.all([...this.services.values()].map((rt) => this.resolve(rt)));
+    this.reindex();
+    this.emit();
+  }
+
+  private async containerIds(def: WakeService): Promise<string[]> {
+    const docker = this.opts.docker();
+    if (def.compose) {
+      const list = await docker.listContainers({ all: true, filters: { label: [`com.docker.compose.project=${def.compose.project}`, `com.docker.compose.service=${def.compose.service}`] } });
+      return list.map((c) => c.Id).sort();
+    }
+    return def.containers ?? (def.container ? [def.container] : []);
+  }
+
+  private async resolve(rt: Runtime): Promise<void> {
+    const def = rt.decl.definition;
+    try {
+      const refs = await this.containerIds(def);
+      if (refs.length === 0) throw new WakeError(def.compose ? `no container of compose service ${def.compose.project}/${def.compose.service}` : 'no container');
+      const infos = await Promise.all(refs.map((r) => this.opts.docker().getContainer(r).inspect()));
+      rt.ids = infos.map((i) => i.Id);
+      const first = infos[0] as Dockerode.ContainerInspectInfo;
+      const bindings = (first.HostConfig.PortBindings as Record<string, { HostIp?: string; HostPort?: string }[] | null> | undefined)?.[`${def.port}/tcp`] ?? [];
+      const b = bindings.find((x) => x.HostPort && x.HostPort !== '0');
+      if (!b) {
+        rt.upstream = undefined;
+        rt.unavailable = `container ${first.Name.replace(/^\//, '')} does not publish port ${def.port} on a fixed host port; publish it on loopback, e.g. -p 127.0.0.1:18080:${def.port}`;
+      } else {
+        const ip = !b.HostIp || b.HostIp === '0.0.0.0' || b.HostIp === '::' ? '127.0.0.1' : b.HostIp;
+        rt.upstream = `${ip.includes(':') ? `[${ip}]` : ip}:${b.HostPort}`;
+        rt.unavailable = /^127\.|^\[::1\]/.test(rt.upstream) ? undefined : `port ${def.port} is published on ${ip}, not on loopback; WakeDock's Caddy dials loopback only`;
+      }
+      if (!rt.wake && !rt.sleep) this.applyEngineState(rt, infos);
+    } catch (e) {
+      rt.ids = [];
+      rt.upstream = undefined;
+      const status = (e as { statusCode?: number }).statusCode;
+      rt.unavailable = status === 404 ? `container ${def.container ?? def.containers?.join(', ') ?? ''} not found` : (e as Error).message;
+    }
+    if (rt.unavailable && !rt.wake) {
+      rt.state = 'unavailable';
+      rt.message = rt.unavailable;
+    } else if (rt.state === 'unavailable') {
+      rt.state = 'sleeping';
+      rt.message = undefined;
+    }
+  }
+
+  private applyEngineState(rt: Runtime, infos: Dockerode.ContainerInspectInfo[]): void {
+    const running = infos.some((i) => i.State.Running && !i.State.Paused);
+    if (running && rt.state !== 'awake') {
+      if (rt.state !== 'failed') rt.message = undefined;
+      rt.state = 'awake';
+      rt.lastActivity = this.now();
+    } else if (!running && rt.state === 'awake') {
+      rt.state = 'sleeping';
+    } else if (!running && rt.state === 'unavailable') {
+      rt.state = 'sleeping';
+    }
+  }
+
+  /** An engine event for a container: adopt external starts and stops. */
+  async onContainerEvent(id: string, action: string): Promise<void> {
+    if (['create', 'destroy', 'rename'].includes(action)) return this.refresh();
+    for (const rt of this.services.values()) {
+      if (!rt.ids.includes(id) || rt.wake || rt.sleep) continue;
+      if (!['start', 'die', 'stop', 'pause', 'unpause', 'kill'].includes(action)) continue;
+      try {
+        const infos = await Promise.all(rt.ids.map((i) => this.opts.docker().getContainer(i).inspect()));
+        const before = rt.state;
+        this.applyEngineState(rt, infos);
+        if (before !== rt.state) this.emit();
+      } catch {
+        /* a destroy follows */
+      }
+    }
+  }
+
+  // ---- lookups -----------------------------------------------------------------------------------
+
+  serviceForHost(host: string): string | undefined {
+    return this.byHostMap.get(host.replace(/:\d+$/, '').toLowerCase());
+  }
+
+  has(name: string): boolean {
+    return this.services.has(name);
+  }
+
+  /** Routes for Caddy: services that can be routed. */
+  routes(): { name: string; hosts: string[]; upstream: string }[] {
+    return [...this.services.values()].filter((rt) => rt.upstream).map((rt) => ({ name: rt.decl.definition.name, hosts: rt.decl.definition.hosts, upstream: rt.upstream as string }));
+  }
+
+  upstreamOf(name: string): string | undefined {
+    return this.services.get(name)?.upstream;
+  }
+
+  view(name: string): WakeServiceView | undefined {
+    const rt = this.services.get(name);
+    return rt ? this.toView(rt) : undefined;
+  }
+
+  views(): WakeServiceView[] {
+    return [...this.services.values()].map((rt) => this.toView(rt)).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private toView(rt: Runtime): WakeServiceView {
+    const def = rt.decl.definition;
+    const v: WakeServiceView = { name: def.name, source: rt.decl.source, definition: def, state: rt.state, inFlight: rt.inFlight, wakes: rt.wakes };
+    if (rt.message) v.message = rt.message;
+    if (rt.upstream) v.upstream = rt.upstream;
+    if (rt.lastRequestAt) v.lastRequestAt = rt.lastRequestAt;
+    if (rt.state === 'awake') v.sleepsAt = rt.lastActivity + ms(def.idle.after) + ms(def.idle.grace);
+    const m = median(rt.coldStarts);
+    if (m !== undefined) v.medianColdStartMs = m;
+    if (rt.state === 'waking' && rt.wakingSince) v.wakingSince = rt.wakingSince;
+    if (rt.state === 'failed' && rt.retryAt) v.retryAt = rt.retryAt;
+    return v;
+  }
+
+  /** Whether a request should be ignored (neither wakes nor keeps awake). */
+  ignored(name: string, path: string, userAgent: string): boolean {
+    const rt = this.services.get(name);
+    if (!rt) return true;
+    const p = path.split('?')[0] ?? path;
+    if (p.startsWith(WAKEDOCK_PATH_PREFIX)) return true;
+    const ig = rt.decl.definition.ignore;
+    if (ig.paths.some((x) => p === x || p.startsWith(x.endsWith('/') ? x : `${x}/`) || p === x)) return true;
+    const ua = userAgent.toLowerCase();
+    return ig.user_agents.some((x) => ua.includes(x.toLowerCase()));
+  }
+
+  // ---- activity ----------------------------------------------------------------------------------
+
+  /** An access-log entry from Caddy. */
+  noteAccess(e: AccessEntry): void {
+    const name = this.serviceForHost(e.host);
+    if (!name) return;
+    const rt = this.services.get(name) as Runtime;
+    if (this.ignored(name, e.uri, e.userAgent)) return;
+    rt.lastRequestAt = this.now();
+    if (e.wakedock === 'rejected') {
+      // A request with a body arrived while the upstream was down: Caddy answered 503, we wake.
+      void this.wake(name, `${e.method} ${e.uri}`).catch(() => undefined);
+      return;
+    }
+    if (e.wakedock === null && rt.state === 'awake') rt.lastActivity = Math.max(rt.lastActivity, this.now());
+    this.emit();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.disposed) return;
+    const now = this.now();
+    const watch = [...this.services.values()].some((rt) => rt.state === 'awake' || (rt.state === 'sleeping' && rt.decl.definition.idle.action === 'pause'));
+    if (watch && this.opts.upstreams && !this.polling && now - this.lastPoll >= (this.opts.pollMs ?? 2000)) {
+      this.polling = true;
+      this.lastPoll = now;
+      try {
+        const ups = await this.opts.upstreams();
+        const counts = new Map(ups.map((u) => [u.address, u.num_requests]));
+        for (const rt of this.services.values()) {
+          const n = rt.upstream ? (counts.get(rt.upstream) ?? 0) : 0;
+          if (n !== rt.inFlight) {
+            rt.inFlight = n;
+            this.emit();
+          }
+          // Requests reached a paused container (its socket accepts): unpause it.
+          if (n > 0 && rt.state === 'sleeping' && rt.decl.definition.idle.action === 'pause') void this.wake(rt.decl.definition.name, 'request to a paused service').catch(() => undefined);
+        }
+      } catch (e) {
+        this.opts.logger.warn('wake: could not read in-flight requests from Caddy', e);
+      } finally {
+        this.polling = false;
+      }
+    }
+    for (const rt of this.services.values()) {
+      if (rt.state !== 'awake' || rt.wake || rt.sleep) continue;
+      if (rt.inFlight > 0) {
+        rt.lastActivity = this.now();
+        continue;
+      }
+      const def = rt.decl.definition;
+      if (this.now() >= rt.lastActivity + ms(def.idle.after) + ms(def.idle.grace)) {
+        void this.sleep(def.name, 'idle').catch((e) => this.opts.logger.warn(`wake: could not put ${def.name} to sleep`, e));
+      }
+    }
+  }
+
+  // ---- wake and sleep ----------------------------------------------------------------------------
+
+  private get(name: string): Runtime {
+    const rt = this.services.get(name);
+    if (!rt) throw new WakeError(`no service named ${name}`, 'NOT_FOUND');
+    return rt;
+  }
+
+  /** Start the service's containers and wait until ready. Concurrent calls share one wake. */
+  wake(name: string, reason = 'request', opts: { force?: boolean } = {}): Promise<void> {
+    const rt = this.get(name);
+    if (rt.wake) return rt.wake;
+    if (rt.state === 'unavailable') return Promise.reject(new WakeError(rt.message ?? 'unavailable', 'CONFLICT'));
+    if (rt.state === 'failed' && !opts.force && rt.retryAt && this.now() < rt.retryAt) return Promise.resolve();
+    const p = this.doWake(rt, reason).finally(() => {
+      rt.wake = null;
+    });
+    rt.wake = p;
+    return p;
+  }
+
+  private async doWake(rt: Runtime, reason: string): Promise<void> {
+    const def = rt.decl.definition;
+    if (rt.sleep) await rt.sleep.catch(() => undefined);
+    const started = this.now();
+    rt.state = 'waking';
+    rt.wakingSince = started;
+    rt.message = undefined;
+    rt.retryAt = undefined;
+    this.emit();
+    this.opts.logger.info(`wake: waking ${def.name} (${reason})`);
+    let cold = false;
+    try {
+      const docker = this.opts.docker();
+      for (const id of rt.ids) {
+        const info = await docker.getContainer(id).inspect();
+        if (info.State.Paused) {
+          await docker.getContainer(id).unpause();
+          cold = true;
+        } else if (!info.State.Running) {
+          await docker.getContainer(id).start();
+          this.starts++;
+          cold = true;
+        }
+      }
+      await this.waitReady(rt, started + ms(def.ready.timeout));
+      const settle = ms(def.ready.settle);
+      if (settle > 0) await sleepMs(settle);
+      rt.state = 'awake';
+      rt.lastActivity = this.now();
+      if (cold) {
+        rt.wakes++;
+        rt.coldStarts.push(this.now() - started);
+        if (rt.coldStarts.length > 10) rt.coldStarts.shift();
+      }
+      this.opts.logger.info(`wake: ${def.name} is ready after ${this.now() - started} ms`);
+    } catch (e) {
+      const msg = (e as { json?: { message?: string } }).json?.message ?? (e as Error).message;
+      rt.state = 'failed';
+      rt.message = msg;
+      rt.retryAt = this.now() + (this.opts.failBackoffMs ?? 15_000);
+      this.opts.logger.warn(`wake: ${def.name} failed to start: ${msg}`);
+    } finally {
+      rt.wakingSince = undefined;
+      this.emit();
+    }
+  }
+
+  private async waitReady(rt: Runtime, deadline: number): Promise<void> {
+    const def = rt.decl.definition;
+    const docker = this.opts.docker();
+    const main = rt.ids[0] as string;
+    let last = 'no answer yet';
+    for (;;) {
+      const info = await docker.getContainer(main).inspect();
+      if (!info.State.Running) throw new WakeError(`the container exited (code ${info.State.ExitCode})${info.State.Error ? `: ${info.State.Error}` : ''}`);
+      const health = info.State.Health;
+      if (health) {
+        if (health.Status === 'healthy') return;
+        if (health.Status === 'unhealthy') throw new WakeError(`the container's healthcheck says unhealthy${health.Log?.length ? `: ${String(health.Log.at(-1)?.Output ?? '').trim().slice(0, 300)}` : ''}`);
+        last = `healthcheck: ${health.Status}`;
+      } else if (rt.upstream) {
+        const probe = def.ready.tcp && !def.ready.http ? await tcpProbe(rt.upstream) : await httpProbe(rt.upstream, def.hosts[0] as string, def.ready.http?.path ?? '/', def.ready.http?.status);
+        if (probe === true) return;
+        last = probe;
+      }
+      if (this.now() >= deadline) throw new WakeError(`not ready after ${def.ready.timeout} (${last})`);
+      await sleepMs(100);
+    }
+  }
+
+  /** Stop (or pause) the service's containers. Refused while it is waking. */
+  sleep(name: string, reason = 'manual'): Promise<void> {
+    const rt = this.get(name);
+    if (rt.wake) return Promise.reject(new WakeError(`${name} is starting; it can be put to sleep once it is awake`, 'CONFLICT'));
+    if (rt.sleep) return rt.sleep;
+    const p = this.doSleep(rt, reason).finally(() => {
+      rt.sleep = null;
+    });
+    rt.sleep = p;
+    return p;
+  }
+
+  private async doSleep(rt: Runtime, reason: string): Promise<void> {
+    const def = rt.decl.definition;
+    this.opts.logger.info(`wake: putting ${def.name} to sleep (${reason})`);
+    const docker = this.opts.docker();
+    for (const id of [...rt.ids].reverse()) {
+      const c = docker.getContainer(id);
+      const info = await c.inspect();
+      if (def.idle.action === 'pause') {
+        if (info.State.Running && !info.State.Paused) await c.pause();
+      } else if (info.State.Running) {
+        await c.stop({ t: 10 }).catch((e: { statusCode?: number }) => {
+          if (e.statusCode !== 304) throw e;
+        });
+      }
+    }
+    rt.state = 'sleeping';
+    rt.inFlight = 0;
+    this.emit();
+  }
+}
+
+function httpProbe(upstream: string, host: string, path: string, status?: number): Promise<true | string> {
+  const m = /^\[?([^\]]+)\]?:(\d+)$/.exec(upstream);
+  return new Promise((resolve) => {
+    const r = request({ host: m?.[1], port: Number(m?.[2]), path, method: 'GET', headers: { Host: host, 'User-Agent': 'WakeDock-readiness' }, timeout: 2000 }, (res) => {
+      res.resume();
+      const code = res.statusCode ?? 0;
+      resolve((status === undefined ? code < 500 : code === status) ? true : `GET ${path} answered ${code}`);
+    });
+    r.on('timeout', () => r.destroy(new Error('timed out')));
+    r.on('error', (e) => resolve(`GET ${path}: ${e.message}`));
+    r.end();
+  });
+}
+
+function tcpProbe(upstream: string): Promise<true | string> {
+  const m = /^\[?([^\]]+)\]?:(\d+)$/.exec(upstream);
+  return new Promise((resolve) => {
+    const s = connect({ host: m?.[1], port: Number(m?.[2]), timeout: 2000 }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('timeout', () => {
+      s.destroy();
+      resolve('TCP connect timed out');
+    });
+    s.on('error', (e) => resolve(`TCP connect: ${e.message}`));
+  });
+}

@@ -1,0 +1,160 @@
+// The waker: a small HTTP listener on loopback that Caddy's error routes reach when a service's
+// upstream is down, and that serves /__wakedock/* (status polling of the loading page) on every
+// service host.
+//
+// - HTML GET (Accept: text/html) → the loading page at once: 503, Retry-After, no-store; wakes.
+// - Other GET/HEAD → wakes and holds the request up to `holdMs`; when the service is ready in time the
+//   request is forwarded to the upstream once, else 503 + Retry-After.
+// - Anything else → 503 + Retry-After at once (a body cannot be replayed); wakes.
+// - Ignored user agents / paths → 503 without waking.
+// The edge engineer is lifting serve's HTTP server into a shared edge; this becomes routes there.
+import { randomBytes } from 'node:crypto';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Logger } from '../../rpc/dispatcher';
+import { WAKEDOCK_HEADER, WAKEDOCK_PATH_PREFIX } from '../caddy/caddy-config';
+import { loadingPage, statusJson } from './loading-page';
+import type { WakeController } from './wake-controller';
+
+export interface WakerOptions {
+  controller: WakeController;
+  logger: Logger;
+  /** How long a non-HTML GET waits for the wake before 503 (default 30 s). */
+  holdMs?: number;
+  retryAfterSeconds?: number;
+}
+
+export class Waker {
+  private server: Server | null = null;
+  private sockets = new Set<Socket>();
+  /** Requests answered with the loading page (tests read it). */
+  pagesServed = 0;
+
+  constructor(private readonly opts: WakerOptions) {}
+
+  async listen(host = '127.0.0.1', port = 0): Promise<string> {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch((e) => {
+        this.opts.logger.warn('waker: request failed', e);
+        if (!res.headersSent) this.plain(res, 500, 'WakeDock could not handle this request.');
+        else res.destroy();
+      });
+    });
+    server.on('connection', (s) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    this.server = server;
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(port, host, () => ok());
+    });
+    return `${host}:${(server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    for (const s of this.sockets) s.destroy();
+    if (server) await new Promise<void>((ok) => server.close(() => ok()));
+  }
+
+  private retryAfter(): string {
+    return String(this.opts.retryAfterSeconds ?? 5);
+  }
+
+  private plain(res: ServerResponse, status: number, text: string, tag = 'waker'): void {
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Retry-After': this.retryAfter(), [WAKEDOCK_HEADER]: tag });
+    res.end(`${text}\n`);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const c = this.opts.controller;
+    const host = (req.headers.host ?? '').toLowerCase();
+    const url = req.url ?? '/';
+    const path = url.split('?')[0] ?? '/';
+    const name = c.serviceForHost(host);
+    const method = req.method ?? 'GET';
+
+    if (path.startsWith(WAKEDOCK_PATH_PREFIX)) {
+      req.resume();
+      if (!name) return this.plain(res, 404, `No WakeDock service answers for ${host}.`, 'unknown');
+      if (path === `${WAKEDOCK_PATH_PREFIX}status`) {
+        const v = c.view(name);
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', [WAKEDOCK_HEADER]: 'status' });
+        res.end(JSON.stringify(v ? statusJson(v, Date.now()) : null));
+        return;
+      }
+      if (path === `${WAKEDOCK_PATH_PREFIX}wake` && method === 'POST') {
+        void c.wake(name, 'loading page: try again', { force: true }).catch(() => undefined);
+        res.writeHead(202, { 'Cache-Control': 'no-store', [WAKEDOCK_HEADER]: 'status' });
+        res.end();
+        return;
+      }
+      return this.plain(res, 404, 'Not found.', 'status');
+    }
+
+    if (!name) {
+      req.resume();
+      return this.plain(res, 502, `No WakeDock service answers for ${host}.`, 'unknown');
+    }
+    const ignored = c.ignored(name, url, String(req.headers['user-agent'] ?? ''));
+    if (ignored) {
+      req.resume();
+      return this.plain(res, 503, `${name} is asleep.`, 'ignored');
+    }
+
+    const wake = c.wake(name, `${method} ${path}`).catch(() => undefined);
+    if (method !== 'GET' && method !== 'HEAD') {
+      req.resume();
+      return this.plain(res, 503, `${name} is asleep and is being woken. Retry this request in a few seconds.`, 'rejected');
+    }
+    const accept = String(req.headers.accept ?? '');
+    const view = c.view(name);
+    if (view && method === 'GET' && /text\/html/i.test(accept)) {
+      this.pagesServed++;
+      const nonce = randomBytes(16).toString('base64');
+      res.writeHead(503, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-store',
+        'Retry-After': '2',
+        'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${nonce}'; connect-src 'self'; base-uri 'none'; form-action 'none'`,
+        'X-Content-Type-Options': 'nosniff',
+        [WAKEDOCK_HEADER]: 'loading',
+      });
+      res.end(loadingPage(view, nonce, Date.now()));
+      return;
+    }
+
+    // Another GET/HEAD (API client, asset): hold it until the service is ready, then forward it once.
+    let timer: NodeJS.Timeout | undefined;
+    const gone = new Promise<'gone'>((r) => res.on('close', () => r('gone')));
+    const outcome = await Promise.race([wake.then(() => 'woken' as const), gone, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), this.opts.holdMs ?? 30_000)))]);
+    clearTimeout(timer);
+    if (outcome === 'gone') return;
+    const after = c.view(name);
+    const upstream = c.upstreamOf(name);
+    if (outcome !== 'woken' || after?.state !== 'awake' || !upstream) {
+      req.resume();
+      const why = after?.state === 'failed' ? ` It failed to start: ${after.message ?? ''}` : '';
+      return this.plain(res, 503, `${name} is still starting.${why} Retry in a few seconds.`, 'held');
+    }
+    this.forward(req, res, upstream);
+  }
+
+  private forward(req: IncomingMessage, res: ServerResponse, upstream: string): void {
+    const m = /^\[?([^\]]+)\]?:(\d+)$/.exec(upstream);
+    const headers = { ...req.headers };
+    delete headers['x-wakedock-error'];
+    const up = request({ host: m?.[1], port: Number(m?.[2]), method: req.method, path: req.url, headers }, (ur) => {
+      res.writeHead(ur.statusCode ?? 502, ur.headers);
+      ur.pipe(res);
+    });
+    up.on('error', (e) => {
+      if (!res.headersSent) this.plain(res, 502, `The service did not answer: ${e.message}`, 'held');
+      else res.destroy();
+    });
+    res.on('close', () => up.destroy());
+    req.pipe(up);
+  }
+}
