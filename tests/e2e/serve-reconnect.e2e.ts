@@ -40,7 +40,7 @@ describe('serve restart (e2e, the renderer transport)', () => {
     const page: Page = await openApp(browser, serve);
     await row(page, gone.name).waitFor();
     // A reload would lose this, and a navigation would be counted.
-    await page.evaluate(() => ((window as unknown as { __sameDocument: number }).__sameDocument = 42));
+    await page.evaluate(() => ((globalThis as unknown as { __sameDocument: number }).__sameDocument = 42));
     let navigations = 0;
     page.on('framenavigated', (f) => {
       if (f === page.mainFrame()) navigations++;
@@ -72,6 +72,6 @@ describe('serve restart (e2e, the renderer transport)', () => {
     await expect.poll(() => row(page, came.name).getAttribute('data-state')).toBe('exited');
 
     expect(navigations).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: number }).__sameDocument)).toBe(42);
+    expect(await page.evaluate(() => (globalThis as unknown as { __sameDocument?: number }).__sameDocument)).toBe(42);
   });
 });
