@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'UNAUTHORIZED', // bad or missing token (serve mode)
   'CANCELLED', // the call or stream was cancelled
   'STORE_ERROR', // the local store could not be read or written
+  'LIMIT', // a per-connection or server limit was reached (subscriptions, calls in flight, connections)
   'INTERNAL', // anything else; the message says what
 ] as const;
 

@@ -93,14 +93,27 @@ function settleDrainWaiters(live: LiveStream): void {
   for (const w of live.drainWaiters.splice(0)) w();
 }
 
+export interface RpcLimits {
+  /** Live subscriptions per connection (default 512). A UI holds a few dozen. */
+  maxSubscriptions?: number;
+  /** Calls being handled at once per connection (default 128; the UI's bulk actions use 8). */
+  maxInFlight?: number;
+}
+
 export class RpcServer {
   /** connection id → subscription id → stream */
   private readonly streams = new Map<string, Map<number, LiveStream>>();
+  private readonly inFlight = new Map<string, number>();
+  private readonly maxSubscriptions: number;
+  private readonly maxInFlight: number;
 
   constructor(
     private readonly handlers: Handlers,
-    private readonly opts: { mapError?: ErrorMapper; logger?: Logger; validateOutput?: boolean } = {},
-  ) {}
+    private readonly opts: { mapError?: ErrorMapper; logger?: Logger; validateOutput?: boolean; limits?: RpcLimits } = {},
+  ) {
+    this.maxSubscriptions = opts.limits?.maxSubscriptions ?? 512;
+    this.maxInFlight = opts.limits?.maxInFlight ?? 128;
+  }
 
   /** Number of live streams over all connections. Tests assert it returns to zero. */
   get liveStreams(): number {
@@ -127,6 +140,7 @@ export class RpcServer {
       offDrain?.();
       for (const id of [...mine.keys()]) this.teardown(mine, id);
       this.streams.delete(conn.id);
+      this.inFlight.delete(conn.id);
     });
   }
 
@@ -159,6 +173,8 @@ export class RpcServer {
     const msg = parsed.data;
     if (msg.t === 'unsub') {
       if (this.teardown(mine, msg.id)) this.safeSend(conn, { t: 'end', id: msg.id });
+      // Answered, not ignored: a client that unsubscribes what it never opened (or twice) learns so.
+      else this.safeSend(conn, { t: 'err', id: msg.id, error: { code: 'NOT_FOUND', message: `No open subscription ${msg.id}`, retryable: false } });
       return;
     }
     if (!isProcName(msg.p)) {
@@ -184,8 +200,26 @@ export class RpcServer {
       this.safeSend(conn, wantStream ? { t: 'err', id: msg.id, error } : { t: 'res', id: msg.id, ok: false, error });
       return;
     }
-    if (msg.t === 'call') await this.runCall(conn, msg.id, proc, input.data);
-    else await this.runStream(conn, mine, msg.id, proc as StreamName, input.data);
+    if (msg.t === 'call') {
+      const busy = this.inFlight.get(conn.id) ?? 0;
+      if (busy >= this.maxInFlight) {
+        this.safeSend(conn, { t: 'res', id: msg.id, ok: false, error: { code: 'LIMIT', message: `Too many calls in flight on this connection (${this.maxInFlight}); wait for some to finish`, retryable: true } });
+        return;
+      }
+      this.inFlight.set(conn.id, busy + 1);
+      try {
+        await this.runCall(conn, msg.id, proc, input.data);
+      } finally {
+        const n = (this.inFlight.get(conn.id) ?? 1) - 1;
+        if (this.streams.has(conn.id)) this.inFlight.set(conn.id, n);
+      }
+    } else {
+      if (mine.size >= this.maxSubscriptions && !mine.has(msg.id)) {
+        this.safeSend(conn, { t: 'err', id: msg.id, error: { code: 'LIMIT', message: `Too many open subscriptions on this connection (${this.maxSubscriptions}); close some first`, retryable: true } });
+        return;
+      }
+      await this.runStream(conn, mine, msg.id, proc as StreamName, input.data);
+    }
   }
 
   private checkOutput(proc: ProcName, data: unknown): void {

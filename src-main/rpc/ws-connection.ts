@@ -72,7 +72,13 @@ export function wsConnection(ws: WebSocket, opts: WsConnectionOptions = {}): Con
     },
     onMessage(listener) {
       ws.on('message', (data, isBinary) => {
-        if (isBinary) return;
+        if (isBinary) {
+          // The protocol is JSON text frames; say so instead of dropping the frame silently.
+          if (!closed && ws.readyState === ws.OPEN) {
+            ws.send(JSON.stringify({ t: 'res', id: -1, ok: false, error: { code: 'VALIDATION', message: 'Binary frames are not part of the protocol: send JSON text frames', retryable: false } } satisfies ServerMessage));
+          }
+          return;
+        }
         let parsed: unknown;
         try {
           parsed = JSON.parse(data.toString());

@@ -107,7 +107,7 @@ describe('WebSocket: what only a socket has', () => {
     }
   });
 
-  it('a binary frame or non-JSON text gets no crash and no stream', async () => {
+  it('a binary frame or non-JSON text gets no crash and no stream, and each is answered with VALIDATION', async () => {
     const core = new TestCore();
     const server = new RpcServer(core.handlers, { mapError: mapEngineError });
     const t = await wsPair(server);
@@ -116,8 +116,9 @@ describe('WebSocket: what only a socket has', () => {
       t.socket.on('message', (d) => answers.push(JSON.parse(String(d))));
       t.socket.send(Buffer.from([1, 2, 3]), { binary: true });
       t.socket.send('{not json');
-      await vi.waitFor(() => expect(answers).toHaveLength(1));
-      expect(answers[0]).toMatchObject({ t: 'res', ok: false, error: { code: 'VALIDATION' } });
+      await vi.waitFor(() => expect(answers).toHaveLength(2));
+      expect(answers[0]).toMatchObject({ t: 'res', ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/binary/i) } });
+      expect(answers[1]).toMatchObject({ t: 'res', ok: false, error: { code: 'VALIDATION' } });
       await expect(t.client.call('system.info', {})).resolves.toMatchObject({ appVersion: '9.8.7-test' });
     } finally {
       await t.close();

@@ -237,11 +237,11 @@ describe('malformed messages are answered, never thrown', () => {
     expect(server.liveStreams).toBe(0);
   });
 
-  it('an unsub for an unknown id is ignored (no answer)', async () => {
+  it('an unsub for an unknown id is answered with a coded error (NOT_FOUND), and the connection goes on', async () => {
     const { conn, call } = setup();
     conn.deliver({ t: 'unsub', id: 1234 });
-    await call('settings.get'); // a later call is still answered
-    expect(conn.sent.filter((m) => m.id === 1234)).toEqual([]);
+    expect(await conn.next(1234)).toEqual({ t: 'err', id: 1234, error: { code: 'NOT_FOUND', message: 'No open subscription 1234', retryable: false } });
+    expect(await call('settings.get')).toMatchObject({ ok: true }); // a later call is still answered
   });
 
   it('a connection whose send throws does not break the server', async () => {
@@ -329,6 +329,45 @@ describe('output validation', () => {
   });
 });
 
+describe('per-connection limits', () => {
+  it('subscriptions beyond maxSubscriptions are refused with LIMIT; closing one makes room; other connections are not affected', async () => {
+    const { conn, server } = setup({ 'hosts.watch': () => undefined }, { limits: { maxSubscriptions: 3 } });
+    for (const id of [1, 2, 3]) conn.deliver({ t: 'sub', id, p: 'hosts.watch', i: {} });
+    await vi.waitFor(() => expect(server.liveStreams).toBe(3));
+    conn.deliver({ t: 'sub', id: 4, p: 'hosts.watch', i: {} });
+    expect(await conn.next(4)).toMatchObject({ t: 'err', error: { code: 'LIMIT', retryable: true } });
+    expect(server.liveStreams).toBe(3);
+    conn.deliver({ t: 'unsub', id: 1 });
+    conn.deliver({ t: 'sub', id: 5, p: 'hosts.watch', i: {} });
+    await vi.waitFor(() => expect(server.liveStreams).toBe(3));
+    expect(conn.sent.some((m) => m.id === 5 && m.t === 'err')).toBe(false);
+    const other = fakeConn();
+    server.connect(other);
+    other.deliver({ t: 'sub', id: 1, p: 'hosts.watch', i: {} });
+    await vi.waitFor(() => expect(server.liveStreams).toBe(4));
+  });
+
+  it('calls beyond maxInFlight are refused with LIMIT (retryable) while the others run; finished calls free their place', async () => {
+    const gates: (() => void)[] = [];
+    const { conn } = setup({ 'containers.start': () => new Promise<null>((ok) => gates.push(() => ok(null))) }, { limits: { maxInFlight: 2 } });
+    const start = (id: number) => conn.deliver({ t: 'call', id, p: 'containers.start', i: { hostId: 'local', id: CID } });
+    start(1);
+    start(2);
+    start(3);
+    expect(await conn.next(3)).toMatchObject({ t: 'res', ok: false, error: { code: 'LIMIT', retryable: true } });
+    await vi.waitFor(() => expect(gates).toHaveLength(2));
+    gates[0]!();
+    expect(await conn.next(1)).toMatchObject({ ok: true });
+    await new Promise((r) => setTimeout(r, 0)); // the answer is sent just before the place is freed
+    start(4);
+    await vi.waitFor(() => expect(gates).toHaveLength(3));
+    gates[1]!();
+    gates[2]!();
+    expect(await conn.next(2)).toMatchObject({ ok: true });
+    expect(await conn.next(4)).toMatchObject({ ok: true });
+  });
+});
+
 describe('streams', () => {
   it('sub → events → unsub → end; the signal aborts, cleanup runs once and nothing stays live', async () => {
     let signal: AbortSignal | undefined;
@@ -354,9 +393,9 @@ describe('streams', () => {
     expect(cleaned).toBe(1);
     expect(server.liveStreams).toBe(0);
     push!([]); // late events after teardown are dropped
-    conn.deliver({ t: 'unsub', id: 1 }); // a second unsub is a no-op
+    conn.deliver({ t: 'unsub', id: 1 }); // a second unsub tears nothing down; it is told so
     await new Promise((r) => setTimeout(r, 5));
-    expect(conn.sent.filter((m) => m.id === 1).map((m) => m.t)).toEqual(['ev', 'end']);
+    expect(conn.sent.filter((m) => m.id === 1).map((m) => m.t)).toEqual(['ev', 'end', 'err']);
     expect(cleaned).toBe(1);
   });
 
