@@ -14,7 +14,8 @@ export default defineConfig({
   },
   preload: {
     build: {
-      // Bundle the contract's dependencies (zod) into the preload: a sandboxed preload cannot require them.
+      // Bundle everything the preload imports: a sandboxed preload cannot require modules. It takes
+      // only the RPC client and the procedure kind map from the contract (no zod, no schemas).
       externalizeDeps: false,
       outDir: 'out/preload',
       lib: { entry: resolve('src-preload/index.ts') },
@@ -26,6 +27,8 @@ export default defineConfig({
     root: 'src-renderer',
     resolve: { alias: { '@contract': resolve('src-main/contract') } },
     build: {
+      // electron-vite leaves the renderer unminified by default; minified it is about half the JS.
+      minify: true,
       outDir: resolve('out/renderer'),
       rollupOptions: { input: resolve('src-renderer/index.html') },
     },

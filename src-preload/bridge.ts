@@ -2,7 +2,8 @@
 // It speaks the contract's wire protocol over one IPC channel through the shared RpcClient and
 // builds the narrow API exposed as window.wakedock. ipcRenderer itself never reaches the page.
 import { RpcClient } from '../src-main/contract/rpc-client';
-import { procedures, isProcName } from '../src-main/contract/procedures';
+// Only the kind map, never procedures.ts: that would bundle zod and every schema into the preload.
+import { procedureKind } from '../src-main/contract/procedure-kinds';
 import type { RpcErrorData } from '../src-main/contract/errors';
 import type { ClientMessage, ClientPort, Result, ServerMessage } from '../src-main/contract/protocol';
 import type { WakeDockBridge } from '../src-main/contract/bridge';
@@ -45,8 +46,8 @@ function refused(message: string): RpcErrorData {
 
 /** Checks a name against the contract table before anything is sent. Returns an error or null. */
 function checkProc(proc: unknown, want: 'call' | 'stream'): RpcErrorData | null {
-  if (!isProcName(proc)) return refused(`Unknown procedure "${String(proc)}"`);
-  const kind = procedures[proc].kind;
+  const kind = procedureKind(proc);
+  if (!kind) return refused(`Unknown procedure "${String(proc)}"`);
   if (want === 'stream' && kind !== 'stream') return refused(`"${proc}" is a ${kind}; use call`);
   if (want === 'call' && kind === 'stream') return refused(`"${proc}" is a stream; use subscribe`);
   return null;
