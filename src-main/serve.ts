@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { defaultDataDir, startHeadless } from './serve/headless';
+import { defaultDataDir, listensBeyondLoopback, ServeConfigError, startHeadless } from './serve/headless';
 
 const HELP = `Usage: wakedock serve [options]
 
@@ -15,7 +15,14 @@ Options:
   --enable-host-terminal
                       allow terminals on THIS machine (a shell for whoever holds the token)
   --metrics           serve /metrics (Prometheus text format; send the token as Authorization: Bearer)
+  --tls-cert <file>   serve https with this certificate (PEM; with --tls-key)
+  --tls-key <file>    the certificate's private key (PEM)
   -h, --help          this text
+
+The token is root-equivalent on the engine's host, whatever --enable-host-terminal says: whoever
+holds it can run a privileged container that mounts the host's disk. Beyond loopback (--host
+0.0.0.0 or a LAN address) a strong token is required; serve TLS (--tls-cert/--tls-key) or put
+WakeDock behind a TLS-terminating proxy such as Caddy (see docs/features/edge.md).
 
 Environment:
   WAKEDOCK_TOKEN      the access token (generated at each start when unset)
@@ -39,11 +46,11 @@ const log = (level: string) => (msg: string, extra?: unknown) => {
 
 export async function main(argv: string[]): Promise<number> {
   const args = argv[0] === 'serve' ? argv.slice(1) : argv;
-  let values: { host?: string; port?: string; 'data-dir'?: string; 'enable-host-terminal'?: boolean; metrics?: boolean; help?: boolean };
+  let values: { host?: string; port?: string; 'data-dir'?: string; 'enable-host-terminal'?: boolean; metrics?: boolean; 'tls-cert'?: string; 'tls-key'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args,
-      options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'enable-host-terminal': { type: 'boolean' }, metrics: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'enable-host-terminal': { type: 'boolean' }, metrics: { type: 'boolean' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }));
   } catch (e) {
@@ -60,6 +67,19 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`wakedock serve: --port must be a number from 0 to 65535, not "${values.port}"\n`);
     return 2;
   }
+  if (!values['tls-cert'] !== !values['tls-key']) {
+    process.stderr.write('wakedock serve: --tls-cert and --tls-key go together\n');
+    return 2;
+  }
+  let tls: { cert: Buffer; key: Buffer } | undefined;
+  if (values['tls-cert'] && values['tls-key']) {
+    try {
+      tls = { cert: readFileSync(values['tls-cert']), key: readFileSync(values['tls-key']) };
+    } catch (e) {
+      process.stderr.write(`wakedock serve: cannot read the TLS certificate or key: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
   const staticDir = fileURLToPath(new URL('../renderer/', import.meta.url));
   if (!existsSync(staticDir)) {
     process.stderr.write(`wakedock serve: the UI is not built (${staticDir} is missing); run "npm run build"\n`);
@@ -68,15 +88,20 @@ export async function main(argv: string[]): Promise<number> {
   const logger = { info: log('info'), warn: log('warn'), error: log('error') };
   let app;
   try {
-    app = await startHeadless({ host, port, dataDir: values['data-dir'] ?? defaultDataDir(), token: process.env.WAKEDOCK_TOKEN, staticDir, appVersion: appVersion(), logger, hostTerminal: values['enable-host-terminal'] === true, metrics: values.metrics === true });
+    app = await startHeadless({ host, port, dataDir: values['data-dir'] ?? defaultDataDir(), token: process.env.WAKEDOCK_TOKEN, staticDir, appVersion: appVersion(), logger, hostTerminal: values['enable-host-terminal'] === true, metrics: values.metrics === true, tls });
   } catch (e) {
+    if (e instanceof ServeConfigError) {
+      process.stderr.write(`wakedock serve: ${e.message}\n`);
+      return 2;
+    }
     const err = e as NodeJS.ErrnoException;
     const why = err.code === 'EADDRINUSE' ? `port ${port} is already in use on ${host}; pick another with --port` : err.message;
     process.stderr.write(`wakedock serve: could not start: ${why}\n`);
     return 1;
   }
-  if (host !== '127.0.0.1' && host !== '::1' && host !== 'localhost') {
-    logger.warn(`listening on ${host}: anyone who can reach it and holds the token controls your Docker engine`);
+  if (listensBeyondLoopback(host)) {
+    logger.warn(`listening on ${host}: anyone who can reach it and holds the token controls your Docker engine (root on its host)`);
+    if (!tls) logger.warn('plain HTTP beyond loopback: the token crosses the network readable; use --tls-cert/--tls-key or a TLS proxy such as Caddy');
   }
   if (values['enable-host-terminal']) {
     logger.warn('--enable-host-terminal: anyone holding the token gets a shell on this machine as this user');

@@ -9,6 +9,7 @@ import { startHttpServer, type RunningServer } from './http-server';
 import { logsRoute } from './logs-route';
 import { metricsRoute } from './metrics-route';
 import { createMetricsCollector } from '../core/metrics/collector';
+import { isLoopbackAddress, tokenStrength } from '../edge/auth';
 
 export interface HeadlessOptions {
   host: string;
@@ -23,6 +24,8 @@ export interface HeadlessOptions {
   hostTerminal?: boolean;
   /** Serve GET /metrics in the Prometheus text format (`serve --metrics`). */
   metrics?: boolean;
+  /** Serve https with this certificate and key (PEM), `serve --tls-cert/--tls-key`. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface Headless {
@@ -44,13 +47,26 @@ export function generateToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
+/** Thrown when the options are refused before anything starts (e.g. a weak token beyond loopback). */
+export class ServeConfigError extends Error {}
+
+/** Listening on anything but a loopback address (0.0.0.0, a LAN address, a host name). */
+export function listensBeyondLoopback(host: string): boolean {
+  return !(host === 'localhost' || isLoopbackAddress(host));
+}
+
 export async function startHeadless(opts: HeadlessOptions): Promise<Headless> {
   const token = opts.token || generateToken();
+  if (listensBeyondLoopback(opts.host)) {
+    // The token is root on the engine's host: beyond loopback it must be unguessable.
+    const strength = tokenStrength(token);
+    if (!strength.ok) throw new ServeConfigError(`WAKEDOCK_TOKEN is too weak to listen on ${opts.host}: ${strength.reason}. Unset it to get a generated one, or use e.g. \`openssl rand -base64 32\`.`);
+  }
   const core = await createCore({ dataDir: opts.dataDir, mode: 'serve', appVersion: opts.appVersion, logger: opts.logger, backoffMaxMs: opts.backoffMaxMs, hostTerminal: opts.hostTerminal === true });
   const rpc = new RpcServer(core.handlers, { mapError: mapEngineError, logger: opts.logger });
   let http: RunningServer;
   try {
-    http = await startHttpServer({ rpc, token, host: opts.host, port: opts.port, staticDir: opts.staticDir, appVersion: opts.appVersion, routes: [logsRoute(core.hosts, opts.logger), metricsRoute(opts.metrics ? createMetricsCollector(core.context) : null)] });
+    http = await startHttpServer({ rpc, token, host: opts.host, port: opts.port, staticDir: opts.staticDir, appVersion: opts.appVersion, tls: opts.tls, logger: opts.logger, routes: [logsRoute(core.hosts, opts.logger), metricsRoute(opts.metrics ? createMetricsCollector(core.context) : null)] });
   } catch (e) {
     core.dispose();
     throw e;

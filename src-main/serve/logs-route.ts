@@ -8,12 +8,14 @@ import { logFileName, writeLogText } from '../core/logs/download';
 import { mapEngineError } from '../core/engine/engine-errors';
 import { inspectForLogs } from '../core/logs/follower';
 import type { Logger } from '../rpc/dispatcher';
+import type { EdgeRoute } from '../edge/edge-server';
 
 export const LOGS_ROUTE_PREFIX = '/api/logs/';
 
-export function logsRoute(hosts: HostRegistry, logger: Logger) {
-  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
-    if (!url.pathname.startsWith(LOGS_ROUTE_PREFIX)) return false;
+export function logsRoute(hosts: HostRegistry, logger: Logger): EdgeRoute {
+  return { method: 'GET', path: `${LOGS_ROUTE_PREFIX}*`, auth: 'token', handle: ({ req, res, url }) => download(req, res, url) };
+
+  async function download(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const parts = url.pathname.slice(LOGS_ROUTE_PREFIX.length).split('/');
     let hostId: string, id: string;
     try {
@@ -22,7 +24,7 @@ export function logsRoute(hosts: HostRegistry, logger: Logger) {
       if (parts.length !== 2) throw new Error('extra path');
     } catch {
       res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Bad request: use /api/logs/<hostId>/<container>\n');
-      return true;
+      return;
     }
     const timestamps = ['1', 'true', 'yes'].includes(url.searchParams.get('timestamps') ?? '');
     const abort = new AbortController();
@@ -35,11 +37,10 @@ export function logsRoute(hosts: HostRegistry, logger: Logger) {
         'content-type': 'text/plain; charset=utf-8',
         'content-disposition': `attachment; filename="${name}"`,
         'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
       });
       if (req.method === 'HEAD') {
         res.end();
-        return true;
+        return;
       }
       await writeLogText(docker, target.id, res, { timestamps, signal: abort.signal, target });
       res.end();
@@ -53,6 +54,5 @@ export function logsRoute(hosts: HostRegistry, logger: Logger) {
         res.destroy();
       }
     }
-    return true;
-  };
+  }
 }

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, startServe, type ServeProcess } from './support/harness';
 
+const connected = '[data-testid="connection-state"][data-state="connected"]';
+
 let serve: ServeProcess;
 let browser: Browser;
 
@@ -76,5 +78,74 @@ describe('serve mode access (e2e)', () => {
     expect(byId[2]!.error.message).toMatch(/name/);
     expect(byId[3]).toMatchObject({ ok: false, error: { code: 'UNKNOWN_PROCEDURE' } });
     await page.close();
+  });
+
+  it('the token leaves the address bar; the session cookie is HttpOnly, per port, and is not the token; a reload at the clean URL stays signed in', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto(`${serve.url}#/alerts`);
+    await page.locator(connected).waitFor({ timeout: 15_000 });
+    expect(page.url()).toBe(`${serve.origin}/#/alerts`);
+    expect(page.url()).not.toContain(serve.token);
+    const cookies = await ctx.cookies();
+    expect(cookies.map((c) => c.name)).toEqual([`wakedock_session_${new URL(serve.origin).port}`]);
+    expect(cookies[0]!.httpOnly).toBe(true);
+    expect(cookies[0]!.sameSite).toBe('Strict');
+    expect(cookies[0]!.value).not.toContain(serve.token);
+    expect(await page.evaluate('document.cookie')).toBe(''); // script cannot read it
+    await page.reload();
+    await page.locator(connected).waitFor({ timeout: 15_000 });
+    await page.getByRole('heading', { name: 'Alerts' }).waitFor();
+    await ctx.close();
+  });
+
+  it('two WakeDock servers on one host name: opening the second does not blank the first tab (lazy views, reload, reconnect)', async () => {
+    const other = await startServe();
+    const ctx = await browser.newContext(); // one cookie jar, as in a user's browser
+    try {
+      const a = await ctx.newPage();
+      await a.goto(serve.url);
+      await a.locator(connected).waitFor({ timeout: 15_000 });
+      const b = await ctx.newPage();
+      await b.goto(other.url);
+      await b.locator(connected).waitFor({ timeout: 15_000 });
+      // Back in A: a view whose code is loaded on demand (its chunk needs A's cookie).
+      const failed: string[] = [];
+      a.on('response', (r) => {
+        if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+      });
+      await a.evaluate("location.hash = '#/alerts'");
+      await a.getByRole('heading', { name: 'Alerts' }).waitFor({ timeout: 10_000 });
+      await a.reload();
+      await a.locator(connected).waitFor({ timeout: 15_000 });
+      await b.reload();
+      await b.locator(connected).waitFor({ timeout: 15_000 });
+      expect(failed).toEqual([]);
+      const names = (await ctx.cookies()).map((c) => c.name).sort();
+      expect(names).toEqual([`wakedock_session_${new URL(other.origin).port}`, `wakedock_session_${new URL(serve.origin).port}`].sort());
+    } finally {
+      await ctx.close();
+      await other.stop();
+    }
+  });
+
+  it('serves the UI compressed, with hashed assets cached privately and index.html never cached', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    const seen: { url: string; encoding?: string; cache?: string }[] = [];
+    page.on('response', (r) => {
+      const h = r.headers();
+      seen.push({ url: r.url(), encoding: h['content-encoding'], cache: h['cache-control'] });
+    });
+    await page.goto(serve.url);
+    await page.locator(connected).waitFor({ timeout: 15_000 });
+    const doc = seen.find((s) => s.url.startsWith(`${serve.origin}/?token=`));
+    expect(doc?.cache).toBe('no-store');
+    const scripts = seen.filter((s) => /\/assets\/.*\.js$/.test(s.url));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const s of scripts) expect(s.cache, s.url).toBe('private, max-age=31536000, immutable');
+    const main = scripts.find((s) => /\/assets\/index-[^/]+\.js$/.test(s.url));
+    expect(main?.encoding).toBe('br'); // the app's bundle (files under 1 KiB go as they are)
+    await ctx.close();
   });
 });

@@ -62,9 +62,24 @@ export function createWsTransport(url: string): Transport {
   };
 }
 
-/** ws://host/rpc, carrying the token from the page URL when there is one (the cookie also works). */
-export function wsUrlFromLocation(loc: Location): string {
+/**
+ * ws(s)://host/rpc on the page's own origin. No token in it: the server exchanged the page's
+ * ?token= for a session cookie (per port, HttpOnly), which authenticates the socket and every
+ * reconnect, so the token never sits in a URL the page keeps using.
+ */
+export function wsUrlFromLocation(loc: Pick<Location, 'protocol' | 'host'>): string {
   const proto = loc.protocol === 'https:' ? 'wss:' : 'ws:';
-  const token = new URLSearchParams(loc.search).get('token');
-  return `${proto}//${loc.host}/rpc${token ? `?token=${encodeURIComponent(token)}` : ''}`;
+  return `${proto}//${loc.host}/rpc`;
+}
+
+/**
+ * The address bar without ?token= (the server already set the session cookie for this page), so
+ * the token does not stay on screen, in screenshots or in shared links. Returns null when there is
+ * nothing to remove. The hash (the app's route) and other parameters are kept.
+ */
+export function urlWithoutToken(href: string): string | null {
+  const url = new URL(href);
+  if (!url.searchParams.has('token')) return null;
+  url.searchParams.delete('token');
+  return url.pathname + url.search + url.hash;
 }

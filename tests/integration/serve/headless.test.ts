@@ -1,7 +1,8 @@
 // The real `wakedock serve` CLI, as a user runs it: the built out/main/serve.js under plain Node,
 // talking to the real engine. Checks what a user (or a browser) sees: the printed URL, /healthz,
 // the token gate, the contract over WebSocket, CLI errors and recovery from a corrupt store.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { get as httpsGet } from 'node:https';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -133,7 +134,10 @@ describe('wakedock serve (built CLI, real engine)', () => {
     const ok = await fetch(main.url);
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-type')).toContain('text/html');
-    expect(ok.headers.get('set-cookie')).toMatch(/HttpOnly/);
+    const setCookie = ok.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(new RegExp(`^wakedock_session_${main.url.port}=`));
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).not.toContain(main.token);
   });
 
   it('over WebSocket: containers.list returns the test container; bad input is VALIDATION naming the field', async () => {
@@ -161,6 +165,47 @@ describe('wakedock serve (built CLI, real engine)', () => {
     expect(await s.exited).toBe(2);
     expect(s.stderr()).toMatch(/--port must be a number from 0 to 65535, not "abc"/);
     expect(s.stdout()).not.toContain('WakeDock is running');
+  });
+
+  it('beyond loopback, a weak WAKEDOCK_TOKEN is refused: exit 2, says why, nothing listens', async () => {
+    for (const weak of ['x', 'hunter2hunter2hunter2hunter2', 'a'.repeat(40)]) {
+      const s = spawnServe(['--host', '0.0.0.0', '--port', '0', '--data-dir', tmpDir()], { WAKEDOCK_TOKEN: weak });
+      expect(await s.exited, weak).toBe(2);
+      expect(s.stderr()).toMatch(/WAKEDOCK_TOKEN is too weak to listen on 0\.0\.0\.0/);
+      expect(s.stdout()).not.toContain('WakeDock is running');
+    }
+  });
+
+  it('beyond loopback with a strong token: starts, warns that the token is root on the engine host and that HTTP is plain', async () => {
+    const token = randomBytes(32).toString('base64url');
+    const s = spawnServe(['--host', '0.0.0.0', '--port', '0', '--data-dir', tmpDir()], { WAKEDOCK_TOKEN: token });
+    const printed = await waitFor('the URL', () => /WakeDock is running at (\S+)/.exec(s.stdout())?.[1], { timeoutMs: 20_000 });
+    expect(s.stderr()).toMatch(/root on its host/);
+    expect(s.stderr()).toMatch(/plain HTTP beyond loopback/);
+    const r = await fetch(`http://127.0.0.1:${new URL(printed).port}/healthz`); // dial loopback only
+    expect(r.status).toBe(200);
+    expect(await stopServe(s.child)).toBe(0);
+  });
+
+  it('--tls-cert/--tls-key: serves https, prints an https URL, the session cookie is Secure', async () => {
+    const dir = tmpDir();
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
+    const token = randomBytes(16).toString('hex');
+    const s = spawnServe(['--port', '0', '--data-dir', tmpDir(), '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem')], { WAKEDOCK_TOKEN: token });
+    const printed = new URL(await waitFor('the URL', () => /WakeDock is running at (\S+)/.exec(s.stdout())?.[1], { timeoutMs: 20_000 }));
+    expect(printed.protocol).toBe('https:');
+    const res = await new Promise<{ status: number; cookie: string }>((ok, fail) => {
+      httpsGet(printed, { rejectUnauthorized: false }, (r) => {
+        r.resume();
+        ok({ status: r.statusCode ?? 0, cookie: String(r.headers['set-cookie']) });
+      }).on('error', fail);
+    });
+    expect(res.status).toBe(200);
+    expect(res.cookie).toMatch(/^__Host-wakedock_session_\d+=.*;\s*Secure/);
+    const half = spawnServe(['--port', '0', '--data-dir', tmpDir(), '--tls-cert', join(dir, 'cert.pem')]);
+    expect(await half.exited).toBe(2);
+    expect(half.stderr()).toMatch(/--tls-cert and --tls-key go together/);
+    expect(await stopServe(s.child)).toBe(0);
   });
 
   it('moves a corrupt wakedock.json aside, starts anyway, and tells the user', async () => {

@@ -1,5 +1,6 @@
-// The headless HTTP server on loopback: token gate (query then HttpOnly cookie), /healthz, static
-// files without path traversal, and the WebSocket /rpc endpoint (token and same-origin checks).
+// The headless HTTP server on loopback: token gate (query, then a per-port session cookie that is
+// not the token), /healthz, static files without path traversal, and the WebSocket /rpc endpoint
+// (token and same-origin checks, proxy-aware).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import WebSocket from 'ws';
 import type { ServerMessage } from '../../../src-main/contract';
 import { RpcServer, type Handlers } from '../../../src-main/rpc/dispatcher';
 import { startHttpServer, tokenMatches, type RunningServer } from '../../../src-main/serve/http-server';
+import { sessionValue } from '../../../src-main/edge/auth';
 
 const TOKEN = 'tok-3f9a_b2+/=ü';
 const INDEX_MARKER = 'WAKEDOCK-INDEX-7c1e';
@@ -90,9 +92,10 @@ beforeAll(async () => {
           },
   });
   rpc = new RpcServer(handlers);
-  srv = await startHttpServer({ rpc, token: TOKEN, host: '127.0.0.1', port: 0, staticDir, appVersion: '9.9.9-test' });
+  // Many wrong tokens below on purpose: the failed-auth limiter has its own test (edge-server.test.ts).
+  srv = await startHttpServer({ rpc, token: TOKEN, host: '127.0.0.1', port: 0, staticDir, appVersion: '9.9.9-test', limits: { failedAuth: { burst: 1000 } } });
   base = `http://127.0.0.1:${srv.port}`;
-  cookie = `wakedock_token=${encodeURIComponent(TOKEN)}`;
+  cookie = `wakedock_session_${srv.port}=${sessionValue(TOKEN, '127.0.0.1')}`;
 });
 
 afterAll(async () => {
@@ -119,12 +122,15 @@ describe('startHttpServer', () => {
     ['an empty token', '/?token=', {}],
     ['the token with a different case', `/?token=${encodeURIComponent(TOKEN.toUpperCase())}`, {}],
     ['a token prefix', `/?token=${encodeURIComponent(TOKEN.slice(0, -1))}`, {}],
-    ['a wrong cookie', '/', { cookie: 'wakedock_token=nope' }],
+    ['a wrong cookie', '/', { cookie: 'wakedock_session_1=nope' }],
     ['the right token under another cookie name', '/', { cookie: `other=${encodeURIComponent(TOKEN)}` }],
+    ['the token itself as the old cookie', '/', { cookie: `wakedock_token=${encodeURIComponent(TOKEN)}` }],
+    ['the token itself as the session cookie', '/', { cookie: `wakedock_session_X=${encodeURIComponent(TOKEN)}` }],
+    ["another address's session", '/', { cookie: `wakedock_session_X=${sessionValue(TOKEN, '10.0.0.7')}` }],
     ['no token, for an asset', '/assets/app.js', {}],
     ['no token, for an SPA route', '/containers/abc', {}],
   ])('refuses %s with 401 and never serves the app', async (_label, path, headers: Record<string, string>) => {
-    const r = await get(path, headers);
+    const r = await get(path, Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.replace('wakedock_session_X', `wakedock_session_${srv.port}`)])));
     expect(r.status).toBe(401);
     expect(r.body).not.toContain(INDEX_MARKER);
     expect(r.body).not.toContain(ASSET_MARKER);
@@ -132,7 +138,7 @@ describe('startHttpServer', () => {
     expect(r.headers['set-cookie']).toBeUndefined();
   });
 
-  it('with the right ?token= serves index.html and sets an HttpOnly, SameSite=Strict cookie', async () => {
+  it('with the right ?token= serves index.html and sets an HttpOnly, SameSite=Strict session cookie named for this port, whose value is not the token', async () => {
     const r = await get(`/?token=${encodeURIComponent(TOKEN)}`);
     expect(r.status).toBe(200);
     expect(r.body).toContain(INDEX_MARKER);
@@ -140,12 +146,31 @@ describe('startHttpServer', () => {
     const setCookie = ([] as string[]).concat(r.headers['set-cookie'] ?? []);
     expect(setCookie).toHaveLength(1);
     const c = setCookie[0]!;
+    expect(c.startsWith(`wakedock_session_${srv.port}=`)).toBe(true);
     expect(c.startsWith(`${cookie};`)).toBe(true);
+    expect(c).not.toContain(TOKEN);
+    expect(c).not.toContain(encodeURIComponent(TOKEN));
     expect(c).toMatch(/;\s*HttpOnly/i);
     expect(c).toMatch(/;\s*SameSite=Strict/i);
     expect(c).toMatch(/;\s*Path=\//);
+    expect(c).not.toMatch(/Secure/i); // plain HTTP: a Secure cookie would never come back
     expect(r.headers['x-frame-options']).toBe('DENY');
     expect(r.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+  });
+
+  it('a session cookie that leaked to another server (another port) does not work from another address', async () => {
+    // A container's web UI on another port of the same host name receives the cookie; replayed
+    // from the container's own address it is refused (and it never carried the token).
+    const r = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: srv.port, path: '/', localAddress: '127.0.0.2', headers: { cookie } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(r).toBe(401);
+    expect((await get('/', { cookie })).status).toBe(200); // from the browser's own address it works
   });
 
   it('a follow-up asset request with only the cookie works', async () => {
@@ -212,7 +237,8 @@ describe('WebSocket /rpc', () => {
   it.each([
     ['no token', '/rpc', {}],
     ['a wrong token', '/rpc?token=wrong', {}],
-    ['a wrong cookie', '/rpc', { cookie: 'wakedock_token=wrong' }],
+    ['a wrong cookie', '/rpc', { cookie: 'wakedock_session_1=wrong' }],
+    ['the token as a cookie', '/rpc', { cookie: `wakedock_token=${encodeURIComponent(TOKEN)}` }],
   ])('refuses %s with 401', async (_label, path, headers: Record<string, string>) => {
     const r = await openWs(path, headers);
     expect(r.ws).toBeUndefined();
@@ -221,7 +247,7 @@ describe('WebSocket /rpc', () => {
 
   it('refuses another path, even with the right token', async () => {
     const r = await openWs(`/other?token=${encodeURIComponent(TOKEN)}`);
-    expect(r.status).toBe(401);
+    expect(r.status).toBe(404);
   });
 
   it('with the right token (query or cookie) opens and carries the contract', async () => {
@@ -240,10 +266,37 @@ describe('WebSocket /rpc', () => {
     const same = await openWs(`/rpc?token=${encodeURIComponent(TOKEN)}`, { origin: base });
     expect(same.ws).toBeDefined();
     same.ws!.close();
+    // https://<same host> without a proxy saying so is another origin (a page on another server).
     for (const origin of ['http://evil.example', 'null', `http://127.0.0.1:${srv.port + 1}`, `https://127.0.0.1:${srv.port}`]) {
       const r = await openWs(`/rpc?token=${encodeURIComponent(TOKEN)}`, { origin, cookie });
-      expect(r.status, origin).toBe(401);
+      expect(r.status, origin).toBe(403);
     }
+  });
+
+  it('behind a TLS-terminating proxy (X-Forwarded-Proto: https) accepts the https:// origin of the same host, and still refuses others', async () => {
+    const host = 'wakedock.example.test';
+    const ok = await openWs('/rpc', { origin: `https://${host}`, host, 'x-forwarded-proto': 'https', cookie });
+    expect(ok.ws).toBeDefined();
+    expect(await rpcCall(ok.ws!, 'settings.get')).toMatchObject({ ok: true, data: SETTINGS });
+    ok.ws!.close();
+    for (const [origin, xfp] of [
+      [`http://${host}`, 'https'], // the page is https; an http page of that name is not us
+      ['https://evil.example', 'https'],
+      [`https://${host}.evil.example`, 'https'],
+      [`https://${host}`, 'http'],
+    ] as const) {
+      const r = await openWs('/rpc', { origin, host, 'x-forwarded-proto': xfp, cookie });
+      expect(r.status, `${origin} via ${xfp}`).toBe(403);
+    }
+  });
+
+  it('a binary frame is answered with a coded error (VALIDATION) and the socket keeps working', async () => {
+    const { ws } = await openWs('/rpc', { cookie });
+    const answer = new Promise<ServerMessage>((resolve) => ws!.once('message', (d) => resolve(JSON.parse(String(d)) as ServerMessage)));
+    ws!.send(Buffer.from([1, 2, 3]), { binary: true });
+    expect(await answer).toMatchObject({ t: 'res', id: -1, ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/binary/i) } });
+    expect(await rpcCall(ws!, 'settings.get')).toMatchObject({ ok: true });
+    ws!.close();
   });
 
   it('closing the socket removes its connection from the RPC server', async () => {

@@ -8,6 +8,7 @@ import type { DerivedSample } from '../../../src-main/contract';
 import { buildFamilies, type MetricsSource } from '../../../src-main/core/metrics/collector';
 import { escapeLabelValue, formatPrometheus } from '../../../src-main/core/metrics/prometheus';
 import { RpcServer, type Handlers } from '../../../src-main/rpc/dispatcher';
+import { sessionValue } from '../../../src-main/edge/auth';
 import { startHttpServer, type RunningServer } from '../../../src-main/serve/http-server';
 import { metricsRoute } from '../../../src-main/serve/metrics-route';
 
@@ -142,7 +143,7 @@ describe('GET /metrics behind the token', () => {
   });
 
   it('answers with the text format for Authorization: Bearer, the cookie, or ?token=', async () => {
-    const inits: RequestInit[] = [{ headers: { authorization: `Bearer ${TOKEN}` } }, { headers: { cookie: `wakedock_token=${TOKEN}` } }];
+    const inits: RequestInit[] = [{ headers: { authorization: `Bearer ${TOKEN}` } }, { headers: { cookie: `wakedock_session_${on.port}=${sessionValue(TOKEN, '127.0.0.1')}` } }];
     for (const init of inits) {
       const res = await fetch(url(on), init);
       expect(res.status).toBe(200);
