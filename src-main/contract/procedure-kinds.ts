@@ -53,6 +53,14 @@ export const PROCEDURE_KINDS = {
   'stats.watch': 'stream',
   'stats.history': 'query',
   'stats.engineHost': 'query',
+  'images.watch': 'stream',
+  'images.inspect': 'query',
+  'images.history': 'query',
+  'images.remove': 'command',
+  'images.tag': 'command',
+  'images.untag': 'command',
+  'images.prunePreview': 'query',
+  'images.prune': 'command',
 } as const satisfies Record<string, ProcedureKind>;
 
 export type KindMappedName = keyof typeof PROCEDURE_KINDS;
