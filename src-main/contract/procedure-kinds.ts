@@ -13,6 +13,7 @@ export const PROCEDURE_KINDS = {
   'hosts.reconnect': 'command',
   'containers.list': 'query',
   'containers.watch': 'stream',
+  'containers.reconcile': 'command',
   'containers.start': 'command',
   'containers.stop': 'command',
   'containers.restart': 'command',
