@@ -4,9 +4,8 @@
 // 500-1,000 containers and the idle measurements neither disturb nor are disturbed by other people's
 // tests on the shared engine. `--engine shared` (or a unix:// path) uses an existing engine instead;
 // the bench then only ever touches containers named wdbench-* that carry the wakedock.bench=1 label.
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import {
@@ -16,29 +15,22 @@ import {
   engineApi,
   engineUp,
   ensureTestImage,
+  privateDaemon,
+  removePrivateDaemon,
   startDockerd,
   stopDockerd,
-  type DaemonSpec,
+  type PrivateDaemon,
 } from '../../tests/support/docker-fixtures';
 import type { CleanupStack } from './cleanup';
 
 export const BENCH_LABEL = 'wakedock.bench';
 export const BENCH_PREFIX = 'wdbench-';
-const SYSTEM_PATH = `/usr/sbin:/usr/bin:/sbin:/bin:${process.env.PATH ?? ''}`;
 
 export interface BenchContainer {
   id: string;
   name: string;
   /** What the populate step left it in. */
   initial: 'created' | 'running' | 'exited';
-}
-
-function sh(bin: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((ok) => {
-    execFile(bin, args, { env: { ...process.env, PATH: SYSTEM_PATH }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
-      ok({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout: String(stdout), stderr: String(stderr) }),
-    );
-  });
 }
 
 /**
@@ -50,49 +42,15 @@ function sh(bin: string, args: string[]): Promise<{ code: number; stdout: string
 const SLOT_ROOT = '/var/tmp';
 const MAX_SLOTS = 20;
 
-interface Slot extends DaemonSpec {
+interface Slot extends PrivateDaemon {
   n: number;
-  dir: string;
-  bridge: string;
 }
 
+/** The same private dockerd as the tests' (tests/support/docker-fixtures.ts), in a bench slot. */
 function slotSpec(n: number): Slot {
   const dir = join(SLOT_ROOT, `wakedock-bench-${n}`);
-  const socket = join(dir, 'docker.sock');
-  const bridge = `wdbench${n}`;
-  return {
-    n,
-    dir,
-    bridge,
-    socket,
-    pidFile: join(dir, 'docker.pid'),
-    logFile: join(dir, 'dockerd.log'),
-    args: [
-      '--host', `unix://${socket}`,
-      '--data-root', join(dir, 'data'),
-      '--exec-root', join(dir, 'exec'),
-      '--pidfile', join(dir, 'docker.pid'),
-      '--config-file', join(dir, 'daemon.json'),
-      '--bridge', bridge,
-      '--iptables=false',
-      '--ip-masq=false',
-      '--ip-forward=false',
-      '--cgroup-parent', `/wdbench-${n}`,
-      '--shutdown-timeout', '1',
-    ],
-    async prepare() {
-      if (!existsSync(join(dir, 'daemon.json'))) writeFileSync(join(dir, 'daemon.json'), '{}\n');
-      if ((await sh('ip', ['link', 'show', bridge])).code === 0) return;
-      for (const args of [
-        ['link', 'add', bridge, 'type', 'bridge'],
-        ['addr', 'add', `10.213.${100 + n}.1/24`, 'dev', bridge],
-        ['link', 'set', bridge, 'up'],
-      ]) {
-        const r = await sh('ip', args);
-        if (r.code !== 0 && !/exists/i.test(r.stderr)) throw new Error(`ip ${args.join(' ')} failed: ${r.stderr.trim()}`);
-      }
-    },
-  };
+  const spec = privateDaemon(dir, { bridge: { name: `wdbench${n}`, cidr: `10.213.${100 + n}.1/24` }, cgroupParent: `/wdbench-${n}` });
+  return { ...spec, n };
 }
 
 function alive(pid: number): boolean {
@@ -107,9 +65,7 @@ function alive(pid: number): boolean {
 /** Stop a slot's daemon and remove its directory, leftover mount and bridge. */
 async function releaseSlot(slot: Slot): Promise<void> {
   await stopDockerd(slot);
-  await sh('umount', ['-l', join(slot.dir, 'data')]);
-  await sh('rm', ['-rf', slot.dir]);
-  await sh('ip', ['link', 'del', slot.bridge]);
+  await removePrivateDaemon(slot);
 }
 
 /**

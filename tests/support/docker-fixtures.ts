@@ -296,7 +296,8 @@ export const SHARED_DAEMON: DaemonSpec = {
  */
 export function privateBridgeFor(dir: string): { name: string; cidr: string } {
   const h = createHash('sha256').update(dir).digest();
-  return { name: `wdtest-${h.toString('hex').slice(0, 8)}`, cidr: `10.213.${h[0]! % 250}.1/24` };
+  // 10.213.0-99: the bench's slots use 10.213.100-119 (bench/lib/engine.ts), so the two never overlap.
+  return { name: `wdtest-${h.toString('hex').slice(0, 8)}`, cidr: `10.213.${h[0]! % 100}.1/24` };
 }
 
 function run(bin: string, args: string[]): Promise<CliResult> {
@@ -315,15 +316,28 @@ export function privateDaemonDir(area: string): string {
   return `/var/tmp/wakedock-${area}-dockerd-${createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 6)}`;
 }
 
+export interface PrivateDaemonOptions {
+  /** The daemon's bridge; default: named and numbered from the dir (privateBridgeFor). */
+  bridge?: { name: string; cidr: string };
+  /** cgroup parent of its containers; default /wdtest-docker. */
+  cgroupParent?: string;
+  /** Extra dockerd flags (e.g. a TCP listener: ['--host', 'tcp://127.0.0.1:2399']). */
+  extraArgs?: string[];
+}
+
+export type PrivateDaemon = DaemonSpec & { dir: string; bridge: string };
+
 /**
- * A dockerd of the test's own: separate socket, data root, exec root (so its own containerd),
- * pidfile, config file and bridge; no iptables changes. Two things matter for not disturbing the
- * shared engine: a daemon started with `--bridge none` DELETES the host's docker0 interface, so the
- * private daemon gets a bridge of its own instead; and --iptables=false leaves the shared rules alone.
+ * A dockerd of its own, for tests and the bench alike: separate socket, data root, exec root (so
+ * its own containerd), pidfile, config file and bridge; no iptables changes. Two things matter for
+ * not disturbing the shared engine: a daemon started with `--bridge none` DELETES the host's docker0
+ * interface, so the private daemon gets a bridge of its own instead; and --iptables=false leaves the
+ * shared rules alone. Start with startDockerd(), stop with stopDockerd(), clean with
+ * removePrivateDaemon().
  */
-export function privateDaemon(dir = privateDaemonDir('test')): DaemonSpec & { dir: string; bridge: string } {
+export function privateDaemon(dir = privateDaemonDir('test'), opts: PrivateDaemonOptions = {}): PrivateDaemon {
   const socket = join(dir, 'docker.sock');
-  const bridge = privateBridgeFor(dir);
+  const bridge = opts.bridge ?? privateBridgeFor(dir);
   return {
     dir,
     bridge: bridge.name,
@@ -340,9 +354,10 @@ export function privateDaemon(dir = privateDaemonDir('test')): DaemonSpec & { di
       '--iptables=false',
       '--ip-masq=false',
       '--ip-forward=false',
-      '--cgroup-parent', '/wdtest-docker',
+      '--cgroup-parent', opts.cgroupParent ?? '/wdtest-docker',
       // Keep outages short: running containers get 1 s to stop when the daemon shuts down.
       '--shutdown-timeout', '1',
+      ...(opts.extraArgs ?? []),
     ],
     async prepare() {
       mkdirSync(dir, { recursive: true });
@@ -361,7 +376,7 @@ export function privateDaemon(dir = privateDaemonDir('test')): DaemonSpec & { di
 }
 
 /** Remove what privateDaemon() left on the host (after stopDockerd). Best effort. */
-export async function removePrivateDaemon(spec: DaemonSpec & { dir: string; bridge: string }): Promise<void> {
+export async function removePrivateDaemon(spec: PrivateDaemon): Promise<void> {
   if (await engineUp(spec.socket)) throw new Error(`the private dockerd at ${spec.socket} is still running`);
   // dockerd bind-mounts its data root onto itself and leaves that mount behind.
   await run('umount', ['-l', join(spec.dir, 'data')]);
