@@ -130,9 +130,13 @@ describe('logs.follow backpressure', () => {
     conn.deliver({ t: 'sub', id: 1, p: 'logs.follow', i: { hostId: 'local', id: 'flood', tail: 'all' } });
 
     // The reader does not read: wait until the flow settles (nothing more queued, the engine waits).
-    let last = -1;
-    for (let i = 0; i < 100 && (conn.queued() !== last || conn.queued() < HIGH); i++) {
-      last = conn.queued();
+    // Settled = neither our queue nor the engine's output moved over three samples in a row (one
+    // sample is not enough on a loaded machine, where the engine side may simply not have run yet).
+    let last = '';
+    for (let i = 0, still = 0; i < 200 && (still < 3 || conn.queued() < HIGH); i++) {
+      const now = `${conn.queued()}/${engine.written()}`;
+      still = now === last ? still + 1 : 0;
+      last = now;
       await sleep(50);
     }
     const writtenWhileStalled = engine.written();
