@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useApp } from './stores/app-store';
 import { useContainers } from './stores/containers-store';
 import { ContainersView } from './features/containers/ContainersView';
@@ -7,7 +7,7 @@ import { SettingsView, SOURCE_TEXT } from './features/settings/SettingsView';
 import { AlertsNavItem } from './features/alerts/AlertsNavItem';
 import { HostTerminalNavItem } from './features/terminal/HostTerminalNavItem';
 import { ConnectionPill, EngineBanner, LinkBanner, NoticeBanners } from './components/StatusBanners';
-import { BoxIcon, GearIcon, LogoIcon } from './components/icons';
+import { BoxIcon, GearIcon, LogoIcon, MenuIcon } from './components/icons';
 import { GaugeIcon } from './features/dashboard/GaugeIcon';
 import { ResourceNavItems, resourceSection } from './features/resources/ResourceNavItems';
 
@@ -36,10 +36,47 @@ export function App() {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
+  // Narrow windows (styles.css, "Responsive layout"): the sidebar shrinks to icons, then becomes a
+  // drawer behind a Menu button. The drawer closes on navigation, Esc or a click outside, and gives
+  // focus back to the Menu button.
+  // Open for the route it was opened on: navigating anywhere closes it.
+  const [navOpenOn, setNavOpenOn] = useState<typeof route | null>(null);
+  const navOpen = navOpenOn === route;
+  const setNavOpen = (open: boolean): void => setNavOpenOn(open ? route : null);
+  const menuBtn = useRef<HTMLButtonElement>(null);
+  const nav = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (!navOpen) return;
+    nav.current?.querySelector<HTMLElement>('.nav-item')?.focus();
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key !== 'Escape') return;
+      setNavOpenOn(null);
+      menuBtn.current?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [navOpen]);
+  // Icon-only sidebar: every entry (also those other features add) gets its label as a tooltip.
+  useEffect(() => {
+    for (const b of nav.current?.querySelectorAll<HTMLElement>('.nav-item') ?? []) if (!b.title) b.title = (b.textContent ?? '').replace(/\d+\+?$/, '').trim();
+  });
+
   const section = route.name === 'dashboard' ? 'dashboard' : route.name === 'settings' ? 'settings' : route.name === 'alerts' ? 'alerts' : route.name === 'terminal' ? 'terminal' : (resourceSection(route) ?? 'containers');
   return (
-    <div className="app">
-      <nav className="sidebar" aria-label="Main">
+    <div className={`app${navOpen ? ' nav-open' : ''}`}>
+      <header className="topbar">
+        <button ref={menuBtn} type="button" className="icon-btn topbar-menu" aria-label="Menu" aria-expanded={navOpen} aria-controls="main-nav" onClick={() => setNavOpen(!navOpen)}>
+          <MenuIcon />
+        </button>
+        <span className="topbar-brand">
+          <LogoIcon width={22} height={22} /> WakeDock
+        </span>
+        <span className={`topbar-state pill-${host?.state ?? 'connecting'}`} title={host ? `${host.name}: ${host.state}` : ''}>
+          <span className="dot" />
+        </span>
+      </header>
+      {navOpen && <div className="scrim" aria-hidden onClick={() => setNavOpen(false)} />}
+      <nav className="sidebar" aria-label="Main" id="main-nav" ref={nav}>
         <div className="brand">
           <LogoIcon />
           <span>WakeDock</span>

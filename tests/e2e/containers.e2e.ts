@@ -55,18 +55,18 @@ describe('container list (e2e)', () => {
     const c = await runContainer({ area: 'e2e' });
     await expect.poll(() => row(page, c.name).getAttribute('data-state')).toBe('running');
 
-    await row(page, c.name).getByRole('button', { name: 'Stop', exact: true }).click();
+    await row(page, c.name).getByRole('button', { name: `Stop ${c.name}`, exact: true }).click();
     await expect.poll(() => stateOf(c.name), { timeout: 15_000 }).toBe('exited');
     await expect.poll(() => row(page, c.name).getAttribute('data-state')).toBe('exited');
 
-    await row(page, c.name).getByRole('button', { name: 'Start', exact: true }).click();
+    await row(page, c.name).getByRole('button', { name: `Start ${c.name}`, exact: true }).click();
     await expect.poll(() => stateOf(c.name), { timeout: 15_000 }).toBe('running');
     await expect.poll(() => row(page, c.name).getAttribute('data-state')).toBe('running');
 
-    await row(page, c.name).getByRole('button', { name: 'Pause', exact: true }).click();
+    await row(page, c.name).getByRole('button', { name: `Pause ${c.name}`, exact: true }).click();
     await expect.poll(() => stateOf(c.name)).toBe('paused');
     await expect.poll(() => row(page, c.name).getAttribute('data-state')).toBe('paused');
-    await row(page, c.name).getByRole('button', { name: 'Unpause', exact: true }).click();
+    await row(page, c.name).getByRole('button', { name: `Unpause ${c.name}`, exact: true }).click();
     await expect.poll(() => stateOf(c.name)).toBe('running');
   });
 
@@ -85,7 +85,7 @@ describe('container list (e2e)', () => {
     const holder = await runContainer({ area: 'e2e', ports: ['127.0.0.1:18765:80'], cmd: ['httpd', '-f', '-p', '80', '-h', '/www'] });
     const clash = await createContainer({ area: 'e2e', ports: ['127.0.0.1:18765:80'] });
     await expect.poll(() => row(page, clash.name).count()).toBe(1);
-    await row(page, clash.name).getByRole('button', { name: 'Start', exact: true }).click();
+    await row(page, clash.name).getByRole('button', { name: `Start ${clash.name}`, exact: true }).click();
     const alert = row(page, clash.name).getByRole('alert');
     await alert.waitFor();
     expect(await alert.innerText()).toMatch(/Start failed:.*port is already allocated/s);
@@ -115,7 +115,7 @@ describe('container list (e2e)', () => {
   it('rename validates the name and renames in the engine', async () => {
     const c = await createContainer({ area: 'e2e' });
     await expect.poll(() => row(page, c.name).count()).toBe(1);
-    await row(page, c.name).getByRole('button', { name: 'Rename', exact: true }).click();
+    await row(page, c.name).getByRole('button', { name: `Rename ${c.name}`, exact: true }).click();
     const input = page.getByRole('dialog').getByLabel('New name');
     await input.fill('-bad name');
     await page.getByRole('dialog').getByRole('button', { name: 'Rename' }).click();
@@ -132,12 +132,12 @@ describe('container list (e2e)', () => {
     const info = await inspectContainer(c.name);
     const volume = info!.Mounts.find((m) => m.Destination === '/data')!.Name!;
     await expect.poll(() => row(page, c.name).count()).toBe(1);
-    await row(page, c.name).getByRole('button', { name: 'Remove', exact: true }).click();
+    await row(page, c.name).getByRole('button', { name: `Remove ${c.name}`, exact: true }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(await inspectContainer(c.name)).not.toBeNull();
 
-    await row(page, c.name).getByRole('button', { name: 'Remove', exact: true }).click();
+    await row(page, c.name).getByRole('button', { name: `Remove ${c.name}`, exact: true }).click();
     await dialog.getByLabel(/Force/).check();
     await dialog.getByLabel(/anonymous volumes/).check();
     await dialog.getByRole('button', { name: 'Remove', exact: true }).click();

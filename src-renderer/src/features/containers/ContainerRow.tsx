@@ -16,6 +16,7 @@ import type { ContainerAction, RowError } from '../../stores/containers-store';
 import { hashFromRoute } from '../../stores/app-store';
 import { StatsCells } from '../stats/StatsCells';
 import { useStatusText } from '../../components/use-status-text';
+import { RowMenu, type MenuItem } from '../../components/RowMenu';
 
 export interface RowProps {
   c: ContainerSummary;
@@ -169,41 +170,65 @@ export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, p
   );
 });
 
-/** The lifecycle buttons for one container (rows and the detail page). */
+/**
+ * The lifecycle buttons for one container (rows and the detail page). Every name says its object
+ * ("Stop web-1"). Two renderings, one shown by the layout (styles.css, container queries on the
+ * content area): all six buttons inline when there is room, otherwise the main one (Start/Stop)
+ * and a row menu with the rest. The hidden one is display:none, so it is out of the tab order and
+ * of the accessibility tree.
+ */
 export function ContainerActions({ c, busy, onAction }: { c: ContainerSummary; busy: boolean; onAction(c: ContainerSummary, a: ContainerAction): void }) {
   const can = availableActions(c.state);
+  const n = c.name;
+  const main = can.start ? (
+    <IconButton label={`Start ${n}`} disabled={busy} onClick={() => onAction(c, 'start')}>
+      <PlayIcon />
+    </IconButton>
+  ) : (
+    <IconButton label={`Stop ${n}`} disabled={busy || !can.stop} onClick={() => onAction(c, 'stop')}>
+      <StopIcon />
+    </IconButton>
+  );
+  const paused = c.state === 'paused';
+  const rest: MenuItem[] = [
+    { label: 'Restart', name: `Restart ${n}`, disabled: busy || !can.restart, onSelect: () => onAction(c, 'restart'), icon: <RestartIcon /> },
+    paused
+      ? { label: 'Unpause', name: `Unpause ${n}`, disabled: busy, onSelect: () => onAction(c, 'unpause'), icon: <PlayIcon /> }
+      : { label: 'Pause', name: `Pause ${n}`, disabled: busy || !can.pause, onSelect: () => onAction(c, 'pause'), icon: <PauseIcon /> },
+    { label: 'Kill', name: `Kill ${n}`, disabled: busy || !can.kill, onSelect: () => onAction(c, 'kill'), icon: <KillIcon /> },
+    { label: 'Rename', name: `Rename ${n}`, disabled: busy, onSelect: () => onAction(c, 'rename'), icon: <RenameIcon /> },
+    { label: 'Remove', name: `Remove ${n}`, danger: true, disabled: busy, onSelect: () => onAction(c, 'remove'), icon: <TrashIcon /> },
+  ];
   return (
     <>
-          {can.start ? (
-        <IconButton label="Start" disabled={busy} onClick={() => onAction(c, 'start')}>
-          <PlayIcon />
+      <span className="actions-inline">
+        {main}
+        <IconButton label={`Restart ${n}`} disabled={busy || !can.restart} onClick={() => onAction(c, 'restart')}>
+          <RestartIcon />
         </IconButton>
-      ) : (
-        <IconButton label="Stop" disabled={busy || !can.stop} onClick={() => onAction(c, 'stop')}>
-          <StopIcon />
+        {paused ? (
+          <IconButton label={`Unpause ${n}`} disabled={busy} onClick={() => onAction(c, 'unpause')}>
+            <PlayIcon />
+          </IconButton>
+        ) : (
+          <IconButton label={`Pause ${n}`} disabled={busy || !can.pause} onClick={() => onAction(c, 'pause')}>
+            <PauseIcon />
+          </IconButton>
+        )}
+        <IconButton label={`Kill ${n}`} disabled={busy || !can.kill} onClick={() => onAction(c, 'kill')}>
+          <KillIcon />
         </IconButton>
-      )}
-      <IconButton label="Restart" disabled={busy || !can.restart} onClick={() => onAction(c, 'restart')}>
-        <RestartIcon />
-      </IconButton>
-      {c.state === 'paused' ? (
-        <IconButton label="Unpause" disabled={busy} onClick={() => onAction(c, 'unpause')}>
-          <PlayIcon />
+        <IconButton label={`Rename ${n}`} disabled={busy} onClick={() => onAction(c, 'rename')}>
+          <RenameIcon />
         </IconButton>
-      ) : (
-        <IconButton label="Pause" disabled={busy || !can.pause} onClick={() => onAction(c, 'pause')}>
-          <PauseIcon />
+        <IconButton label={`Remove ${n}`} danger disabled={busy} onClick={() => onAction(c, 'remove')}>
+          <TrashIcon />
         </IconButton>
-      )}
-      <IconButton label="Kill" disabled={busy || !can.kill} onClick={() => onAction(c, 'kill')}>
-        <KillIcon />
-      </IconButton>
-      <IconButton label="Rename" disabled={busy} onClick={() => onAction(c, 'rename')}>
-        <RenameIcon />
-      </IconButton>
-      <IconButton label="Remove" danger disabled={busy} onClick={() => onAction(c, 'remove')}>
-        <TrashIcon />
-      </IconButton>
+      </span>
+      <span className="actions-compact">
+        {main}
+        <RowMenu label={`More actions for ${n}`} items={rest} />
+      </span>
     </>
   );
 }
