@@ -172,6 +172,13 @@ export const AlertSchema = z.object({
   desktop: z.boolean(),
   /** Per channel a 'fire' delivery, and a 'resolve' one once the alert resolved (channels with sendResolved). */
   deliveries: z.array(DeliverySchema),
+  /** When its notifications (channels, desktop) went out. Absent on records from before this field
+   *  (they notified as they fired) and while held by the cool-down. */
+  notifiedAt: z.number().optional(),
+  /** Open inside the rule's cool-down: shown now, notified at this time if still open then. */
+  heldUntil: z.number().optional(),
+  /** What the alert is judged on after a core restart (restart loop: the starts in its window). */
+  evidence: z.object({ starts: z.array(z.number()).optional() }).optional(),
 });
 
 export const AlertsEventSchema = z.discriminatedUnion('kind', [

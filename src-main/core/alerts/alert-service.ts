@@ -3,7 +3,7 @@
 // and only for the containers they name — the StatsHub, and acts on what the engine decides:
 // record, broadcast (alerts.watch, desktop notifications) and deliver to webhooks.
 import { randomUUID } from 'node:crypto';
-import { RpcError, type ContainerPatch, type DerivedSample, type Host } from '../../contract';
+import { RpcError, type ContainerPatch, type ContainerSummary, type DerivedSample, type Host } from '../../contract';
 import {
   AlertRuleSchema,
   AlertSchema,
@@ -20,7 +20,7 @@ import type { z } from 'zod';
 import type { Logger } from '../../rpc/dispatcher';
 import type { EngineEvent } from '../engine/host-connection';
 import type { StoredAlertsV2 } from '../store/migrations';
-import { RuleEngine, type ContainerEventKind, type EngineInput, type EngineOutput } from './rule-engine';
+import { RuleEngine, type ContainerEventKind, type ContainerNow, type EngineInput, type EngineOutput } from './rule-engine';
 import { deliver as defaultDeliver, testAlert, type DeliverOptions, type NoticeStatus } from './webhook';
 
 export const HISTORY_LIMIT = 1000;
@@ -30,12 +30,20 @@ const MAX_CHANNELS = 50;
 /** What the service needs from a host (HostConnection fits). */
 export interface AlertHost {
   readonly host: Host;
-  /** The live container table (project rules resolve their containers' names from it). */
-  readonly cached: readonly { name: string; composeProject?: string }[];
+  /** The live container table (project rules resolve their containers' names from it; rules are
+   *  evaluated against its current state when they are created or changed). */
+  readonly cached: readonly TableRow[];
   watch(listener: (patch: ContainerPatch) => void): () => void;
   onEngineEvent(types: 'container', listener: (e: EngineEvent<'container'>) => void): () => void;
   onState(listener: (h: Host) => void): () => void;
 }
+
+/** What the service reads of a table row (ContainerSummary fits). */
+export type TableRow = { name: string; composeProject?: string } & Partial<Pick<ContainerSummary, 'id' | 'state' | 'health' | 'exitCode' | 'startedAt' | 'finishedAt'>>;
+
+/** A row re-read without an event this recently is not evaluated from the table: the event's own
+ *  input is authoritative (a list made just before a 'start' event must not fire an exit again). */
+const EVENT_QUIET_MS = 5000;
 
 export interface AlertStats {
   subscribe(hostId: string, ids: readonly string[] | 'all', listener: (batch: DerivedSample[]) => void): () => void;
@@ -88,8 +96,8 @@ export class AlertService {
   private readonly listeners = new Set<(ev: AlertsEvent) => void>();
   private readonly firedListeners = new Set<(a: Alert) => void>();
   private readonly hostSubs = new Map<string, () => void>();
-  /** Hosts whose container table we follow, because a project threshold rule needs its names. */
-  private readonly tableWatches = new Map<string, () => void>();
+  /** Hosts with a project threshold rule: their table's changes re-resolve the project's names. */
+  private projectHosts = new Set<string>();
   private syncQueued = false;
   private statsSub: { sig: string; off: () => void } | null = null;
   private tickTimer: NodeJS.Timeout | null = null;
@@ -101,6 +109,8 @@ export class AlertService {
   /** Fire deliveries in flight, by alertId|channelId: a resolve notice waits for its fire notice so a
    *  receiver never hears "resolved" before "firing" (a container that crashes and restarts at once). */
   private readonly fireInFlight = new Map<string, Promise<void>>();
+  /** Container id → when its last engine event arrived here (local ms). */
+  private readonly lastEventAt = new Map<string, number>();
 
   constructor(private readonly deps: AlertServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -111,7 +121,23 @@ export class AlertService {
     this.engine = new RuleEngine(this.rules);
     const open = this.history.filter((a) => a.state === 'open');
     for (const a of open) this.openIndex.set(`${a.ruleId}|${a.target.key}`, a.id);
-    this.engine.restoreOpen(open.map((a) => ({ ruleId: a.ruleId, key: a.target.key, firedAt: a.firedAt, target: { ...a.target, hostId: a.hostId } })));
+    // Open alerts come back with their evidence and held notifications; the cool-down of every
+    // rule and target counts from its last notification, whether that alert is still open or not.
+    this.engine.restoreOpen(
+      open.map((a) => ({
+        ruleId: a.ruleId,
+        key: a.target.key,
+        firedAt: a.firedAt,
+        target: { ...a.target, hostId: a.hostId },
+        ...(notifiedAtOf(a) !== undefined ? { notifiedAt: notifiedAtOf(a) } : {}),
+        ...(a.heldUntil !== undefined ? { heldUntil: a.heldUntil } : {}),
+        ...(a.evidence ? { evidence: a.evidence } : {}),
+      })),
+    );
+    for (const a of this.history) {
+      const n = notifiedAtOf(a);
+      if (a.state === 'resolved' && n !== undefined) this.engine.restoreNotified(a.ruleId, { ...a.target, hostId: a.hostId }, n);
+    }
     // Open alerts whose rule is gone can never resolve: close them now.
     for (const a of open) if (!this.rules.some((r) => r.id === a.ruleId && r.enabled)) this.resolveAlert(a, this.now(), 'the rule no longer exists or is disabled');
     this.sync();
@@ -245,8 +271,6 @@ export class AlertService {
     this.disposed = true;
     for (const off of this.hostSubs.values()) off();
     this.hostSubs.clear();
-    for (const off of this.tableWatches.values()) off();
-    this.tableWatches.clear();
     this.statsSub?.off();
     this.statsSub = null;
     if (this.tickTimer) clearInterval(this.tickTimer);
@@ -269,6 +293,8 @@ export class AlertService {
   }
 
   private onEngineEvent(hostId: string, e: EngineEvent<'container'>): void {
+    this.lastEventAt.set(e.id, Date.now());
+    if (this.lastEventAt.size > 10_000) this.pruneEventTimes();
     const kind = EVENT_KINDS[e.action];
     if (!kind) return;
     const exit = e.attributes.exitCode;
@@ -280,6 +306,41 @@ export class AlertService {
       event: kind,
       ...(kind === 'die' && exit !== undefined && /^-?\d+$/.test(exit) ? { exitCode: Number(exit) } : {}),
     });
+  }
+
+  private pruneEventTimes(): void {
+    const cut = Date.now() - EVENT_QUIET_MS;
+    for (const [id, t] of this.lastEventAt) if (t < cut) this.lastEventAt.delete(id);
+  }
+
+  /**
+   * The host's table: a snapshot (core start, every reconnect) is evaluated whole; rows re-read
+   * without an event (reconcile, the transitional re-read) one by one.
+   */
+  private onTable(hostId: string, patch: ContainerPatch): void {
+    if (this.projectHosts.has(hostId)) this.queueSync();
+    if (patch.kind === 'snapshot') {
+      this.feed({ type: 'snapshot', at: this.now(), hostId, containers: toNow(patch.containers), complete: true });
+      return;
+    }
+    const cut = Date.now() - EVENT_QUIET_MS;
+    const quiet = patch.upserts.filter((c) => (this.lastEventAt.get(c.id) ?? 0) < cut);
+    if (quiet.length > 0) this.feed({ type: 'snapshot', at: this.now(), hostId, containers: toNow(quiet), complete: false });
+  }
+
+  /** Rules just created or changed: evaluate them against the tables as they are now. */
+  private evaluateCurrent(hostIds: Iterable<string>): void {
+    for (const hostId of hostIds) {
+      let host: AlertHost;
+      try {
+        host = this.deps.getHost(hostId);
+      } catch {
+        continue;
+      }
+      // A table kept while the engine is away is not evidence of anything.
+      if (host.host.state !== 'connected') continue;
+      this.feed({ type: 'snapshot', at: this.now(), hostId, containers: toNow(host.cached), complete: true });
+    }
   }
 
   private onHostState(h: Host): void {
@@ -298,7 +359,11 @@ export class AlertService {
 
   private rulesChanged(): void {
     this.apply(this.engine.setRules(this.rules, this.now()));
+    const known = new Set(this.hostSubs.keys());
     this.sync();
+    // Hosts subscribed just now were evaluated by their watch's snapshot; the others are now.
+    for (const hostId of known) if (!this.hostSubs.has(hostId)) known.delete(hostId);
+    if (known.size > 0) this.evaluateCurrent(known);
   }
 
   /** Subscribe to exactly what the enabled rules need; drop the rest. */
@@ -323,9 +388,12 @@ export class AlertService {
       }
       const offEvents = host.onEngineEvent('container', (e) => this.onEngineEvent(hostId, e));
       const offState = host.onState((h) => this.onHostState(h));
+      // The table's snapshot comes now if the host is connected, and after every reconnect.
+      const offTable = host.watch((patch) => this.onTable(hostId, patch));
       this.hostSubs.set(hostId, () => {
         offEvents();
         offState();
+        offTable();
       });
       if (host.host.state === 'unreachable') this.onHostState(host.host);
     }
@@ -354,21 +422,8 @@ export class AlertService {
         byHost.set(r.hostId, cur);
       }
     }
-    for (const [hostId, off] of this.tableWatches) {
-      if (!projectHosts.has(hostId)) {
-        off();
-        this.tableWatches.delete(hostId);
-      }
-    }
-    for (const hostId of projectHosts) {
-      if (this.tableWatches.has(hostId)) continue;
-      try {
-        // The first call (a snapshot) comes synchronously: the queued sync makes it harmless.
-        this.tableWatches.set(hostId, this.deps.getHost(hostId).watch(() => this.queueSync()));
-      } catch {
-        // unknown host
-      }
-    }
+    // The host's table is watched anyway (hostSubs); its changes re-run this for project rules.
+    this.projectHosts = projectHosts;
     const sig = JSON.stringify([...byHost].map(([h, ids]) => [h, ids === 'all' ? 'all' : [...ids].sort()]).sort());
     if (byHost.size === 0) {
       this.statsSub?.off();
@@ -417,11 +472,14 @@ export class AlertService {
         const id = this.openIndex.get(`${o.ruleId}|${o.key}`);
         const alert = id ? this.history.find((a) => a.id === id) : undefined;
         if (!alert) continue;
-        if (o.type === 'repeat') {
+        if (o.type === 'notify') {
+          this.notify(alert, o.at);
+        } else if (o.type === 'repeat') {
           alert.occurrences++;
           alert.updatedAt = o.at;
           alert.message = o.message;
           if (o.value !== undefined) alert.value = o.value;
+          if (o.evidence) alert.evidence = o.evidence;
           this.emit({ kind: 'upsert', alert, fired: false });
           this.scheduleSave();
         } else {
@@ -434,7 +492,6 @@ export class AlertService {
   private fire(o: Extract<EngineOutput, { type: 'fire' }>): void {
     const rule = this.rules.find((r) => r.id === o.ruleId);
     if (!rule) return;
-    const channels = rule.channelIds.map((id) => this.channels.find((c) => c.id === id)).filter((c): c is Channel => !!c && c.enabled);
     const { hostId: _h, ...target } = o.target;
     const alert: Alert = {
       id: randomUUID(),
@@ -450,11 +507,29 @@ export class AlertService {
       updatedAt: o.at,
       occurrences: 1,
       desktop: rule.desktop,
-      deliveries: channels.map((c) => ({ kind: 'fire' as const, channelId: c.id, channelName: c.name, state: 'pending' as const, attempts: 0, at: o.at })),
+      deliveries: [],
+      ...(o.heldUntil !== undefined ? { heldUntil: o.heldUntil } : {}),
+      ...(o.evidence ? { evidence: o.evidence } : {}),
     };
     this.history.unshift(alert);
     this.trim();
     this.openIndex.set(`${rule.id}|${target.key}`, alert.id);
+    if (o.notify) this.notify(alert, o.at);
+    else {
+      // Inside the cool-down: open and shown now, notified when the cool-down ends if still open.
+      this.emit({ kind: 'upsert', alert, fired: false });
+      this.scheduleSave();
+    }
+  }
+
+  /** Tell the rule's channels and the desktop (once per alert: at fire, or when its cool-down ended). */
+  private notify(alert: Alert, at: number): void {
+    const rule = this.rules.find((r) => r.id === alert.ruleId);
+    if (!rule || alert.state !== 'open' || alert.notifiedAt !== undefined) return;
+    const channels = rule.channelIds.map((id) => this.channels.find((c) => c.id === id)).filter((c): c is Channel => !!c && c.enabled);
+    alert.notifiedAt = at;
+    delete alert.heldUntil;
+    alert.deliveries.push(...channels.map((c) => ({ kind: 'fire' as const, channelId: c.id, channelName: c.name, state: 'pending' as const, attempts: 0, at })));
     this.emit({ kind: 'upsert', alert, fired: true });
     if (rule.desktop) {
       for (const l of this.firedListeners) {
@@ -486,7 +561,9 @@ export class AlertService {
     // Resolve notices go to the channels that were told about the fire (found from the alert's own
     // fire deliveries, so it works when the rule was just deleted or edited, and after a restart),
     // as each channel is configured now: still there, enabled, and with sendResolved on. The
-    // cool-down plays no part here: it only holds back new fires.
+    // cool-down plays no part here: it only holds back notifications of new alerts (one that
+    // resolved while its notification was held has no fire delivery, so nobody hears it resolved).
+    delete alert.heldUntil;
     const notify: Channel[] = [];
     for (const d of alert.deliveries) {
       if (d.kind !== 'fire') continue;
@@ -598,4 +675,24 @@ export class AlertService {
     });
     return next;
   }
+}
+
+/** When an alert's notifications went out; records from before `notifiedAt` notified as they fired. */
+function notifiedAtOf(a: Alert): number | undefined {
+  if (a.notifiedAt !== undefined) return a.notifiedAt;
+  return a.heldUntil === undefined ? a.firedAt : undefined;
+}
+
+function toNow(rows: readonly TableRow[]): ContainerNow[] {
+  const out: ContainerNow[] = [];
+  for (const r of rows) {
+    if (!r.state) continue;
+    const c: ContainerNow = { id: r.id ?? '', name: r.name, state: r.state, health: r.health ?? 'none' };
+    if (r.composeProject) c.project = r.composeProject;
+    if (r.exitCode !== undefined) c.exitCode = r.exitCode;
+    if (r.startedAt !== undefined) c.startedAt = r.startedAt;
+    if (r.finishedAt !== undefined) c.finishedAt = r.finishedAt;
+    out.push(c);
+  }
+  return out;
 }

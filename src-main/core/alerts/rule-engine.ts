@@ -12,8 +12,22 @@
 //   a start resolves it.
 // - engine-down: fire when the host has been unreachable for forSeconds; reconnecting resolves it.
 // De-duplication: while an alert is open, the same condition again only counts an occurrence
-// ('repeat'). Cool-down: after an alert fired for a target, no new alert for that rule and target
-// until cooldownSeconds have passed (a threshold condition that still holds then fires at once).
+// ('repeat'). Cool-down: limits NOTIFICATIONS, never the alert's state. A condition that holds
+// inside the cool-down opens its alert at once (shown, `notify: false`, `heldUntil`); when the
+// cool-down ends and the alert is still open, a 'notify' goes out; if it resolved before, nobody
+// was bothered.
+//
+// Current state, not only changes: the engine announces health and exit only when they change, so
+// a 'snapshot' input (the host's container table when the core starts, when the engine reconnects,
+// when a rule is created or changed, and rows re-read without an event) is evaluated too: an
+// already-unhealthy container or one already exited with code 2 fires. Evaluation is idempotent
+// (an open alert is not counted again).
+//
+// Resolve only on evidence: alerts restored after a core restart keep their evidence (a restart
+// loop's start times) and are not 'observed' until the engine was seen again (a snapshot or an
+// event for the target), so a restart of the core never resolves a crash-loop alert by itself; a
+// snapshot also brings starts that happened while the core was down (the container's StartedAt).
+import type { ContainerState, Health } from '../../contract';
 import type { AlertCondition, AlertRule } from '../../contract/procedures/alerts';
 
 export interface ContainerInfo {
@@ -24,8 +38,25 @@ export interface ContainerInfo {
 
 export type ContainerEventKind = 'die' | 'oom' | 'start' | 'unhealthy' | 'healthy' | 'destroy';
 
+/** A container as the host's table shows it now. */
+export interface ContainerNow extends ContainerInfo {
+  state: ContainerState;
+  health: Health;
+  exitCode?: number;
+  startedAt?: number;
+  finishedAt?: number;
+}
+
+/** What an alert keeps to be judged after a core restart. */
+export interface Evidence {
+  /** Restart loop: the start times inside the rule's window. */
+  starts?: number[];
+}
+
 export type EngineInput =
   | { type: 'sample'; at: number; hostId: string; container: ContainerInfo; cpuPercent: number; memPercent?: number }
+  /** `complete`: the whole table (a name that is absent was removed); else some rows of it. */
+  | { type: 'snapshot'; at: number; hostId: string; containers: readonly ContainerNow[]; complete: boolean }
   | { type: 'event'; at: number; hostId: string; container: ContainerInfo; event: ContainerEventKind; exitCode?: number }
   | { type: 'host'; at: number; hostId: string; hostName?: string; up: boolean; reason?: string }
   | { type: 'tick'; at: number };
@@ -40,8 +71,11 @@ export interface FireTarget {
 }
 
 export type EngineOutput =
-  | { type: 'fire'; ruleId: string; target: FireTarget; at: number; message: string; value?: number }
-  | { type: 'repeat'; ruleId: string; key: string; at: number; message: string; value?: number }
+  /** notify false: inside the cool-down; the alert is open and shown, its notification waits for heldUntil. */
+  | { type: 'fire'; ruleId: string; target: FireTarget; at: number; message: string; value?: number; notify: boolean; heldUntil?: number; evidence?: Evidence }
+  /** The cool-down ended while the alert was still open: notify now. */
+  | { type: 'notify'; ruleId: string; key: string; at: number }
+  | { type: 'repeat'; ruleId: string; key: string; at: number; message: string; value?: number; evidence?: Evidence }
   | { type: 'resolve'; ruleId: string; key: string; at: number; reason: string };
 
 interface TargetState {
@@ -49,6 +83,12 @@ interface TargetState {
   open: boolean;
   /** When the current alert (or the last one) fired. */
   firedAt?: number;
+  /** When a notification last went out for this rule and target (the cool-down counts from it). */
+  notifiedAt?: number;
+  /** The open alert's notification is held by the cool-down until then. */
+  heldUntil?: number;
+  /** False for an alert restored from the store until the engine was seen again: no resolve before. */
+  observed: boolean;
   /** Threshold / engine-down: since when the condition holds. */
   since?: number;
   /** Restart loop: start times within the window. */
@@ -63,6 +103,10 @@ export interface OpenAlertRef {
   key: string;
   firedAt: number;
   target: FireTarget;
+  /** When its notification went out (absent: held by the cool-down until heldUntil). */
+  notifiedAt?: number;
+  heldUntil?: number;
+  evidence?: Evidence;
 }
 
 const fmt = (n: number): string => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(1));
@@ -96,14 +140,28 @@ export class RuleEngine {
     for (const r of rules) this.rules.set(r.id, r);
   }
 
-  /** Alerts still open from a previous run: de-duplication and resolve keep working for them. */
+  /**
+   * Alerts still open from a previous run, with their evidence: de-duplication, held notifications
+   * and resolve keep working for them, but nothing resolves before the engine was seen again.
+   */
   restoreOpen(open: readonly OpenAlertRef[]): void {
     for (const o of open) {
       if (!this.rules.has(o.ruleId)) continue;
       const st = this.state(o.ruleId, o.target);
       st.open = true;
+      st.observed = false;
       st.firedAt = o.firedAt;
+      if (o.notifiedAt !== undefined) st.notifiedAt = Math.max(st.notifiedAt ?? 0, o.notifiedAt);
+      else if (o.heldUntil !== undefined) st.heldUntil = o.heldUntil;
+      if (o.evidence?.starts) st.starts = [...o.evidence.starts];
     }
+  }
+
+  /** The last notification of a (resolved) alert from a previous run: the cool-down still counts from it. */
+  restoreNotified(ruleId: string, target: FireTarget, notifiedAt: number): void {
+    if (!this.rules.has(ruleId)) return;
+    const st = this.state(ruleId, target);
+    st.notifiedAt = Math.max(st.notifiedAt ?? 0, notifiedAt);
   }
 
   /**
@@ -147,6 +205,7 @@ export class RuleEngine {
       if (input.type === 'tick') this.onTick(rule, input.at, out);
       else if (input.hostId !== rule.hostId) continue;
       else if (input.type === 'host') this.onHost(rule, input, out);
+      else if (input.type === 'snapshot') this.onSnapshot(rule, input, out);
       else if (!matches(rule, input.container)) continue;
       else if (input.type === 'sample') this.onSample(rule, input, out);
       else this.onEvent(rule, input, out);
@@ -181,6 +240,7 @@ export class RuleEngine {
     const c = rule.condition;
     const key = containerKey(rule.hostId, e.container.name);
     const existing = this.states.get(rule.id)?.get(key);
+    if (existing) existing.observed = true;
     const st = (): TargetState => {
       const s = this.state(rule.id, containerTarget(rule.hostId, e.container));
       s.target.containerId = e.container.id;
@@ -230,13 +290,99 @@ export class RuleEngine {
         const windowMs = c.withinSeconds * 1000;
         s.starts = s.starts.filter((t) => e.at - t < windowMs);
         s.starts.push(e.at);
-        if (s.starts.length >= c.restarts) {
-          this.fire(rule, s, e.at, `${s.target.label} restarted ${s.starts.length} times within ${secs(c.withinSeconds)}`, s.starts.length, out);
-        }
+        this.checkLoop(rule, s, e.at, out);
         return;
       }
       case 'engine-down':
         return;
+    }
+  }
+
+  /** The table as it is now: fire what already holds, resolve what evidence says is over. */
+  private onSnapshot(rule: AlertRule, snap: Extract<EngineInput, { type: 'snapshot' }>, out: EngineOutput[]): void {
+    const c = rule.condition;
+    if (c.kind === 'engine-down') return;
+    const at = snap.at;
+    const present = new Set<string>();
+    for (const now of snap.containers) {
+      if (!matches(rule, now)) continue;
+      const key = containerKey(rule.hostId, now.name);
+      present.add(key);
+      const existing = this.states.get(rule.id)?.get(key);
+      if (existing) {
+        existing.observed = true;
+        existing.target.containerId = now.id;
+      }
+      const st = (): TargetState => {
+        const s = this.state(rule.id, containerTarget(rule.hostId, now));
+        s.observed = true;
+        return s;
+      };
+      const up = now.state === 'running' || now.state === 'paused' || now.state === 'restarting';
+      switch (c.kind) {
+        case 'cpu':
+        case 'memory':
+          if (existing?.open && now.state !== 'running') {
+            existing.since = undefined;
+            this.resolve(rule, existing, at, 'the container stopped', out);
+          }
+          break;
+        case 'exit':
+          if ((now.state === 'exited' || now.state === 'dead') && now.exitCode !== undefined && now.exitCode !== 0) {
+            if (!existing?.open) {
+              const s = st();
+              this.fire(rule, s, at, `${s.target.label} exited with code ${now.exitCode}`, now.exitCode, out);
+            }
+          } else if (existing?.open && now.state === 'running') {
+            this.resolve(rule, existing, at, 'the container started again', out);
+          }
+          break;
+        case 'oom':
+          // The table does not say OOMKilled (only inspect does): an OOM is only known from its event.
+          if (existing?.open && now.state === 'running') this.resolve(rule, existing, at, 'the container started again', out);
+          break;
+        case 'unhealthy':
+          if (now.state === 'running' && now.health === 'unhealthy') {
+            if (!existing?.open) {
+              const s = st();
+              this.fire(rule, s, at, `${s.target.label} is unhealthy`, undefined, out);
+            }
+          } else if (existing?.open && now.health === 'healthy') {
+            this.resolve(rule, existing, at, 'the health check passes again', out);
+          } else if (existing?.open && !up) {
+            this.resolve(rule, existing, at, 'the container stopped', out);
+          }
+          break;
+        case 'restart-loop': {
+          // A start the core did not see (it was down, or the event fell in a reconnect): the
+          // container's StartedAt. Within 2 s of a known start it is that start.
+          const windowMs = c.withinSeconds * 1000;
+          if (now.startedAt !== undefined && at - now.startedAt < windowMs) {
+            const s = existing ?? st();
+            if (!s.starts.some((t) => Math.abs(t - now.startedAt!) <= 2000)) {
+              s.starts = [...s.starts, now.startedAt].sort((a, b) => a - b);
+              this.checkLoop(rule, s, at, out);
+            }
+          }
+          break;
+        }
+      }
+    }
+    if (!snap.complete) return;
+    for (const st of this.states.get(rule.id)?.values() ?? []) {
+      if (st.target.hostId !== snap.hostId || present.has(st.target.key)) continue;
+      st.observed = true;
+      if (st.open) this.resolve(rule, st, at, 'the container was removed', out);
+      st.starts = [];
+    }
+  }
+
+  private checkLoop(rule: AlertRule, s: TargetState, at: number, out: EngineOutput[]): void {
+    const c = rule.condition;
+    if (c.kind !== 'restart-loop') return;
+    s.starts = s.starts.filter((t) => at - t < c.withinSeconds * 1000);
+    if (s.starts.length >= c.restarts) {
+      this.fire(rule, s, at, `${s.target.label} restarted ${s.starts.length} times within ${secs(c.withinSeconds)}`, s.starts.length, out, { starts: [...s.starts] });
     }
   }
 
@@ -262,7 +408,13 @@ export class RuleEngine {
       if (c.kind === 'engine-down' && st.since !== undefined) this.checkEngineDown(rule, st, at, out);
       if (c.kind === 'restart-loop') {
         st.starts = st.starts.filter((t) => at - t < c.withinSeconds * 1000);
-        if (st.open && st.starts.length === 0) this.resolve(rule, st, at, `no restart for ${secs(c.withinSeconds)}`, out);
+        // Only on evidence: a quiet window the core actually watched (not one it was down for).
+        if (st.open && st.observed && st.starts.length === 0) this.resolve(rule, st, at, `no restart for ${secs(c.withinSeconds)}`, out);
+      }
+      if (st.open && st.heldUntil !== undefined && at >= st.heldUntil) {
+        st.heldUntil = undefined;
+        st.notifiedAt = at;
+        out.push({ type: 'notify', ruleId: rule.id, key: st.target.key, at });
       }
       // A threshold alert can only fire on a sample; a sample arrives every second while it runs.
     }
@@ -278,19 +430,24 @@ export class RuleEngine {
 
   // ---- transitions ------------------------------------------------------------------------
 
-  private fire(rule: AlertRule, st: TargetState, at: number, message: string, value: number | undefined, out: EngineOutput[]): void {
+  private fire(rule: AlertRule, st: TargetState, at: number, message: string, value: number | undefined, out: EngineOutput[], evidence?: Evidence): void {
     if (st.open) {
-      out.push({ type: 'repeat', ruleId: rule.id, key: st.target.key, at, message, value });
+      out.push({ type: 'repeat', ruleId: rule.id, key: st.target.key, at, message, value, ...(evidence ? { evidence } : {}) });
       return;
     }
-    if (st.firedAt !== undefined && at - st.firedAt < rule.cooldownSeconds * 1000) return; // cooling down
     st.open = true;
+    st.observed = true;
     st.firedAt = at;
-    out.push({ type: 'fire', ruleId: rule.id, target: { ...st.target }, at, message, value });
+    const coolUntil = st.notifiedAt !== undefined ? st.notifiedAt + rule.cooldownSeconds * 1000 : -Infinity;
+    const notify = at >= coolUntil;
+    if (notify) st.notifiedAt = at;
+    else st.heldUntil = coolUntil;
+    out.push({ type: 'fire', ruleId: rule.id, target: { ...st.target }, at, message, value, notify, ...(notify ? {} : { heldUntil: coolUntil }), ...(evidence ? { evidence } : {}) });
   }
 
   private resolve(rule: AlertRule, st: TargetState, at: number, reason: string, out: EngineOutput[]): void {
     st.open = false;
+    st.heldUntil = undefined; // never notified: nobody needs to hear it resolved either
     out.push({ type: 'resolve', ruleId: rule.id, key: st.target.key, at, reason });
   }
 
@@ -298,7 +455,7 @@ export class RuleEngine {
     let m = this.states.get(ruleId);
     if (!m) this.states.set(ruleId, (m = new Map()));
     let st = m.get(target.key);
-    if (!st) m.set(target.key, (st = { target: { ...target }, open: false, starts: [] }));
+    if (!st) m.set(target.key, (st = { target: { ...target }, open: false, starts: [], observed: true }));
     return st;
   }
 }

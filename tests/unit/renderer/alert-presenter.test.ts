@@ -19,3 +19,13 @@ describe('delivery lines', () => {
     expect(lines.map((x) => `${x.channelId}:${x.kind}`)).toEqual(['a:fire', 'a:resolve', 'b:fire', 'b:resolve']);
   });
 });
+
+describe('held notifications', () => {
+  it('an open alert inside the cool-down says when it will be notified; others say nothing', async () => {
+    const { heldText } = await import('../../../src-renderer/src/features/alerts/alert-presenter');
+    const at = new Date(2026, 0, 1, 10, 0, 0).getTime();
+    expect(heldText({ state: 'open', heldUntil: at }, at)).toBe(`Notification held by the rule's cool-down until ${new Date(at).toLocaleTimeString()}`);
+    expect(heldText({ state: 'open' }, at)).toBeNull();
+    expect(heldText({ state: 'resolved', heldUntil: at }, at)).toBeNull();
+  });
+});

@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import type { Alert } from '@contract/procedures/alerts';
 import { errorText } from '../../transport/client';
 import { useAlerts } from './alerts-store';
-import { alertState, CONDITION_LABEL, deliveryLines, deliveryText, timeText } from './alert-presenter';
+import { alertState, CONDITION_LABEL, deliveryLines, deliveryText, heldText, timeText } from './alert-presenter';
 
 type Filter = 'open' | 'resolved' | 'all';
 
@@ -96,6 +96,7 @@ function AlertItem({ alert: a, onAck }: { alert: Alert; onAck(): void }) {
           </span>
         )}
         {a.ackedAt !== undefined && <span>· Acknowledged {timeText(a.ackedAt)}</span>}
+        {heldText(a) && <span data-testid="alert-held">· {heldText(a)}</span>}
       </div>
       {a.deliveries.length > 0 && (
         <ul className="deliveries" aria-label="Deliveries">

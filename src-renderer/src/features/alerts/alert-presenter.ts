@@ -85,3 +85,9 @@ export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; mes
   }
   return out;
 }
+
+/** An alert opened inside its rule's cool-down: shown now, notified later if still open (or never). */
+export function heldText(a: Pick<Alert, 'state' | 'heldUntil'>, now = Date.now()): string | null {
+  if (a.heldUntil === undefined || a.state !== 'open') return null;
+  return `Notification held by the rule's cool-down until ${timeText(a.heldUntil, now)}`;
+}

@@ -351,15 +351,19 @@ describe('resolve notices', () => {
     expect(bodies()[1]!.alert!.resolution).toMatch(/rule/);
   });
 
-  it('the cool-down holds back a new fire but never the resolve of a delivered one', async () => {
+  it('the cool-down holds back the notification of a new alert, never the alert itself nor the resolve of a delivered one', async () => {
     const ch = await svc.saveChannel({ name: 'hook', kind: 'json', url: rx.url, enabled: true });
     await svc.saveRule(ruleInput({ cooldownSeconds: 3600, channelIds: [ch.id] }));
-    host.emit('die', 'web', { exitCode: '3' }, 1_000);
-    host.emit('start', 'web', {}, 2_000);
-    host.emit('die', 'web', { exitCode: '3' }, 3_000); // within the cool-down: no new alert
+    const t = Date.now();
+    host.emit('die', 'web', { exitCode: '3' }, t);
+    host.emit('start', 'web', {}, t + 1);
+    host.emit('die', 'web', { exitCode: '3' }, t + 2); // within the cool-down: open and shown, not notified
     await svc.settle();
     expect(bodies().map((b) => b.status)).toEqual(['firing', 'resolved']);
-    expect(svc.listAlerts('all', 10)).toHaveLength(1);
+    const [held, first] = svc.listAlerts('all', 10);
+    expect(first).toMatchObject({ state: 'resolved', notifiedAt: t });
+    expect(held).toMatchObject({ state: 'open', heldUntil: t + 3_600_000, deliveries: [] });
+    expect(held!.notifiedAt).toBeUndefined();
   });
 
   it('an alert open across a restart gets its resolve notice after it', async () => {

@@ -1,7 +1,7 @@
 // The rule engine as a state machine: made-up timestamps in, fire/repeat/resolve out.
 import { describe, expect, it } from 'vitest';
 import { AlertRuleSchema, type AlertRule } from '../../../../src-main/contract/procedures/alerts';
-import { RuleEngine, type ContainerInfo, type EngineInput, type EngineOutput } from '../../../../src-main/core/alerts/rule-engine';
+import { RuleEngine, type ContainerInfo, type ContainerNow, type EngineInput, type EngineOutput } from '../../../../src-main/core/alerts/rule-engine';
 
 const rule = (over: Partial<AlertRule> & Pick<AlertRule, 'condition'>): AlertRule =>
   AlertRuleSchema.parse({ id: 'r1', name: 'R', hostId: 'local', scope: { kind: 'container', name: 'web' }, cooldownSeconds: 0, createdAt: 0, ...over });
@@ -105,29 +105,112 @@ describe('threshold rules (for-duration)', () => {
   });
 });
 
-describe('cool-down', () => {
-  it('a flapping threshold does not fire again before the cool-down ends, then fires at once if it still holds', () => {
-    const e = new RuleEngine([rule({ cooldownSeconds: 60, condition: { kind: 'cpu', thresholdPercent: 50, forSeconds: 0 } })]);
-    const out: EngineOutput[] = [];
-    // fire at 0, then flap every second for 2 minutes
-    for (let t = 0; t <= 120_000; t += 1000) out.push(...e.feed(cpu(t, (t / 1000) % 2 === 0 ? 90 : 10)));
-    const fires = out.filter((o) => o.type === 'fire').map((o) => o.at);
-    expect(fires).toEqual([0, 60_000, 120_000]);
-    // every fire is followed by its resolve: no alert stays open, none is lost
-    expect(types(out).filter((t) => t !== 'repeat')).toEqual(['fire', 'resolve', 'fire', 'resolve', 'fire']);
+describe('cool-down: limits notifications, never the alert state', () => {
+  const fires = (out: EngineOutput[]) => out.filter((o): o is Extract<EngineOutput, { type: 'fire' }> => o.type === 'fire');
+
+  it('a failure inside the cool-down opens its alert at once (held), and notifies when the cool-down ends if still open', () => {
+    const e = new RuleEngine([rule({ cooldownSeconds: 60, condition: { kind: 'exit' } })]);
+    const first = run(e, [ev(0, 'die', 1), ev(500, 'start')]);
+    expect(fires(first)).toMatchObject([{ at: 0, notify: true }]);
+    // exits again one second after it resolved: open and shown now, notification held
+    const again = e.feed(ev(1_500, 'die', 1));
+    expect(again).toMatchObject([{ type: 'fire', at: 1_500, notify: false, heldUntil: 60_000 }]);
+    expect(e.isOpen('r1', 'local/web')).toBe(true);
+    expect(e.feed({ type: 'tick', at: 59_999 })).toEqual([]);
+    expect(e.feed({ type: 'tick', at: 60_000 })).toEqual([{ type: 'notify', ruleId: 'r1', key: 'local/web', at: 60_000 }]);
+    expect(e.feed({ type: 'tick', at: 61_000 })).toEqual([]);
+    // the next cool-down counts from that notification
+    run(e, [ev(62_000, 'start')]);
+    expect(e.feed(ev(63_000, 'die', 1))).toMatchObject([{ type: 'fire', notify: false, heldUntil: 120_000 }]);
   });
 
-  it('an event rule that flaps (crash loop) raises one alert per cool-down', () => {
-    const e = new RuleEngine([rule({ cooldownSeconds: 30, condition: { kind: 'exit' } })]);
+  it('a held alert that resolves before the cool-down ends is never notified', () => {
+    const e = new RuleEngine([rule({ cooldownSeconds: 60, condition: { kind: 'exit' } })]);
+    run(e, [ev(0, 'die', 1), ev(500, 'start'), ev(1_500, 'die', 1), ev(2_000, 'start')]);
+    expect(run(e, [{ type: 'tick', at: 60_000 }, { type: 'tick', at: 90_000 }])).toEqual([]);
+  });
+
+  it('a flapping threshold: every flap is shown, one notification per cool-down while it holds', () => {
+    const e = new RuleEngine([rule({ cooldownSeconds: 60, condition: { kind: 'cpu', thresholdPercent: 50, forSeconds: 0 } })]);
     const out: EngineOutput[] = [];
-    for (let t = 0; t < 65_000; t += 5000) out.push(...e.feed(ev(t, 'die', 1)), ...e.feed(ev(t + 1000, 'start')));
-    expect(out.filter((o) => o.type === 'fire').map((o) => o.at)).toEqual([0, 30_000, 60_000]);
+    for (let t = 0; t <= 120_000; t += 1000) out.push(...e.feed(cpu(t, (t / 1000) % 2 === 0 ? 90 : 10)), ...e.feed({ type: 'tick', at: t }));
+    expect(fires(out).filter((f) => f.notify).map((f) => f.at)).toEqual([0, 60_000, 120_000]);
+    expect(fires(out)).toHaveLength(61);
+    expect(out.filter((o) => o.type === 'notify')).toEqual([]); // each held one resolved before its time
   });
 
   it('is per target: another container of the same rule is not held back', () => {
     const e = new RuleEngine([rule({ scope: { kind: 'host' }, cooldownSeconds: 600, condition: { kind: 'exit' } })]);
     const out = run(e, [ev(0, 'die', 1, web), ev(10, 'start', undefined, web), ev(20, 'die', 1, web), ev(30, 'die', 2, db)]);
-    expect(out.filter((o) => o.type === 'fire').map((o) => (o as { target: { key: string } }).target.key)).toEqual(['local/web', 'local/db']);
+    expect(fires(out).map((o) => [o.target.key, o.notify])).toEqual([
+      ['local/web', true],
+      ['local/web', false],
+      ['local/db', true],
+    ]);
+  });
+});
+
+describe('current state (snapshots): rules see what already holds', () => {
+  const now = (over: Partial<ContainerNow> = {}): ContainerNow => ({ ...web, state: 'running', health: 'none', ...over });
+  const snap = (at: number, containers: ContainerNow[], complete = true): EngineInput => ({ type: 'snapshot', at, hostId: 'local', containers, complete });
+
+  it('a container already exited with code 2 fires; exit 0 does not; running again resolves', () => {
+    const e = new RuleEngine([rule({ condition: { kind: 'exit' } })]);
+    expect(e.feed(snap(0, [now({ state: 'exited', exitCode: 0 })]))).toEqual([]);
+    expect(e.feed(snap(1, [now({ state: 'exited', exitCode: 2 })]))).toMatchObject([{ type: 'fire', message: 'web exited with code 2', value: 2, notify: true }]);
+    // idempotent: the same state again is not a new occurrence
+    expect(e.feed(snap(2, [now({ state: 'exited', exitCode: 2 })]))).toEqual([]);
+    expect(e.feed(snap(3, [now({ state: 'running' })]))).toMatchObject([{ type: 'resolve', reason: 'the container started again' }]);
+  });
+
+  it('an already unhealthy container fires; healthy or stopped resolves', () => {
+    const e = new RuleEngine([rule({ condition: { kind: 'unhealthy' } })]);
+    expect(types(e.feed(snap(0, [now({ health: 'unhealthy' })])))).toEqual(['fire']);
+    expect(e.feed(snap(1, [now({ health: 'unhealthy' })]))).toEqual([]);
+    expect(e.feed(snap(2, [now({ health: 'healthy' })]))).toMatchObject([{ type: 'resolve', reason: 'the health check passes again' }]);
+  });
+
+  it('a complete snapshot without the container resolves its alert as removed; a partial one does not', () => {
+    const e = new RuleEngine([rule({ condition: { kind: 'exit' } })]);
+    e.feed(ev(0, 'die', 1));
+    expect(e.feed(snap(1, [], false))).toEqual([]);
+    expect(e.feed(snap(2, []))).toMatchObject([{ type: 'resolve', reason: 'the container was removed' }]);
+  });
+});
+
+describe('restore: open alerts and their evidence survive a core restart', () => {
+  const loop = rule({ condition: { kind: 'restart-loop', restarts: 3, withinSeconds: 300 } });
+  const target = { key: 'local/web', label: 'web', hostId: 'local', containerName: 'web' };
+
+  it('a crash-loop alert restored 25 s after it fired is not resolved by the restart, only by a watched quiet window', () => {
+    const first = new RuleEngine([loop]);
+    const fired = run(first, [ev(0, 'start'), ev(5_000, 'start'), ev(10_000, 'start')]);
+    const evidence = (fired[0] as Extract<EngineOutput, { type: 'fire' }>).evidence!;
+    expect(evidence.starts).toEqual([0, 5_000, 10_000]);
+
+    // the core restarts 25 s later; the engine is not reachable yet
+    const e = new RuleEngine([loop]);
+    e.restoreOpen([{ ruleId: 'r1', key: 'local/web', firedAt: 10_000, notifiedAt: 10_000, target, evidence }]);
+    expect(e.feed({ type: 'tick', at: 35_000 })).toEqual([]);
+    // even long after, with no evidence the core never saw a quiet window
+    expect(e.feed({ type: 'tick', at: 900_000 })).toEqual([]);
+    // the container is still restarting: a start it did not see (StartedAt) is counted
+    expect(types(e.feed({ type: 'snapshot', at: 900_000, hostId: 'local', containers: [{ ...web, state: 'restarting', health: 'none', startedAt: 899_000 }], complete: true }))).toEqual([]);
+    expect(e.feed({ type: 'tick', at: 1_000_000 })).toEqual([]);
+    // a full watched window without a start resolves it
+    expect(e.feed({ type: 'tick', at: 1_199_000 })).toMatchObject([{ type: 'resolve', reason: 'no restart for 5 min' }]);
+  });
+
+  it('a restored held notification goes out when its cool-down ends', () => {
+    const e = new RuleEngine([rule({ cooldownSeconds: 60, condition: { kind: 'exit' } })]);
+    e.restoreOpen([{ ruleId: 'r1', key: 'local/web', firedAt: 1_000, heldUntil: 60_000, target }]);
+    expect(e.feed({ type: 'tick', at: 60_000 })).toEqual([{ type: 'notify', ruleId: 'r1', key: 'local/web', at: 60_000 }]);
+  });
+
+  it('the cool-down of a resolved alert still counts after a restart', () => {
+    const e = new RuleEngine([rule({ cooldownSeconds: 60, condition: { kind: 'exit' } })]);
+    e.restoreNotified('r1', target, 10_000);
+    expect(e.feed(ev(20_000, 'die', 1))).toMatchObject([{ type: 'fire', notify: false, heldUntil: 70_000 }]);
   });
 });
 
