@@ -148,4 +148,16 @@ describe('serve mode access (e2e)', () => {
     expect(main?.encoding).toBe('br'); // the app's bundle (files under 1 KiB go as they are)
     await ctx.close();
   });
+
+  it('Settings says plainly that the token is root-equivalent on the engine host', async () => {
+    const page = await browser.newPage();
+    await page.goto(serve.url);
+    await page.locator(connected).waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const warning = page.getByTestId('token-warning');
+    await warning.waitFor();
+    expect(await warning.innerText()).toMatch(/Root-equivalent on the engine.s host/);
+    expect(await warning.innerText()).toMatch(/whether or not host terminals are enabled/);
+    await page.close();
+  });
 });

@@ -161,6 +161,17 @@ export function SettingsView() {
               )}
               <dt>Contract</dt>
               <dd>v{info.contractVersion}</dd>
+              {info.mode === 'serve' && (
+                <>
+                  <dt>Access token</dt>
+                  <dd data-testid="token-warning">
+                    <strong>Root-equivalent on the engine&apos;s host.</strong> Whoever holds this server&apos;s token controls its Docker engine
+                    and, through it, the machine the engine runs on (a privileged container can mount its disk), whether or not host
+                    terminals are enabled. Keep it like an SSH key; to reach WakeDock from other machines, serve it over TLS
+                    (<span className="mono">--tls-cert/--tls-key</span> or a proxy such as Caddy).
+                  </dd>
+                </>
+              )}
             </dl>
           )}
         </section>
