@@ -46,7 +46,7 @@ if (!app.requestSingleInstanceLock()) {
   let tray: AppTray | null = null;
   let ipc: IpcRpcHost | null = null;
   let quitting = false;
-  let teardown: (() => void) | null = null;
+  let teardown: (() => Promise<void>) | null = null;
 
   const openWindow = (): void => {
     if (!ipc) return;
@@ -85,21 +85,22 @@ if (!app.requestSingleInstanceLock()) {
     const edgeRoutes: EdgeRoute[] = [];
     const edge = await startLocalEdge({ routes: edgeRoutes, logger });
     ipc = new IpcRpcHost(rpc, ipcMain, { isAppUrl: (url) => target.isAppUrl(url), logger });
-    const stopNotifications = startAlertNotifications(core.context, {
+    const stopNotifications = startAlertNotifications(core.services.alerts, {
       logger,
       onClick: () => {
         showWindow();
         void win?.webContents.executeJavaScript("location.hash = '#/alerts'").catch(() => {});
       },
     });
-    teardown = () => {
+    teardown = async () => {
       stopNotifications();
       tray?.dispose();
       tray = null;
       ipc?.dispose();
       void edge?.close();
       rpc.closeAll();
-      core.dispose();
+      // Hangs up exec shells, writes the last alert changes, closes the history database.
+      await core.dispose();
     };
     openWindow();
     try {
@@ -112,16 +113,26 @@ if (!app.requestSingleInstanceLock()) {
 
   app.on('second-instance', () => showWindow());
   app.on('activate', () => showWindow()); // macOS: click on the Dock icon
-  app.on('before-quit', () => {
+  // Quit waits for the core: the first quit is prevented, the core is disposed (awaited: exec
+  // shells hung up, the last alert and settings writes on disk), then the app exits for real.
+  let shutdown: Promise<void> | null = null;
+  let exiting = false;
+  app.on('before-quit', (e) => {
     quitting = true;
+    if (exiting) return;
+    e.preventDefault();
+    if (shutdown) return; // already shutting down
+    const t = teardown;
+    teardown = null;
+    shutdown = (t ? t() : Promise.resolve())
+      .catch((err: unknown) => logger.error('WakeDock: shutdown failed', err))
+      .finally(() => {
+        exiting = true;
+        app.exit(0);
+      });
   });
   app.on('window-all-closed', () => {
     if (!tray) app.quit();
-  });
-  app.on('will-quit', () => {
-    const t = teardown;
-    teardown = null;
-    t?.();
   });
 
   app

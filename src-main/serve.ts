@@ -108,8 +108,23 @@ export async function main(argv: string[]): Promise<number> {
   }
   for (const n of app.core.store.notices) logger.warn(n.message);
   process.stdout.write(`WakeDock is running at ${app.http.url}\n`);
-  const shutdown = (): void => {
-    void app.stop().then(() => process.exit(0));
+  // Graceful: stop accepting, close every stream, then wait for the core (exec shells hung up, the
+  // last alert and settings writes on disk) before exiting. A second signal exits at once.
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info(`${signal}: shutting down`);
+    app.stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        logger.error('shutdown failed', e);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

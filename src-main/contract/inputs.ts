@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 
-/** A host id: 'local' for the auto-detected engine; later, ids of SSH hosts. */
+/** A host id, from the host registry (hosts.list). */
 export const HostIdSchema = z.string().min(1, 'hostId is required').max(64).regex(/^[a-z0-9][a-z0-9-]*$/, 'hostId may only contain a-z, 0-9 and "-"');
 
 /** A container id (full or short hex) or name, as the engine accepts it. */

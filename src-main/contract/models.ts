@@ -31,6 +31,8 @@ export const HostSchema = z.object({
   id: z.string(),
   name: z.string(),
   kind: HostKindSchema,
+  /** The auto-detected engine (Settings' engine override applies to it); not set on added hosts. */
+  discovered: z.boolean().optional(),
   endpoint: EndpointSchema,
   state: ConnectionStateSchema,
   /** Why it is unreachable (the engine's or the OS's message). */

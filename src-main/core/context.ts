@@ -1,13 +1,28 @@
-// What every domain's handlers get: the store, the hosts, the logger and the core's options.
-// Domain modules (services/*-handlers.ts) take a CoreContext and return their part of the handlers.
-import type { Handlers, Logger } from '../rpc/dispatcher';
+// What every domain's handlers get: the store, the hosts, the core's services, the logger and the
+// core's options. Domain modules (services/*-handlers.ts) take a CoreContext and return their part
+// of the handlers: thin adapters over the services, which do the work.
+import type { Handlers, Logger } from '../contract/handlers';
 import type { ProcName } from '../contract';
-import { isAlreadyInState } from './engine/engine-errors';
+import type { AlertService } from './alerts/alert-service';
+import type { ContainerService } from './containers/container-service';
 import type { DiscoveryEnv } from './engine/discovery';
-import type { HostConnection } from './engine/host-connection';
 import type { HostRegistry } from './host-registry';
+import type { StatsHistoryService } from './stats/stats-history';
+import type { StatsHub } from './stats/stats-hub';
 import type { JsonStore } from './store/json-store';
+import type { Terminals } from './terminal/terminals';
 import type { CoreOptions } from './create-core';
+
+/** The core's domain services, in dependency (start) order; disposed in reverse. */
+export interface CoreServices {
+  /** The hosts and their engine connections; `hosts.onEngineEvent` is the all-hosts event bus. */
+  hosts: HostRegistry;
+  containers: ContainerService;
+  stats: StatsHub;
+  history: StatsHistoryService;
+  alerts: AlertService;
+  terminals: Terminals;
+}
 
 export interface CoreContext {
   opts: CoreOptions;
@@ -15,22 +30,12 @@ export interface CoreContext {
   store: JsonStore;
   hosts: HostRegistry;
   discovery: DiscoveryEnv;
-  /** The auto-detected local engine. */
-  local: HostConnection;
-  /** Register cleanup to run when the core is disposed (timers, streams, child processes). */
+  services: CoreServices;
+  /** Register cleanup to run when the core is disposed (before the services are disposed). */
   onDispose(fn: () => void | Promise<void>): void;
 }
 
 /** The handlers of one domain's procedures (a slice of the full Handlers table). */
 export type DomainHandlers<T extends Record<string, unknown>> = Pick<Handlers, Extract<keyof T, ProcName>>;
 
-/** Docker answers 304 when the container is already in the asked state: that is success. */
-export async function idempotent(p: Promise<unknown>): Promise<null> {
-  try {
-    await p;
-  } catch (e) {
-    if (!isAlreadyInState(e)) throw e;
-  }
-  return null;
-}
-
+export { idempotent } from './containers/container-service';

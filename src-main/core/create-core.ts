@@ -1,14 +1,23 @@
-// Builds the core: store, hosts and the handlers for every procedure of the contract. Plain Node;
-// every capability (data dir, logger, engine discovery, docker factory) is injected, so the same
-// core runs behind Electron IPC, behind the WebSocket server and inside tests.
+// Builds the core: the store, the domain services in dependency order (hosts → containers → stats →
+// history → alerts → terminals), and the handlers for every procedure of the contract (thin
+// adapters over the services; building them starts nothing). Then starts the services in order.
+// dispose() stops them in reverse order and resolves when every one is done. Plain Node; every
+// capability (data dir, logger, engine discovery, docker factory) is injected, so the same core runs
+// behind Electron IPC, behind the WebSocket server and inside tests.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import type { Handlers, Logger } from '../rpc/dispatcher';
-import { discoverEndpoint, type DiscoveryEnv } from './engine/discovery';
-import { defaultDockerFactory, dockerOptionsFor, type DockerFactory } from './engine/docker-client';
-import { HostConnection } from './engine/host-connection';
+import type { Handlers, Logger } from '../contract/handlers';
+import type { DiscoveryEnv } from './engine/discovery';
+import { createDiscoveredHost } from './engine/discovered-host';
+import { defaultDockerFactory, type DockerFactory } from './engine/docker-client';
 import { HostRegistry } from './host-registry';
-import type { CoreContext } from './context';
+import type { CoreContext, CoreServices } from './context';
+import { ServiceSet } from './lifecycle';
+import { ContainerService } from './containers/container-service';
+import { createStatsHub } from './stats/stats-hub';
+import { StatsHistoryService } from './stats/stats-history';
+import { AlertService } from './alerts/alert-service';
+import { Terminals } from './terminal/terminals';
 import { containerHandlers } from './services/container-handlers';
 import { alertsHandlers } from './services/alerts-handlers';
 import { systemHandlers } from './services/system-handlers';
@@ -20,7 +29,7 @@ import { terminalHandlers } from './services/terminal-handlers';
 import { imagesHandlers } from './services/images-handlers';
 
 export { HostRegistry } from './host-registry';
-import { JsonStore } from './store/json-store';
+import { JsonStore, alertsStoreOf } from './store/json-store';
 import type { SecretBox } from './store/secret-box';
 
 export interface CoreOptions {
@@ -45,9 +54,12 @@ export interface Core {
   handlers: Handlers;
   store: JsonStore;
   hosts: HostRegistry;
-  /** What domain modules get; per-core services (statsHubFor, alertServiceFor) are keyed by it. */
+  /** The domain services (for the shells' internal callers: tray, notifications, /metrics). */
+  services: CoreServices;
+  /** What domain modules get. */
   context: CoreContext;
-  dispose(): void;
+  /** Stops every service in reverse order; resolves when all are done (shells await it before exiting). */
+  dispose(): Promise<void>;
 }
 
 export function nodeDiscoveryEnv(): DiscoveryEnv {
@@ -74,35 +86,34 @@ export function nodeDiscoveryEnv(): DiscoveryEnv {
 }
 
 export async function createCore(opts: CoreOptions): Promise<Core> {
+  const { logger } = opts;
   // Throws DataDirLockedError when another process uses the data dir (the shells say which one).
-  const store = await JsonStore.open(opts.dataDir, opts.logger, { secrets: opts.secrets, mode: opts.mode });
+  const store = await JsonStore.open(opts.dataDir, logger, { secrets: opts.secrets, mode: opts.mode });
   const discovery = opts.discovery ?? nodeDiscoveryEnv();
   const dockerFactory = opts.dockerFactory ?? defaultDockerFactory;
-  const hosts = new HostRegistry();
 
-  let override = store.get('settings').engineOverride;
-  try {
-    if (override) dockerOptionsFor(override);
-  } catch (e) {
-    store.notices.push({ level: 'warning', message: `The engine set in Settings ("${override}") is not valid (${(e as Error).message}); detecting the engine instead.` });
-    override = '';
-  }
-  const local = new HostConnection({
-    id: 'local',
-    name: 'Local engine',
-    kind: 'local',
-    endpoint: discoverEndpoint(discovery, override),
-    dockerFactory,
-    logger: opts.logger,
-    backoffMinMs: opts.backoffMinMs,
-    backoffMaxMs: opts.backoffMaxMs,
+  // Build (nothing runs yet), in dependency order.
+  const set = new ServiceSet(logger);
+  const hosts = set.add('hosts', new HostRegistry());
+  hosts.add(createDiscoveredHost({ store, discovery, dockerFactory, logger, backoffMinMs: opts.backoffMinMs, backoffMaxMs: opts.backoffMaxMs }));
+  const containers = set.add('containers', new ContainerService(hosts));
+  const stats = set.add('stats', createStatsHub(hosts, logger));
+  const history = set.add('history', new StatsHistoryService({ dataDir: opts.dataDir, store, hosts, stats, logger }));
+  const alerts = set.add('alerts', new AlertService({ store: alertsStoreOf(store), getHost: (hostId) => hosts.get(hostId), stats: () => stats, logger }));
+  const terminals = set.add('terminals', new Terminals({ hosts, logger, hostTerminal: opts.hostTerminal === true, mode: opts.mode }));
+  const services: CoreServices = { hosts, containers, stats, history, alerts, terminals };
+
+  // Alert rules name hosts: re-attach when hosts come and go.
+  let offMembership: (() => void) | null = null;
+  set.add('alerts-follow-hosts', {
+    start: () => {
+      offMembership = hosts.onMembership(() => alerts.hostsChanged());
+    },
+    dispose: async () => offMembership?.(),
   });
-  hosts.add(local);
-  opts.logger.info(`local engine: ${local.host.endpoint.url} (${local.host.endpoint.source}${local.host.endpoint.detail ? `: ${local.host.endpoint.detail}` : ''})`);
 
-  // The store closes last (disposers run in reverse): pending writes land, then the lock is released.
-  const disposers: (() => void | Promise<void>)[] = [() => store.close()];
-  const ctx: CoreContext = { opts, logger: opts.logger, store, hosts, discovery, local, onDispose: (fn) => void disposers.push(fn) };
+  const disposers: (() => void | Promise<void>)[] = [];
+  const ctx: CoreContext = { opts, logger, store, hosts, discovery, services, onDispose: (fn) => void disposers.push(fn) };
   const handlers: Handlers = {
     ...systemHandlers(ctx),
     ...containerHandlers(ctx),
@@ -115,20 +126,37 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...imagesHandlers(ctx),
   };
 
+  try {
+    await set.startAll();
+  } catch (e) {
+    await set.disposeAll();
+    await store.close().catch(() => {});
+    throw e;
+  }
+
+  let disposing: Promise<void> | null = null;
   return {
     handlers,
     store,
     hosts,
+    services,
     context: ctx,
-    dispose: () => {
-      for (const d of disposers.splice(0).reverse()) {
-        try {
-          void d();
-        } catch (e) {
-          opts.logger.warn('core: dispose step failed', e);
+    dispose: () =>
+      (disposing ??= (async () => {
+        for (const d of disposers.splice(0).reverse()) {
+          try {
+            await d();
+          } catch (e) {
+            logger.warn('core: dispose step failed', e);
+          }
         }
-      }
-      hosts.dispose();
-    },
+        await set.disposeAll();
+        // The store closes last: the services' final writes land, then the data-dir lock is released.
+        try {
+          await store.close();
+        } catch (e) {
+          logger.warn('core: closing the store failed', e);
+        }
+      })()),
   };
 }

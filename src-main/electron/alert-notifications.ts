@@ -3,9 +3,8 @@
 // Notification. A click brings the window to the front on the alerts page.
 import { Notification } from 'electron';
 import type { Alert } from '../contract/procedures/alerts';
-import { alertServiceFor } from '../core/alerts/alerts-for';
-import type { CoreContext } from '../core/context';
-import type { Logger } from '../rpc/dispatcher';
+import type { AlertService } from '../core/alerts/alert-service';
+import type { Logger } from '../contract/handlers';
 
 export interface AlertNotificationOptions {
   logger: Logger;
@@ -13,14 +12,14 @@ export interface AlertNotificationOptions {
   onClick(alert: Alert): void;
 }
 
-export function startAlertNotifications(ctx: CoreContext, opts: AlertNotificationOptions): () => void {
+export function startAlertNotifications(alerts: AlertService, opts: AlertNotificationOptions): () => void {
   if (!Notification.isSupported()) {
     opts.logger.warn('desktop notifications are not supported here; alerts stay in the alert centre');
     return () => {};
   }
   // Keep references: a garbage-collected Notification loses its click handler on some platforms.
   const shown = new Set<Notification>();
-  const off = alertServiceFor(ctx).onFired((alert) => {
+  const off = alerts.onFired((alert) => {
     try {
       const n = new Notification({ title: `WakeDock: ${alert.ruleName}`, body: alert.message, urgency: 'normal' });
       shown.add(n);

@@ -10,7 +10,8 @@
 // Written against small structural interfaces instead of electron's values so it runs under Node
 // with in-memory fakes; main.ts passes the real ipcMain and webContents.
 import type { ServerMessage } from '../contract';
-import type { Connection, Logger } from '../rpc/dispatcher';
+import type { Logger } from '../contract/handlers';
+import type { Connection } from '../rpc/dispatcher';
 
 /** Both directions use the same channel: renderer→main carries one ClientMessage, main→renderer one ServerMessage. */
 export const RPC_CHANNEL = 'wakedock:rpc';

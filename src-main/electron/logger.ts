@@ -1,5 +1,5 @@
 // The desktop shell's logger: timestamped lines on stderr (visible when started from a terminal).
-import type { Logger } from '../rpc/dispatcher';
+import type { Logger } from '../contract/handlers';
 
 function line(level: string, msg: string, extra: unknown): string {
   const detail = extra === undefined ? '' : extra instanceof Error ? `: ${extra.stack ?? extra.message}` : `: ${String(extra)}`;

@@ -2,7 +2,7 @@
 // permissions, no navigation away from the app, no new windows, no <webview>. External http(s)
 // links go to the user's browser instead.
 import { shell, type Session, type WebContents } from 'electron';
-import type { Logger } from '../rpc/dispatcher';
+import type { Logger } from '../contract/handlers';
 import { isExternalWebUrl, type AppUrl } from './app-url';
 import { contentSecurityPolicy } from './csp';
 import { isAllowedPermission } from './permissions';

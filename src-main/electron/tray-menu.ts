@@ -26,7 +26,7 @@ export interface TrayActions {
 }
 
 export interface TrayModel {
-  /** The local engine; undefined before the core reported it. */
+  /** The engine's host; undefined before the core reported it. */
   host: Host | undefined;
   containers: readonly ContainerSummary[];
   /** The clock the status texts are printed at (epoch ms; default: now). */
@@ -55,13 +55,14 @@ function text(s: string): string {
 
 export function engineLabel(host: Host | undefined): string {
   if (!host) return 'Local engine: starting…';
+  const name = text(host.name);
   switch (host.state) {
     case 'connected':
-      return `Local engine: connected${host.engineVersion ? ` (Docker ${host.engineVersion})` : ''}`;
+      return `${name}: connected${host.engineVersion ? ` (Docker ${host.engineVersion})` : ''}`;
     case 'connecting':
-      return 'Local engine: connecting…';
+      return `${name}: connecting…`;
     case 'unreachable':
-      return 'Local engine: unreachable';
+      return `${name}: unreachable`;
   }
 }
 
@@ -85,8 +86,33 @@ function capped(items: TrayItem[], cap: number, actions: TrayActions): TrayItem[
 
 const byName = (a: ContainerSummary, b: ContainerSummary): number => a.name.localeCompare(b.name);
 
+/**
+ * The menu for every host: one host's section inline (as with a single engine), or one submenu per
+ * host, titled with its state, when there are several. Actions are bound per host.
+ */
+export function buildHostsTrayMenu(models: readonly TrayModel[], actionsFor: (hostId: string) => TrayActions, app: Pick<TrayActions, 'show' | 'quit'>, cap = DEFAULT_TRAY_CAP): TrayItem[] {
+  if (models.length <= 1) {
+    const m = models[0] ?? { host: undefined, containers: [] };
+    return buildTrayMenu(m, { ...(m.host ? actionsFor(m.host.id) : NO_ACTIONS), show: () => app.show(), quit: () => app.quit() }, cap);
+  }
+  return [
+    { label: 'Show WakeDock', click: () => app.show() },
+    SEPARATOR,
+    ...models.map((m): TrayItem => ({ label: engineLabel(m.host), toolTip: m.host?.reason, submenu: hostSection(m, { ...actionsFor(m.host!.id), show: () => app.show(), quit: () => app.quit() }, cap) })),
+    SEPARATOR,
+    { label: 'Quit WakeDock', click: () => app.quit() },
+  ];
+}
+
+const NO_ACTIONS: TrayActions = { show() {}, reconnect() {}, start() {}, stop() {}, restart() {}, startAll() {}, stopAll() {}, quit() {} };
+
 export function buildTrayMenu(model: TrayModel, actions: TrayActions, cap = DEFAULT_TRAY_CAP): TrayItem[] {
-  const items: TrayItem[] = [{ label: 'Show WakeDock', click: () => actions.show() }, SEPARATOR];
+  return [{ label: 'Show WakeDock', click: () => actions.show() }, SEPARATOR, ...hostSection(model, actions, cap), SEPARATOR, { label: 'Quit WakeDock', click: () => actions.quit() }];
+}
+
+/** One host: its engine state, then (while connected) its projects, running and stopped containers. */
+function hostSection(model: TrayModel, actions: TrayActions, cap: number): TrayItem[] {
+  const items: TrayItem[] = [];
   const host = model.host;
   items.push({ label: engineLabel(host), enabled: false, toolTip: host?.reason });
   if (host?.state === 'unreachable') {
@@ -145,8 +171,6 @@ export function buildTrayMenu(model: TrayModel, actions: TrayActions, cap = DEFA
       items.push(...capped(list.sort(byName).map(item), cap, actions));
     }
   }
-
-  items.push(SEPARATOR, { label: 'Quit WakeDock', click: () => actions.quit() });
   return items;
 }
 

@@ -1,12 +1,13 @@
-// The system tray: quick actions on the local engine's containers, built from the core directly
-// (no IPC). The menu is rebuilt (debounced) from the host's watch stream and its state changes.
+// The system tray: quick actions on the containers of every host, built from the core's services
+// directly (no IPC, no RPC handlers). One host's section inline, or one submenu per host when there
+// are several. The menu is rebuilt (debounced) from each host's watch stream and state changes.
 import { readFileSync } from 'node:fs';
 import { Menu, Notification, Tray, nativeImage, type MenuItemConstructorOptions } from 'electron';
 import type { Host } from '../contract';
+import type { Logger } from '../contract/handlers';
 import type { Core } from '../core/create-core';
 import { mapEngineError } from '../core/engine/engine-errors';
-import type { Logger } from '../rpc/dispatcher';
-import { ContainerTable, buildTrayMenu, type TrayActions, type TrayItem } from './tray-menu';
+import { ContainerTable, buildHostsTrayMenu, type TrayActions, type TrayItem } from './tray-menu';
 
 export interface TrayOptions {
   core: Core;
@@ -22,8 +23,6 @@ export interface TrayOptions {
 export interface AppTray {
   dispose(): void;
 }
-
-const HOST = 'local';
 
 function toTemplate(items: TrayItem[]): MenuItemConstructorOptions[] {
   return items.map((i) =>
@@ -41,6 +40,7 @@ function toTemplate(items: TrayItem[]): MenuItemConstructorOptions[] {
 
 export function createTray(opts: TrayOptions): AppTray {
   const { core, logger } = opts;
+  const { hosts, containers } = core.services;
   const image = nativeImage.createFromPath(opts.icon.x1);
   if (image.isEmpty()) logger.warn(`tray icon not found at ${opts.icon.x1}`);
   else if (opts.icon.x2) {
@@ -53,8 +53,8 @@ export function createTray(opts: TrayOptions): AppTray {
   const tray = new Tray(image);
   tray.setToolTip('WakeDock');
 
-  const table = new ContainerTable();
-  let host: Host | undefined;
+  const tables = new Map<string, ContainerTable>();
+  let hostList: Host[] = [];
   let timer: NodeJS.Timeout | null = null;
   let disposed = false;
 
@@ -64,27 +64,26 @@ export function createTray(opts: TrayOptions): AppTray {
     if (Notification.isSupported()) new Notification({ title: `WakeDock: ${what} failed`, body: err.hint ? `${err.message}\n${err.hint}` : err.message }).show();
   };
 
-  // Straight to the core's handlers: same code path (and the same engine error mapping) as the UI.
-  const h = core.handlers;
+  // The containers service: the same engine calls (and error mapping) as the UI's procedures.
   const run = (what: string, p: () => Promise<unknown>): void => {
     p().catch((e: unknown) => report(what, e));
   };
-  const actions: TrayActions = {
-    show: () => opts.showWindow(),
-    reconnect: () => run('Reconnect', () => h['hosts.reconnect']({ hostId: HOST })),
-    start: (id) => run('Start', () => h['containers.start']({ hostId: HOST, id })),
-    stop: (id) => run('Stop', () => h['containers.stop']({ hostId: HOST, id })),
-    restart: (id) => run('Restart', () => h['containers.restart']({ hostId: HOST, id })),
-    startAll: (ids) => run('Start all', () => settleAll(ids.map((id) => h['containers.start']({ hostId: HOST, id })))),
-    stopAll: (ids) => run('Stop all', () => settleAll(ids.map((id) => h['containers.stop']({ hostId: HOST, id })))),
-    quit: () => opts.quit(),
-  };
+  const app = { show: () => opts.showWindow(), quit: () => opts.quit() };
+  const actionsFor = (hostId: string): TrayActions => ({
+    ...app,
+    reconnect: () => run('Reconnect', async () => hosts.get(hostId).reconnectNow()),
+    start: (id) => run('Start', () => containers.start(hostId, id)),
+    stop: (id) => run('Stop', () => containers.stop(hostId, id)),
+    restart: (id) => run('Restart', () => containers.restart(hostId, id)),
+    startAll: (ids) => run('Start all', () => settleAll(ids.map((id) => containers.start(hostId, id)))),
+    stopAll: (ids) => run('Stop all', () => settleAll(ids.map((id) => containers.stop(hostId, id)))),
+  });
 
   const rebuild = (): void => {
     timer = null;
     if (disposed) return;
-    const items = buildTrayMenu({ host, containers: table.list }, actions);
-    tray.setContextMenu(Menu.buildFromTemplate(toTemplate(items)));
+    const models = hostList.map((host) => ({ host, containers: tables.get(host.id)?.list ?? [] }));
+    tray.setContextMenu(Menu.buildFromTemplate(toTemplate(buildHostsTrayMenu(models, actionsFor, app))));
   };
   const schedule = (): void => {
     if (timer || disposed) return;
@@ -96,13 +95,22 @@ export function createTray(opts: TrayOptions): AppTray {
   const ageing = setInterval(schedule, 60_000);
   ageing.unref?.();
 
-  const stopHosts = core.hosts.watch((list) => {
-    host = list.find((x) => x.id === HOST);
+  const stopHosts = hosts.watch((list) => {
+    hostList = list;
     schedule();
   });
-  const stopContainers = core.hosts.get(HOST).watch((patch) => {
-    table.apply(patch);
-    schedule();
+  const stopContainers = hosts.forEachHost((conn) => {
+    const table = new ContainerTable();
+    tables.set(conn.id, table);
+    const off = conn.watch((patch) => {
+      table.apply(patch);
+      schedule();
+    });
+    return () => {
+      off();
+      tables.delete(conn.id);
+      schedule();
+    };
   });
   rebuild();
 

@@ -1,6 +1,6 @@
 // The app window: locked-down webPreferences, the sandboxed preload, the navigation guard.
 import { BrowserWindow } from 'electron';
-import type { Logger } from '../rpc/dispatcher';
+import type { Logger } from '../contract/handlers';
 import type { AppUrl } from './app-url';
 import { guardWebContents } from './security';
 

@@ -9,13 +9,16 @@ import {
   procedures,
   type CallName,
   type ProcName,
-  type ProcOutput,
-  type ProcParsedInput,
   type RpcErrorData,
   type ServerMessage,
   type StreamName,
   validationError,
 } from '../contract';
+import { silentLogger, type CallHandler, type Handlers, type Logger, type StreamHandler, type StreamSink } from '../contract/handlers';
+
+// The handler types belong to the contract (contract/handlers.ts); re-exported for the RPC layer's users.
+export { silentLogger, validationError };
+export type { CallHandler, Handlers, Logger, StreamHandler, StreamSink };
 
 /** One peer: a renderer's IPC channel or a WebSocket. */
 export interface Connection {
@@ -33,47 +36,7 @@ export interface Connection {
   onDrain?(listener: () => void): () => void;
 }
 
-export interface StreamSink<T> {
-  next(value: T): void;
-  /** Ends the stream with an error. */
-  fail(error: unknown): void;
-  /** Ends the stream normally. */
-  end(): void;
-  /**
-   * True while the peer is not keeping up. A producer that can hold its source (an engine stream,
-   * a process's output) should stop reading until whenDrained() resolves; the source then keeps
-   * the data, so nothing is dropped and memory stays bounded. Using it is optional.
-   */
-  congested(): boolean;
-  /** Resolves once the connection is no longer congested, or when the stream is torn down. */
-  whenDrained(): Promise<void>;
-}
-
-export type CallHandler<P extends CallName> = (input: ProcParsedInput<P>) => Promise<ProcOutput<P>>;
-/**
- * A stream handler starts producing into the sink and stops when the signal aborts. It may return
- * a cleanup function, called once on teardown whatever the reason.
- */
-export type StreamHandler<P extends StreamName> = (
-  input: ProcParsedInput<P>,
-  sink: StreamSink<ProcOutput<P>>,
-  signal: AbortSignal,
-) => void | (() => void) | Promise<void | (() => void)>;
-
-export type Handlers = { [P in CallName]: CallHandler<P> } & { [P in StreamName]: StreamHandler<P> };
-
 export type ErrorMapper = (e: unknown) => RpcErrorData;
-
-export interface Logger {
-  info(msg: string, extra?: unknown): void;
-  warn(msg: string, extra?: unknown): void;
-  error(msg: string, extra?: unknown): void;
-}
-
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
-
-/** Kept here for existing importers; it lives in the contract (common code). */
-export { validationError };
 
 export function defaultErrorMapper(e: unknown): RpcErrorData {
   if (e instanceof RpcError) return e.toData();
@@ -106,6 +69,8 @@ export class RpcServer {
   private readonly inFlight = new Map<string, number>();
   private readonly maxSubscriptions: number;
   private readonly maxInFlight: number;
+  /** connection id → the abort controller of its calls */
+  private readonly callControllers = new Map<string, AbortController>();
 
   constructor(
     private readonly handlers: Handlers,
@@ -129,8 +94,12 @@ export class RpcServer {
   connect(conn: Connection): void {
     const mine = new Map<number, LiveStream>();
     this.streams.set(conn.id, mine);
+    // One signal for the calls of this connection: aborted when it closes (or the server shuts
+    // down), so a closed window or socket cancels the work its calls started.
+    const calls = new AbortController();
+    this.callControllers.set(conn.id, calls);
     conn.onMessage((raw) => {
-      void this.onMessage(conn, mine, raw);
+      void this.onMessage(conn, mine, raw, calls.signal);
     });
     // One drain listener per connection wakes every stream of it that waits.
     const offDrain = conn.onDrain?.(() => {
@@ -138,14 +107,17 @@ export class RpcServer {
     });
     conn.onClose(() => {
       offDrain?.();
+      calls.abort();
+      this.callControllers.delete(conn.id);
       for (const id of [...mine.keys()]) this.teardown(mine, id);
       this.streams.delete(conn.id);
       this.inFlight.delete(conn.id);
     });
   }
 
-  /** Tear down every stream of every connection (shutdown). */
+  /** Tear down every stream of every connection and cancel the calls in flight (shutdown). */
   closeAll(): void {
+    for (const c of this.callControllers.values()) c.abort();
     for (const mine of this.streams.values()) for (const id of [...mine.keys()]) this.teardown(mine, id);
   }
 
@@ -163,7 +135,7 @@ export class RpcServer {
     }
   }
 
-  private async onMessage(conn: Connection, mine: Map<number, LiveStream>, raw: unknown): Promise<void> {
+  private async onMessage(conn: Connection, mine: Map<number, LiveStream>, raw: unknown, callSignal: AbortSignal): Promise<void> {
     const parsed = ClientMessageSchema.safeParse(raw);
     if (!parsed.success) {
       const id = typeof raw === 'object' && raw !== null && typeof (raw as { id?: unknown }).id === 'number' ? (raw as { id: number }).id : -1;
@@ -208,7 +180,7 @@ export class RpcServer {
       }
       this.inFlight.set(conn.id, busy + 1);
       try {
-        await this.runCall(conn, msg.id, proc, input.data);
+        await this.runCall(conn, msg.id, proc, input.data, callSignal);
       } finally {
         const n = (this.inFlight.get(conn.id) ?? 1) - 1;
         if (this.streams.has(conn.id)) this.inFlight.set(conn.id, n);
@@ -228,10 +200,11 @@ export class RpcServer {
     if (!r.success) throw new Error(`${proc} produced output that breaks the contract: ${r.error.message}`);
   }
 
-  private async runCall(conn: Connection, id: number, proc: ProcName, input: unknown): Promise<void> {
+  private async runCall(conn: Connection, id: number, proc: ProcName, input: unknown, signal: AbortSignal): Promise<void> {
     try {
-      const handler = this.handlers[proc as CallName] as (i: unknown) => Promise<unknown>;
-      const data = (await handler(input)) ?? null;
+      if (signal.aborted) throw RpcError.from('CANCELLED', `${proc}: the connection closed`);
+      const handler = this.handlers[proc as CallName] as (i: unknown, signal: AbortSignal) => Promise<unknown>;
+      const data = (await handler(input, signal)) ?? null;
       this.checkOutput(proc, data);
       this.safeSend(conn, { t: 'res', id, ok: true, data });
     } catch (e) {

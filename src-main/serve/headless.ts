@@ -68,7 +68,7 @@ export async function startHeadless(opts: HeadlessOptions): Promise<Headless> {
   try {
     http = await startHttpServer({ rpc, token, host: opts.host, port: opts.port, staticDir: opts.staticDir, appVersion: opts.appVersion, tls: opts.tls, logger: opts.logger, routes: [logsRoute(core.hosts, opts.logger), metricsRoute(opts.metrics ? createMetricsCollector(core.context) : null)] });
   } catch (e) {
-    core.dispose();
+    await core.dispose();
     throw e;
   }
   return {
@@ -79,7 +79,7 @@ export async function startHeadless(opts: HeadlessOptions): Promise<Headless> {
     stop: async () => {
       rpc.closeAll();
       await http.close();
-      core.dispose();
+      await core.dispose();
     },
   };
 }

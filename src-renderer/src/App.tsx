@@ -27,11 +27,19 @@ export function App() {
   const navigate = useApp((a) => a.navigate);
   const theme = useApp((a) => a.settings?.theme ?? 'system');
   const hostId = useContainers((s) => s.hostId);
-  const host = useApp((a) => a.hosts.find((h) => h.id === hostId));
+  const hosts = useApp((a) => a.hosts);
+  const host = hosts.find((h) => h.id === hostId);
   const watch = useContainers((s) => s.watch);
 
   useEffect(() => init(), [init]);
-  useEffect(() => watch(hostId), [watch, hostId]);
+  // Hosts come from the core's registry: show the first one until another is chosen, and move on
+  // if the shown host is removed.
+  const firstHost = hosts[0]?.id;
+  const known = hosts.some((h) => h.id === hostId);
+  useEffect(() => {
+    if (!known && firstHost) useContainers.setState({ hostId: firstHost });
+  }, [known, firstHost]);
+  useEffect(() => (hostId ? watch(hostId) : undefined), [watch, hostId]);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);

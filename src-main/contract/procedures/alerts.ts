@@ -63,7 +63,8 @@ export const AlertConditionSchema = z.discriminatedUnion('kind', [
 const RuleFields = {
   name: z.string().trim().min(1, 'give the rule a name').max(80, 'a rule name may have at most 80 characters'),
   enabled: z.boolean().default(true),
-  hostId: HostIdSchema.default('local'),
+  /** The host the rule watches: a rule always names it (the renderer sends the host it shows). */
+  hostId: HostIdSchema,
   scope: AlertScopeSchema,
   condition: AlertConditionSchema,
   /** After an alert of this rule fires for a target, no new one for the same target during this time. */

@@ -17,7 +17,7 @@ import {
   type DeliveryResult,
 } from '../../contract/procedures/alerts';
 import type { z } from 'zod';
-import type { Logger } from '../../rpc/dispatcher';
+import type { Logger } from '../../contract/handlers';
 import type { EngineEvent } from '../engine/host-connection';
 import type { StoredAlertsV2 } from '../store/migrations';
 import { RuleEngine, type ContainerEventKind, type ContainerNow, type EngineInput, type EngineOutput } from './rule-engine';
@@ -104,6 +104,8 @@ export class AlertService {
   private saveTimer: NodeJS.Timeout | null = null;
   private saving: Promise<void> = Promise.resolve();
   private disposed = false;
+  /** A change (a delivery's outcome) arrived while disposing: the final write must include it. */
+  private dirtyAfterDispose = false;
   private readonly now: () => number;
   private readonly pendingDeliveries = new Set<Promise<void>>();
   /** Fire deliveries in flight, by alertId|channelId: a resolve notice waits for its fire notice so a
@@ -140,6 +142,19 @@ export class AlertService {
     }
     // Open alerts whose rule is gone can never resolve: close them now.
     for (const a of open) if (!this.rules.some((r) => r.id === a.ruleId && r.enabled)) this.resolveAlert(a, this.now(), 'the rule no longer exists or is disabled');
+  }
+
+  /** Begin watching what the rules need (engine events, host state, stats). */
+  start(): void {
+    this.sync();
+  }
+
+  /** A host was added or removed: re-attach to the hosts the rules name. */
+  hostsChanged(): void {
+    for (const off of this.hostSubs.values()) off();
+    this.hostSubs.clear();
+    for (const off of this.tableWatches.values()) off();
+    this.tableWatches.clear();
     this.sync();
   }
 
@@ -266,7 +281,8 @@ export class AlertService {
     await this.saveNow();
   }
 
-  dispose(): void {
+  /** Stop watching, then wait for deliveries in flight (bounded by their timeouts) and the last write. */
+  async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     for (const off of this.hostSubs.values()) off();
@@ -277,11 +293,15 @@ export class AlertService {
     this.tickTimer = null;
     this.listeners.clear();
     this.firedListeners.clear();
+    const pendingWrite = this.saveTimer !== null;
     if (this.saveTimer) {
       clearTimeout(this.saveTimer);
       this.saveTimer = null;
-      void this.write();
     }
+    while (this.pendingDeliveries.size > 0) await Promise.allSettled([...this.pendingDeliveries]);
+    // Deliveries record their outcome on the alert: write once more if anything changed.
+    if (pendingWrite || this.dirtyAfterDispose) await this.write().catch(() => {});
+    await this.saving;
   }
 
   // ---- inputs -----------------------------------------------------------------------------
@@ -651,7 +671,11 @@ export class AlertService {
   }
 
   private scheduleSave(): void {
-    if (this.saveTimer || this.disposed) return;
+    if (this.disposed) {
+      this.dirtyAfterDispose = true;
+      return;
+    }
+    if (this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null;
       void this.write().catch(() => {});

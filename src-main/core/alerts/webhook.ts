@@ -46,12 +46,13 @@ export function durationText(ms: number): string {
 /** One human line: what happened, where, when; a resolve also says how long it lasted and why it ended. */
 export function alertText(alert: Alert, status: NoticeStatus = statusOf(alert)): string {
   const fired = new Date(alert.firedAt).toISOString();
+  const host = alert.hostId ? `host ${alert.hostId}, ` : '';
   if (status === 'resolved') {
     const lasted = alert.resolvedAt !== undefined ? ` after ${durationText(alert.resolvedAt - alert.firedAt)}` : '';
     const why = alert.resolution ? ` (${alert.resolution})` : '';
-    return `${ICON.resolved} Resolved: ${alert.ruleName} — ${alert.target.label}${lasted}${why}. It was: ${alert.message} [host ${alert.hostId}, fired ${fired}]`;
+    return `${ICON.resolved} Resolved: ${alert.ruleName} — ${alert.target.label}${lasted}${why}. It was: ${alert.message} [${host}fired ${fired}]`;
   }
-  return `${ICON.open} Alert: ${alert.ruleName} — ${alert.message} [host ${alert.hostId}, ${fired}]`;
+  return `${ICON.open} Alert: ${alert.ruleName} — ${alert.message} [${host}${fired}]`;
 }
 
 /**
@@ -71,12 +72,13 @@ export function payloadFor(kind: ChannelKind, alert: Alert, status: NoticeStatus
 }
 
 /** A test message in the channel's shape (so a Slack channel gets a {text} it can show). */
-export function testAlert(now: number): Alert {
+export function testAlert(now: number, hostId = ''): Alert {
   return {
     id: 'test',
     ruleId: 'test',
     ruleName: 'Test message',
-    hostId: 'local',
+    // A test message is about no host in particular.
+    hostId,
     condition: 'exit',
     target: { key: 'test', label: 'WakeDock' },
     state: 'open',

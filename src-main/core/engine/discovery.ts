@@ -4,6 +4,9 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Endpoint, EndpointSource } from '../../contract';
 
+/** The id of the auto-detected engine's host (the one place this id is spelled out). */
+export const DISCOVERED_HOST_ID = 'local';
+
 export interface DiscoveryEnv {
   env: Record<string, string | undefined>;
   home: string;

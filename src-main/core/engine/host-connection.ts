@@ -4,7 +4,7 @@
 import type Dockerode from 'dockerode';
 import type { Readable } from 'node:stream';
 import { RpcError, type ContainerPatch, type ContainerSummary, type Endpoint, type Host, type HostKind } from '../../contract';
-import type { Logger } from '../../rpc/dispatcher';
+import type { Logger } from '../../contract/handlers';
 import { keepKnownTimes, toContainerSummary, withInspectTimes } from './container-mapper';
 import type { DockerFactory } from './docker-client';
 import { unreachableHint } from './engine-errors';
@@ -20,6 +20,8 @@ export interface HostConnectionOptions {
   name: string;
   kind: HostKind;
   endpoint: Endpoint;
+  /** The auto-detected engine (shown as such; Settings' override retargets it). */
+  discovered?: boolean;
   dockerFactory: DockerFactory;
   logger: Logger;
   /** Coalescing window for bursts of events (ms). */
@@ -112,7 +114,7 @@ export class HostConnection {
   private reconciling: Promise<number> | null = null;
 
   constructor(private readonly opts: HostConnectionOptions) {
-    this.state = { id: opts.id, name: opts.name, kind: opts.kind, endpoint: opts.endpoint, state: 'connecting' };
+    this.state = { id: opts.id, name: opts.name, kind: opts.kind, ...(opts.discovered ? { discovered: true } : {}), endpoint: opts.endpoint, state: 'connecting' };
   }
 
   get host(): Host {

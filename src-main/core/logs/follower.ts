@@ -8,7 +8,7 @@
 // last line, it re-reads with tail=all.
 import type Dockerode from 'dockerode';
 import type { Readable } from 'node:stream';
-import type { Logger } from '../../rpc/dispatcher';
+import type { Logger } from '../../contract/handlers';
 import { isNotFound } from '../engine/engine-errors';
 import type { EngineEvent } from '../engine/host-connection';
 import { fromRfc3339, openLogStream } from './engine-logs';

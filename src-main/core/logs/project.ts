@@ -2,7 +2,7 @@
 // (or, for a scaled service, service-N), interleaved by timestamp through a TimeMerger. Containers
 // that join the project later (compose up --scale, a new service) are picked up from start events.
 import type Dockerode from 'dockerode';
-import type { Logger } from '../../rpc/dispatcher';
+import type { Logger } from '../../contract/handlers';
 import type { EngineEvent } from '../engine/host-connection';
 import { ContainerLogFollower, inspectForLogs, type FollowerEvent, type LogTarget } from './follower';
 import { TimeMerger } from './merger';

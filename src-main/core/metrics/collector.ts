@@ -4,9 +4,7 @@
 // (a scrape then costs no engine request).
 import type { ContainerState, DerivedSample } from '../../contract';
 import { ContainerStateSchema } from '../../contract/models';
-import { alertServiceFor } from '../alerts/alerts-for';
 import type { CoreContext } from '../context';
-import { statsHubFor } from '../stats/stats-hub';
 import { formatPrometheus, type MetricFamily } from './prometheus';
 
 export interface MetricsSource {
@@ -71,17 +69,19 @@ export interface MetricsCollector {
 
 export function createMetricsCollector(ctx: CoreContext): MetricsCollector {
   const latest = new Map<string, Map<string, DerivedSample>>();
-  const offs: (() => void)[] = [];
-  for (const h of ctx.hosts.list()) {
+  const { stats, alerts } = ctx.services;
+  // Every host, including hosts added later; a removed host's readings go with it.
+  const stopFollowing = ctx.hosts.forEachHost((conn) => {
     const m = new Map<string, DerivedSample>();
-    latest.set(h.id, m);
-    offs.push(
-      statsHubFor(ctx).subscribe(h.id, 'all', (batch) => {
-        for (const s of batch) m.set(s.id, s);
-      }),
-    );
-  }
-  const alerts = alertServiceFor(ctx);
+    latest.set(conn.id, m);
+    const off = stats.subscribe(conn.id, 'all', (batch) => {
+      for (const s of batch) m.set(s.id, s);
+    });
+    return () => {
+      off();
+      latest.delete(conn.id);
+    };
+  });
   const source: MetricsSource = {
     hosts: () =>
       ctx.hosts.list().map((h) => {
@@ -101,7 +101,7 @@ export function createMetricsCollector(ctx: CoreContext): MetricsCollector {
       }
       return formatPrometheus(buildFamilies(source));
     },
-    dispose: () => offs.splice(0).forEach((o) => o()),
+    dispose: () => stopFollowing(),
   };
   ctx.onDispose(collector.dispose);
   return collector;

@@ -1,11 +1,9 @@
-// alerts.*, alerts.rules.* and channels.* procedures: thin wrappers over the AlertService.
+// alerts.*, alerts.rules.* and channels.* procedures: thin adapters over the alerts service.
 import type { alertsProcedures } from '../../contract/procedures/alerts';
-import { alertServiceFor } from '../alerts/alerts-for';
 import type { CoreContext, DomainHandlers } from '../context';
 
 export function alertsHandlers(ctx: CoreContext): DomainHandlers<typeof alertsProcedures> {
-  // Created with the core (not on first call): rules must watch from the start.
-  const svc = alertServiceFor(ctx);
+  const svc = ctx.services.alerts;
   return {
     'alerts.rules.list': async () => svc.listRules(),
     'alerts.rules.save': async (input) => svc.saveRule(input),

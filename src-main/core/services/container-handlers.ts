@@ -1,21 +1,20 @@
-// containers.* list and lifecycle procedures.
+// containers.* list and lifecycle procedures: thin adapters over the containers service.
 import type { containerProcedures } from '../../contract/procedures/containers';
-import { idempotent, type CoreContext, type DomainHandlers } from '../context';
+import type { CoreContext, DomainHandlers } from '../context';
 
 export function containerHandlers(ctx: CoreContext): DomainHandlers<typeof containerProcedures> {
-  const { hosts } = ctx;
-  const container = (hostId: string, id: string) => hosts.get(hostId).client().getContainer(id);
+  const c = ctx.services.containers;
   return {
-    'containers.list': async ({ hostId }) => hosts.get(hostId).list(),
-    'containers.watch': ({ hostId }, sink) => hosts.get(hostId).watch((patch) => sink.next(patch)),
-    'containers.reconcile': async ({ hostId }) => ({ changed: await hosts.get(hostId).reconcile() }),
-    'containers.start': ({ hostId, id }) => idempotent(container(hostId, id).start()),
-    'containers.stop': ({ hostId, id, timeout }) => idempotent(container(hostId, id).stop(timeout === undefined ? {} : { t: timeout })),
-    'containers.restart': ({ hostId, id, timeout }) => idempotent(container(hostId, id).restart(timeout === undefined ? {} : { t: timeout })),
-    'containers.pause': ({ hostId, id }) => idempotent(container(hostId, id).pause()),
-    'containers.unpause': ({ hostId, id }) => idempotent(container(hostId, id).unpause()),
-    'containers.kill': ({ hostId, id, signal }) => idempotent(container(hostId, id).kill(signal ? { signal } : {})),
-    'containers.rename': ({ hostId, id, name }) => idempotent(container(hostId, id).rename({ name })),
-    'containers.remove': ({ hostId, id, force, volumes }) => idempotent(container(hostId, id).remove({ force, v: volumes })),
+    'containers.list': async ({ hostId }) => c.list(hostId),
+    'containers.watch': ({ hostId }, sink) => c.watch(hostId, (patch) => sink.next(patch)),
+    'containers.reconcile': async ({ hostId }) => ({ changed: await c.reconcile(hostId) }),
+    'containers.start': ({ hostId, id }, signal) => c.start(hostId, id, signal),
+    'containers.stop': ({ hostId, id, timeout }, signal) => c.stop(hostId, id, timeout, signal),
+    'containers.restart': ({ hostId, id, timeout }, signal) => c.restart(hostId, id, timeout, signal),
+    'containers.pause': ({ hostId, id }, signal) => c.pause(hostId, id, signal),
+    'containers.unpause': ({ hostId, id }, signal) => c.unpause(hostId, id, signal),
+    'containers.kill': ({ hostId, id, signal: name }, signal) => c.kill(hostId, id, name, signal),
+    'containers.rename': ({ hostId, id, name }, signal) => c.rename(hostId, id, name, signal),
+    'containers.remove': ({ hostId, id, force, volumes }, signal) => c.remove(hostId, id, { force, volumes }, signal),
   };
 }

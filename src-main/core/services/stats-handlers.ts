@@ -1,17 +1,14 @@
-// stats.* procedures: the live stream (through the shared StatsHub), the persisted history and
+// stats.* procedures (adapters over the stats and history services): the live stream (through the shared StatsHub), the persisted history and
 // the engine host summary for the dashboard.
 import type { statsProcedures, EngineHostInfo } from '../../contract/procedures/stats';
 import type { CoreContext, DomainHandlers } from '../context';
-import { statsHistoryFor } from '../stats/stats-history';
-import { statsHubFor } from '../stats/stats-hub';
 
 export function statsHandlers(ctx: CoreContext): DomainHandlers<typeof statsProcedures> {
-  // History records from the start (not only once a view asks), so charts have a past.
-  const history = statsHistoryFor(ctx);
+  const { stats, history } = ctx.services;
   return {
     'stats.watch': ({ hostId, ids }, sink) => {
       ctx.hosts.get(hostId); // NOT_FOUND for an unknown host, before anything is opened
-      return statsHubFor(ctx).subscribe(hostId, ids ?? 'all', (batch) => sink.next(batch));
+      return stats.subscribe(hostId, ids ?? 'all', (batch) => sink.next(batch));
     },
     'stats.history': async ({ hostId, id, project, window }) => {
       ctx.hosts.get(hostId);

@@ -2,11 +2,11 @@
 import { CONTRACT_VERSION, type SystemInfo } from '../../contract';
 import type { systemProcedures } from '../../contract/procedures/system';
 import type { CoreContext, DomainHandlers } from '../context';
-import { discoverEndpoint } from '../engine/discovery';
+import { retargetDiscoveredHost } from '../engine/discovered-host';
 import { dockerOptionsFor } from '../engine/docker-client';
 
 export function systemHandlers(ctx: CoreContext): DomainHandlers<typeof systemProcedures> {
-  const { opts, store, hosts, local, discovery } = ctx;
+  const { opts, store, hosts, discovery } = ctx;
   return {
     'system.info': async (): Promise<SystemInfo> => ({
       appVersion: opts.appVersion,
@@ -22,7 +22,7 @@ export function systemHandlers(ctx: CoreContext): DomainHandlers<typeof systemPr
       if (patch.engineOverride) dockerOptionsFor(patch.engineOverride);
       const before = store.get('settings').engineOverride;
       const next = await store.update('settings', (s) => ({ ...s, ...patch }));
-      if (next.engineOverride !== before) local.setEndpoint(discoverEndpoint(discovery, next.engineOverride));
+      if (next.engineOverride !== before) retargetDiscoveredHost(hosts, discovery, next.engineOverride);
       return next;
     },
     'hosts.list': async () => hosts.list(),

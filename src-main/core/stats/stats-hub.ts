@@ -3,13 +3,13 @@
 // patches) and as subscribers come and go. Each subscriber gets ONE batch per second with the
 // derived numbers (formulas.ts) of the containers it asked for.
 //
-// Other core modules use it through statsHubFor(ctx):
-//   const off = statsHubFor(ctx).subscribe('local', 'all' | [ids], (batch: DerivedSample[]) => …);
+// Other core modules use the core's one hub (services.stats):
+//   const off = services.stats.subscribe(hostId, 'all' | [ids], (batch: DerivedSample[]) => …);
 //   off(); // last subscriber of a container gone → its engine stream is destroyed
 import type { Readable } from 'node:stream';
 import type { ContainerPatch, ContainerSummary, DerivedSample } from '../../contract';
-import type { Logger } from '../../rpc/dispatcher';
-import type { CoreContext } from '../context';
+import type { Logger } from '../../contract/handlers';
+import type { HostRegistry } from '../host-registry';
 import { derive, hasPrevious, countersOf, type Counters, type EngineStats } from './formulas';
 import { NdjsonSplitter } from './ndjson';
 
@@ -155,7 +155,7 @@ export class StatsHub implements StatsHubApi {
     return n;
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
     this.disposed = true;
     for (const [hostId, state] of [...this.hosts]) this.dropHost(hostId, state);
     this.stopTimer();
@@ -406,22 +406,13 @@ export class StatsHub implements StatsHubApi {
   }
 }
 
-const hubs = new WeakMap<CoreContext, StatsHub>();
-
-/** The core's one StatsHub (created on first use, disposed with the core). */
-export function statsHubFor(ctx: CoreContext): StatsHub {
-  let hub = hubs.get(ctx);
-  if (!hub) {
-    const h = new StatsHub({
-      getHost: (hostId) => ctx.hosts.get(hostId),
-      openStats: async (hostId, id) => (await ctx.hosts.get(hostId).client().getContainer(id).stats({ stream: true })) as unknown as Readable,
-      // one-shot (API ≥ 1.41) answers at once instead of waiting for a second reading.
-      readOnce: async (hostId, id) => (await ctx.hosts.get(hostId).client().getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false })) as unknown as EngineStats,
-      logger: ctx.logger,
-    });
-    hubs.set(ctx, h);
-    ctx.onDispose(() => h.dispose());
-    hub = h;
-  }
-  return hub;
+/** The core's one StatsHub (the "stats" service), over the engines of the registry's hosts. */
+export function createStatsHub(hosts: HostRegistry, logger: Logger): StatsHub {
+  return new StatsHub({
+    getHost: (hostId) => hosts.get(hostId),
+    openStats: async (hostId, id) => (await hosts.get(hostId).client().getContainer(id).stats({ stream: true })) as unknown as Readable,
+    // one-shot (API ≥ 1.41) answers at once instead of waiting for a second reading.
+    readOnce: async (hostId, id) => (await hosts.get(hostId).client().getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false })) as unknown as EngineStats,
+    logger,
+  });
 }

@@ -14,7 +14,7 @@ import { chmod, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { RpcError, type StoreNotice } from '../../contract';
-import type { Logger } from '../../rpc/dispatcher';
+import type { Logger } from '../../contract/handlers';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import { CURRENT_SCHEMA_VERSION, NewerSchemaError, migrate } from './migrations';
 import { ownerOnlyFileBox, type SecretBox } from './secret-box';

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type Dockerode from 'dockerode';
-import type { Logger } from '../../rpc/dispatcher';
+import type { Logger } from '../../contract/handlers';
 import { engineStatus } from '../engine/engine-errors';
 import { exitReason, type TerminalBackend, type TerminalExit } from './backend';
 

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { RpcError } from '../../contract';
 import type { TerminalEvent, TerminalSession } from '../../contract/procedures/terminal';
-import type { Logger } from '../../rpc/dispatcher';
+import type { Logger } from '../../contract/handlers';
 import type { FlowSignal } from '../backpressure';
 import type { TerminalBackend, TerminalExit } from './backend';
 import { Scrollback } from './scrollback';
@@ -173,16 +173,20 @@ export class TerminalService {
     return s.closing;
   }
 
-  dispose(): void {
+  /** Hang up every session's processes (awaited: a shutdown leaves no shell behind) and end every view. */
+  async dispose(): Promise<void> {
     this.disposed = true;
+    const hangups: Promise<unknown>[] = [];
     for (const s of [...this.sessions.values()]) {
       this.sessions.delete(s.info.id);
       this.clearTtl(s);
       if (s.flushTimer) clearTimeout(s.flushTimer);
-      void s.backend?.terminate().catch(() => undefined);
+      if (s.backend) hangups.push(s.backend.terminate().catch(() => undefined));
+      if (s.closing) hangups.push(s.closing.catch(() => undefined));
       this.emit(s, { type: 'closed' });
       s.listeners.clear();
     }
+    await Promise.allSettled(hangups);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -86,7 +86,8 @@ export const useContainers = create<ContainersState>()((set, get) => ({
   setDialog(dialog) {
     set({ dialog });
   },
-  hostId: 'local',
+  // The host shown: none until the host list arrives (App picks the first, or the one chosen).
+  hostId: '',
   byId: new Map(),
   loaded: false,
   streamError: null,

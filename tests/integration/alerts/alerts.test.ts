@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CallName, ProcInput, ProcOutput } from '../../../src-main/contract';
 import type { Alert } from '../../../src-main/contract/procedures/alerts';
-import { alertServiceFor } from '../../../src-main/core/alerts/alerts-for';
 import { createCore, type Core } from '../../../src-main/core/create-core';
 import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
 import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
@@ -65,6 +64,7 @@ describe('alerts on the real engine', () => {
     const channel = await call('channels.save', { name: 'receiver', kind: 'json', url: rx.url });
     const name = uniqueName(AREA);
     const rule = await call('alerts.rules.save', {
+      hostId: 'local',
       name: 'busy CPU',
       scope: { kind: 'container', name },
       condition: { kind: 'cpu', thresholdPercent: 15, forSeconds: 3 },
@@ -72,7 +72,7 @@ describe('alerts on the real engine', () => {
       channelIds: [channel.id],
     });
     // Threshold rules subscribe to the StatsHub, and only for the containers they name.
-    expect(alertServiceFor(core.context).statsSubscription).toBe(JSON.stringify([['local', [name]]]));
+    expect(core.services.alerts.statsSubscription).toBe(JSON.stringify([['local', [name]]]));
 
     const watch = new EventLog<ProcOutput<'alerts.watch'>>();
     const sub = link.client.subscribe('alerts.watch', {}, watch.handlers);
@@ -102,7 +102,7 @@ describe('alerts on the real engine', () => {
     await docker(['rm', '-f', name]);
     await waitFor('the CPU alert to resolve', async () => (await call('alerts.list', {})).find((a) => a.id === alert.id && a.state === 'resolved'), { timeoutMs: 10_000 });
     await call('alerts.rules.delete', { id: rule.id });
-    expect(alertServiceFor(core.context).statsSubscription).toBeNull();
+    expect(core.services.alerts.statsSubscription).toBeNull();
     link.client.unsubscribe(sub);
   });
 
@@ -112,9 +112,9 @@ describe('alerts on the real engine', () => {
     expect(channel.sendResolved).toBe(true);
     const before = rx.received.length;
     // A long cool-down: it must hold back new fires only, never the resolve notice.
-    const rule = await call('alerts.rules.save', { name: 'crashed', scope: { kind: 'container', name }, condition: { kind: 'exit' }, cooldownSeconds: 3600, channelIds: [channel.id] });
+    const rule = await call('alerts.rules.save', { hostId: 'local', name: 'crashed', scope: { kind: 'container', name }, condition: { kind: 'exit' }, cooldownSeconds: 3600, channelIds: [channel.id] });
     // No threshold rule: no stats subscription at all.
-    expect(alertServiceFor(core.context).statsSubscription).toBeNull();
+    expect(core.services.alerts.statsSubscription).toBeNull();
     await runContainer({ area: AREA, name, cmd: ['sh', '-c', 'sleep 1; exit 3'] });
     const alert = await openAlert((a) => a.ruleId === rule.id, 'the exit alert', 15_000);
     expect(alert).toMatchObject({ condition: 'exit', value: 3, message: `${name} exited with code 3`, target: { containerName: name } });
@@ -155,7 +155,7 @@ describe('alerts on the real engine', () => {
 
   it('an OOM-killed container (memory limit 8m, a shell that doubles a string) raises the OOM alert', async () => {
     const name = uniqueName(AREA);
-    const rule = await call('alerts.rules.save', { name: 'oom', scope: { kind: 'container', name }, condition: { kind: 'oom' }, cooldownSeconds: 0 });
+    const rule = await call('alerts.rules.save', { hostId: 'local', name: 'oom', scope: { kind: 'container', name }, condition: { kind: 'oom' }, cooldownSeconds: 0 });
     await runContainer({ area: AREA, name, cmd: ['sh', '-c', 'x=a; while :; do x=$x$x; done'], extra: ['--memory', '8m', '--memory-swap', '8m'] });
     const alert = await openAlert((a) => a.ruleId === rule.id, 'the OOM alert', 30_000);
     expect(alert).toMatchObject({ condition: 'oom', message: `${name} was killed for lack of memory (OOM)`, target: { containerName: name } });

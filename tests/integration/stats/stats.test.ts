@@ -9,7 +9,6 @@ import type { DerivedSample, Host } from '../../../src-main/contract';
 import type { StatsHistory } from '../../../src-main/contract/procedures/stats';
 import { createCore, type Core } from '../../../src-main/core/create-core';
 import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
-import { statsHubFor } from '../../../src-main/core/stats/stats-hub';
 import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
 import { SHARED_SOCKET, cleanupTestContainers, discoveryFor, docker, ensureTestImage, runContainer, waitFor, type TestContainer } from '../../support/docker-fixtures';
 import { connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
@@ -110,7 +109,7 @@ describe('stats on the real engine', () => {
   });
 
   it('two viewers of one container share ONE engine stream; it closes with the last', async () => {
-    const hub = statsHubFor(core.context);
+    const hub = core.services.stats;
     // The previous tests' viewers are gone; the history recorder holds no stream (background reads).
     await waitFor('no stream left open', () => hub.openStreams === 0);
     const baseOpen = 0;

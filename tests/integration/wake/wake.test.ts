@@ -62,7 +62,7 @@ describe.skipIf(!CADDY_BIN)('wake on demand through Caddy (real engine, real Cad
       cmd: ['sh', '-c', 'sleep 2; exec httpd -f -p 80 -h /www'],
     });
     core = await createCore({ dataDir, mode: 'serve', appVersion: 'test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET) });
-    wake = new WakeManager({ dataDir, logger: silentLogger, host: core.context.local, listen: `127.0.0.1:${port}`, tickMs: 200, pollMs: 300, failBackoffMs: 2000, holdMs: 20_000 });
+    wake = new WakeManager({ dataDir, logger: silentLogger, host: core.hosts.get('local'), listen: `127.0.0.1:${port}`, tickMs: 200, pollMs: 300, failBackoffMs: 2000, holdMs: 20_000 });
     await wake.start();
     await waitFor('the labelled service', () => wake.controller.view('web'), { timeoutMs: 15_000 });
     await waitFor('caddy routes the service', () => wake.routedServices().includes('web'));

@@ -6,11 +6,18 @@ import { AlertRuleInputSchema, ChannelInputSchema, ChannelSchema, DeliverySchema
 import { connectInMemory } from '../../support/rpc-harness';
 import { fieldErrors } from '../../../src-renderer/src/features/alerts/alert-presenter';
 
-const base = { name: 'CPU', scope: { kind: 'container', name: 'web' }, condition: { kind: 'cpu', thresholdPercent: 80, forSeconds: 30 } };
+const base = { name: 'CPU', hostId: 'local', scope: { kind: 'container', name: 'web' }, condition: { kind: 'cpu', thresholdPercent: 80, forSeconds: 30 } };
 
 describe('alert rule input', () => {
-  it('fills defaults: enabled, local host, 5 min cool-down, desktop on, no channels', () => {
-    expect(AlertRuleInputSchema.parse(base)).toEqual({ ...base, enabled: true, hostId: 'local', cooldownSeconds: 300, desktop: true, channelIds: [] });
+  it('fills defaults: enabled, 5 min cool-down, desktop on, no channels', () => {
+    expect(AlertRuleInputSchema.parse(base)).toEqual({ ...base, enabled: true, cooldownSeconds: 300, desktop: true, channelIds: [] });
+  });
+
+  it('a rule must name its host (no implicit default host)', () => {
+    const { hostId: _omit, ...noHost } = base;
+    const r = AlertRuleInputSchema.safeParse(noHost);
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.path).toEqual(['hostId']);
   });
 
   it('strips a leading slash from a container name (as the engine reports names)', () => {

@@ -2,7 +2,7 @@
 // and which core action each item triggers.
 import { describe, expect, it } from 'vitest';
 import type { ContainerSummary, Host } from '../../../src-main/contract';
-import { ContainerTable, buildTrayMenu, type TrayActions, type TrayItem } from '../../../src-main/electron/tray-menu';
+import { ContainerTable, buildHostsTrayMenu, buildTrayMenu, type TrayActions, type TrayItem } from '../../../src-main/electron/tray-menu';
 
 const host = (state: Host['state'], extra: Partial<Host> = {}): Host => ({
   id: 'local',
@@ -164,5 +164,43 @@ describe('ContainerTable', () => {
     expect(t.list.map((c) => [c.name, c.state])).toEqual([['a', 'exited']]);
     t.apply({ kind: 'snapshot', containers: [] });
     expect(t.list).toEqual([]);
+  });
+});
+
+describe('tray menu with several hosts', () => {
+  it('one host: the same menu as before, inline', () => {
+    const a = actions();
+    const web = ctr('web', 'running');
+    const one = buildHostsTrayMenu([{ host: host('connected'), containers: [web] }], () => a, a);
+    expect(labels(one)).toEqual(labels(buildTrayMenu({ host: host('connected'), containers: [web] }, a)));
+  });
+
+  it('two hosts: one submenu per host, named and with its state; actions go to that host', () => {
+    const calls: string[] = [];
+    const actionsFor = (hostId: string): TrayActions => {
+      const rec = (name: string) => (arg?: unknown) => calls.push(`${hostId}:${name}${arg === undefined ? '' : `:${String(arg)}`}`);
+      return { show: rec('show'), reconnect: rec('reconnect'), start: rec('start'), stop: rec('stop'), restart: rec('restart'), startAll: rec('startAll'), stopAll: rec('stopAll'), quit: rec('quit') };
+    };
+    const app = actions();
+    const web = ctr('web', 'running');
+    const db = ctr('db', 'exited');
+    const items = buildHostsTrayMenu(
+      [
+        { host: host('connected', { engineVersion: '20.10.24' }), containers: [web] },
+        { host: host('unreachable', { id: 'nas', name: 'NAS', hint: 'Is Docker running?' }), containers: [db] },
+      ],
+      actionsFor,
+      app,
+    );
+    expect(labels(items)).toEqual(['Show WakeDock', '---', 'Local engine: connected (Docker 20.10.24)', 'NAS: unreachable', '---', 'Quit WakeDock']);
+    const local = find(items, 'Local engine: connected (Docker 20.10.24)').submenu!;
+    find(find(local, 'web').submenu!, 'Stop').click!();
+    const nas = find(items, 'NAS: unreachable').submenu!;
+    expect(labels(nas)).toContain('Is Docker running?');
+    expect(labels(nas)).not.toContain('db'); // not listed while unreachable
+    find(nas, 'Reconnect now').click!();
+    expect(calls).toEqual([`local:stop:${web.id}`, 'nas:reconnect']);
+    find(items, 'Quit WakeDock').click!();
+    expect(app.calls).toEqual(['quit']);
   });
 });

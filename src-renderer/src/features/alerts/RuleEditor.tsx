@@ -5,6 +5,7 @@ import { useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import { AlertRuleInputSchema, type AlertCondition, type AlertRule } from '@contract/procedures/alerts';
 import { RpcError, fieldMessage } from '@contract/index';
 import { call, errorText } from '../../transport/client';
+import { useApp } from '../../stores/app-store';
 import { useContainers } from '../../stores/containers-store';
 import { useAlerts } from './alerts-store';
 import { CONDITION_LABEL, fieldErrors, ruleSummary } from './alert-presenter';
@@ -14,6 +15,8 @@ type Kind = AlertCondition['kind'];
 interface Draft {
   id?: string;
   name: string;
+  /** The host the rule watches (a rule always names its host). */
+  hostId: string;
   enabled: boolean;
   scopeKind: 'container' | 'project' | 'host';
   containerName: string;
@@ -30,6 +33,7 @@ interface Draft {
 
 const EMPTY: Draft = {
   name: '',
+  hostId: '',
   enabled: true,
   scopeKind: 'container',
   containerName: '',
@@ -49,6 +53,7 @@ function draftOf(r: AlertRule): Draft {
   return {
     id: r.id,
     name: r.name,
+    hostId: r.hostId,
     enabled: r.enabled,
     scopeKind: r.scope.kind,
     containerName: r.scope.kind === 'container' ? r.scope.name : '',
@@ -81,7 +86,7 @@ function inputOf(d: Draft): unknown {
     ...(d.id ? { id: d.id } : {}),
     name: d.name,
     enabled: d.enabled,
-    hostId: 'local',
+    hostId: d.hostId,
     scope,
     condition,
     cooldownSeconds: num(d.cooldownSeconds),
@@ -116,7 +121,7 @@ export function RulesPanel() {
       <div className="toolbar">
         <span className="muted small">Rules watch a container (by name, so they survive recreation), a compose project or the whole host.</span>
         <span className="grow" />
-        <button type="button" className="btn btn-primary btn-sm" onClick={() => setEditing({ ...EMPTY })}>
+        <button type="button" className="btn btn-primary btn-sm" onClick={() => setEditing({ ...EMPTY, hostId: useContainers.getState().hostId || (useApp.getState().hosts[0]?.id ?? '') })}>
           New rule
         </button>
       </div>
@@ -174,6 +179,7 @@ function RuleForm({ initial, onDone }: { initial: Draft; onDone(): void }) {
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const channels = useAlerts((s) => s.channels);
+  const hosts = useApp((a) => a.hosts);
   const containers = useContainers((s) => s.byId);
   const names = useMemo(() => [...new Set([...containers.values()].map((c) => c.name))].sort(), [containers]);
   const projects = useMemo(() => [...new Set([...containers.values()].map((c) => c.composeProject).filter((p): p is string => !!p))].sort(), [containers]);
@@ -239,6 +245,20 @@ function RuleForm({ initial, onDone }: { initial: Draft; onDone(): void }) {
             </select>
           )}
         </Field>
+        {(hosts.length > 1 || !hosts.some((h) => h.id === d.hostId)) && (
+          <Field label="Host" error={errors.hostId}>
+            {(p) => (
+              <select {...p} value={d.hostId} onChange={(e) => set('hostId', e.target.value, 'hostId')}>
+                {!hosts.some((h) => h.id === d.hostId) && <option value={d.hostId}>{d.hostId || 'Choose a host'}</option>}
+                {hosts.map((h) => (
+                  <option key={h.id} value={h.id}>
+                    {h.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
         <Field label="Watch" error={errors['scope.kind']}>
           {(p) => (
             <select {...p} value={d.scopeKind} onChange={(e) => set('scopeKind', e.target.value as Draft['scopeKind'], 'scope.kind', 'scope.name', 'scope.project')}>

@@ -23,7 +23,8 @@ export const SOURCE_TEXT: Record<EndpointSource, string> = {
 export function SettingsView() {
   const settings = useApp((a) => a.settings);
   const info = useApp((a) => a.info);
-  const local = useApp((a) => a.hosts.find((h) => h.id === 'local'));
+  // The engine override applies to the auto-detected engine's host.
+  const local = useApp((a) => a.hosts.find((h) => h.discovered));
   const save = useApp((a) => a.saveSettings);
   // The user's edit, or null to show what is saved.
   const [draft, setOverride] = useState<string | null>(null);

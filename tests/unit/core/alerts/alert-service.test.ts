@@ -66,9 +66,12 @@ let stats: FakeStats;
 let svc: AlertService;
 let rx: Receiver;
 
-const make = (): AlertService =>
-  new AlertService({ store: alertsStoreOf(store), getHost: () => host, stats: () => stats, logger: silentLogger, tickMs: 20, saveDelayMs: 5, deliverOptions: { attempts: 2, backoffMs: 10, timeoutMs: 1000 } });
-const ruleInput = (over: Record<string, unknown>) => AlertRuleInputSchema.parse({ name: 'R', scope: { kind: 'container', name: 'web' }, condition: { kind: 'exit' }, cooldownSeconds: 0, ...over });
+const make = (): AlertService => {
+  const s = new AlertService({ store: alertsStoreOf(store), getHost: () => host, stats: () => stats, logger: silentLogger, tickMs: 20, saveDelayMs: 5, deliverOptions: { attempts: 2, backoffMs: 10, timeoutMs: 1000 } });
+  s.start();
+  return s;
+};
+const ruleInput = (over: Record<string, unknown>) => AlertRuleInputSchema.parse({ name: 'R', hostId: 'local', scope: { kind: 'container', name: 'web' }, condition: { kind: 'exit' }, cooldownSeconds: 0, ...over });
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'wakedock-alerts-'));
@@ -79,8 +82,7 @@ beforeEach(async () => {
   svc = make();
 });
 afterEach(async () => {
-  svc.dispose();
-  await svc.settle().catch(() => {});
+  await svc.dispose();
   await store.close();
   await rx.close();
   await rm(dir, { recursive: true, force: true });
@@ -190,7 +192,7 @@ describe('persistence', () => {
     await svc.saveRule(ruleInput({ channelIds: [ch.id] }));
     host.emit('die', 'web', { exitCode: '2' });
     await svc.settle();
-    svc.dispose();
+    await svc.dispose();
 
     const reopened = await JsonStore.open(dir, silentLogger);
     store = reopened;
@@ -366,12 +368,28 @@ describe('resolve notices', () => {
     expect(held!.notifiedAt).toBeUndefined();
   });
 
+  it('dispose writes the engine-driven changes still waiting for the debounced save, and the delivery outcome', async () => {
+    await svc.dispose();
+    // A save delay far longer than the test: only dispose can write it.
+    svc = new AlertService({ store: alertsStoreOf(store), getHost: () => host, stats: () => stats, logger: silentLogger, tickMs: 20, saveDelayMs: 60_000, deliverOptions: { attempts: 1, backoffMs: 10, timeoutMs: 1000 } });
+    svc.start();
+    const ch = await svc.saveChannel({ name: 'hook', kind: 'json', url: rx.url, enabled: true });
+    await svc.saveRule(ruleInput({ channelIds: [ch.id] }));
+    host.emit('die', 'web', { exitCode: '9' });
+    expect(svc.listAlerts('open', 10)).toHaveLength(1);
+    await svc.dispose();
+    const reopened = await JsonStore.open(dir, silentLogger);
+    const history = reopened.get('alerts').history as unknown as { state: string; deliveries: { state: string }[] }[];
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ state: 'open', deliveries: [{ state: 'sent' }] });
+  });
+
   it('an alert open across a restart gets its resolve notice after it', async () => {
     const ch = await svc.saveChannel({ name: 'hook', kind: 'json', url: rx.url, enabled: true });
     await svc.saveRule(ruleInput({ channelIds: [ch.id] }));
     host.emit('die', 'web', { exitCode: '3' });
     await svc.settle();
-    svc.dispose();
+    await svc.dispose();
     store = await JsonStore.open(dir, silentLogger);
     svc = make();
     host.emit('start', 'web');

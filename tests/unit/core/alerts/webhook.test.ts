@@ -6,7 +6,7 @@ import { alertText, deliver, durationText, payloadFor, postJson, testAlert } fro
 import { deadPort, startReceiver, type Receiver } from '../../../support/http-receiver';
 
 const alert: Alert = {
-  ...testAlert(Date.UTC(2025, 0, 2, 3, 4, 5)),
+  ...testAlert(Date.UTC(2025, 0, 2, 3, 4, 5), 'local'),
   id: 'a1',
   ruleId: 'r1',
   ruleName: 'API CPU',
