@@ -12,7 +12,7 @@ export function statsHandlers(ctx: CoreContext): DomainHandlers<typeof statsProc
     },
     'stats.history': async ({ hostId, id, project, window }) => {
       ctx.hosts.get(hostId);
-      const recordingSec = statsHubFor(ctx).backgroundMs / 1000;
+      const recordingSec = stats.backgroundMs / 1000;
       return { ...(history.store?.query({ hostId, id, project, window }) ?? { resolutionSec: 1, points: [] }), recordingSec };
     },
     'stats.engineHost': async ({ hostId }): Promise<EngineHostInfo> => {
