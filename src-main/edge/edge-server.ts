@@ -84,6 +84,8 @@ main{max-width:34rem;padding:2rem;border:1px solid #333;border-radius:10px;backg
 const TOO_MANY = `<!doctype html><meta charset="utf-8"><title>WakeDock: too many attempts</title>
 <main><h1>Too many wrong tokens</h1><p>This address sent too many wrong access tokens. Wait a minute, then open the exact address that <code>wakedock serve</code> printed.</p></main>`;
 
+const LEGACY_TOKEN_COOKIE = 'wakedock_token';
+
 type AuthResult = { ok: true; via: 'session' | 'token' } | { ok: false; status: 401 | 429; retryAfterS?: number };
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
@@ -199,9 +201,14 @@ export async function startEdge(opts: EdgeOptions): Promise<RunningEdge> {
         return;
       }
       markAuthenticated(req.socket);
+      const cookies: string[] = [];
       // The token came in the URL (a browser following the printed address): give it a session
       // cookie instead, so the token can leave the address bar (the page drops it).
-      if (auth.via === 'token' && url.searchParams.has('token')) res.setHeader('set-cookie', setSessionCookie(port, secure, token!, peerAddress(req)));
+      if (auth.via === 'token' && url.searchParams.has('token')) cookies.push(setSessionCookie(port, secure, token!, peerAddress(req)));
+      // Versions before the session cookie kept the token itself in `wakedock_token`, which every
+      // port of the host name receives: delete it wherever it still comes in.
+      if (cookieValues(req, LEGACY_TOKEN_COOKIE).length > 0) cookies.push(`${LEGACY_TOKEN_COOKIE}=; Max-Age=0; Path=/; HttpOnly; SameSite=Strict`);
+      if (cookies.length > 0) res.setHeader('set-cookie', cookies);
     }
     await route.handle({ req, res, url, params, secure });
   };

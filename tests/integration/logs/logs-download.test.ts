@@ -45,6 +45,10 @@ describe('GET /api/logs/<host>/<container>', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(res.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="${c.name}-.*\\.log"$`));
+    // The edge's security headers reach this route too (a download is a response like any other).
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('content-security-policy')).toMatch(/connect-src 'self'/);
     const text = await res.text();
     const lines = text.split('\n');
     // The engine's order between stdout and stderr depends on pipe timing; each stream's is kept.

@@ -173,6 +173,12 @@ describe('startHttpServer', () => {
     expect((await get('/', { cookie })).status).toBe(200); // from the browser's own address it works
   });
 
+  it("deletes the old cookie that held the token itself (wakedock_token) when a signed-in browser still sends it", async () => {
+    const r = await get('/', { cookie: `wakedock_token=${encodeURIComponent(TOKEN)}; ${cookie}` });
+    expect(r.status).toBe(200);
+    expect(([] as string[]).concat(r.headers['set-cookie'] ?? [])).toEqual([expect.stringMatching(/^wakedock_token=; Max-Age=0; Path=\//)]);
+  });
+
   it('a follow-up asset request with only the cookie works', async () => {
     const r = await get('/assets/app.js', { cookie: `theme=dark; ${cookie}; other=1` });
     expect(r.status).toBe(200);

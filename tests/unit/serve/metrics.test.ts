@@ -148,6 +148,8 @@ describe('GET /metrics behind the token', () => {
       const res = await fetch(url(on), init);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
       expect(await res.text()).toContain('# TYPE wakedock_engine_up gauge\nwakedock_engine_up{host="local"} 1\n');
     }
     expect((await fetch(url(on, `?token=${TOKEN}`))).status).toBe(200);
