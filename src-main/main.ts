@@ -77,7 +77,7 @@ if (!app.requestSingleInstanceLock()) {
 
   const start = async (): Promise<void> => {
     hardenSession(session.defaultSession, target, logger);
-    const core = await createCore({ dataDir: app.getPath('userData'), mode: 'desktop', appVersion: app.getVersion(), logger, hostTerminal: true, saveDialog: (name) => askSavePath(win, name), secrets: safeStorageBox() });
+    const core = await createCore({ dataDir: app.getPath('userData'), mode: 'desktop', appVersion: app.getVersion(), logger, hostTerminal: true, wake: {}, saveDialog: (name) => askSavePath(win, name), secrets: safeStorageBox() });
     for (const n of core.store.notices) logger.warn(`store: ${n.message}`);
     const rpc = new RpcServer(core.handlers, { mapError: mapEngineError, logger });
     // The loopback HTTP edge, for routes that need a listener (wake-on-demand: Caddy's error routes,

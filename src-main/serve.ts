@@ -17,6 +17,8 @@ Options:
   --metrics           serve /metrics (Prometheus text format; send the token as Authorization: Bearer)
   --tls-cert <file>   serve https with this certificate (PEM; with --tls-key)
   --tls-key <file>    the certificate's private key (PEM)
+  --wake              wake on demand: run a private Caddy (needs caddy on PATH) for service hostnames
+  --wake-listen <a>   where that Caddy serves them (default 127.0.0.1:8480)
   -h, --help          this text
 
 The token is root-equivalent on the engine's host, whatever --enable-host-terminal says: whoever
@@ -46,11 +48,11 @@ const log = (level: string) => (msg: string, extra?: unknown) => {
 
 export async function main(argv: string[]): Promise<number> {
   const args = argv[0] === 'serve' ? argv.slice(1) : argv;
-  let values: { host?: string; port?: string; 'data-dir'?: string; 'enable-host-terminal'?: boolean; metrics?: boolean; 'tls-cert'?: string; 'tls-key'?: string; help?: boolean };
+  let values: { host?: string; port?: string; 'data-dir'?: string; 'enable-host-terminal'?: boolean; metrics?: boolean; 'tls-cert'?: string; 'tls-key'?: string; wake?: boolean; 'wake-listen'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args,
-      options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'enable-host-terminal': { type: 'boolean' }, metrics: { type: 'boolean' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'enable-host-terminal': { type: 'boolean' }, metrics: { type: 'boolean' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, wake: { type: 'boolean' }, 'wake-listen': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }));
   } catch (e) {
@@ -88,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
   const logger = { info: log('info'), warn: log('warn'), error: log('error') };
   let app;
   try {
-    app = await startHeadless({ host, port, dataDir: values['data-dir'] ?? defaultDataDir(), token: process.env.WAKEDOCK_TOKEN, staticDir, appVersion: appVersion(), logger, hostTerminal: values['enable-host-terminal'] === true, metrics: values.metrics === true, tls });
+    app = await startHeadless({ host, port, dataDir: values['data-dir'] ?? defaultDataDir(), token: process.env.WAKEDOCK_TOKEN, staticDir, appVersion: appVersion(), logger, hostTerminal: values['enable-host-terminal'] === true, metrics: values.metrics === true, tls, wake: values.wake || values['wake-listen'] ? { listen: values['wake-listen'] } : undefined });
   } catch (e) {
     if (e instanceof ServeConfigError) {
       process.stderr.write(`wakedock serve: ${e.message}\n`);

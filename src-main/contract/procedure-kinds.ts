@@ -62,6 +62,14 @@ export const PROCEDURE_KINDS = {
   'images.untag': 'command',
   'images.prunePreview': 'query',
   'images.prune': 'command',
+  'wake.list': 'query',
+  'wake.watch': 'stream',
+  'wake.proxy': 'query',
+  'wake.create': 'command',
+  'wake.update': 'command',
+  'wake.remove': 'command',
+  'wake.wakeNow': 'command',
+  'wake.sleepNow': 'command',
 } as const satisfies Record<string, ProcedureKind>;
 
 export type KindMappedName = keyof typeof PROCEDURE_KINDS;

@@ -12,6 +12,7 @@ import { terminalProcedures } from './procedures/terminal';
 import { logsProcedures } from './procedures/logs';
 import { statsProcedures } from './procedures/stats';
 import { imagesProcedures } from './procedures/images';
+import { wakeProcedures } from './procedures/wake';
 
 export * from './define';
 export * from './inputs';
@@ -29,6 +30,7 @@ export const procedures = {
   ...logsProcedures,
   ...statsProcedures,
   ...imagesProcedures,
+  ...wakeProcedures,
 } as const;
 
 

@@ -27,6 +27,8 @@ import { logsHandlers } from './services/logs-handlers';
 import { statsHandlers } from './services/stats-handlers';
 import { terminalHandlers } from './services/terminal-handlers';
 import { imagesHandlers } from './services/images-handlers';
+import { wakeHandlers } from './services/wake-handlers';
+import type { WakeOptions } from './wake/wake-manager';
 
 export { HostRegistry } from './host-registry';
 import { JsonStore, alertsStoreOf } from './store/json-store';
@@ -46,6 +48,8 @@ export interface CoreOptions {
   saveDialog?: (suggestedName: string) => Promise<string | null>;
   /** Allow terminal.open on this machine (node-pty). On in the desktop app; serve needs --enable-host-terminal. */
   hostTerminal?: boolean;
+  /** Wake on demand (a private Caddy, the waker, the Services page). Absent: off. */
+  wake?: WakeOptions;
   /** How secrets are kept at rest (desktop: Electron safeStorage; default: the owner-only file). */
   secrets?: SecretBox;
 }
@@ -124,6 +128,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...statsHandlers(ctx),
     ...terminalHandlers(ctx),
     ...imagesHandlers(ctx),
+    ...wakeHandlers(ctx),
   };
 
   try {

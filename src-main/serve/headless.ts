@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, type Core } from '../core/create-core';
+import type { WakeOptions } from '../core/wake/wake-manager';
 import { RpcServer, type Logger } from '../rpc/dispatcher';
 import { mapEngineError } from '../core/engine/engine-errors';
 import { startHttpServer, type RunningServer } from './http-server';
@@ -26,6 +27,8 @@ export interface HeadlessOptions {
   metrics?: boolean;
   /** Serve https with this certificate and key (PEM), `serve --tls-cert/--tls-key`. */
   tls?: { cert: string | Buffer; key: string | Buffer };
+  /** Wake on demand (`serve --wake`): a private Caddy serving service hostnames. */
+  wake?: WakeOptions;
 }
 
 export interface Headless {
@@ -62,7 +65,7 @@ export async function startHeadless(opts: HeadlessOptions): Promise<Headless> {
     const strength = tokenStrength(token);
     if (!strength.ok) throw new ServeConfigError(`WAKEDOCK_TOKEN is too weak to listen on ${opts.host}: ${strength.reason}. Unset it to get a generated one, or use e.g. \`openssl rand -base64 32\`.`);
   }
-  const core = await createCore({ dataDir: opts.dataDir, mode: 'serve', appVersion: opts.appVersion, logger: opts.logger, backoffMaxMs: opts.backoffMaxMs, hostTerminal: opts.hostTerminal === true });
+  const core = await createCore({ dataDir: opts.dataDir, mode: 'serve', appVersion: opts.appVersion, logger: opts.logger, backoffMaxMs: opts.backoffMaxMs, hostTerminal: opts.hostTerminal === true, wake: opts.wake });
   const rpc = new RpcServer(core.handlers, { mapError: mapEngineError, logger: opts.logger });
   let http: RunningServer;
   try {

@@ -4,6 +4,7 @@
 // section's value then uses the default for that part only.
 import { z } from 'zod';
 import { SettingsSchema, type Settings } from '../../contract';
+import { WakeServiceSchema } from '../../contract/wake-service';
 import type { SecretBox } from './secret-box';
 
 /** Alert history kept in the file (and in memory): newest first, older ones dropped on load. */
@@ -178,10 +179,20 @@ export const alertsSection: SectionDef<StoredAlerts> = {
   },
 };
 
+/** Wake-on-demand services made in the app (label-declared ones live on their containers). Absent
+ *  from the file until the first one is made, so files without wake services keep their shape. */
+const wakeItems = itemsSection('wake service', WakeServiceSchema);
+export const wakeServicesSection: SectionDef<z.output<typeof WakeServiceSchema>[]> = {
+  ...wakeItems,
+  empty: () => undefined,
+  write: (next, prev, ctx) => (next.length === 0 && prev.raw === undefined ? undefined : wakeItems.write(next, prev, ctx)),
+};
+
 export const SECTIONS = {
   settings: settingsSection,
   hosts: hostsSection,
   alerts: alertsSection,
+  wakeServices: wakeServicesSection,
 };
 
 export type SectionName = keyof typeof SECTIONS;

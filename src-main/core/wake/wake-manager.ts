@@ -1,15 +1,13 @@
 // Wake-on-demand, assembled: the access-log listener and the waker (both on loopback, started before
 // Caddy because Caddy dials the log receiver when it provisions), the private Caddy, the controller,
 // services declared by container labels (from the local host's live container table) and stored
-// services (wake-services.json in the data dir, written atomically).
+// services (the store's `wakeServices` section).
 //
 // The Caddy config is rebuilt from the routable services and loaded only when it differs from the
 // last one applied, so waking and sleeping never reload Caddy (2.6.2 would close every WebSocket).
 // Every 10 s the supervisor checks that Caddy still runs our config and loads it again if not.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
-import { z } from 'zod';
 import type { ContainerSummary } from '../../contract';
 import { describeIssue, WakeServiceSchema, type WakeDeclarationError, type WakeProxyStatus, type WakeService, type WakeServiceInput } from '../../contract/wake-service';
 import type { Logger } from '../../rpc/dispatcher';
@@ -22,7 +20,23 @@ import { WakeController, WakeError, type ServiceDecl } from './wake-controller';
 import { Waker } from './waker';
 
 export const DEFAULT_WAKE_LISTEN = '127.0.0.1:8480';
-export const STORED_SERVICES_FILE = 'wake-services.json';
+/** Where stored services live: the store's `wakeServices` section in the core, an array in tests. */
+export interface StoredServices {
+  get(): WakeService[];
+  update(fn: (current: WakeService[]) => WakeService[]): Promise<unknown>;
+  onChange?(fn: () => void): () => void;
+}
+
+export function memoryStoredServices(initial: WakeService[] = []): StoredServices {
+  let list = initial;
+  return {
+    get: () => list,
+    update: async (fn) => {
+      list = fn(list);
+      return list;
+    },
+  };
+}
 
 export interface WakeOptions {
   /** Where Caddy serves service hostnames (default 127.0.0.1:8480: no root needed). */
@@ -41,9 +55,9 @@ export interface WakeManagerOptions extends WakeOptions {
   dataDir: string;
   logger: Logger;
   host: HostConnection;
+  /** Stored services (default: in memory). */
+  stored?: StoredServices;
 }
-
-const StoredFileSchema = z.object({ version: z.literal(1), services: z.array(z.unknown()) });
 
 export class WakeManager {
   readonly controller: WakeController;
@@ -66,10 +80,14 @@ export class WakeManager {
   private proxyError: string | null = null;
   private listeners = new Set<() => void>();
   private readonly listen: string;
+  private readonly storedPort: StoredServices;
   private started = false;
+  /** Settles when start() finished (the core starts the manager without waiting). */
+  ready: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: WakeManagerOptions) {
     this.listen = opts.listen ?? DEFAULT_WAKE_LISTEN;
+    this.storedPort = opts.stored ?? memoryStoredServices();
     const docker = (): Dockerode => opts.host.client();
     this.supervisor = new CaddySupervisor({ dir: join(opts.dataDir, 'caddy'), logger: opts.logger, bin: opts.caddyBin, adminListen: opts.adminListen });
     this.controller = new WakeController({
@@ -95,17 +113,21 @@ export class WakeManager {
     for (const l of this.listeners) l();
   }
 
-  private get storePath(): string {
-    return join(this.opts.dataDir, STORED_SERVICES_FILE);
-  }
-
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
     this.logAddr = await this.accessLog.listen();
     this.wakerAddr = await this.waker.listen();
     this.cleanup.push(this.accessLog.onEntry((e) => this.controller.noteAccess(e)));
-    await this.loadStored();
+    this.stored = this.storedPort.get();
+    if (this.storedPort.onChange) {
+      this.cleanup.push(
+        this.storedPort.onChange(() => {
+          this.stored = this.storedPort.get();
+          this.scheduleRecompute();
+        }),
+      );
+    }
     // Start Caddy once with the labelled services: wait for the host's first container list (at most
     // 3 s; an unreachable engine must not hold up the proxy), instead of loading twice.
     let firstSnapshot: () => void = () => undefined;
@@ -247,36 +269,9 @@ export class WakeManager {
 
   // ---- stored services ---------------------------------------------------------------------------
 
-  private async loadStored(): Promise<void> {
-    let raw: string;
-    try {
-      raw = await readFile(this.storePath, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.opts.logger.warn(`wake: could not read ${this.storePath}`, e);
-      return;
-    }
-    try {
-      const file = StoredFileSchema.parse(JSON.parse(raw));
-      const ok: WakeService[] = [];
-      for (const s of file.services) {
-        const r = WakeServiceSchema.safeParse(s);
-        if (r.success) ok.push(r.data);
-        else this.opts.logger.warn(`wake: a stored service is not valid and is skipped: ${describeIssue(r.error).field} ${describeIssue(r.error).message}`);
-      }
-      this.stored = ok;
-    } catch (e) {
-      const aside = `${this.storePath}.corrupt-${Date.now()}`;
-      await rename(this.storePath, aside).catch(() => undefined);
-      this.opts.logger.warn(`wake: ${this.storePath} could not be read; kept as ${aside}`, e);
-    }
-  }
-
   private async saveStored(next: WakeService[]): Promise<void> {
-    await mkdir(this.opts.dataDir, { recursive: true });
-    const tmp = `${this.storePath}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify({ version: 1, services: next }, null, 2), { mode: 0o600 });
-    await rename(tmp, this.storePath);
-    this.stored = next;
+    await this.storedPort.update(() => next);
+    this.stored = this.storedPort.get();
   }
 
   private parse(input: WakeServiceInput): WakeService {
