@@ -1,5 +1,5 @@
 // Pure presenters: domain → what the UI shows (lazydocker style). No React here.
-import type { ContainerState, ContainerSummary, Port } from '@contract/index';
+import type { ContainerState, ContainerSummary, Host, Port } from '@contract/index';
 import { stateGroup, type StateGroup } from '@contract/container-status';
 
 export interface PortView {
@@ -92,6 +92,18 @@ export { statusText, nextStatusChange, countStates, countsSummary, stateGroup, t
 
 export function shortId(id: string): string {
   return id.slice(0, 12);
+}
+
+/**
+ * Why container actions are off, or null when they are on. While the engine is unreachable (or a
+ * reconnect is still listing) the list on screen is the last one seen: stale, and every action
+ * would fail or, worse, act on a state that no longer holds.
+ */
+export function actionsBlockedReason(host: Pick<Host, 'state' | 'reason'> | undefined): string | null {
+  if (!host || host.state === 'connected') return null;
+  // A retry after a failure keeps the failure's reason: it is still the same outage.
+  if (host.state === 'connecting' && !host.reason) return 'Actions are off while WakeDock connects to the engine: the list may be out of date.';
+  return `Actions are off: the engine is unreachable${host.reason ? ` (${host.reason})` : ''}, so this list is as it was before and may be out of date.`;
 }
 
 /** Which lifecycle actions make sense in a state. */

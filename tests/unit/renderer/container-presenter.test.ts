@@ -96,3 +96,16 @@ describe('state filter', () => {
     expect(matchesState(c('a', { state: 'paused' }), 'all')).toBe(true);
   });
 });
+
+describe('actions during an engine outage', () => {
+  it('are on only while connected, and say why when off', async () => {
+    const { actionsBlockedReason } = await import('../../../src-renderer/src/presenters/container-presenter');
+    expect(actionsBlockedReason({ state: 'connected' })).toBeNull();
+    expect(actionsBlockedReason({ state: 'unreachable', reason: 'connect ENOENT /run/x.sock' })).toBe(
+      'Actions are off: the engine is unreachable (connect ENOENT /run/x.sock), so this list is as it was before and may be out of date.',
+    );
+    // a retry of the same outage keeps saying so; a first connect says it is connecting
+    expect(actionsBlockedReason({ state: 'connecting', reason: 'connect ENOENT /run/x.sock' })).toMatch(/unreachable/);
+    expect(actionsBlockedReason({ state: 'connecting' })).toMatch(/connects to the engine/);
+  });
+});

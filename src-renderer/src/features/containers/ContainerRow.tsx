@@ -15,6 +15,7 @@ import { CloseIcon, ExternalIcon, KillIcon, PauseIcon, PlayIcon, RenameIcon, Res
 import type { ContainerAction, RowError } from '../../stores/containers-store';
 import { hashFromRoute } from '../../stores/app-store';
 import { StatsCells } from '../stats/StatsCells';
+import { useActionsBlocked } from './use-actions-blocked';
 import { useStatusText } from '../../components/use-status-text';
 import { RowMenu, type MenuItem } from '../../components/RowMenu';
 
@@ -178,6 +179,7 @@ export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, p
  * of the accessibility tree.
  */
 export function ContainerActions({ c, busy, onAction }: { c: ContainerSummary; busy: boolean; onAction(c: ContainerSummary, a: ContainerAction): void }) {
+  const blocked = useActionsBlocked();
   const can = availableActions(c.state);
   const n = c.name;
   const main = can.start ? (
@@ -199,8 +201,10 @@ export function ContainerActions({ c, busy, onAction }: { c: ContainerSummary; b
     { label: 'Rename', name: `Rename ${n}`, disabled: busy, onSelect: () => onAction(c, 'rename'), icon: <RenameIcon /> },
     { label: 'Remove', name: `Remove ${n}`, danger: true, disabled: busy, onSelect: () => onAction(c, 'remove'), icon: <TrashIcon /> },
   ];
+  // A disabled fieldset disables every button inside it (and the row menu's trigger), whatever the
+  // layout below; its title says why.
   return (
-    <>
+    <fieldset className="actions-set" disabled={blocked !== null} title={blocked ?? undefined} data-blocked={blocked !== null}>
       <span className="actions-inline">
         {main}
         <IconButton label={`Restart ${n}`} disabled={busy || !can.restart} onClick={() => onAction(c, 'restart')}>
@@ -229,6 +233,6 @@ export function ContainerActions({ c, busy, onAction }: { c: ContainerSummary; b
         {main}
         <RowMenu label={`More actions for ${n}`} items={rest} />
       </span>
-    </>
+    </fieldset>
   );
 }

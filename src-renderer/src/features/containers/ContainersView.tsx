@@ -7,6 +7,7 @@ import { useContainers, type ContainerAction } from '../../stores/containers-sto
 import { useApp } from '../../stores/app-store';
 import { ChevronIcon, PlayIcon, SearchIcon, StopIcon } from '../../components/icons';
 import { ContainerRow } from './ContainerRow';
+import { useActionsBlocked } from './use-actions-blocked';
 import { useLiveStats } from '../stats/use-stats';
 
 const ROW_H = 52;
@@ -46,6 +47,7 @@ export function ContainersView() {
   const settings = useApp((a) => a.settings);
   const host = useApp((a) => a.hosts.find((h) => h.id === s.hostId));
   const scrollRef = useRef<HTMLDivElement>(null);
+  const blocked = useActionsBlocked();
 
   const rows: ListRow[] = useMemo(
     () => buildRows(s.byId.values(), { query: s.query, state: s.stateFilter, sort: s.sort, desc: s.desc, group: s.group, collapsed: s.collapsed }),
@@ -150,14 +152,16 @@ export function ContainersView() {
           <span>
             <strong>{s.selected.size}</strong> selected
           </span>
-          {(['start', 'stop', 'restart', 'pause', 'unpause', 'kill'] as const).map((a) => (
-            <button key={a} type="button" className="btn btn-sm" onClick={() => ask(selectedList, a)}>
-              {a === 'unpause' ? 'Unpause' : a[0]!.toUpperCase() + a.slice(1)} selected
+          <fieldset className="actions-set" disabled={blocked !== null} title={blocked ?? undefined}>
+            {(['start', 'stop', 'restart', 'pause', 'unpause', 'kill'] as const).map((a) => (
+              <button key={a} type="button" className="btn btn-sm" onClick={() => ask(selectedList, a)}>
+                {a === 'unpause' ? 'Unpause' : a[0]!.toUpperCase() + a.slice(1)} selected
+              </button>
+            ))}
+            <button type="button" className="btn btn-sm btn-danger" onClick={() => ask(selectedList, 'remove')}>
+              Remove selected
             </button>
-          ))}
-          <button type="button" className="btn btn-sm btn-danger" onClick={() => ask(selectedList, 'remove')}>
-            Remove selected
-          </button>
+          </fieldset>
           <button type="button" className="btn btn-sm btn-ghost" onClick={s.clearSelection}>
             Clear selection
           </button>
@@ -165,6 +169,11 @@ export function ContainersView() {
       )}
 
       {s.streamError && <div className="banner banner-error" role="alert">Could not follow containers: {s.streamError}</div>}
+      {blocked && s.byId.size > 0 && (
+        <div className="banner banner-warn" role="status" data-testid="actions-blocked">
+          {blocked}
+        </div>
+      )}
 
       <div className="table" role="table" aria-label="Containers list" aria-rowcount={visibleIds.length + 1}>
         <div role="rowgroup" className="thead">
@@ -260,6 +269,7 @@ export function ContainersView() {
 
 function GroupHeader({ row, onAction }: { row: Extract<ListRow, { kind: 'group' }>; onAction(ids: string[], a: ContainerAction): void }) {
   const toggle = useContainers((s) => s.toggleCollapsed);
+  const blocked = useActionsBlocked();
   const selected = useContainers((s) => s.selected);
   const setSelected = useContainers((s) => s.setSelected);
   const all = row.ids.every((id) => selected.has(id));
@@ -290,12 +300,14 @@ function GroupHeader({ row, onAction }: { row: Extract<ListRow, { kind: 'group' 
         </span>
       </div>
       <div role="cell" className="cell group-actions">
-        <button type="button" className="btn btn-sm btn-ghost" aria-label={`Start all in ${row.project}`} onClick={() => onAction(row.ids, 'start')} disabled={row.running === row.count}>
-          <PlayIcon /> Start all
-        </button>
-        <button type="button" className="btn btn-sm btn-ghost" aria-label={`Stop all in ${row.project}`} onClick={() => onAction(row.ids, 'stop')} disabled={row.running === 0}>
-          <StopIcon /> Stop all
-        </button>
+        <fieldset className="actions-set" disabled={blocked !== null} title={blocked ?? undefined}>
+          <button type="button" className="btn btn-sm btn-ghost" aria-label={`Start all in ${row.project}`} onClick={() => onAction(row.ids, 'start')} disabled={row.running === row.count}>
+            <PlayIcon /> Start all
+          </button>
+          <button type="button" className="btn btn-sm btn-ghost" aria-label={`Stop all in ${row.project}`} onClick={() => onAction(row.ids, 'stop')} disabled={row.running === 0}>
+            <StopIcon /> Stop all
+          </button>
+        </fieldset>
         <button type="button" className="btn btn-sm btn-ghost" aria-label={`Logs of ${row.project}`} onClick={() => useApp.getState().navigate({ name: 'project-logs', project: row.project })}>
           Logs
         </button>
