@@ -1,20 +1,14 @@
 // The local host against the real Docker Engine, through the core's handlers behind a real
 // RpcServer (mapEngineError, output validation) — what the UI sees, checked against what the engine
 // really did (docker inspect).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallName, ContainerPatch, ContainerSummary, Host, ProcInput, ProcOutput, RpcErrorData } from '../../../src-main/contract';
-import { createCore, type Core } from '../../../src-main/core/create-core';
-import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
-import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
+import { type Core } from '../../../src-main/core/create-core';
 import {
   SHARED_SOCKET,
   TEST_IMAGE,
   cleanupTestContainers,
   createContainer,
-  discoveryFor,
   docker,
   dockerRaw,
   ensureTestImage,
@@ -25,42 +19,33 @@ import {
   volumeExists,
   waitFor,
 } from '../../support/docker-fixtures';
-import { EventLog, connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
+import { EventLog, type InMemoryLink } from '../../support/rpc-harness';
+import type { RpcServer } from '../../../src-main/rpc/dispatcher';
+import { startCoreRig, type CoreRig } from '../../support/core-rig';
 
 const AREA = 'hc';
 const PREFIX = `wdtest-${AREA}-`;
 
+let rig: CoreRig;
 let core: Core;
 let server: RpcServer;
 let link: InMemoryLink;
-let dataDir: string;
 
-function call<P extends CallName>(p: P, input: ProcInput<P>): Promise<ProcOutput<P>> {
-  return link.client.call(p, input) as Promise<ProcOutput<P>>;
-}
+const call = <P extends CallName>(p: P, input: ProcInput<P>): Promise<ProcOutput<P>> => rig.call(p, input);
 
 /** The error the UI would get for this call (fails the test if the call succeeds). */
-async function callError<P extends CallName>(p: P, input: ProcInput<P>): Promise<RpcErrorData> {
-  const r = await link.client.callRaw(p, input);
-  if (r.ok) throw new Error(`${p} succeeded but was expected to fail: ${JSON.stringify(r.data)}`);
-  return r.error;
-}
+const callError = <P extends CallName>(p: P, input: ProcInput<P>): Promise<RpcErrorData> => rig.callError(p, input);
 
 beforeAll(async () => {
   await ensureTestImage();
   await cleanupTestContainers({ namePrefix: PREFIX });
-  dataDir = mkdtempSync(join(tmpdir(), 'wdtest-hc-'));
-  core = await createCore({ dataDir, mode: 'desktop', appVersion: '0.0.0-test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET) });
-  server = new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true });
-  link = connectInMemory(server);
-  await waitFor('the local host to connect', async () => (await call('hosts.list', {})).find((h) => h.id === 'local' && h.state === 'connected'), { timeoutMs: 15_000 });
+  rig = await startCoreRig({ area: 'hc', mode: 'desktop' });
+  ({ core, server, link } = rig);
 });
 
 afterAll(async () => {
-  link?.close();
-  core?.dispose();
+  await rig?.dispose();
   await cleanupTestContainers({ namePrefix: PREFIX });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('local host on the real engine', () => {

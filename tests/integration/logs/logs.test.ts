@@ -1,26 +1,21 @@
 // Logs against the real engine, through createCore's handlers behind a real RpcServer (output
 // validated against the contract): history + live, stderr labelled, TTY raw, restarts (no line lost
 // or doubled, a restart marker), since/until, load earlier, the compose project merge, teardown.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcOutput, RpcErrorData } from '../../../src-main/contract';
-import { createCore, type Core } from '../../../src-main/core/create-core';
-import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
-import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
-import { SHARED_SOCKET, cleanupTestContainers, discoveryFor, docker, ensureTestImage, runContainer, sleep, uniqueName, waitFor } from '../../support/docker-fixtures';
-import { connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
+import { cleanupTestContainers, docker, ensureTestImage, runContainer, sleep, uniqueName, waitFor } from '../../support/docker-fixtures';
+import type { RpcServer } from '../../../src-main/rpc/dispatcher';
+import type { InMemoryLink } from '../../support/rpc-harness';
+import { startCoreRig, type CoreRig } from '../../support/core-rig';
 
 const AREA = 'logs';
 const PREFIX = `wdtest-${AREA}-`;
 type Ev = ProcOutput<'logs.follow'>;
 type Line = Extract<Ev, { kind: 'lines' }>['lines'][number];
 
-let core: Core;
+let rig: CoreRig;
 let server: RpcServer;
 let link: InMemoryLink;
-let dataDir: string;
 
 class Sub {
   events: Ev[] = [];
@@ -48,17 +43,12 @@ class Sub {
 beforeAll(async () => {
   await ensureTestImage();
   await cleanupTestContainers({ namePrefix: PREFIX });
-  dataDir = mkdtempSync(join(tmpdir(), 'wdtest-logs-'));
-  core = await createCore({ dataDir, mode: 'serve', appVersion: '0.0.0-test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET) });
-  server = new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true });
-  link = connectInMemory(server);
-  await waitFor('the local host to connect', () => core.hosts.get('local').host.state === 'connected', { timeoutMs: 15_000 });
+  rig = await startCoreRig({ area: 'logs', mode: 'serve' });
+  ({ server, link } = rig);
 });
 
 afterAll(async () => {
-  link?.close();
-  core?.dispose();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await rig?.dispose();
   await cleanupTestContainers({ namePrefix: PREFIX });
 });
 

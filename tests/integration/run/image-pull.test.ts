@@ -1,26 +1,20 @@
 // images.pull against a real registry of the test's own on loopback (tests/support/registry.ts).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+
+
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallName, ProcInput, ProcOutput } from '../../../src-main/contract';
 import type { PullEvent } from '../../../src-main/contract/procedures/run';
-import { createCore, type Core } from '../../../src-main/core/create-core';
-import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
-import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
-import { SHARED_SOCKET, discoveryFor, waitFor } from '../../support/docker-fixtures';
+import { waitFor } from '../../support/docker-fixtures';
 import { haveRegistry, startRegistryWithImage, type TestRegistry } from '../../support/registry';
-import { EventLog, connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
+import { EventLog, type InMemoryLink } from '../../support/rpc-harness';
+import { startCoreRig, type CoreRig } from '../../support/core-rig';
 
-let core: Core;
-let server: RpcServer;
+let rig: CoreRig;
 let link: InMemoryLink;
-let dataDir: string;
 let reg: TestRegistry | undefined;
 
-function call<P extends CallName>(p: P, input: ProcInput<P>): Promise<ProcOutput<P>> {
-  return link.client.call(p, input) as Promise<ProcOutput<P>>;
-}
+const call = <P extends CallName>(p: P, input: ProcInput<P>): Promise<ProcOutput<P>> => rig.call(p, input);
 
 async function pull(ref: string): Promise<EventLog<PullEvent>> {
   const log = new EventLog<PullEvent>();
@@ -32,18 +26,13 @@ async function pull(ref: string): Promise<EventLog<PullEvent>> {
 describe.skipIf(!haveRegistry)('images.pull from a loopback registry', () => {
   beforeAll(async () => {
     reg = await startRegistryWithImage();
-    dataDir = mkdtempSync(join(tmpdir(), 'wdtest-pull-'));
-    core = await createCore({ dataDir, mode: 'desktop', appVersion: '0.0.0-test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET) });
-    server = new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true });
-    link = connectInMemory(server);
-    await waitFor('the local host to connect', async () => (await call('hosts.list', {})).find((h) => h.state === 'connected'), { timeoutMs: 15_000 });
+    rig = await startCoreRig({ area: 'pull', mode: 'desktop' });
+    ({ link } = rig);
   }, 120_000);
 
   afterAll(async () => {
-    link?.close();
-    core?.dispose();
+    await rig?.dispose();
     await reg?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('streams per-layer progress at a bounded rate, then done with the digest', async () => {

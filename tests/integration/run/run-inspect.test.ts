@@ -1,19 +1,11 @@
 // Run, inspect and recreate through the core behind a real RpcServer, against the real engine,
 // checked with docker inspect and by talking to the published ports.
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallName, ProcInput, ProcOutput, RpcErrorData } from '../../../src-main/contract';
-import { createCore, type Core } from '../../../src-main/core/create-core';
-import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
-import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
 import {
-  SHARED_SOCKET,
   TEST_IMAGE,
   cleanupTestContainers,
-  discoveryFor,
   docker,
   dockerRaw,
   ensureTestImage,
@@ -23,27 +15,18 @@ import {
   uniqueName,
   waitFor,
 } from '../../support/docker-fixtures';
-import { connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
+import { startCoreRig, type CoreRig } from '../../support/core-rig';
 
 const AREA = 'run';
 const PREFIX = `wdtest-${AREA}-`;
 const volumes: string[] = [];
 const networks: string[] = [];
 
-let core: Core;
-let server: RpcServer;
-let link: InMemoryLink;
-let dataDir: string;
+let rig: CoreRig;
 
-function call<P extends CallName>(p: P, input: ProcInput<P>): Promise<ProcOutput<P>> {
-  return link.client.call(p, input) as Promise<ProcOutput<P>>;
-}
+const call = <P extends CallName>(p: P, input: ProcInput<P>): Promise<ProcOutput<P>> => rig.call(p, input);
 
-async function callError<P extends CallName>(p: P, input: ProcInput<P>): Promise<RpcErrorData> {
-  const r = await link.client.callRaw(p, input);
-  if (r.ok) throw new Error(`${p} succeeded but was expected to fail: ${JSON.stringify(r.data)}`);
-  return r.error;
-}
+const callError = <P extends CallName>(p: P, input: ProcInput<P>): Promise<RpcErrorData> => rig.callError(p, input);
 
 function volumeName(): string {
   const v = uniqueName(`${AREA}-vol`);
@@ -77,20 +60,14 @@ const httpd = ['httpd', '-f', '-p', '80', '-h', '/www'];
 beforeAll(async () => {
   await ensureTestImage();
   await cleanupTestContainers({ namePrefix: PREFIX });
-  dataDir = mkdtempSync(join(tmpdir(), 'wdtest-run-'));
-  core = await createCore({ dataDir, mode: 'desktop', appVersion: '0.0.0-test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET) });
-  server = new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true });
-  link = connectInMemory(server);
-  await waitFor('the local host to connect', async () => (await call('hosts.list', {})).find((h) => h.id === 'local' && h.state === 'connected'), { timeoutMs: 15_000 });
+  rig = await startCoreRig({ area: 'run', mode: 'desktop' });
 });
 
 afterAll(async () => {
-  link?.close();
-  core?.dispose();
+  await rig?.dispose();
   await cleanupTestContainers({ namePrefix: PREFIX });
   if (volumes.length) await dockerRaw(['volume', 'rm', '-f', ...volumes]);
   if (networks.length) await dockerRaw(['network', 'rm', ...networks]);
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('containers.create', () => {

@@ -1,34 +1,23 @@
 // Terminals against the real engine, through the core's handlers behind a real RpcServer: what the
 // UI sees (output, exit events) checked against what the engine really did (exec inspect, ps).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallName, ProcInput, ProcOutput, RpcErrorData } from '../../../src-main/contract';
 import type { TerminalEvent, TerminalSession } from '../../../src-main/contract/procedures/terminal';
-import { createCore, type Core } from '../../../src-main/core/create-core';
-import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
-import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
-import { SHARED_SOCKET, cleanupTestContainers, discoveryFor, docker, engineApi, ensureTestImage, runContainer, waitFor } from '../../support/docker-fixtures';
-import { EventLog, connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
+import type { RpcServer } from '../../../src-main/rpc/dispatcher';
+import { cleanupTestContainers, docker, engineApi, ensureTestImage, runContainer, waitFor } from '../../support/docker-fixtures';
+import { EventLog, type InMemoryLink } from '../../support/rpc-harness';
+import { startCoreRig, type CoreRig } from '../../support/core-rig';
 
 const AREA = 'term';
 const PREFIX = `wdtest-${AREA}-`;
 
-let core: Core;
+let rig: CoreRig;
 let server: RpcServer;
 let link: InMemoryLink;
-let dataDir: string;
 
-function call<P extends CallName>(p: P, input: ProcInput<P>): Promise<ProcOutput<P>> {
-  return link.client.call(p, input) as Promise<ProcOutput<P>>;
-}
+const call = <P extends CallName>(p: P, input: ProcInput<P>): Promise<ProcOutput<P>> => rig.call(p, input);
 
-async function callError<P extends CallName>(p: P, input: ProcInput<P>): Promise<RpcErrorData> {
-  const r = await link.client.callRaw(p, input);
-  if (r.ok) throw new Error(`${p} succeeded but was expected to fail: ${JSON.stringify(r.data)}`);
-  return r.error;
-}
+const callError = <P extends CallName>(p: P, input: ProcInput<P>): Promise<RpcErrorData> => rig.callError(p, input);
 
 /** A view of one session: every event, and the text a terminal would have received. */
 class View {
@@ -76,18 +65,13 @@ async function execIds(container: string): Promise<string[]> {
 beforeAll(async () => {
   await ensureTestImage();
   await cleanupTestContainers({ namePrefix: PREFIX });
-  dataDir = mkdtempSync(join(tmpdir(), 'wdtest-term-'));
-  core = await createCore({ dataDir, mode: 'serve', appVersion: '0.0.0-test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET) });
-  server = new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true });
-  link = connectInMemory(server);
-  await waitFor('the local host to connect', async () => (await call('hosts.list', {})).find((h) => h.id === 'local' && h.state === 'connected'), { timeoutMs: 15_000 });
+  rig = await startCoreRig({ area: 'term', mode: 'serve' });
+  ({ server, link } = rig);
 });
 
 afterAll(async () => {
-  link?.close();
-  core?.dispose();
+  await rig?.dispose();
   await cleanupTestContainers({ namePrefix: PREFIX });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('container terminals on the real engine', () => {
@@ -235,15 +219,14 @@ describe('container terminals on the real engine', () => {
 });
 
 describe('host terminal (node-pty) when enabled', () => {
-  let hostCore: Core;
+  let hostRig: CoreRig;
   let hostLink: InMemoryLink;
   beforeAll(async () => {
-    hostCore = await createCore({ dataDir: mkdtempSync(join(tmpdir(), 'wdtest-term-host-')), mode: 'desktop', appVersion: '0.0.0-test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET), hostTerminal: true });
-    hostLink = connectInMemory(new RpcServer(hostCore.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true }));
+    hostRig = await startCoreRig({ area: 'term-host', mode: 'desktop', options: { hostTerminal: true } });
+    hostLink = hostRig.link;
   });
-  afterAll(() => {
-    hostLink?.close();
-    hostCore?.dispose();
+  afterAll(async () => {
+    await hostRig?.dispose();
   });
 
   it('opens a shell on this machine, runs input, resizes, and close kills it', async () => {
