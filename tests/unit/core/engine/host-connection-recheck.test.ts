@@ -4,7 +4,7 @@
 // Found by `npm run bench -- latency` (pause → row paused timed out on a loaded 2-core machine).
 import type Dockerode from 'dockerode';
 import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ContainerPatch, ContainerState } from '../../../../src-main/contract';
 import { HostConnection } from '../../../../src-main/core/engine/host-connection';
 import { silentLogger } from '../../../../src-main/rpc/dispatcher';
@@ -64,7 +64,13 @@ function fakeEngine(initial: ContainerState) {
 }
 
 let conn: HostConnection | undefined;
-afterEach(() => conn?.stop());
+afterEach(() => {
+  conn?.stop();
+  vi.useRealTimers();
+});
+
+/** From here on the coalescing and re-check timers run on a fake clock, advanced by the test. */
+const fakeClock = (): void => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
 
 async function connected(initial: ContainerState) {
   const fake = fakeEngine(initial);
@@ -109,20 +115,23 @@ describe('HostConnection: the engine list lags behind its events', () => {
 
   it('gives up after a bounded number of re-checks when the list never agrees', async () => {
     const { engine } = await connected('paused');
+    fakeClock();
     engine.emit('unpause', 'running', 1000);
-    await new Promise((r) => setTimeout(r, 2500));
+    await vi.advanceTimersByTimeAsync(2500);
     const calls = engine.filteredCalls;
     expect(calls).toBeGreaterThan(1);
     expect(calls).toBeLessThanOrEqual(7);
-    await new Promise((r) => setTimeout(r, 1000));
+    await vi.advanceTimersByTimeAsync(60_000);
     expect(engine.filteredCalls).toBe(calls);
   });
 
   it('does not re-check events that promise no state (kill)', async () => {
     const { engine } = await connected('running');
+    fakeClock();
     engine.emit('kill', 'running', 0);
-    await until(() => engine.filteredCalls === 1);
-    await new Promise((r) => setTimeout(r, 300));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(engine.filteredCalls).toBe(1);
+    await vi.advanceTimersByTimeAsync(60_000);
     expect(engine.filteredCalls).toBe(1);
   });
 });
