@@ -13,6 +13,8 @@ import { logsProcedures } from './procedures/logs';
 import { statsProcedures } from './procedures/stats';
 import { imagesProcedures } from './procedures/images';
 import { wakeProcedures } from './procedures/wake';
+import { volumesProcedures } from './procedures/volumes';
+import { networksProcedures } from './procedures/networks';
 
 export * from './define';
 export * from './inputs';
@@ -31,6 +33,8 @@ export const procedures = {
   ...statsProcedures,
   ...imagesProcedures,
   ...wakeProcedures,
+  ...volumesProcedures,
+  ...networksProcedures,
 } as const;
 
 

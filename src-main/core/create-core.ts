@@ -29,6 +29,8 @@ import { terminalHandlers } from './services/terminal-handlers';
 import { imagesHandlers } from './services/images-handlers';
 import { wakeHandlers } from './services/wake-handlers';
 import type { WakeOptions } from './wake/wake-manager';
+import { volumesHandlers } from './services/volumes-handlers';
+import { networksHandlers } from './services/networks-handlers';
 
 export { HostRegistry } from './host-registry';
 import { JsonStore, alertsStoreOf } from './store/json-store';
@@ -129,6 +131,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...terminalHandlers(ctx),
     ...imagesHandlers(ctx),
     ...wakeHandlers(ctx),
+    ...volumesHandlers(ctx),
+    ...networksHandlers(ctx),
   };
 
   try {

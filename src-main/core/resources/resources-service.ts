@@ -8,6 +8,8 @@ import type { EngineObjectType, HostConnection } from '../engine/host-connection
 import type { Logger } from '../../rpc/dispatcher';
 import { ListFeed } from './list-feed';
 import { fetchImageRows } from './images-engine';
+import { fetchNetworkRows } from './networks-engine';
+import { VolumeSizes, fetchVolumeRows } from './volumes-engine';
 
 export type ResourceKind = 'image' | 'volume' | 'network';
 
@@ -42,7 +44,34 @@ export function resourceHost(conn: HostConnection): ResourceHost {
 export class ResourcesService {
   private readonly feeds = new Map<string, ListFeed<unknown>>();
 
-  constructor(private readonly opts: { getHost(hostId: string): ResourceHost; logger: Logger; fetchers: Record<ResourceKind, (docker: Dockerode) => Promise<unknown[]>>; keys: Record<ResourceKind, (item: never) => string> }) {}
+  private readonly volumeSizes = new Map<string, VolumeSizes>();
+
+  constructor(private readonly opts: { getHost(hostId: string): ResourceHost; logger: Logger }) {}
+
+  private sizesOf(hostId: string): VolumeSizes {
+    let s = this.volumeSizes.get(hostId);
+    if (!s) this.volumeSizes.set(hostId, (s = new VolumeSizes()));
+    return s;
+  }
+
+  private fetch(kind: ResourceKind, host: ResourceHost): Promise<unknown[]> {
+    const docker = host.client();
+    if (kind === 'image') return fetchImageRows(docker);
+    if (kind === 'network') return fetchNetworkRows(docker);
+    // Rows at once with the sizes known so far; a new measure (when something changed) follows as a patch.
+    const sizes = this.sizesOf(host.id);
+    const rows = fetchVolumeRows(docker, sizes.current);
+    sizes.refreshIfDirty(
+      docker,
+      () => this.touched(host.id, 'volume'),
+      (e) => this.opts.logger.info(`resources: volume sizes of ${host.id}: ${(e as Error).message ?? e}`),
+    );
+    return rows;
+  }
+
+  private key(kind: ResourceKind, item: unknown): string {
+    return kind === 'volume' ? (item as { name: string }).name : (item as { id: string }).id;
+  }
 
   feed<T>(hostId: string, kind: ResourceKind): ListFeed<T> {
     const k = `${hostId}\u0000${kind}`;
@@ -50,12 +79,16 @@ export class ResourcesService {
     if (!f) {
       const host = this.opts.getHost(hostId);
       f = new ListFeed<unknown>({
-        fetch: () => this.opts.fetchers[kind](host.client()),
-        key: this.opts.keys[kind] as (item: unknown) => string,
+        fetch: () => this.fetch(kind, host),
+        key: (item) => this.key(kind, item),
         listen: (changed) => {
-          const offEvents = host.onObjectEvent(TRIGGERS[kind], changed);
+          const trigger = (): void => {
+            if (kind === 'volume') this.sizesOf(hostId).markDirty();
+            changed();
+          };
+          const offEvents = host.onObjectEvent(TRIGGERS[kind], trigger);
           // After a reconnect the list may have changed while we could not hear events.
-          const offState = host.onState((h) => h.state === 'connected' && changed());
+          const offState = host.onState((h) => h.state === 'connected' && trigger());
           return () => {
             offEvents();
             offState();
@@ -73,6 +106,12 @@ export class ResourcesService {
     for (const kind of kinds) this.feeds.get(`${hostId}\u0000${kind}`)?.changed(0);
   }
 
+  /** Something changed volume contents or the set (a restore, a prune): measure sizes again. */
+  volumesChanged(hostId: string): void {
+    this.sizesOf(hostId).markDirty();
+    this.touched(hostId, 'volume');
+  }
+
   dispose(): void {
     for (const f of this.feeds.values()) f.dispose();
     this.feeds.clear();
@@ -87,8 +126,6 @@ export function resourcesFor(ctx: CoreContext): ResourcesService {
     const s = new ResourcesService({
       getHost: (hostId) => resourceHost(ctx.hosts.get(hostId)),
       logger: ctx.logger,
-      fetchers: { image: fetchImageRows, volume: async () => [], network: async () => [] },
-      keys: { image: (i: { id: string }) => i.id, volume: (v: { name: string }) => v.name, network: (n: { id: string }) => n.id } as never,
     });
     services.set(ctx, s);
     ctx.onDispose(() => s.dispose());
