@@ -18,6 +18,8 @@ const ContainerDetail = lazy(() => import('./features/container-detail/Container
 const ProjectLogs = lazy(() => import('./features/logs/ProjectLogs').then((m) => ({ default: m.ProjectLogs })));
 const AlertsView = lazy(() => import('./features/alerts/AlertsView').then((m) => ({ default: m.AlertsView })));
 const RunView = lazy(() => import('./features/run/RunView').then((m) => ({ default: m.RunView })));
+const VolumesView = lazy(() => import('./features/volumes/VolumesView').then((m) => ({ default: m.VolumesView })));
+const NetworksView = lazy(() => import('./features/networks/NetworksView').then((m) => ({ default: m.NetworksView })));
 const ImagesView = lazy(() => import('./features/images/ImagesView').then((m) => ({ default: m.ImagesView })));
 const HostTerminalView = lazy(() => import('./features/terminal/HostTerminalView').then((m) => ({ default: m.HostTerminalView })));
 
@@ -128,6 +130,8 @@ export function App() {
           {route.name === 'terminal' && <HostTerminalView />}
           {route.name === 'run' && <RunView key={route.recreate ?? route.image ?? ''} recreate={route.recreate} image={route.image} />}
           {route.name === 'images' && <ImagesView />}
+          {route.name === 'volumes' && <VolumesView />}
+          {route.name === 'networks' && <NetworksView />}
         </Suspense>
         <ActionDialogs />
       </main>

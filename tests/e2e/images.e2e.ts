@@ -136,9 +136,13 @@ describe('images page (e2e)', () => {
     await page.getByRole('button', { name: 'Prune…' }).click();
     const dlg = page.getByRole('dialog', { name: 'Prune images' });
     const listed = dlg.getByRole('list', { name: 'Images to remove' });
-    await listed.getByText(dangling.replace('sha256:', '').slice(0, 12)).waitFor();
-    await dlg.getByRole('button', { name: /^Remove \d+ images?$/ }).click();
-    await dlg.getByRole('status', { name: 'Prune result' }).getByText(/Removed \d+ images?, freed/).waitFor();
+    const short = dangling.replace('sha256:', '').slice(0, 12);
+    await listed.getByText(short).waitFor();
+    // A shared engine: keep everything but ours (what is unticked is not removed).
+    await dlg.getByRole('button', { name: 'Select none' }).click();
+    await listed.getByRole('checkbox', { name: new RegExp(`^${short}`) }).check();
+    await dlg.getByRole('button', { name: 'Remove 1 image', exact: true }).click();
+    await dlg.getByRole('status', { name: 'Prune result' }).getByText(/Removed 1 image, freed/).waitFor();
     expect(await imageExists(dangling)).toBe(false);
     await dlg.getByRole('button', { name: 'Close' }).click();
     await page.getByRole('radio', { name: /All/ }).click();

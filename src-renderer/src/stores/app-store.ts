@@ -14,6 +14,8 @@ export type Route =
   | { name: 'alerts' }
   | { name: 'run'; recreate?: string; image?: string }
   | { name: 'images' }
+  | { name: 'volumes' }
+  | { name: 'networks' }
   | { name: 'project-logs'; project: string };
 
 export const CONTAINER_TABS = ['logs', 'terminal', 'inspect', 'stats'] as const;
@@ -27,6 +29,8 @@ export function routeFromHash(hash: string): Route {
   if (parts[0] === 'alerts') return { name: 'alerts' };
   if (parts[0] === 'run') return parts[1] === 'recreate' && parts[2] ? { name: 'run', recreate: parts[2] } : parts[1] === 'image' && parts[2] ? { name: 'run', image: parts[2] } : { name: 'run' };
   if (parts[0] === 'images') return { name: 'images' };
+  if (parts[0] === 'volumes') return { name: 'volumes' };
+  if (parts[0] === 'networks') return { name: 'networks' };
   if (parts[0] === 'projects' && parts[1] && parts[2] === 'logs') return { name: 'project-logs', project: parts[1] };
   if (parts[0] === 'containers' && parts[1]) {
     const tab = (CONTAINER_TABS as readonly string[]).includes(parts[2] ?? '') ? (parts[2] as ContainerTab) : 'logs';
@@ -42,6 +46,8 @@ export function hashFromRoute(r: Route): string {
   if (r.name === 'alerts') return '#/alerts';
   if (r.name === 'run') return r.recreate ? `#/run/recreate/${encodeURIComponent(r.recreate)}` : r.image ? `#/run/image/${encodeURIComponent(r.image)}` : '#/run';
   if (r.name === 'images') return '#/images';
+  if (r.name === 'volumes') return '#/volumes';
+  if (r.name === 'networks') return '#/networks';
   if (r.name === 'project-logs') return `#/projects/${encodeURIComponent(r.project)}/logs`;
   if (r.name === 'container') return `#/containers/${encodeURIComponent(r.id)}/${r.tab}`;
   return '#/containers';

@@ -12,6 +12,7 @@ import { formatBytes } from '../../presenters/stats-presenter';
 import { relativeTime } from '../../presenters/container-presenter';
 import { shortImageId, splitRef, type ImageView } from '../../presenters/image-presenter';
 import { ActionError } from '../resources/VirtualTable';
+import { PruneList } from '../resources/PruneList';
 import { shownError, type ShownError } from '../resources/errors';
 
 export function PullDialog({ hostId, onClose }: { hostId: string; onClose(): void }) {
@@ -305,22 +306,25 @@ export function PruneImagesDialog({ hostId, onClose }: { hostId: string; onClose
   const [result, setResult] = useState<PruneResult | null>(null);
   const [err, setErr] = useState<ShownError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [excluded, setExcluded] = useState<Set<string>>(new Set());
   const pick = (s: 'dangling' | 'unused'): void => {
     setScope(s);
     setPreview(null);
     setErr(null);
+    setExcluded(new Set());
   };
+  const chosen = preview?.items.filter((i) => !excluded.has(i.id)) ?? [];
   useEffect(() => {
     call('images.prunePreview', { hostId, scope })
       .then(setPreview)
       .catch((e) => setErr(shownError(e)));
   }, [hostId, scope]);
   const prune = async (): Promise<void> => {
-    if (!preview || preview.items.length === 0) return;
+    if (chosen.length === 0) return;
     setBusy(true);
     setErr(null);
     try {
-      setResult(await call('images.prune', { hostId, ids: preview.items.map((i) => i.id) }));
+      setResult(await call('images.prune', { hostId, ids: chosen.map((i) => i.id) }));
     } catch (e) {
       setErr(shownError(e));
     } finally {
@@ -361,13 +365,7 @@ export function PruneImagesDialog({ hostId, onClose }: { hostId: string; onClose
               <p>
                 These <strong>{preview.items.length}</strong> images will be removed, freeing at least <strong>{formatBytes(preview.reclaimable)}</strong>:
               </p>
-              <ul className="res-list" aria-label="Images to remove">
-                {preview.items.map((i) => (
-                  <li key={i.id}>
-                    <span className="mono">{i.repoTags.length > 0 ? i.repoTags.join(', ') : shortImageId(i.id)}</span> <span className="muted small">{formatBytes(i.uniqueSize)}</span>
-                  </li>
-                ))}
-              </ul>
+              <PruneList label="Images to remove" items={preview.items.map((i) => ({ id: i.id, label: i.repoTags.length > 0 ? i.repoTags.join(', ') : shortImageId(i.id), size: i.uniqueSize }))} excluded={excluded} onExcluded={setExcluded} />
             </>
           )}
         </div>
@@ -378,8 +376,8 @@ export function PruneImagesDialog({ hostId, onClose }: { hostId: string; onClose
           {result ? 'Close' : 'Cancel'}
         </button>
         {!result && (
-          <button type="button" className="btn btn-danger" disabled={busy || !preview || preview.items.length === 0} onClick={() => void prune()}>
-            {busy ? 'Removing…' : preview ? `Remove ${preview.items.length} image${preview.items.length === 1 ? '' : 's'}` : 'Remove'}
+          <button type="button" className="btn btn-danger" disabled={busy || chosen.length === 0} onClick={() => void prune()}>
+            {busy ? 'Removing…' : `Remove ${chosen.length} image${chosen.length === 1 ? '' : 's'}`}
           </button>
         )}
       </div>

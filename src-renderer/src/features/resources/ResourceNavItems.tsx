@@ -11,8 +11,29 @@ export const LayersIcon = (p: SVGProps<SVGSVGElement>) => (
   </Svg>
 );
 
-type Section = 'images';
-const PAGES: { section: Section; label: string; route: Route; Icon: (p: SVGProps<SVGSVGElement>) => React.JSX.Element }[] = [{ section: 'images', label: 'Images', route: { name: 'images' }, Icon: LayersIcon }];
+export const DiskIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Svg {...p}>
+    <ellipse cx="12" cy="6" rx="8" ry="3" />
+    <path d="M4 6v12c0 1.7 3.6 3 8 3s8-1.3 8-3V6" />
+    <path d="M4 12c0 1.7 3.6 3 8 3s8-1.3 8-3" />
+  </Svg>
+);
+
+export const NetworkIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Svg {...p}>
+    <rect x="9" y="2" width="6" height="6" rx="1" />
+    <rect x="2" y="16" width="6" height="6" rx="1" />
+    <rect x="16" y="16" width="6" height="6" rx="1" />
+    <path d="M12 8v4M5 16v-4h14v4" />
+  </Svg>
+);
+
+type Section = 'images' | 'volumes' | 'networks';
+const PAGES: { section: Section; label: string; route: Route; Icon: (p: SVGProps<SVGSVGElement>) => React.JSX.Element }[] = [
+  { section: 'images', label: 'Images', route: { name: 'images' }, Icon: LayersIcon },
+  { section: 'volumes', label: 'Volumes', route: { name: 'volumes' }, Icon: DiskIcon },
+  { section: 'networks', label: 'Networks', route: { name: 'networks' }, Icon: NetworkIcon },
+];
 
 export function resourceSection(route: Route): Section | undefined {
   return PAGES.find((p) => p.route.name === route.name)?.section;
