@@ -70,6 +70,20 @@ export const PROCEDURE_KINDS = {
   'wake.remove': 'command',
   'wake.wakeNow': 'command',
   'wake.sleepNow': 'command',
+  'volumes.watch': 'stream',
+  'volumes.measure': 'command',
+  'volumes.create': 'command',
+  'volumes.remove': 'command',
+  'volumes.prunePreview': 'query',
+  'volumes.prune': 'command',
+  'networks.watch': 'stream',
+  'networks.create': 'command',
+  'networks.members': 'query',
+  'networks.remove': 'command',
+  'networks.connect': 'command',
+  'networks.disconnect': 'command',
+  'networks.prunePreview': 'query',
+  'networks.prune': 'command',
 } as const satisfies Record<string, ProcedureKind>;
 
 export type KindMappedName = keyof typeof PROCEDURE_KINDS;
