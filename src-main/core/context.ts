@@ -14,6 +14,8 @@ import type { Terminals } from './terminal/terminals';
 import type { CoreOptions } from './create-core';
 
 /** The core's domain services, in dependency (start) order; disposed in reverse. */
+import type { ResourcesService } from './resources/resources-service';
+
 export interface CoreServices {
   /** The hosts and their engine connections; `hosts.onEngineEvent` is the all-hosts event bus. */
   hosts: HostRegistry;
@@ -22,6 +24,8 @@ export interface CoreServices {
   history: StatsHistoryService;
   alerts: AlertService;
   terminals: Terminals;
+  /** Live lists of images, volumes and networks per host (resource pages). */
+  resources: ResourcesService;
 }
 
 export interface CoreContext {

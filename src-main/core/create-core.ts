@@ -29,6 +29,7 @@ import { terminalHandlers } from './services/terminal-handlers';
 import { imagesHandlers } from './services/images-handlers';
 import { wakeHandlers } from './services/wake-handlers';
 import type { WakeOptions } from './wake/wake-manager';
+import { ResourcesService } from './resources/resources-service';
 import { volumesHandlers } from './services/volumes-handlers';
 import { networksHandlers } from './services/networks-handlers';
 
@@ -107,7 +108,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const history = set.add('history', new StatsHistoryService({ dataDir: opts.dataDir, store, hosts, stats, logger }));
   const alerts = set.add('alerts', new AlertService({ store: alertsStoreOf(store), getHost: (hostId) => hosts.get(hostId), stats: () => stats, logger }));
   const terminals = set.add('terminals', new Terminals({ hosts, logger, hostTerminal: opts.hostTerminal === true, mode: opts.mode }));
-  const services: CoreServices = { hosts, containers, stats, history, alerts, terminals };
+  const resources = set.add('resources', ResourcesService.forHosts(hosts, logger));
+  const services: CoreServices = { hosts, containers, stats, history, alerts, terminals, resources };
 
   // Alert rules name hosts: re-attach when hosts come and go.
   let offMembership: (() => void) | null = null;

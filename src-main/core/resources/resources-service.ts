@@ -1,9 +1,9 @@
 // ResourcesService: the live lists of images, volumes and networks, one shared ListFeed per host and
 // kind, kept current by the host's one shared engine events stream (never a second /events request)
 // and by our own commands. Handlers (services/{images,volumes,networks,disk}-handlers.ts) are thin
-// adapters over it. One per core: resourcesFor(ctx).
+// adapters over it. One per core: ctx.services.resources (built in create-core, disposed with it).
 import type Dockerode from 'dockerode';
-import type { CoreContext } from '../context';
+import type { HostRegistry } from '../host-registry';
 import type { EngineObjectType, HostConnection } from '../engine/host-connection';
 import type { Logger } from '../../rpc/dispatcher';
 import { ListFeed } from './list-feed';
@@ -47,6 +47,13 @@ export class ResourcesService {
   private readonly volumeSizes = new Map<string, VolumeSizes>();
 
   constructor(private readonly opts: { getHost(hostId: string): ResourceHost; logger: Logger }) {}
+
+  static forHosts(hosts: HostRegistry, logger: Logger): ResourcesService {
+    return new ResourcesService({ getHost: (hostId) => resourceHost(hosts.get(hostId)), logger });
+  }
+
+  /** Nothing runs until a page subscribes. */
+  start(): void {}
 
   private sizesOf(hostId: string): VolumeSizes {
     let s = this.volumeSizes.get(hostId);
@@ -112,24 +119,8 @@ export class ResourcesService {
     this.touched(hostId, 'volume');
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
     for (const f of this.feeds.values()) f.dispose();
     this.feeds.clear();
   }
-}
-
-const services = new WeakMap<CoreContext, ResourcesService>();
-
-export function resourcesFor(ctx: CoreContext): ResourcesService {
-  let svc = services.get(ctx);
-  if (!svc) {
-    const s = new ResourcesService({
-      getHost: (hostId) => resourceHost(ctx.hosts.get(hostId)),
-      logger: ctx.logger,
-    });
-    services.set(ctx, s);
-    ctx.onDispose(() => s.dispose());
-    svc = s;
-  }
-  return svc;
 }

@@ -1,14 +1,13 @@
 // images.*: thin adapters over the ResourcesService (live list) and images-engine (actions).
 import type { imagesProcedures, ImageRow } from '../../contract/procedures/images';
 import type { CoreContext, DomainHandlers } from '../context';
-import { resourcesFor } from '../resources/resources-service';
 import { imageHistory, imagePrunePreview, inspectImage, pruneImages, removeImage } from '../resources/images-engine';
 
 export function imagesHandlers(ctx: CoreContext): DomainHandlers<typeof imagesProcedures> {
   const docker = (hostId: string) => ctx.hosts.get(hostId).client();
-  const touched = (hostId: string): void => resourcesFor(ctx).touched(hostId, 'image');
+  const touched = (hostId: string): void => ctx.services.resources.touched(hostId, 'image');
   return {
-    'images.watch': ({ hostId }, sink) => resourcesFor(ctx).feed<ImageRow>(hostId, 'image').subscribe((e) => sink.next(e)),
+    'images.watch': ({ hostId }, sink) => ctx.services.resources.feed<ImageRow>(hostId, 'image').subscribe((e) => sink.next(e)),
     'images.inspect': ({ hostId, id }) => inspectImage(docker(hostId), id),
     'images.history': ({ hostId, id }) => imageHistory(docker(hostId), id),
     'images.remove': async ({ hostId, id, force }) => {

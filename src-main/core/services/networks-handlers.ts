@@ -1,18 +1,17 @@
 // networks.*: thin adapters over the ResourcesService (live list) and networks-engine (actions).
 import type { networksProcedures, NetworkRow } from '../../contract/procedures/networks';
 import type { CoreContext, DomainHandlers } from '../context';
-import { resourcesFor } from '../resources/resources-service';
 import { connectNetwork, createNetwork, disconnectNetwork, networkMembers, networkPrunePreview, pruneNetworks, removeNetwork } from '../resources/networks-engine';
 
 export function networksHandlers(ctx: CoreContext): DomainHandlers<typeof networksProcedures> {
   const docker = (hostId: string) => ctx.hosts.get(hostId).client();
   const after = async <T>(hostId: string, p: Promise<T>): Promise<T> => {
     const r = await p;
-    resourcesFor(ctx).touched(hostId, 'network');
+    ctx.services.resources.touched(hostId, 'network');
     return r;
   };
   return {
-    'networks.watch': ({ hostId }, sink) => resourcesFor(ctx).feed<NetworkRow>(hostId, 'network').subscribe((e) => sink.next(e)),
+    'networks.watch': ({ hostId }, sink) => ctx.services.resources.feed<NetworkRow>(hostId, 'network').subscribe((e) => sink.next(e)),
     'networks.create': ({ hostId, ...spec }) => after(hostId, createNetwork(docker(hostId), spec)),
     'networks.members': ({ hostId, id }) => networkMembers(docker(hostId), id),
     'networks.remove': ({ hostId, id }) => after(hostId, removeNetwork(docker(hostId), id)),

@@ -9,7 +9,6 @@ import type { CoreContext, DomainHandlers } from '../context';
 import { engineError, engineMessage, engineStreamError, isAlreadyInState, isNotFound } from '../engine/engine-errors';
 import type { RawInspect } from '../engine/inspect-view';
 import { engineConflicts, localConflicts, type PortConflict, type PublishedPort } from '../engine/port-check';
-import { resourcesFor } from '../resources/resources-service';
 import { PullProgress, type RawPullLine } from '../engine/pull-progress';
 import { isBuiltinNetwork, keptEnvValues, parsedPorts, recreateBase, runSpecFromInspect, toCreateBody, type CreateBody, type RawImageConfig } from '../engine/run-spec-engine';
 
@@ -134,7 +133,7 @@ export function runHandlers(ctx: CoreContext): DomainHandlers<typeof runProcedur
               return void sink.fail(doneErr ?? engineStreamError(progress.error ?? 'the pull failed'));
             }
             flush();
-            resourcesFor(ctx).touched(hostId, 'image');
+            ctx.services.resources.touched(hostId, 'image');
             sink.next({ kind: 'done', status: `Pulled ${full}`, digest: progress.digest });
             sink.end();
           },

@@ -1,14 +1,13 @@
 // volumes.*: thin adapters over the ResourcesService (live list) and volumes-engine (actions).
 import type { volumesProcedures, VolumeRow } from '../../contract/procedures/volumes';
 import type { CoreContext, DomainHandlers } from '../context';
-import { resourcesFor } from '../resources/resources-service';
 import { createVolume, pruneVolumes, removeVolume, volumePrunePreview } from '../resources/volumes-engine';
 
 export function volumesHandlers(ctx: CoreContext): DomainHandlers<typeof volumesProcedures> {
   const docker = (hostId: string) => ctx.hosts.get(hostId).client();
-  const changed = (hostId: string): void => resourcesFor(ctx).volumesChanged(hostId);
+  const changed = (hostId: string): void => ctx.services.resources.volumesChanged(hostId);
   return {
-    'volumes.watch': ({ hostId }, sink) => resourcesFor(ctx).feed<VolumeRow>(hostId, 'volume').subscribe((e) => sink.next(e)),
+    'volumes.watch': ({ hostId }, sink) => ctx.services.resources.feed<VolumeRow>(hostId, 'volume').subscribe((e) => sink.next(e)),
     'volumes.measure': async ({ hostId }) => {
       changed(hostId);
       return null;
