@@ -12,6 +12,7 @@ import { idleSuite } from './idle';
 import { latencySuite } from './latency';
 import { listSuite } from './list';
 import { logsSuite } from './logs';
+import { projectLogsSuite } from './project-logs';
 import { alertsSuite } from './alerts';
 import { statsSuite } from './stats';
 import { terminalSuite } from './terminal';
@@ -20,7 +21,7 @@ import { BenchEngine } from './lib/engine';
 import { machineInfo, writeLatestMarkdown, writeSuiteResult, type StoredResult } from './lib/report';
 import type { Suite } from './lib/suite';
 
-const SUITES: Suite[] = [alertsSuite, listSuite, idleSuite, latencySuite, statsSuite, terminalSuite, logsSuite];
+const SUITES: Suite[] = [alertsSuite, listSuite, idleSuite, latencySuite, statsSuite, terminalSuite, logsSuite, projectLogsSuite];
 /** The whole run, engine set-up and clean-up included. */
 const RUN_LIMIT_MS = 11 * 60_000;
 

@@ -1,11 +1,14 @@
 // Merged logs of a compose project: one follower per container, lines tagged with the service
-// (or, for a scaled service, service-N), interleaved by timestamp through a TimeMerger. Containers
-// that join the project later (compose up --scale, a new service) are picked up from start events.
+// (or, for a scaled service, service-N), interleaved by timestamp through a streaming k-way merge
+// (merger.ts): memory is bounded per container whatever the history size, a container whose queue
+// is full stops being read (its lines wait in the engine), the merge yields to the event loop every
+// few thousand lines, and a slow viewer holds every container (pause/resume). Containers that join
+// the project later (compose up --scale, a new service) are picked up from start events.
 import type Dockerode from 'dockerode';
 import type { Logger } from '../../contract/handlers';
 import type { EngineEvent } from '../engine/host-connection';
 import { ContainerLogFollower, inspectForLogs, type FollowerEvent, type LogTarget } from './follower';
-import { TimeMerger } from './merger';
+import { KWayMerger } from './merger';
 
 export const PROJECT_LABEL = 'com.docker.compose.project';
 export const SERVICE_LABEL = 'com.docker.compose.service';
@@ -38,21 +41,36 @@ export interface ProjectFollowOptions {
   onEvent(ev: FollowerEvent & { src?: string }): void;
   onError(e: unknown): void;
   logger: Logger;
+  /** Bytes one container's queue may hold before it stops being read (default 512 KiB). */
+  maxBytesPerSource?: number;
+  /** Lines handed out per turn of the event loop (default 5,000). */
+  sliceLines?: number;
 }
+
+/** A line, or a follower's marker kept in order with the lines around it. */
+type Item = { ts: number; line: ProjectLine; ev?: undefined } | { ts: number; line?: undefined; ev: FollowerEvent & { src?: string } };
+
+const BATCH = 1000;
 
 export class ProjectLogFollower {
   private readonly followers = new Map<string, ContainerLogFollower>();
   private readonly sources = new Map<string, ProjectSource>();
-  private readonly merger: TimeMerger<ProjectLine>;
+  private readonly merger: KWayMerger<Item>;
   private timer: NodeJS.Timeout | null = null;
   private offEvents: (() => void) | null = null;
-  private waitingHistory = new Set<string>();
   private stopped = false;
   private historyEmitted = false;
+  /** The viewer is behind: hold every container and the merge. */
   private held = false;
+  private pumpQueued = false;
 
   constructor(private readonly o: ProjectFollowOptions) {
-    this.merger = new TimeMerger<ProjectLine>(o.windowMs ?? 100, { holdUntilReady: true });
+    this.merger = new KWayMerger<Item>({
+      windowMs: o.windowMs ?? 100,
+      maxBytesPerSource: o.maxBytesPerSource,
+      sizeOf: (it) => (it.line ? it.line.text.length + 64 : 64),
+      onFull: (id) => this.applyHold(id),
+    });
   }
 
   async start(): Promise<void> {
@@ -65,9 +83,10 @@ export class ProjectLogFollower {
     for (const t of targets) this.sources.set(t.id, this.sourceOf(t, (perService.get(this.serviceOf(t)) ?? 0) > 1));
     this.o.onSources([...this.sources.values()]);
     this.offEvents = this.o.onEngineEvent((e) => this.onEngineEvent(e));
-    this.timer = setInterval(() => this.tick(), 50);
-    if (targets.length === 0) this.historyDone();
+    // Live lines wait `windowMs` for the other containers: release them on a timer too.
+    this.timer = setInterval(() => this.schedule(), 50);
     for (const t of targets) this.follow(t, this.o.tail);
+    this.schedule();
   }
 
   stop(): void {
@@ -79,18 +98,72 @@ export class ProjectLogFollower {
     this.timer = null;
   }
 
-  /** Hold every container's engine stream for a slow viewer (see ContainerLogFollower.pauseReading). */
+  /** Hold every container's engine stream and the merge for a slow viewer. */
   pause(): void {
     this.held = true;
-    for (const f of this.followers.values()) f.pauseReading();
+    for (const id of this.followers.keys()) this.applyHold(id);
   }
 
   resume(): void {
     this.held = false;
-    for (const f of this.followers.values()) f.resumeReading();
+    for (const id of this.followers.keys()) this.applyHold(id);
+    this.schedule();
   }
 
-  private wanted(service: string): boolean {
+  /** Bytes the merge holds now (tests, metrics). */
+  get queuedBytes(): number {
+    return this.merger.bytes;
+  }
+
+  private applyHold(id: string): void {
+    const f = this.followers.get(id);
+    if (!f) return;
+    if (this.held || this.merger.isFull(id)) f.pauseReading();
+    else f.resumeReading();
+  }
+
+  private schedule(): void {
+    if (this.pumpQueued || this.stopped) return;
+    this.pumpQueued = true;
+    setImmediate(() => {
+      this.pumpQueued = false;
+      this.pump();
+    });
+  }
+
+  /** Hand out what may go now, a slice per turn of the event loop. */
+  private pump(): void {
+    if (this.stopped || this.held) return;
+    const history = this.merger.inHistory;
+    // Once every container has sent its history, what is queued is older than anything to come.
+    const force = !history && !this.historyEmitted;
+    const items = this.merger.take(Date.now(), this.o.sliceLines ?? 5000, force);
+    let lines: ProjectLine[] = [];
+    const flush = (): void => {
+      if (lines.length > 0) this.o.onLines(lines);
+      lines = [];
+    };
+    for (const it of items) {
+      if (this.stopped) return;
+      if (it.line) {
+        lines.push(it.line);
+        if (lines.length >= BATCH) flush();
+      } else {
+        flush();
+        this.o.onEvent(it.ev);
+      }
+    }
+    flush();
+    if (this.stopped) return;
+    if (force && this.merger.size === 0) {
+      this.historyEmitted = true;
+      this.o.onEvent({ kind: 'caught-up' });
+    }
+    // More may go at once (a big history): continue on the next turn, unless the viewer is behind.
+    if (items.length > 0 && !this.held) this.schedule();
+  }
+
+    private wanted(service: string): boolean {
     return !this.o.services || this.o.services.length === 0 || this.o.services.includes(service);
   }
 
@@ -106,49 +179,39 @@ export class ProjectLogFollower {
 
   private follow(t: LogTarget, tail: number | 'all'): void {
     const src = this.sources.get(t.id)!.src;
-    this.waitingHistory.add(t.id);
+    this.merger.addSource(t.id, 'history');
     const f = new ContainerLogFollower({
       docker: this.o.docker,
       onEngineEvent: this.o.onEngineEvent,
       target: t,
       tail,
       logger: this.o.logger,
-      onLine: (l) => this.merger.push([{ ts: l.ts, stream: l.stream, text: l.text, src }], Date.now()),
+      onLine: (l) => {
+        this.merger.push(t.id, { ts: l.ts, line: { ts: l.ts, stream: l.stream, text: l.text, src } }, Date.now());
+        this.schedule();
+      },
       onEvent: (ev) => {
-        if (ev.kind === 'caught-up') {
-          this.waitingHistory.delete(t.id);
-          if (this.waitingHistory.size === 0) this.historyDone();
-          return;
+        if (ev.kind === 'caught-up') this.merger.setLive(t.id);
+        else {
+          // A marker goes through the merge, after this container's lines before it.
+          this.merger.push(t.id, { ts: this.merger.markerTs(t.id, ev.at), ev: { ...ev, src } }, Date.now());
+          if (ev.kind === 'state' && ev.state === 'removed') {
+            this.followers.delete(t.id);
+            this.merger.end(t.id);
+          }
         }
-        // Keep markers in order with the lines around them.
-        this.tick(true);
-        this.o.onEvent({ ...ev, src });
-        if (ev.kind === 'state' && ev.state === 'removed') this.followers.delete(t.id);
+        this.schedule();
       },
       onError: (e) => {
         this.o.logger.warn(`project logs: ${t.name}`, e);
         this.followers.delete(t.id);
-        this.waitingHistory.delete(t.id);
-        if (this.waitingHistory.size === 0) this.historyDone();
+        this.merger.end(t.id);
+        this.schedule();
       },
     });
     this.followers.set(t.id, f);
     if (this.held) f.pauseReading();
     f.start();
-  }
-
-  private historyDone(): void {
-    if (this.historyEmitted) return;
-    this.historyEmitted = true;
-    this.merger.ready();
-    this.tick();
-    this.o.onEvent({ kind: 'caught-up' });
-  }
-
-  private tick(all = false): void {
-    if (this.stopped) return;
-    const lines = this.merger.release(Date.now(), all && this.waitingHistory.size === 0);
-    for (let i = 0; i < lines.length; i += 1000) this.o.onLines(lines.slice(i, i + 1000));
   }
 
   private onEngineEvent(e: EngineEvent<'container'>): void {

@@ -22,9 +22,94 @@ interface WireLine {
 /** Rough wire size of a line (JSON keys and the timestamp included). */
 const sizeOf = (text: string): number => text.length + 48;
 
+/** What one logs.earlier answer may hold (its lines' wire size), and how many scans run at once. */
+export const EARLIER_MAX_BYTES = 8 * 1024 * 1024;
+const EARLIER_CONCURRENCY = 4;
+
+/** A counting semaphore: scans beyond the limit wait their turn instead of holding memory. */
+class Slots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+  constructor(n: number) {
+    this.free = n;
+  }
+  async acquire(): Promise<() => void> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((r) => this.waiting.push(r));
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    };
+  }
+}
+
+/**
+ * The last `limit` lines before a time, in bounded memory: a ring of the lines before the last
+ * millisecond (capped in bytes too) and a ring of the lines at that millisecond, of which the caller
+ * already holds the last `have`.
+ */
+export class EarlierWindow {
+  private readonly before: Ring;
+  private readonly atMs: Ring;
+  constructor(
+    private readonly limit: number,
+    private readonly have: number,
+    maxBytes: number,
+  ) {
+    this.before = new Ring(limit, maxBytes);
+    this.atMs = new Ring(limit + have, maxBytes);
+  }
+  push(line: WireLine, atLastMs: boolean): void {
+    if (atLastMs) this.atMs.push(line);
+    else this.before.push(line);
+  }
+  result(): { lines: WireLine[]; more: boolean } {
+    const same = this.atMs.items();
+    const sameKept = same.slice(0, Math.max(0, same.length - this.have));
+    const all = [...this.before.items(), ...sameKept];
+    const lines = all.slice(Math.max(0, all.length - this.limit));
+    // Anything dropped from either ring is earlier than what is returned and not held by the caller.
+    const more = all.length > this.limit || this.before.dropped > 0 || this.atMs.dropped > 0;
+    return { lines, more };
+  }
+}
+
+class Ring {
+  private buf: WireLine[] = [];
+  private head = 0;
+  private bytes = 0;
+  dropped = 0;
+  constructor(
+    private readonly cap: number,
+    private readonly maxBytes: number,
+  ) {}
+  push(l: WireLine): void {
+    this.buf.push(l);
+    this.bytes += sizeOf(l.text);
+    while (this.buf.length - this.head > this.cap || (this.bytes > this.maxBytes && this.buf.length - this.head > 1)) {
+      this.bytes -= sizeOf(this.buf[this.head]!.text);
+      this.buf[this.head] = undefined as unknown as WireLine;
+      this.head++;
+      this.dropped++;
+    }
+    if (this.head > 4096 && this.head * 2 > this.buf.length) {
+      this.buf = this.buf.slice(this.head);
+      this.head = 0;
+    }
+  }
+  items(): WireLine[] {
+    return this.buf.slice(this.head);
+  }
+}
+
 export function logsHandlers(ctx: CoreContext): DomainHandlers<typeof logsProcedures> {
   const { hosts, store, logger } = ctx;
   const defaultTail = (): number => store.get('settings').logTail;
+  const earlierSlots = new Slots(EARLIER_CONCURRENCY);
 
   return {
     'logs.follow': async ({ hostId, id, tail, since, until }, sink, signal) => {
@@ -118,36 +203,26 @@ export function logsHandlers(ctx: CoreContext): DomainHandlers<typeof logsProced
     'logs.earlier': async ({ hostId, id, before, have, limit }) => {
       const docker = hosts.get(hostId).client();
       const target = await inspectForLogs(docker, id);
-      // The engine applies tail before until, so "the last N before T" means reading up to T and
-      // keeping the last N here (a ring of limit+1 lines tells whether there are more).
-      const stream = await openLogStream(docker, target.id, { follow: false, tail: 'all', until: endOfMsEngineTime(before) });
-      // A ring of the last `limit` lines (shift() on a big array per line would be quadratic).
-      const cap = limit + have;
-      const ring: WireLine[] = new Array<WireLine>(cap);
-      let total = 0;
-      const parser = new LogParser({
-        tty: target.tty,
-        onLine: (l) => {
-          if (l.ts > before) return;
-          ring[total % cap] = { ts: l.ts, stream: l.stream, text: l.text };
-          total++;
-        },
-      });
-      await new Promise<void>((resolve, reject) => {
-        stream.on('data', (c: Buffer) => parser.push(c));
-        stream.on('end', () => resolve());
-        stream.on('error', reject);
-      });
-      parser.end();
-      // The last `have` lines are the ones the caller already holds (the engine's order is stable).
-      const kept = Math.max(0, total - have);
-      const n = Math.min(kept, limit);
-      const start = total > cap ? total % cap : 0;
-      const first = Math.min(total, cap) - have - n;
-      const lines = Array.from({ length: n }, (_, i) => {
-        return ring[(start + first + i) % cap]!;
-      });
-      return { lines, more: kept > limit };
+      // At most a few scans at once per core: each reads the log up to `before` (the engine applies
+      // tail before until, so "the last N before T" means reading up to T and keeping the last N here).
+      const release = await earlierSlots.acquire();
+      try {
+        const stream = await openLogStream(docker, target.id, { follow: false, tail: 'all', until: endOfMsEngineTime(before) });
+        // Bounded: the last `limit` lines before `before` (and at most EARLIER_MAX_BYTES of them: an
+        // answer cut short says more=true and the caller asks again), plus the lines at exactly
+        // `before`, of which the caller holds the last `have`.
+        const window = new EarlierWindow(limit, have, EARLIER_MAX_BYTES);
+        const parser = new LogParser({ tty: target.tty, onLine: (l) => l.ts <= before && window.push({ ts: l.ts, stream: l.stream, text: l.text }, l.ts === before) });
+        await new Promise<void>((resolve, reject) => {
+          stream.on('data', (c: Buffer) => parser.push(c));
+          stream.on('end', () => resolve());
+          stream.on('error', reject);
+        });
+        parser.end();
+        return window.result();
+      } finally {
+        release();
+      }
     },
 
     'logs.saveToFile': async ({ hostId, id, timestamps }) => {

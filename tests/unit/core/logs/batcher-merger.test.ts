@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Batcher } from '../../../../src-main/core/logs/batcher';
-import { TimeMerger } from '../../../../src-main/core/logs/merger';
+import { KWayMerger } from '../../../../src-main/core/logs/merger';
 import { endOfMsEngineTime, fromRfc3339, toEngineTime } from '../../../../src-main/core/logs/engine-logs';
 
 describe('Batcher', () => {
@@ -46,32 +46,65 @@ describe('Batcher', () => {
   });
 });
 
-describe('TimeMerger', () => {
-  const l = (ts: number, src: string) => ({ ts, src });
+describe('KWayMerger', () => {
+  type L = { ts: number; src: string };
+  const make = (o: { cap?: number; full?: [string, boolean][] } = {}) =>
+    new KWayMerger<L>({ windowMs: 100, maxBytesPerSource: o.cap, sizeOf: () => 10, onFull: (id, f) => o.full?.push([id, f]) });
+  const names = (xs: L[]) => xs.map((x) => `${x.src}${x.ts}`);
 
-  it('holds the history until ready, then releases it sorted by timestamp (stable)', () => {
-    const m = new TimeMerger<{ ts: number; src: string }>(100, { holdUntilReady: true });
-    m.push([l(1, 'a'), l(5, 'a'), l(9, 'a')], 0);
-    m.push([l(2, 'b'), l(5, 'b'), l(8, 'b')], 10);
-    expect(m.release(10_000)).toEqual([]);
-    m.ready();
-    expect(m.release(20).map((x) => `${x.src}${x.ts}`)).toEqual(['a1', 'b2', 'a5', 'b5', 'b8', 'a9']);
+  it('history: merges exactly by timestamp, waiting while a container still sending history has nothing queued', () => {
+    const m = make();
+    m.addSource('a');
+    m.addSource('b');
+    for (const ts of [1, 5, 9]) m.push('a', { ts, src: 'a' }, 0);
+    // b has sent nothing yet: its first line may be the earliest of all.
+    expect(m.take(10_000, 100)).toEqual([]);
+    m.push('b', { ts: 2, src: 'b' }, 0);
+    expect(names(m.take(10_000, 100))).toEqual(['a1', 'b2']);
+    m.push('b', { ts: 5, src: 'b' }, 0);
+    m.push('b', { ts: 8, src: 'b' }, 0);
+    m.setLive('b');
+    expect(names(m.take(0, 100, true))).toEqual(['a5', 'b5', 'b8', 'a9']);
   });
 
-  it('live: releases in timestamp order once lines are older than the window', () => {
-    const m = new TimeMerger<{ ts: number; src: string }>(100);
-    m.push([l(1000, 'a')], 1000);
-    m.push([l(990, 'b')], 1060);
-    // At 1100 a has waited 100 ms, but b (older timestamp) sorts before it and has not: hold both.
-    expect(m.release(1100)).toEqual([]);
-    expect(m.release(1160).map((x) => x.src)).toEqual(['b', 'a']);
-    expect(m.size).toBe(0);
+  it('live: an empty live source holds a line only for the window', () => {
+    const m = make();
+    m.addSource('a', 'live');
+    m.addSource('b', 'live');
+    m.push('a', { ts: 1000, src: 'a' }, 1000);
+    expect(m.take(1050, 100)).toEqual([]);
+    m.push('b', { ts: 990, src: 'b' }, 1060);
+    // b's line sorts first; a's then waits out its window (b may still send something earlier).
+    expect(names(m.take(1060, 100))).toEqual(['b990']);
+    expect(names(m.take(1101, 100))).toEqual(['a1000']);
+    m.push('a', { ts: 1200, src: 'a' }, 1200);
+    expect(m.take(1250, 100)).toEqual([]);
+    expect(names(m.take(1301, 100))).toEqual(['a1200']);
   });
 
-  it('release(all) empties it', () => {
-    const m = new TimeMerger<{ ts: number; src: string }>(100);
-    m.push([l(3, 'a'), l(1, 'b')], 0);
-    expect(m.release(0, true).map((x) => x.ts)).toEqual([1, 3]);
+  it('bounded: a queue over its cap says full, and not full once below half; ended sources never block', () => {
+    const full: [string, boolean][] = [];
+    const m = make({ cap: 100, full });
+    m.addSource('a');
+    m.addSource('b');
+    for (let i = 0; i < 10; i++) m.push('a', { ts: i, src: 'a' }, 0);
+    expect(full).toEqual([['a', true]]);
+    expect(m.isFull('a')).toBe(true);
+    expect(m.bytes).toBe(100);
+    m.end('b');
+    expect(m.take(0, 5).length).toBe(5);
+    expect(full).toEqual([['a', true]]);
+    m.take(0, 1);
+    expect(full).toEqual([['a', true], ['a', false]]);
+    expect(m.size).toBe(4);
+  });
+
+  it('takes at most max per call (the caller yields between slices)', () => {
+    const m = make();
+    m.addSource('a', 'live');
+    for (let i = 0; i < 50; i++) m.push('a', { ts: i, src: 'a' }, 0);
+    expect(m.take(1000, 20)).toHaveLength(20);
+    expect(m.take(1000, 100)).toHaveLength(30);
   });
 });
 
