@@ -127,10 +127,13 @@ export async function postJson(url: string, body: unknown, opts: DeliverOptions 
         redirect: 'error',
       });
       status = res.status;
-      // Read (and bound) the answer so the connection is released; keep a little for the error text.
-      const text = (await res.text().catch(() => '')).slice(0, 200);
+      // Read the answer so the connection is released. Another server's body is never echoed to the
+      // UI (it could be anything: a page, a token); only a bare error code such as Slack's
+      // "invalid_token" or "no_service" is kept, since it says what to fix.
+      const text = (await res.text().catch(() => '')).trim();
       if (res.ok) return { ok: true, at: now(), attempts: i, status, ms: now() - started };
-      error = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${text ? `: ${text}` : ''}`;
+      const code = /^[a-z][a-z0-9_]{0,39}$/.test(text) ? `: ${text}` : '';
+      error = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}${code}`;
       if (!retryableStatus(res.status)) return { ok: false, at: now(), attempts: i, status, error, ms: now() - started };
     } catch (e) {
       error = errorText(e, timeoutMs);

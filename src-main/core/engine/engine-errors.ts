@@ -8,7 +8,8 @@ import { ZodError } from 'zod';
 interface DockerodeError {
   statusCode?: number;
   reason?: string;
-  json?: { message?: string } | null;
+  /** docker-modem: the parsed JSON body, or the raw body (string/Buffer) when it is not JSON. */
+  json?: { message?: string } | string | Uint8Array | null;
   code?: string;
   message?: string;
   name?: string;
@@ -54,8 +55,16 @@ export function isAlreadyInState(e: unknown): boolean {
 
 /** The engine's own message, e.g. "driver failed programming external connectivity ...: port is already allocated". */
 export function engineMessage(e: DockerodeError): string {
-  const fromJson = e.json && typeof e.json === 'object' ? e.json.message : undefined;
+  const json = e.json as unknown;
+  const isBody = typeof json === 'string' || json instanceof Uint8Array;
+  const fromJson = json && typeof json === 'object' && !isBody ? (json as { message?: string }).message : undefined;
   if (fromJson) return fromJson;
+  // A body that is not the engine's JSON error came from something else listening there (a web
+  // server behind an engine override, a proxy): never echo another server's answer to the UI.
+  if (isBody && String(json).trim() !== '') {
+    const code = e.statusCode ? `HTTP ${e.statusCode}` : 'an answer';
+    return `${code} from a server that does not answer like a Docker engine (its answer is not shown)`;
+  }
   const m = e.message ?? String(e);
   // dockerode formats as "(HTTP code 409) unexpected - <engine message> "
   const match = /^\(HTTP code \d+\) [^-]*- (.*)$/s.exec(m);
@@ -90,6 +99,13 @@ function codeFor(status: number, reason: ErrorReason | undefined): ErrorCode {
   if (status === 409 || status === 304) return 'CONFLICT';
   if (status === 400) return 'VALIDATION';
   return 'INTERNAL';
+}
+
+/** Why a connection attempt failed, in words safe to show (no foreign server's answer). */
+export function connectFailure(e: unknown): string {
+  const err = (e ?? {}) as DockerodeError;
+  if (typeof err.statusCode === 'number') return engineMessage(err);
+  return err.code ? `${err.code}: ${err.message ?? ''}`.trim() : (err.message ?? String(e));
 }
 
 export function unreachableHint(code: string | undefined, url: string): string {

@@ -7,7 +7,7 @@ import { RpcError, type ContainerPatch, type ContainerSummary, type Endpoint, ty
 import type { Logger } from '../../contract/handlers';
 import { keepKnownTimes, toContainerSummary, withInspectTimes } from './container-mapper';
 import type { DockerFactory } from './docker-client';
-import { unreachableHint } from './engine-errors';
+import { connectFailure, unreachableHint } from './engine-errors';
 
 /** Container event actions that can change what the list shows. exec_*, top, attach… do not. */
 const RELEVANT_ACTIONS = new Set([
@@ -277,7 +277,7 @@ export class HostConnection {
     if (this.transitionalTimer) clearTimeout(this.transitionalTimer);
     this.transitionalTimer = null;
     const err = e as { code?: string; message?: string } | undefined;
-    const reason = err?.code ? `${err.code}: ${err.message ?? ''}`.trim() : (err?.message ?? String(e));
+    const reason = connectFailure(e);
     const delay = Math.min(this.opts.backoffMaxMs ?? 5000, (this.opts.backoffMinMs ?? 250) * 2 ** this.attempt);
     this.attempt = Math.min(this.attempt + 1, 16);
     this.setState({ state: 'unreachable', reason, hint: unreachableHint(err?.code, this.opts.endpoint.url), retryAt: Date.now() + delay });

@@ -1,7 +1,7 @@
 // The engine's container inspect → the inspect view model (pure). Secret-looking environment
 // values are masked here, in main, in both the env list and the raw JSON.
 import { MASK, type EnvEntry, type InspectView } from '../../contract/procedures/inspect';
-import { maskDecision, splitEnv } from './secret-mask';
+import { maskDecision, maskLabelDecision, splitEnv } from './secret-mask';
 
 /** The parts of the engine's inspect payload we read (everything optional: engines differ). */
 export interface RawInspect {
@@ -84,12 +84,13 @@ export function maskEnv(env: readonly string[]): { entries: EnvEntry[]; maskedNa
 
 /** The inspect payload as pretty JSON; with `mask`, masked variables' values replaced in Config.Env. */
 export function rawJson(info: RawInspect, maskedNames: ReadonlySet<string> | null): string {
-  if (!maskedNames || maskedNames.size === 0 || !info.Config?.Env) return JSON.stringify(info, null, 2);
-  const Env = info.Config.Env.map((e) => {
+  if (!maskedNames || !info.Config) return JSON.stringify(info, null, 2);
+  const Env = info.Config.Env?.map((e) => {
     const { name } = splitEnv(e);
     return maskedNames.has(name) ? `${name}=${MASK}` : e;
   });
-  return JSON.stringify({ ...info, Config: { ...info.Config, Env } }, null, 2);
+  const Labels = info.Config.Labels ? Object.fromEntries(Object.entries(info.Config.Labels).map(([k, v]) => [k, maskLabelDecision(k, v).masked ? MASK : v])) : info.Config.Labels;
+  return JSON.stringify({ ...info, Config: { ...info.Config, ...(Env ? { Env } : {}), Labels } }, null, 2);
 }
 
 export function restartPolicyText(p: { Name?: string; MaximumRetryCount?: number } | undefined): string {
@@ -162,9 +163,13 @@ export function toInspectView(info: RawInspect): InspectView {
       mac: n.MacAddress ?? '',
       aliases: [...new Set([...(n.Aliases ?? []), ...(n.DNSNames ?? [])])],
     })),
+    // Secret-looking label values are masked like env (containers.revealEnv {all} shows the raw JSON).
     labels: Object.entries(cfg.Labels ?? {})
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([key, value]) => ({ key, value })),
+      .map(([key, value]) => {
+        const d = maskLabelDecision(key, value);
+        return { key, value: d.masked ? (d.preview ?? MASK) : value };
+      }),
     resources: {
       cpus,
       cpuShares: hc.CpuShares ?? 0,

@@ -15,7 +15,7 @@ import {
   type RunSpecInput,
 } from '../../contract/run-spec';
 import type { RawInspect } from './inspect-view';
-import { maskDecision, splitEnv } from './secret-mask';
+import { maskDecision, maskLabelDecision, splitEnv } from './secret-mask';
 
 /** The engine's create body (POST /containers/create), the parts we set. */
 export interface CreateBody {
@@ -176,8 +176,9 @@ export function runSpecFromInspect(info: RawInspect, image: RawImageConfig | nul
   }
 
   const imageLabels = img.Labels ?? {};
+  // Secret-looking labels never reach the form: recreate keeps them (keptLabelValues).
   const labels = Object.entries(cfg.Labels ?? {})
-    .filter(([k, v]) => imageLabels[k] !== v)
+    .filter(([k, v]) => imageLabels[k] !== v && !maskLabelDecision(k, v).masked)
     .map(([k, v]) => `${k}=${v}`);
 
   const restart = (hc.RestartPolicy?.Name || 'no') as RunSpec['restart'];
@@ -240,6 +241,12 @@ export function recreateBase(info: RawInspect, spec: RunSpec): BaseBody {
     if (aliases.length) base.NetworkingConfig = { EndpointsConfig: { [network]: { Aliases: aliases } } };
   }
   return base;
+}
+
+/** The old container's secret-looking labels the form did not show (and so could not set): kept as they were. */
+export function keptLabelValues(info: RawInspect, spec: RunSpec): Record<string, string> {
+  const inSpec = new Set(spec.labels.map((l) => splitKeyValue(l).key));
+  return Object.fromEntries(Object.entries(info.Config?.Labels ?? {}).filter(([k, v]) => !inSpec.has(k) && maskLabelDecision(k, v).masked));
 }
 
 /** Values of the old container's variables that recreate keeps without the renderer seeing them. */

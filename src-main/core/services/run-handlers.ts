@@ -10,7 +10,7 @@ import { engineError, engineMessage, engineStreamError, isAlreadyInState, isNotF
 import type { RawInspect } from '../engine/inspect-view';
 import { engineConflicts, localConflicts, type PortConflict, type PublishedPort } from '../engine/port-check';
 import { PullProgress, type RawPullLine } from '../engine/pull-progress';
-import { isBuiltinNetwork, keptEnvValues, parsedPorts, recreateBase, runSpecFromInspect, toCreateBody, type CreateBody, type RawImageConfig } from '../engine/run-spec-engine';
+import { isBuiltinNetwork, keptEnvValues, keptLabelValues, parsedPorts, recreateBase, runSpecFromInspect, toCreateBody, type CreateBody, type RawImageConfig } from '../engine/run-spec-engine';
 
 /** Pull progress goes out at most this often. */
 const PULL_EMIT_MS = 200;
@@ -198,6 +198,7 @@ export function runHandlers(ctx: CoreContext): DomainHandlers<typeof runProcedur
 
       const tmpName = `${oldName.slice(0, 100)}-wdnew-${randomBytes(3).toString('hex')}`;
       const body: CreateBody = toCreateBody({ ...spec, name: tmpName }, { extraEnv: keptEnvValues(info, keepEnv, spec), base: recreateBase(info, spec) });
+      body.Labels = { ...keptLabelValues(info, spec), ...body.Labels };
       // 1. The new container, under a temporary name: until it exists nothing was touched.
       let newC: Dockerode.Container;
       try {

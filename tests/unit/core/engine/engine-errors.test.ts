@@ -66,11 +66,13 @@ describe('mapEngineError: HTTP status from the engine', () => {
     }
   });
 
-  it('uses the message even when json is a plain string body', () => {
+  it('never echoes a body that is not the engine\'s JSON (another server answered)', () => {
     const e = modemError(500, 'x', 'server error');
-    e.json = 'page not found';
-    e.message = '(HTTP code 500) server error - page not found ';
-    expect(mapEngineError(e).message).toBe('page not found');
+    e.json = '<html>page not found; session=abc123</html>';
+    e.message = '(HTTP code 500) server error - <html>page not found; session=abc123</html> ';
+    const m = mapEngineError(e).message;
+    expect(m).toBe('HTTP 500 from a server that does not answer like a Docker engine (its answer is not shown)');
+    expect(m).not.toContain('abc123');
   });
 });
 

@@ -8,7 +8,7 @@ import { RunSpecSchema } from '../../../../src-main/contract/run-spec';
 import { toInspectView, type RawInspect } from '../../../../src-main/core/engine/inspect-view';
 import { engineConflicts } from '../../../../src-main/core/engine/port-check';
 import { PullProgress } from '../../../../src-main/core/engine/pull-progress';
-import { keptEnvValues, recreateBase, runSpecFromInspect, toCreateBody, type RawImageConfig } from '../../../../src-main/core/engine/run-spec-engine';
+import { keptEnvValues, keptLabelValues, recreateBase, runSpecFromInspect, toCreateBody, type RawImageConfig } from '../../../../src-main/core/engine/run-spec-engine';
 import { hasUrlCredentials, isSecretName, maskDecision } from '../../../../src-main/core/engine/secret-mask';
 import { engineIsLocal } from '../../../../src-main/core/services/run-handlers';
 
@@ -40,6 +40,57 @@ describe('secret masking rules', () => {
     expect(maskDecision('MODE', 'dev')).toEqual({ masked: false });
     // An empty secret hides nothing, and seeing it is empty helps.
     expect(maskDecision('DB_PASSWORD', '')).toEqual({ masked: false });
+  });
+
+  it.each([
+    ['SLACK_WEBHOOK', 'https://hooks.slack.com/services/T000/B000/XXXXXXXX', 'https://hooks.slack.com/•••'],
+    ['NOTIFY_URL', 'https://hooks.slack.com/services/T000/B000/XXXXXXXX', 'https://hooks.slack.com/•••'],
+    ['ALERTS', 'https://discord.com/api/webhooks/123/abcdef', 'https://discord.com/•••'],
+    ['TEAMS', 'https://contoso.webhook.office.com/webhookb2/abc/IncomingWebhook/def', 'https://contoso.webhook.office.com/•••'],
+    ['HOOK', 'https://ci.example.test/generic-webhook-trigger/invoke?token=abc', 'https://ci.example.test/•••'],
+    ['BOT', 'https://api.telegram.org/bot123456:AAE-secret/sendMessage', 'https://api.telegram.org/•••'],
+  ])('a webhook URL with a secret path or query is masked (%s)', (name, value, preview) => {
+    expect(maskDecision(name, value)).toEqual({ masked: true, preview });
+  });
+
+  it.each(['GITLAB_PAT', 'PAT', 'GH_PAT_RO', 'MY_WEBHOOK_URL'])('%s is secret-looking', (name) => expect(isSecretName(name)).toBe(true));
+  it.each(['PATH', 'PATTERN', 'XDG_DATA_DIRS', 'COMPOSE_PATH_SEPARATOR'])('%s is not', (name) => expect(isSecretName(name)).toBe(false));
+
+  it('a token is masked by its shape whatever the name; ordinary URLs are not', () => {
+    expect(maskDecision('X', 'ghp_' + 'a'.repeat(36)).masked).toBe(true);
+    expect(maskDecision('X', 'glpat-' + 'b'.repeat(20)).masked).toBe(true);
+    expect(maskDecision('X', 'xoxb-1234-5678-abcdef').masked).toBe(true);
+    expect(maskDecision('HOMEPAGE', 'https://example.test/docs?page=2').masked).toBe(false);
+  });
+
+  it('labels: secret-looking label values are masked in the view, the raw JSON and the re-run form', () => {
+    const labels = {
+      'traefik.http.middlewares.auth.basicauth.users': 'admin:$apr1$xyz',
+      'traefik.http.routers.web.tls.certresolver': 'le',
+      'alerts.slack': 'https://hooks.slack.com/services/T/B/SECRETPART',
+      'com.example.api_token': 'tok-123',
+      'com.docker.compose.service': 'web',
+    };
+    const info = { ...web, Config: { ...web.Config, Labels: labels } } as RawInspect;
+    const view = toInspectView(info);
+    const byKey = Object.fromEntries(view.labels.map((l) => [l.key, l.value]));
+    expect(byKey['traefik.http.middlewares.auth.basicauth.users']).toBe(MASK);
+    expect(byKey['com.example.api_token']).toBe(MASK);
+    expect(byKey['alerts.slack']).toBe('https://hooks.slack.com/•••');
+    expect(byKey['traefik.http.routers.web.tls.certresolver']).toBe('le');
+    expect(byKey['com.docker.compose.service']).toBe('web');
+    expect(view.raw).not.toContain('SECRETPART');
+    expect(view.raw).not.toContain('$apr1$xyz');
+    expect(view.raw).not.toContain('tok-123');
+    // The re-run form never gets them; recreate keeps them as they were.
+    const d = runSpecFromInspect(info, image);
+    expect(d.spec.labels.join('\n')).not.toMatch(/SECRETPART|apr1|tok-123/);
+    expect(d.spec.labels).toContain('traefik.http.routers.web.tls.certresolver=le');
+    expect(keptLabelValues(info, d.spec as never)).toEqual({
+      'traefik.http.middlewares.auth.basicauth.users': 'admin:$apr1$xyz',
+      'alerts.slack': 'https://hooks.slack.com/services/T/B/SECRETPART',
+      'com.example.api_token': 'tok-123',
+    });
   });
 });
 
