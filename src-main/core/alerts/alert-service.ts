@@ -153,8 +153,6 @@ export class AlertService {
   hostsChanged(): void {
     for (const off of this.hostSubs.values()) off();
     this.hostSubs.clear();
-    for (const off of this.tableWatches.values()) off();
-    this.tableWatches.clear();
     this.sync();
   }
 

@@ -78,7 +78,7 @@ describe('rules evaluate the current state', () => {
     await waitFor('the exit', async () => ((await docker(['inspect', '-f', '{{.State.Status}}', name])) === 'exited' ? true : undefined));
     await sleep(300); // the event has come and gone before the rule exists
     const channel = await call('channels.save', { name: 'rx', kind: 'json', url: rx.url });
-    const rule = await call('alerts.rules.save', { name: 'exit', scope: { kind: 'container', name }, condition: { kind: 'exit' }, cooldownSeconds: 0, channelIds: [channel.id] });
+    const rule = await call('alerts.rules.save', { hostId: 'local', name: 'exit', scope: { kind: 'container', name }, condition: { kind: 'exit' }, cooldownSeconds: 0, channelIds: [channel.id] });
     const alert = await openAlert((a) => a.ruleId === rule.id, 'the exit alert', 5_000);
     expect(alert).toMatchObject({ message: `${name} exited with code 2`, value: 2, target: { containerName: name } });
     await waitFor('the firing webhook', () => (hooksFor(alert.id).some((h) => h.status === 'firing') ? true : undefined));
@@ -89,7 +89,7 @@ describe('rules evaluate the current state', () => {
     await runContainer({ area: AREA, name, extra: ['--health-cmd', 'false', '--health-interval', '1s', '--health-retries', '1'] });
     await waitFor('docker to say unhealthy', async () => ((await docker(['inspect', '-f', '{{.State.Health.Status}}', name])) === 'unhealthy' ? true : undefined), { timeoutMs: 20_000, intervalMs: 200 });
     await sleep(300);
-    const rule = await call('alerts.rules.save', { name: 'sick', scope: { kind: 'container', name }, condition: { kind: 'unhealthy' }, cooldownSeconds: 0 });
+    const rule = await call('alerts.rules.save', { hostId: 'local', name: 'sick', scope: { kind: 'container', name }, condition: { kind: 'unhealthy' }, cooldownSeconds: 0 });
     const alert = await openAlert((a) => a.ruleId === rule.id, 'the unhealthy alert', 5_000);
     expect(alert.message).toBe(`${name} is unhealthy`);
   });
@@ -97,7 +97,7 @@ describe('rules evaluate the current state', () => {
   it('when the core starts, a rule sees a container that exited (code 2) while the core was not running', async () => {
     const name = uniqueName(AREA);
     await runContainer({ area: AREA, name, cmd: ['sh', '-c', 'sleep 2; exit 2'] });
-    const rule = await call('alerts.rules.save', { name: 'exit', scope: { kind: 'container', name }, condition: { kind: 'exit' }, cooldownSeconds: 0 });
+    const rule = await call('alerts.rules.save', { hostId: 'local', name: 'exit', scope: { kind: 'container', name }, condition: { kind: 'exit' }, cooldownSeconds: 0 });
     await stop();
     await waitFor('the exit (core down)', async () => ((await docker(['inspect', '-f', '{{.State.Status}}', name])) === 'exited' ? true : undefined), { timeoutMs: 10_000 });
     await start();
@@ -110,7 +110,7 @@ describe('cool-down limits notifications, never the alert', () => {
   it('an exit one second after the alert resolved is open at once and notified when the cool-down ends', async () => {
     const name = uniqueName(AREA);
     const channel = await call('channels.save', { name: 'rx', kind: 'json', url: rx.url });
-    await call('alerts.rules.save', { name: 'exit', scope: { kind: 'container', name }, condition: { kind: 'exit' }, cooldownSeconds: 6, channelIds: [channel.id] });
+    await call('alerts.rules.save', { hostId: 'local', name: 'exit', scope: { kind: 'container', name }, condition: { kind: 'exit' }, cooldownSeconds: 6, channelIds: [channel.id] });
     await runContainer({ area: AREA, name, cmd: ['sh', '-c', 'exit 5'] });
     const first = await openAlert((a) => a.target.containerName === name, 'the first alert');
     await waitFor('its webhook', () => (hooksFor(first.id).some((h) => h.status === 'firing') ? true : undefined));
@@ -134,6 +134,7 @@ describe('open alerts survive a core restart', () => {
     const name = uniqueName(AREA);
     const channel = await call('channels.save', { name: 'rx', kind: 'json', url: rx.url });
     const rule = await call('alerts.rules.save', {
+      hostId: 'local',
       name: 'loop',
       scope: { kind: 'container', name },
       condition: { kind: 'restart-loop', restarts: 3, withinSeconds: 120 },
