@@ -28,9 +28,9 @@ export const mayImport = {
   contract: { layers: ['contract'] },
   // Transport-neutral RPC server and the WebSocket adapter.
   rpc: { layers: ['rpc', 'contract'] },
-  // The app under plain Node. It does not know the shells, the edge or the transports; it still
-  // takes Logger/Handlers types from rpc/dispatcher until they move (issue 7).
-  core: { layers: ['core', 'contract'], typesOnly: ['rpc'] },
+  // The app under plain Node. It does not know the shells, the edge or the transports (Logger and
+  // Handlers are contract types: contract/handlers.ts).
+  core: { layers: ['core', 'contract'] },
   // The HTTP edge and the headless CLI: serves the core over HTTP/WebSocket.
   edge: { layers: ['edge', 'core', 'rpc', 'contract'] },
   // The desktop shell: may compose everything and is the only main-process code that sees electron.

@@ -13,7 +13,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import type { Logger } from '../../rpc/dispatcher';
+import type { Logger } from '../../contract/handlers';
 import { CaddyAdminClient, CaddyAdminError } from './caddy-admin-client';
 import { ownedServer, stableJson, type CaddyJson } from './caddy-config';
 

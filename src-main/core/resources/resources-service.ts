@@ -5,7 +5,7 @@
 import type Dockerode from 'dockerode';
 import type { HostRegistry } from '../host-registry';
 import type { EngineObjectType, HostConnection } from '../engine/host-connection';
-import type { Logger } from '../../rpc/dispatcher';
+import type { Logger } from '../../contract/handlers';
 import { ListFeed } from './list-feed';
 import { fetchImageRows } from './images-engine';
 import { fetchNetworkRows } from './networks-engine';

@@ -15,7 +15,7 @@
 import { connect } from 'node:net';
 import { request } from 'node:http';
 import type Dockerode from 'dockerode';
-import type { Logger } from '../../rpc/dispatcher';
+import type { Logger } from '../../contract/handlers';
 import { parseDuration, type WakeService, type WakeServiceView, type WakeState } from '../../contract/wake-service';
 import type { AccessEntry } from '../caddy/access-log';
 import type { Upstream } from '../caddy/caddy-admin-client';

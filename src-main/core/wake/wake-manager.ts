@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import type { ContainerSummary } from '../../contract';
 import { describeIssue, WakeServiceSchema, type WakeDeclarationError, type WakeProxyStatus, type WakeService, type WakeServiceInput } from '../../contract/wake-service';
-import type { Logger } from '../../rpc/dispatcher';
+import type { Logger } from '../../contract/handlers';
 import { AccessLogListener } from '../caddy/access-log';
 import { buildConfig, portOf, stableJson, type CaddyJson } from '../caddy/caddy-config';
 import { ADMIN_ORIGIN, CaddySupervisor, INSTALL_HINT } from '../caddy/caddy-supervisor';

@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { Logger } from '../../rpc/dispatcher';
+import type { Logger } from '../../contract/handlers';
 import { WAKEDOCK_HEADER, WAKEDOCK_PATH_PREFIX } from '../caddy/caddy-config';
 import { loadingPage, statusJson } from './loading-page';
 import type { WakeController } from './wake-controller';
