@@ -160,4 +160,30 @@ describe('serve mode access (e2e)', () => {
     expect(await warning.innerText()).toMatch(/whether or not host terminals are enabled/);
     await page.close();
   });
+
+  it('when the server comes back with another token, the open tab shows the access refused page instead of retrying forever', async () => {
+    const { createServer } = await import('node:net');
+    const port = await new Promise<number>((ok) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const p = (s.address() as { port: number }).port;
+        s.close(() => ok(p));
+      });
+    });
+    const first = await startServe({ args: ['--port', String(port)] });
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    let second: ServeProcess | undefined;
+    try {
+      await page.goto(first.url);
+      await page.locator(connected).waitFor({ timeout: 15_000 });
+      await first.stop();
+      second = await startServe({ args: ['--port', String(port)] }); // a new token
+      await page.getByRole('heading', { name: 'Access refused' }).waitFor({ timeout: 30_000 });
+      expect(await page.locator('#root').count()).toBe(0);
+    } finally {
+      await ctx.close();
+      await first.stop();
+      await second?.stop();
+    }
+  });
 });

@@ -15,6 +15,7 @@ export function createWsTransport(url: string): Transport {
 
   const connect = (): void => {
     const ws = new WebSocket(url);
+    let opened = false;
     const listeners = new Set<(m: ServerMessage) => void>();
     const port: ClientPort = {
       send: (msg) => ws.send(JSON.stringify(msg)),
@@ -24,6 +25,7 @@ export function createWsTransport(url: string): Transport {
       },
     };
     ws.onopen = () => {
+      opened = true;
       attempt = 0;
       client.attach(port);
       setStatus('open');
@@ -40,6 +42,10 @@ export function createWsTransport(url: string): Transport {
     ws.onclose = () => {
       if (client.connected) client.detach();
       setStatus('closed');
+      // A refused handshake does not say why. If the page itself is now refused (the server came
+      // back with another token, so our session cookie is void), reload: the server's "Access
+      // refused" page tells the user what to do, instead of a UI that retries forever.
+      if (!opened) void reloadIfRefused();
       const delay = Math.min(5000, 300 * 2 ** attempt++);
       setTimeout(connect, delay);
     };
@@ -60,6 +66,15 @@ export function createWsTransport(url: string): Transport {
       return () => statusListeners.delete(l);
     },
   };
+}
+
+async function reloadIfRefused(): Promise<void> {
+  try {
+    const r = await fetch(window.location.pathname, { method: 'HEAD', cache: 'no-store', credentials: 'same-origin' });
+    if (r.status === 401) window.location.reload();
+  } catch {
+    // The server is down: keep retrying.
+  }
 }
 
 /**
