@@ -2,7 +2,7 @@
 // for, and only container events reach the live container table (its coalescing is unchanged).
 import type Dockerode from 'dockerode';
 import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ContainerPatch } from '../../../../src-main/contract';
 import { HostConnection, type EngineEvent } from '../../../../src-main/core/engine/host-connection';
 import { silentLogger } from '../../../../src-main/rpc/dispatcher';
@@ -31,7 +31,10 @@ function fakeEngine() {
 }
 
 let conn: HostConnection | undefined;
-afterEach(() => conn?.stop());
+afterEach(() => {
+  conn?.stop();
+  vi.useRealTimers();
+});
 
 async function until(cond: () => boolean, ms = 2000): Promise<void> {
   const end = Date.now() + ms;
@@ -93,10 +96,12 @@ describe('per-host engine event bus', () => {
   it('refreshes the container table for container events only, coalesced', async () => {
     const { send, calls, patches } = await connected();
     const before = patches.length;
+    // The coalescing window runs on a fake clock from here: no real sleeps.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     send('volume', 'create', 'v1');
     send('network', 'create', 'n1', { name: 'net1' });
     send('image', 'pull', 'busybox:1');
-    await new Promise((r) => setTimeout(r, 50));
+    await vi.advanceTimersByTimeAsync(1000);
     expect(calls.filteredLists).toBe(0);
     expect(patches).toHaveLength(before);
 
@@ -104,8 +109,7 @@ describe('per-host engine event bus', () => {
     send('container', 'start', CID, { name: 'web' });
     send('container', 'restart', CID, { name: 'web' });
     send(undefined, 'start', CID, { name: 'web' }); // pre-1.22 engines: no Type means container
-    await until(() => patches.length > before);
-    await new Promise((r) => setTimeout(r, 50));
+    await vi.advanceTimersByTimeAsync(1000);
     expect(calls.filteredLists).toBe(1);
     expect(patches).toHaveLength(before + 1);
     expect(patches.at(-1)).toMatchObject({ kind: 'patch', hostId: 'h1', upserts: [{ id: CID }] });
