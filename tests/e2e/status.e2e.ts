@@ -57,4 +57,29 @@ describe('status text (e2e)', () => {
     await expect.poll(async () => (await page.getByTestId('detail-status').innerText()) === (await ps(svc.id))).toBe(true);
     expect(uncaughtErrors(page)).toEqual([]);
   });
+
+  it('the Containers page and the Dashboard count the same way: a restarting container is not "running"', async () => {
+    // A crash loop: the engine's backoff grows, so the container is mostly "restarting".
+    const loop = await runContainer({ area: 'e2estatus', cmd: ['sh', '-c', 'exit 1'], extra: ['--restart', 'always'] });
+    await waitFor('the loop', async () => Number(await docker(['inspect', '-f', '{{.RestartCount}}', loop.name])) >= 4 || undefined, { timeoutMs: 20_000, intervalMs: 200 });
+    page = await openApp(browser, serve);
+    const read = async (): Promise<{ list: string; dash: string }> => {
+      await page.getByRole('button', { name: 'Containers', exact: true }).first().click();
+      const list = (await page.getByTestId('state-counts').innerText()).replace(/^\s*·\s*/, '');
+      await page.getByRole('button', { name: 'Dashboard', exact: true }).first().click();
+      await page.getByTestId('count-running').waitFor();
+      const parts = await page.locator('[data-testid^="count-"]').allInnerTexts();
+      return { list, dash: parts.map((t) => t.replace(/\s+/g, ' ').trim()).join(' · ') };
+    };
+    // The engine is shared with other runs: retry until two reads in a row saw the same engine.
+    await expect
+      .poll(
+        async () => {
+          const { list, dash } = await read();
+          return list === dash && /\d+ restarting/.test(list) ? list : `${list} ≠ ${dash}`;
+        },
+        { timeout: 30_000, intervals: [500] },
+      )
+      .toMatch(/^\d+ running · \d+ restarting/);
+  });
 });
