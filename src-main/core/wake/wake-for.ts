@@ -1,6 +1,7 @@
 // One WakeManager per core, when the core was created with `wake` options (desktop: on; serve:
 // --wake; tests: on request). Started with the core, disposed with it (Caddy stopped).
 import type { CoreContext } from '../context';
+import { DISCOVERED_HOST_ID } from '../engine/discovery';
 import { WakeManager } from './wake-manager';
 
 const managers = new WeakMap<CoreContext, WakeManager | null>();
@@ -16,7 +17,8 @@ export function wakeManagerFor(ctx: CoreContext): WakeManager | null {
     ...opts,
     dataDir: ctx.opts.dataDir,
     logger: ctx.logger,
-    host: ctx.local,
+    // Wake-on-demand serves the auto-detected engine (the one Caddy runs next to).
+    host: ctx.hosts.get(DISCOVERED_HOST_ID),
     stored: {
       get: () => ctx.store.get('wakeServices'),
       update: (fn) => ctx.store.update('wakeServices', fn),
