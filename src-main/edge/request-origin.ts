@@ -12,6 +12,17 @@ export function requestHost(req: IncomingMessage): string | null {
 }
 
 /**
+ * The host name the browser used, as a proxy reports it: X-Forwarded-Host (first value) when a
+ * proxy rewrote Host (nginx does unless told `proxy_set_header Host $host`), else Host.
+ */
+export function browserHost(req: IncomingMessage): string | null {
+  const xfh = req.headers['x-forwarded-host'];
+  const first = (Array.isArray(xfh) ? xfh[0] : xfh)?.split(',')[0]?.trim();
+  if (first && HOST_RE.test(first)) return first.toLowerCase();
+  return requestHost(req);
+}
+
+/**
  * True when the browser reached us over https: our own TLS, or a TLS-terminating proxy (Caddy,
  * nginx) that sets `X-Forwarded-Proto: https`. Trusting the header is safe for what it decides
  * here: a page cannot set it on a browser's WebSocket or navigation, and it only widens the
@@ -25,8 +36,7 @@ export function requestIsSecure(req: IncomingMessage): boolean {
 }
 
 /** The origin the page was loaded from, as a browser spells it; null when the Host is unusable. */
-export function selfOrigin(req: IncomingMessage): string | null {
-  const host = requestHost(req);
+export function selfOrigin(req: IncomingMessage, host: string | null = requestHost(req)): string | null {
   if (!host) return null;
   const secure = requestIsSecure(req);
   // Browsers drop the default port from Origin.
@@ -42,6 +52,8 @@ export function selfOrigin(req: IncomingMessage): string | null {
 export function originAllowed(req: IncomingMessage): boolean {
   const origin = req.headers.origin;
   if (origin === undefined) return true;
-  const self = selfOrigin(req);
-  return self !== null && origin.toLowerCase() === self;
+  const given = origin.toLowerCase();
+  // Host as received, or the host a proxy says the browser used (a page cannot set either header
+  // on its WebSocket, so both name where the page itself came from).
+  return [requestHost(req), browserHost(req)].some((h) => h !== null && selfOrigin(req, h) === given);
 }

@@ -2,7 +2,7 @@
 // /api/logs, WebSocket refusals): no sniffing, no framing, no referrer, and a CSP that lets the page
 // connect only to WakeDock's own origin (its WebSocket included).
 import type { IncomingMessage } from 'node:http';
-import { requestHost, requestIsSecure } from './request-origin';
+import { browserHost, requestIsSecure } from './request-origin';
 
 export const BASE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
@@ -18,7 +18,7 @@ export const BASE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
  * CSP Level 3 browsers); nothing else, so injected script could not post data anywhere.
  */
 export function contentSecurityPolicy(req: IncomingMessage): string {
-  const host = requestHost(req);
+  const host = browserHost(req);
   const ws = host ? ` ${requestIsSecure(req) ? 'wss' : 'ws'}://${host}` : '';
   return [
     "default-src 'self'",

@@ -285,6 +285,11 @@ describe('WebSocket /rpc', () => {
     expect(ok.ws).toBeDefined();
     expect(await rpcCall(ok.ws!, 'settings.get')).toMatchObject({ ok: true, data: SETTINGS });
     ok.ws!.close();
+    // A proxy that rewrites Host to the upstream (nginx's default) but says X-Forwarded-Host.
+    const viaXfh = await openWs('/rpc', { origin: `https://${host}`, 'x-forwarded-host': host, 'x-forwarded-proto': 'https', cookie });
+    expect(viaXfh.ws).toBeDefined();
+    viaXfh.ws!.close();
+    expect((await openWs('/rpc', { origin: `https://${host}`, 'x-forwarded-host': 'other.example', 'x-forwarded-proto': 'https', cookie })).status).toBe(403);
     for (const [origin, xfp] of [
       [`http://${host}`, 'https'], // the page is https; an http page of that name is not us
       ['https://evil.example', 'https'],
