@@ -82,4 +82,25 @@ describe('status text (e2e)', () => {
       )
       .toMatch(/^\d+ running · \d+ restarting/);
   });
+
+  it('coming back to the window (focus, page visible) re-reads the list from the engine once, not on a timer', async () => {
+    page = await openApp(browser, serve);
+    const sent: string[] = [];
+    page.on('websocket', (ws) => ws.on('framesent', (f) => typeof f.payload === 'string' && f.payload.includes('containers.reconcile') && sent.push(f.payload)));
+    // The socket is already open: watch frames on a fresh page load instead.
+    await page.reload();
+    await page.getByTestId('connection-state').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 15_000 });
+    await sleep(3_000);
+    expect(sent).toEqual([]); // nothing while nobody comes back
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await expect.poll(() => sent.length).toBe(1);
+    // a burst of focus/visibility events is one re-read
+    await page.evaluate(() => {
+      window.dispatchEvent(new Event('focus'));
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await sleep(500);
+    expect(sent).toHaveLength(1);
+    expect(JSON.parse(sent[0]!)).toMatchObject({ t: 'call', p: 'containers.reconcile', i: { hostId: 'local' } });
+  });
 });
