@@ -6,7 +6,7 @@
 // integers keyed by (series, t) in WITHOUT ROWID tables; a series is one container of one host.
 // Deleted pages are reused, so the file stays bounded at steady state (see docs/architecture.md).
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DerivedSample, StatsPoint, StatsWindow } from '../../contract';
 
@@ -45,8 +45,30 @@ export interface HistorySeries {
 
 const COLS = 'cpu, mem, lim, rx, tx, br, bw, pids';
 
+/** SQLite saying the file is not (or no longer) a sound database. */
+export function isDamagedDb(e: unknown): boolean {
+  const code = (e as { code?: string } | null)?.code ?? '';
+  return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_IOERR') || code === 'SQLITE_READONLY_DBMOVED';
+}
+
+/** Move a damaged database (and its WAL and shared-memory files) aside; returns the new name. */
+export function moveDbAside(path: string, at: Date): string {
+  const aside = `${path}.corrupt-${at.toISOString().replace(/[:.]/g, '-')}`;
+  for (const suffix of ['', '-wal', '-shm']) if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
+  return aside;
+}
+
+/**
+ * What the file at `path` is now compared with the one we opened: SQLite keeps writing to a file
+ * that was deleted (an unlinked inode) and keeps reading a truncated one from its cache, silently.
+ */
+export type DbFileState = 'ok' | 'deleted' | 'replaced' | 'truncated';
+
 export class HistoryStore {
   private readonly db: Database.Database;
+  private readonly path: string;
+  private fileId: { ino: number; dev: number } | null = null;
+  private lastSize = 0;
   private readonly seriesIds = new Map<string, number>();
   private readonly now: () => number;
   retentionDays: number;
@@ -62,6 +84,7 @@ export class HistoryStore {
 
   constructor(path: string, opts: HistoryOptions) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.path = path;
     this.db = new Database(path);
     this.now = opts.now ?? Date.now;
     this.retentionDays = opts.retentionDays;
@@ -99,6 +122,7 @@ export class HistoryStore {
     this.lastM5 = sec - (sec % 300);
     this.rollUp('s1', 'm1', 60, ceilTo(sec - S1_KEEP_S, 60), this.lastM1);
     this.rollUp('m1', 'm5', 300, ceilTo(sec - M1_KEEP_S, 300), this.lastM5);
+    this.noteFile();
   }
 
   private seriesId(s: DerivedSample): number {
@@ -229,6 +253,31 @@ export class HistoryStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /** Remember the file we have open (after the constructor created it). */
+  private noteFile(): void {
+    if (this.path === ':memory:' || this.fileId) return;
+    const st = statSync(this.path);
+    this.fileId = { ino: st.ino, dev: st.dev };
+    this.lastSize = st.size;
+  }
+
+  /** Is the file on disk still the one we write to, and whole? (A stat; cheap.) */
+  checkFile(): DbFileState {
+    if (this.path === ':memory:') return 'ok';
+    if (!this.fileId) this.noteFile();
+    let st;
+    try {
+      st = statSync(this.path);
+    } catch {
+      return 'deleted';
+    }
+    if (st.ino !== this.fileId!.ino || st.dev !== this.fileId!.dev) return 'replaced';
+    // Nothing here shrinks the file (no VACUUM): a smaller file was cut by someone else.
+    if (st.size < this.lastSize) return 'truncated';
+    this.lastSize = st.size;
+    return 'ok';
   }
 }
 
