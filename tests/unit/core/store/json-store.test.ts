@@ -272,5 +272,5 @@ describe('JsonStore.updateSettings', () => {
     expect(await readJson()).toEqual({ schemaVersion: 2, settings: { engineOverride: want.engineOverride, confirmDestructive: false, theme: want.theme }, hosts: [], alerts: NO_ALERTS });
     expect(await files()).toEqual([STORE_FILE]); // no leftover temp file
     expect((await JsonStore.open(dir, logger)).get('settings')).toEqual(want);
-  });
+  }, 30_000); // 200 fsync'd writes one after another: disk-bound on a busy machine
 });
