@@ -84,6 +84,9 @@ export const PROCEDURE_KINDS = {
   'networks.disconnect': 'command',
   'networks.prunePreview': 'query',
   'networks.prune': 'command',
+  'disk.usage': 'query',
+  'disk.cleanupPreview': 'query',
+  'disk.cleanup': 'command',
 } as const satisfies Record<string, ProcedureKind>;
 
 export type KindMappedName = keyof typeof PROCEDURE_KINDS;

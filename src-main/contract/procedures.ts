@@ -15,6 +15,7 @@ import { imagesProcedures } from './procedures/images';
 import { wakeProcedures } from './procedures/wake';
 import { volumesProcedures } from './procedures/volumes';
 import { networksProcedures } from './procedures/networks';
+import { diskProcedures } from './procedures/disk';
 
 export * from './define';
 export * from './inputs';
@@ -35,6 +36,7 @@ export const procedures = {
   ...wakeProcedures,
   ...volumesProcedures,
   ...networksProcedures,
+  ...diskProcedures,
 } as const;
 
 

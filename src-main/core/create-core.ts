@@ -32,6 +32,7 @@ import type { WakeOptions } from './wake/wake-manager';
 import { ResourcesService } from './resources/resources-service';
 import { volumesHandlers } from './services/volumes-handlers';
 import { networksHandlers } from './services/networks-handlers';
+import { diskHandlers } from './services/disk-handlers';
 
 export { HostRegistry } from './host-registry';
 import { JsonStore, alertsStoreOf } from './store/json-store';
@@ -135,6 +136,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...wakeHandlers(ctx),
     ...volumesHandlers(ctx),
     ...networksHandlers(ctx),
+    ...diskHandlers(ctx),
   };
 
   try {

@@ -20,6 +20,7 @@ const AlertsView = lazy(() => import('./features/alerts/AlertsView').then((m) =>
 const RunView = lazy(() => import('./features/run/RunView').then((m) => ({ default: m.RunView })));
 const VolumesView = lazy(() => import('./features/volumes/VolumesView').then((m) => ({ default: m.VolumesView })));
 const NetworksView = lazy(() => import('./features/networks/NetworksView').then((m) => ({ default: m.NetworksView })));
+const DiskView = lazy(() => import('./features/disk/DiskView').then((m) => ({ default: m.DiskView })));
 const ImagesView = lazy(() => import('./features/images/ImagesView').then((m) => ({ default: m.ImagesView })));
 const HostTerminalView = lazy(() => import('./features/terminal/HostTerminalView').then((m) => ({ default: m.HostTerminalView })));
 
@@ -132,6 +133,7 @@ export function App() {
           {route.name === 'images' && <ImagesView />}
           {route.name === 'volumes' && <VolumesView />}
           {route.name === 'networks' && <NetworksView />}
+          {route.name === 'disk' && <DiskView />}
         </Suspense>
         <ActionDialogs />
       </main>

@@ -28,11 +28,19 @@ export const NetworkIcon = (p: SVGProps<SVGSVGElement>) => (
   </Svg>
 );
 
-type Section = 'images' | 'volumes' | 'networks';
+export const PieIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Svg {...p}>
+    <path d="M21 12A9 9 0 1 1 12 3v9z" />
+    <path d="M15 3.5A9 9 0 0 1 20.5 9H15z" />
+  </Svg>
+);
+
+type Section = 'images' | 'volumes' | 'networks' | 'disk';
 const PAGES: { section: Section; label: string; route: Route; Icon: (p: SVGProps<SVGSVGElement>) => React.JSX.Element }[] = [
   { section: 'images', label: 'Images', route: { name: 'images' }, Icon: LayersIcon },
   { section: 'volumes', label: 'Volumes', route: { name: 'volumes' }, Icon: DiskIcon },
   { section: 'networks', label: 'Networks', route: { name: 'networks' }, Icon: NetworkIcon },
+  { section: 'disk', label: 'Disk usage', route: { name: 'disk' }, Icon: PieIcon },
 ];
 
 export function resourceSection(route: Route): Section | undefined {
