@@ -2,7 +2,7 @@
 // backgroundMs instead of holding engine streams open; live subscribers still stream, and the
 // background subscriber then gets the live samples.
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ContainerPatch, ContainerSummary, DerivedSample } from '../../../src-main/contract';
 import { silentLogger } from '../../../src-main/rpc/dispatcher';
 import { StatsHub, type StatsHost } from '../../../src-main/core/stats/stats-hub';
@@ -31,7 +31,10 @@ function reading(n: number): EngineStats {
   };
 }
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// The hub's reading and flush timers run on a fake clock: the test advances it, nothing sleeps.
+const wait = (ms: number): Promise<void> => vi.advanceTimersByTimeAsync(ms).then(() => undefined);
+beforeEach(() => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] }));
+afterEach(() => void vi.useRealTimers());
 
 describe('StatsHub background readings', () => {
   it('reads with one-shot requests, derives CPU % and rates between readings, opens no stream', async () => {
