@@ -130,10 +130,11 @@ describe('logs.follow backpressure', () => {
     conn.deliver({ t: 'sub', id: 1, p: 'logs.follow', i: { hostId: 'local', id: 'flood', tail: 'all' } });
 
     // The reader does not read: wait until the flow settles (nothing more queued, the engine waits).
-    // Settled = neither our queue nor the engine's output moved over three samples in a row (one
-    // sample is not enough on a loaded machine, where the engine side may simply not have run yet).
+    // Settled = neither our queue nor the engine's output moved over six samples in a row (300 ms;
+    // fewer is not enough on a loaded 2-core machine, where the engine side may simply not have run
+    // yet and then moves during the check below).
     let last = '';
-    for (let i = 0, still = 0; i < 200 && (still < 3 || conn.queued() < HIGH); i++) {
+    for (let i = 0, still = 0; i < 300 && (still < 6 || conn.queued() < HIGH); i++) {
       const now = `${conn.queued()}/${engine.written()}`;
       still = now === last ? still + 1 : 0;
       last = now;
