@@ -38,6 +38,8 @@ describe('serve restart (e2e, the renderer transport)', () => {
     serve = await start();
     const gone = await runContainer({ area: AREA });
     const page: Page = await openApp(browser, serve);
+    // Only this test's containers (the list is virtualized, and the shared engine has others').
+    await page.getByLabel('Filter containers').fill(`wdtest-${AREA}-`);
     await row(page, gone.name).waitFor();
     // A reload would lose this, and a navigation would be counted.
     await page.evaluate(() => ((globalThis as unknown as { __sameDocument: number }).__sameDocument = 42));
@@ -67,7 +69,7 @@ describe('serve restart (e2e, the renderer transport)', () => {
     await docker(['start', came.name]);
     await expect.poll(() => row(page, came.name).getAttribute('data-state'), { timeout: 10_000 }).toBe('running');
     // … and calls go over the new socket: stop from the UI reaches the engine.
-    await row(page, came.name).getByRole('button', { name: 'Stop', exact: true }).click();
+    await row(page, came.name).getByRole('button', { name: `Stop ${came.name}`, exact: true }).click();
     await expect.poll(async () => (await inspectContainer(came.name))?.State.Status, { timeout: 15_000 }).toBe('exited');
     await expect.poll(() => row(page, came.name).getAttribute('data-state')).toBe('exited');
 
