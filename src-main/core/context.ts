@@ -12,6 +12,7 @@ import type { StatsHub } from './stats/stats-hub';
 import type { JsonStore } from './store/json-store';
 import type { Terminals } from './terminal/terminals';
 import type { CoreOptions } from './create-core';
+import type { WakeManager } from './wake/wake-manager';
 
 /** The core's domain services, in dependency (start) order; disposed in reverse. */
 import type { ResourcesService } from './resources/resources-service';
@@ -26,6 +27,8 @@ export interface CoreServices {
   terminals: Terminals;
   /** Live lists of images, volumes and networks per host (resource pages). */
   resources: ResourcesService;
+  /** Wake on demand; null when the core was created without `wake` options. */
+  wake: WakeManager | null;
 }
 
 export interface CoreContext {

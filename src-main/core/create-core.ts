@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { Handlers, Logger } from '../contract/handlers';
-import type { DiscoveryEnv } from './engine/discovery';
+import { DISCOVERED_HOST_ID, type DiscoveryEnv } from './engine/discovery';
 import { createDiscoveredHost } from './engine/discovered-host';
 import { defaultDockerFactory, type DockerFactory } from './engine/docker-client';
 import { HostRegistry } from './host-registry';
@@ -28,7 +28,7 @@ import { statsHandlers } from './services/stats-handlers';
 import { terminalHandlers } from './services/terminal-handlers';
 import { imagesHandlers } from './services/images-handlers';
 import { wakeHandlers } from './services/wake-handlers';
-import type { WakeOptions } from './wake/wake-manager';
+import { WakeManager, type WakeOptions } from './wake/wake-manager';
 import { ResourcesService } from './resources/resources-service';
 import { volumesHandlers } from './services/volumes-handlers';
 import { networksHandlers } from './services/networks-handlers';
@@ -109,8 +109,21 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const history = set.add('history', new StatsHistoryService({ dataDir: opts.dataDir, store, hosts, stats, logger }));
   const alerts = set.add('alerts', new AlertService({ store: alertsStoreOf(store), getHost: (hostId) => hosts.get(hostId), stats: () => stats, logger }));
   const terminals = set.add('terminals', new Terminals({ hosts, logger, hostTerminal: opts.hostTerminal === true, mode: opts.mode }));
+  const wake = opts.wake
+    ? set.add(
+        'wake',
+        new WakeManager({
+          ...opts.wake,
+          dataDir: opts.dataDir,
+          logger,
+          // Wake-on-demand serves the auto-detected engine (the one Caddy runs next to).
+          host: hosts.get(DISCOVERED_HOST_ID),
+          stored: { get: () => store.get('wakeServices'), update: (fn) => store.update('wakeServices', fn), onChange: (fn) => store.onChange('wakeServices', () => fn()) },
+        }),
+      )
+    : null;
   const resources = set.add('resources', ResourcesService.forHosts(hosts, logger));
-  const services: CoreServices = { hosts, containers, stats, history, alerts, terminals, resources };
+  const services: CoreServices = { hosts, containers, stats, history, alerts, terminals, resources, wake };
 
   // Alert rules name hosts: re-attach when hosts come and go.
   let offMembership: (() => void) | null = null;

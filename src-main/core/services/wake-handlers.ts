@@ -5,7 +5,6 @@ import type { wakeProcedures, WakeList } from '../../contract/procedures/wake';
 import type { WakeProxyStatus } from '../../contract/wake-service';
 import type { CoreContext, DomainHandlers } from '../context';
 import { WakeError } from '../wake/wake-controller';
-import { wakeManagerFor } from '../wake/wake-for';
 import type { WakeManager } from '../wake/wake-manager';
 
 const OFF: WakeProxyStatus = { caddy: 'disabled', message: 'Wake on demand is off in this WakeDock.', hint: 'Start the headless server with `wakedock serve --wake` (the desktop app turns it on by itself).' };
@@ -33,7 +32,7 @@ function list(m: WakeManager | null): WakeList {
 }
 
 export function wakeHandlers(ctx: CoreContext): DomainHandlers<typeof wakeProcedures> {
-  const m = wakeManagerFor(ctx);
+  const m = ctx.services.wake;
   const need = (): WakeManager => {
     if (!m) throw RpcError.from('CONFLICT', OFF.message as string, { hint: OFF.hint });
     return m;

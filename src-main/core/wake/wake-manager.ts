@@ -113,9 +113,14 @@ export class WakeManager {
     for (const l of this.listeners) l();
   }
 
-  async start(): Promise<void> {
+  /** Begins the work and returns at once (the core does not wait for Caddy); `ready` settles when done. */
+  start(): void {
     if (this.started) return;
     this.started = true;
+    this.ready = this.run().catch((e) => this.opts.logger.warn('wake: could not start', e));
+  }
+
+  private async run(): Promise<void> {
     this.logAddr = await this.accessLog.listen();
     this.wakerAddr = await this.waker.listen();
     this.cleanup.push(this.accessLog.onEntry((e) => this.controller.noteAccess(e)));
@@ -159,6 +164,7 @@ export class WakeManager {
   }
 
   async dispose(): Promise<void> {
+    await this.ready;
     for (const c of this.cleanup.splice(0)) c();
     if (this.recomputeTimer) clearTimeout(this.recomputeTimer);
     if (this.checkTimer) clearInterval(this.checkTimer);

@@ -10,7 +10,6 @@ import type { CallName, ProcInput, ProcOutput, RpcErrorData } from '../../../src
 import type { WakeList } from '../../../src-main/contract/procedures/wake';
 import { createCore, type Core } from '../../../src-main/core/create-core';
 import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
-import { wakeManagerFor } from '../../../src-main/core/wake/wake-for';
 import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
 import { CADDY_BIN, httpTo } from '../../support/caddy';
 import { SHARED_SOCKET, cleanupTestContainers, createContainer, discoveryFor, ensureTestImage, freePort, inspectContainer, waitFor, type TestContainer } from '../../support/docker-fixtures';
@@ -49,14 +48,12 @@ describe.skipIf(!CADDY_BIN)('wake.* procedures (real engine, real Caddy)', () =>
     core = await createCore({ dataDir, mode: 'serve', appVersion: 'test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET), wake: { listen: `127.0.0.1:${port}`, tickMs: 200, pollMs: 300 } });
     server = new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true });
     link = connectInMemory(server);
-    await wakeManagerFor(core.context)?.ready;
+    await core.services.wake?.ready;
   });
 
   afterAll(async () => {
     link?.close();
-    const m = wakeManagerFor(core.context);
-    core?.dispose();
-    await m?.dispose();
+    await core?.dispose();
     await cleanupTestContainers({ namePrefix: PREFIX });
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -84,7 +81,7 @@ describe.skipIf(!CADDY_BIN)('wake.* procedures (real engine, real Caddy)', () =>
     expect(list.services[0]).toMatchObject({ name: 'rpcweb', source: 'stored', state: 'sleeping', upstream: `127.0.0.1:${appPort}`, wakes: 0 });
     expect((await callError('wake.create', { name: 'other', hosts: [HOST], container: app.name, port: 80 })).field).toBe('hosts.0');
 
-    const m = wakeManagerFor(core.context)!;
+    const m = core.services.wake!;
     await waitFor('routed', () => m.routedServices().includes('rpcweb'));
     await waitFor('the route answers', async () => (await httpTo(port, HOST, '/__wakedock/status')).status === 200);
     const page = await waitFor('the loading page', async () => {

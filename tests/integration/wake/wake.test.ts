@@ -63,7 +63,8 @@ describe.skipIf(!CADDY_BIN)('wake on demand through Caddy (real engine, real Cad
     });
     core = await createCore({ dataDir, mode: 'serve', appVersion: 'test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET) });
     wake = new WakeManager({ dataDir, logger: silentLogger, host: core.hosts.get('local'), listen: `127.0.0.1:${port}`, tickMs: 200, pollMs: 300, failBackoffMs: 2000, holdMs: 20_000 });
-    await wake.start();
+    wake.start();
+    await wake.ready;
     await waitFor('the labelled service', () => wake.controller.view('web'), { timeoutMs: 15_000 });
     await waitFor('caddy routes the service', () => wake.routedServices().includes('web'));
     // A reload hands the listener over while the old server drains: a connection may still land on it
@@ -73,7 +74,7 @@ describe.skipIf(!CADDY_BIN)('wake on demand through Caddy (real engine, real Cad
 
   afterAll(async () => {
     await wake?.dispose();
-    core?.dispose();
+    await core?.dispose();
     await cleanupTestContainers({ namePrefix: PREFIX });
     rmSync(dataDir, { recursive: true, force: true });
   });
