@@ -78,7 +78,7 @@ describe('status text (e2e)', () => {
           const { list, dash } = await read();
           return list === dash && /\d+ restarting/.test(list) ? list : `${list} ≠ ${dash}`;
         },
-        { timeout: 30_000, intervals: [500] },
+        { timeout: 30_000, interval: 500 },
       )
       .toMatch(/^\d+ running · \d+ restarting/);
   });
@@ -92,13 +92,10 @@ describe('status text (e2e)', () => {
     await page.getByTestId('connection-state').and(page.locator('[data-state="connected"]')).waitFor({ timeout: 15_000 });
     await sleep(3_000);
     expect(sent).toEqual([]); // nothing while nobody comes back
-    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await page.evaluate("window.dispatchEvent(new Event('focus'))");
     await expect.poll(() => sent.length).toBe(1);
     // a burst of focus/visibility events is one re-read
-    await page.evaluate(() => {
-      window.dispatchEvent(new Event('focus'));
-      document.dispatchEvent(new Event('visibilitychange'));
-    });
+    await page.evaluate("window.dispatchEvent(new Event('focus')); document.dispatchEvent(new Event('visibilitychange'))");
     await sleep(500);
     expect(sent).toHaveLength(1);
     expect(JSON.parse(sent[0]!)).toMatchObject({ t: 'call', p: 'containers.reconcile', i: { hostId: 'local' } });
