@@ -7,11 +7,13 @@
 // - a write that fails (disk full, EACCES) is not corruption: the file is kept, changes are refused
 //   with a retryable STORE_ERROR, a notice says so and the write is retried;
 // - a file from a newer WakeDock is read-only.
-// Writes are atomic (write-file-atomic: temp file, fsync, rename) and owner-only (0600, data dir
-// 0700), serialised so each update sees the previous one; the data dir is locked against a second
-// process (data-dir-lock.ts).
+// The file is a lowdb document (`Low` over our own adapter, OwnerOnlyJsonFile): writes are atomic
+// (write-file-atomic: temp file, fsync, rename) and owner-only (0600, data dir 0700), serialised so
+// each update sees the previous one; the data dir is locked against a second process
+// (data-dir-lock.ts).
 import { chmod, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Low, type Adapter } from 'lowdb';
 import writeFileAtomic from 'write-file-atomic';
 import { RpcError, type StoreNotice } from '../../contract';
 import type { Logger } from '../../contract/handlers';
@@ -36,6 +38,50 @@ export interface StoreOptions {
   writeFile?: (path: string, data: string) => Promise<void>;
 }
 
+type Document = Record<string, unknown>;
+
+/** The file is there but holds no JSON object: nothing in it can be read. */
+class NotJsonError extends Error {}
+
+/**
+ * lowdb's adapter for wakedock.json. lowdb's own JSONFile writes through steno, which cannot set a
+ * mode (its temp file is 0644 until renamed) and does not fsync; this one writes with
+ * write-file-atomic (temp file in the same dir, 0600, fsync, rename). read() answers null for a
+ * missing or empty file and throws NotJsonError for one that is not a JSON object.
+ */
+class OwnerOnlyJsonFile implements Adapter<Document> {
+  constructor(
+    readonly path: string,
+    private readonly writeText: (path: string, data: string) => Promise<void>,
+  ) {}
+
+  async read(): Promise<Document | null> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+    if (text.trim() === '') return null;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new NotJsonError((e as Error).message);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new NotJsonError('it is not a JSON object');
+    return parsed as Document;
+  }
+
+  write(data: Document): Promise<void> {
+    return this.writeText(this.path, JSON.stringify(data, null, 2) + '\n');
+  }
+}
+
+/** Low's data before a read that found nothing (a missing or empty file). */
+const MISSING: Document = Object.freeze({}) as Document;
+
 type Listener<K extends SectionName> = (value: SectionValue<K>, previous: SectionValue<K>) => void;
 
 interface Slot {
@@ -57,7 +103,7 @@ export class JsonStore {
   private lock: DataDirLock | null = null;
   private closed = false;
   private readonly ctx: SectionContext;
-  private readonly write: (path: string, data: string) => Promise<void>;
+  private readonly db: Low<Document>;
 
   private constructor(
     readonly path: string,
@@ -65,7 +111,7 @@ export class JsonStore {
     private readonly opts: StoreOptions,
   ) {
     this.ctx = { secrets: opts.secrets ?? ownerOnlyFileBox };
-    this.write = opts.writeFile ?? ((p, d) => writeFileAtomic(p, d, { mode: 0o600, fsync: true }));
+    this.db = new Low<Document>(new OwnerOnlyJsonFile(path, opts.writeFile ?? ((p, d) => writeFileAtomic(p, d, { mode: 0o600, fsync: true }))), MISSING);
   }
 
   /** Where secrets are kept (for the UI). */
@@ -89,30 +135,28 @@ export class JsonStore {
 
   private async load(now: () => Date): Promise<void> {
     const path = this.path;
-    let text: string | undefined;
     try {
-      text = await readFile(path, 'utf8');
+      await this.db.read();
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-        this.readSections({});
-        this.readOnly = `${path} could not be read`;
-        this.notices.push({ level: 'error', message: `Could not read ${path} (${(e as Error).message}); using defaults and not saving changes.` });
+      if (e instanceof NotJsonError) {
+        await this.moveAside(now, e);
         return;
       }
+      this.readSections({});
+      this.readOnly = `${path} could not be read`;
+      this.notices.push({ level: 'error', message: `Could not read ${path} (${(e as Error).message}); using defaults and not saving changes.` });
+      return;
     }
-    if (text !== undefined) await ownerOnly(path, 0o600, this.logger);
-
-    if (text === undefined || text.trim() === '') {
+    if (this.db.data === MISSING) {
       this.top = { schemaVersion: CURRENT_SCHEMA_VERSION };
       this.readSections(this.top);
       await this.flush('create');
       return;
     }
+    await ownerOnly(path, 0o600, this.logger);
 
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
-      const { data, applied } = migrate(parsed);
+      const { data, applied } = migrate(this.db.data);
       this.top = data;
       const rewrite = this.readSections(data);
       if (applied.length > 0 || rewrite) {
@@ -127,15 +171,19 @@ export class JsonStore {
         this.notices.push({ level: 'warning', message: `${path} ${e.message}. It is left untouched and changes are not saved.` });
         return;
       }
-      // Not JSON, not an object, or no valid schemaVersion: nothing in it can be read.
-      const aside = `${path}.corrupt-${now().toISOString().replace(/[:.]/g, '-')}`;
-      await rename(path, aside);
-      this.top = { schemaVersion: CURRENT_SCHEMA_VERSION };
-      this.readSections(this.top);
-      await this.flush('create');
-      this.notices.push({ level: 'warning', message: `Your settings file could not be read (${(e as Error).message}). It was kept as ${aside} and WakeDock started with default settings.` });
-      this.logger.warn(`store: moved unreadable ${path} to ${aside}`, e);
+      await this.moveAside(now, e as Error);
     }
+  }
+
+  /** Not JSON, not an object, or no valid schemaVersion: nothing in it can be read. */
+  private async moveAside(now: () => Date, e: Error): Promise<void> {
+    const aside = `${this.path}.corrupt-${now().toISOString().replace(/[:.]/g, '-')}`;
+    await rename(this.path, aside);
+    this.top = { schemaVersion: CURRENT_SCHEMA_VERSION };
+    this.readSections(this.top);
+    await this.flush('create');
+    this.notices.push({ level: 'warning', message: `Your settings file could not be read (${e.message}). It was kept as ${aside} and WakeDock started with default settings.` });
+    this.logger.warn(`store: moved unreadable ${this.path} to ${aside}`, e);
   }
 
   /** Read every section from the file's data; returns whether one asks to be written back. */
@@ -153,10 +201,12 @@ export class JsonStore {
     return rewrite;
   }
 
-  private serialise(): string {
-    const out: Record<string, unknown> = { ...this.top, schemaVersion: CURRENT_SCHEMA_VERSION };
+  /** Put the whole document (sections as stored, unknown top-level keys kept) in lowdb and write it. */
+  private async writeDocument(): Promise<void> {
+    const out: Document = { ...this.top, schemaVersion: CURRENT_SCHEMA_VERSION };
     for (const [name, slot] of this.slots) out[name] = slot.raw;
-    return JSON.stringify(out, null, 2) + '\n';
+    this.db.data = out;
+    await this.db.write();
   }
 
   /**
@@ -165,7 +215,7 @@ export class JsonStore {
    */
   private async flush(why: 'create' | 'migrate' | 'retry'): Promise<boolean> {
     try {
-      await this.write(this.path, this.serialise());
+      await this.writeDocument();
       this.clearUnsaved();
       return true;
     } catch (e) {
@@ -234,7 +284,7 @@ export class JsonStore {
       slot.raw = raw;
       slot.value = value;
       try {
-        await this.write(this.path, this.serialise());
+        await this.writeDocument();
       } catch (e) {
         slot.raw = before.raw;
         slot.value = before.value;
