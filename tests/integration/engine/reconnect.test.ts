@@ -1,19 +1,12 @@
 // Engine outage and recovery, against a real dockerd that is stopped and started again.
 // The daemon is a private one (see privateDaemon() in docker-fixtures): the shared engine at
 // /var/run/docker.sock is never stopped, so other tests and people using it are not disturbed.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerPatch, Host } from '../../../src-main/contract';
-import { createCore, type Core } from '../../../src-main/core/create-core';
-import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
-import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
 import {
   TEST_IMAGE,
   cleanupTestContainers,
   createContainer,
-  discoveryFor,
   engineUp,
   ensureTestImage,
   privateDaemon,
@@ -22,15 +15,14 @@ import {
   stopDockerd,
   waitFor,
 } from '../../support/docker-fixtures';
-import { EventLog, connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
+import { startCoreRig, type CoreRig } from '../../support/core-rig';
+import { EventLog, type InMemoryLink } from '../../support/rpc-harness';
 
 const daemon = privateDaemon();
 const AREA = 'rc';
 
-let core: Core;
-let server: RpcServer;
+let rig: CoreRig;
 let link: InMemoryLink;
-let dataDir: string;
 const hosts = new EventLog<Host[]>();
 const patches = new EventLog<ContainerPatch>();
 
@@ -39,17 +31,8 @@ const localIn = (list: Host[]): Host | undefined => list.find((h) => h.id === 'l
 beforeAll(async () => {
   await startDockerd(daemon);
   await ensureTestImage({ socket: daemon.socket });
-  dataDir = mkdtempSync(join(tmpdir(), 'wdtest-rc-'));
-  core = await createCore({
-    dataDir,
-    mode: 'desktop',
-    appVersion: '0.0.0-test',
-    logger: silentLogger,
-    discovery: discoveryFor(daemon.socket),
-    backoffMaxMs: 1000,
-  });
-  server = new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true });
-  link = connectInMemory(server);
+  rig = await startCoreRig({ area: 'rc', socket: daemon.socket, options: { backoffMaxMs: 1000 }, connectTimeoutMs: 0 });
+  link = rig.link;
   link.client.subscribe('hosts.watch', {}, hosts.handlers);
   link.client.subscribe('containers.watch', { hostId: 'local' }, patches.handlers);
   await waitFor('the private engine to connect', () => hosts.events.some((l) => localIn(l)?.state === 'connected'), { timeoutMs: 15_000 });
@@ -57,8 +40,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  link?.close();
-  core?.dispose();
+  await rig?.dispose();
   // Whatever happened in the test, bring the daemon back (so containers can be removed), then
   // stop it for good and leave nothing on the host.
   try {
@@ -67,7 +49,6 @@ afterAll(async () => {
   } finally {
     await stopDockerd(daemon);
     await removePrivateDaemon(daemon);
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   }
 }, 120_000);
 

@@ -5,26 +5,25 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DerivedSample, Host } from '../../../src-main/contract';
+import type { DerivedSample } from '../../../src-main/contract';
 import type { StatsHistory } from '../../../src-main/contract/procedures/stats';
-import { createCore, type Core } from '../../../src-main/core/create-core';
-import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
-import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
-import { SHARED_SOCKET, cleanupTestContainers, discoveryFor, docker, ensureTestImage, runContainer, waitFor, type TestContainer } from '../../support/docker-fixtures';
-import { connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
+import type { Core } from '../../../src-main/core/create-core';
+import { cleanupTestContainers, docker, ensureTestImage, runContainer, waitFor, type TestContainer } from '../../support/docker-fixtures';
+import { startCoreRig, type CoreRig } from '../../support/core-rig';
+import type { InMemoryLink } from '../../support/rpc-harness';
 
 const PREFIX = 'wdtest-stats-';
 let dataDir: string;
+let rig: CoreRig | undefined;
 let core: Core;
 let link: InMemoryLink;
 let burner: TestContainer;
 let idle: TestContainer;
 
+/** A core on this test's data dir (kept across a restart; removed in afterAll). */
 async function startCore(): Promise<void> {
-  core = await createCore({ dataDir, mode: 'serve', appVersion: '0.0.0-test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET) });
-  const server = new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true });
-  link = connectInMemory(server);
-  await waitFor('the local host to connect', async () => ((await link.client.call('hosts.list', {})) as Host[]).find((h) => h.state === 'connected'), { timeoutMs: 15_000 });
+  rig = await startCoreRig({ area: 'stats', mode: 'serve', dataDir });
+  ({ core, link } = rig);
 }
 
 const UNIT: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, kB: 1000, MB: 1e6, GB: 1e9 };
@@ -44,8 +43,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  link?.close();
-  core?.dispose();
+  await rig?.dispose();
   await cleanupTestContainers({ namePrefix: PREFIX });
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
@@ -137,8 +135,7 @@ describe('stats on the real engine', () => {
     expect(project.points.length).toBeGreaterThan(0);
     // The project's sum carries the burner (the idle container alone stays under 5 %).
     expect(Math.max(...project.points.map((p) => p.cpuPercent))).toBeGreaterThan(20);
-    link.close();
-    core.dispose();
+    await rig!.dispose(); // awaited: the history database is closed and the data dir unlocked
     await startCore();
     const after = (await link.client.call('stats.history', { hostId: 'local', id: burner.id, window: '5m' })) as StatsHistory;
     expect(after.resolutionSec).toBe(1);
