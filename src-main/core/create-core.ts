@@ -9,7 +9,8 @@ import { homedir } from 'node:os';
 import type { Handlers, Logger } from '../contract/handlers';
 import { DISCOVERED_HOST_ID, type DiscoveryEnv } from './engine/discovery';
 import { createDiscoveredHost } from './engine/discovered-host';
-import { defaultDockerFactory, type DockerFactory } from './engine/docker-client';
+import type { DockerFactory } from './engine/docker-client';
+import { defaultConnectors, type ConnectorRegistry } from './engine/connectors';
 import { HostRegistry } from './host-registry';
 import type { CoreContext, CoreServices } from './context';
 import { ServiceSet } from './lifecycle';
@@ -44,7 +45,10 @@ export interface CoreOptions {
   appVersion: string;
   logger: Logger;
   discovery?: DiscoveryEnv;
+  /** Tests: make the engine client of a URL (fake engines). Default: dockerode. */
   dockerFactory?: DockerFactory;
+  /** How hosts reach their engines, by URL scheme (default: unix, npipe, tcp with TLS; ssh says to add it as a host). */
+  connectors?: ConnectorRegistry;
   /** Reconnect backoff bounds (tests shorten them). */
   backoffMinMs?: number;
   backoffMaxMs?: number;
@@ -62,6 +66,8 @@ export interface Core {
   handlers: Handlers;
   store: JsonStore;
   hosts: HostRegistry;
+  /** Engine connectors by URL scheme: a host kind registers here (the SSH hosts feature: 'ssh'). */
+  connectors: ConnectorRegistry;
   /** The domain services (for the shells' internal callers: tray, notifications, /metrics). */
   services: CoreServices;
   /** What domain modules get. */
@@ -98,12 +104,13 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   // Throws DataDirLockedError when another process uses the data dir (the shells say which one).
   const store = await JsonStore.open(opts.dataDir, logger, { secrets: opts.secrets, mode: opts.mode });
   const discovery = opts.discovery ?? nodeDiscoveryEnv();
-  const dockerFactory = opts.dockerFactory ?? defaultDockerFactory;
+  const factory = opts.dockerFactory;
+  const connectors = opts.connectors ?? defaultConnectors({ discovery, makeClient: factory ? (url) => factory(url) : undefined });
 
   // Build (nothing runs yet), in dependency order.
   const set = new ServiceSet(logger);
   const hosts = set.add('hosts', new HostRegistry());
-  hosts.add(createDiscoveredHost({ store, discovery, dockerFactory, logger, backoffMinMs: opts.backoffMinMs, backoffMaxMs: opts.backoffMaxMs }));
+  hosts.add(createDiscoveredHost({ store, discovery, connectors, logger, backoffMinMs: opts.backoffMinMs, backoffMaxMs: opts.backoffMaxMs }));
   const containers = set.add('containers', new ContainerService(hosts));
   const stats = set.add('stats', createStatsHub(hosts, logger));
   const history = set.add('history', new StatsHistoryService({ dataDir: opts.dataDir, store, hosts, stats, logger }));
@@ -165,6 +172,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     handlers,
     store,
     hosts,
+    connectors,
     services,
     context: ctx,
     dispose: () =>

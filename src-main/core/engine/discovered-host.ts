@@ -4,13 +4,14 @@ import type { Logger } from '../../contract/handlers';
 import type { HostRegistry } from '../host-registry';
 import type { JsonStore } from '../store/json-store';
 import { DISCOVERED_HOST_ID, discoverEndpoint, type DiscoveryEnv } from './discovery';
-import { dockerOptionsFor, type DockerFactory } from './docker-client';
+import type { ConnectorRegistry } from './connectors';
+import { dockerOptionsFor } from './docker-client';
 import { HostConnection } from './host-connection';
 
 export interface DiscoveredHostOptions {
   store: JsonStore;
   discovery: DiscoveryEnv;
-  dockerFactory: DockerFactory;
+  connectors: ConnectorRegistry;
   logger: Logger;
   backoffMinMs?: number;
   backoffMaxMs?: number;
@@ -30,7 +31,7 @@ export function createDiscoveredHost(o: DiscoveredHostOptions): HostConnection {
     kind: 'local',
     discovered: true,
     endpoint: discoverEndpoint(o.discovery, override),
-    dockerFactory: o.dockerFactory,
+    connector: (endpoint) => o.connectors.forEndpoint(endpoint),
     logger: o.logger,
     backoffMinMs: o.backoffMinMs,
     backoffMaxMs: o.backoffMaxMs,

@@ -70,6 +70,14 @@ export function currentContextEndpoint(d: DiscoveryEnv): Candidate | undefined {
   return undefined;
 }
 
+/** The current Docker context (not "default"), with the hash its meta and TLS dirs are named by. */
+export function currentContextName(d: DiscoveryEnv): { name: string; hash: string } | undefined {
+  const configDir = d.env.DOCKER_CONFIG || join(d.home, '.docker');
+  const name = d.env.DOCKER_CONTEXT?.trim() || readCurrentContext(d, configDir);
+  if (!name || name === 'default') return undefined;
+  return { name, hash: createHash('sha256').update(name).digest('hex') };
+}
+
 function readCurrentContext(d: DiscoveryEnv, configDir: string): string | undefined {
   const raw = d.readFile(join(configDir, 'config.json'));
   if (!raw) return undefined;

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { RpcError, type ContainerPatch, type ContainerSummary, type Endpoint, type Host, type HostKind } from '../../contract';
 import type { Logger } from '../../contract/handlers';
 import { keepKnownTimes, toContainerSummary, withInspectTimes } from './container-mapper';
+import type { EngineConnection, EngineConnector } from './connectors';
 import type { DockerFactory } from './docker-client';
 import { connectFailure, unreachableHint } from './engine-errors';
 
@@ -22,7 +23,10 @@ export interface HostConnectionOptions {
   endpoint: Endpoint;
   /** The auto-detected engine (shown as such; Settings' override retargets it). */
   discovered?: boolean;
-  dockerFactory: DockerFactory;
+  /** How to reach the engine of an endpoint (a connector per URL scheme: connectors.ts). */
+  connector?: (endpoint: Endpoint) => EngineConnector;
+  /** Older, synchronous form (tests' fake engines): endpoint URL → client. Used when no connector is given. */
+  dockerFactory?: DockerFactory;
   logger: Logger;
   /** Coalescing window for bursts of events (ms). */
   coalesceMs?: number;
@@ -99,6 +103,9 @@ export class HostConnection {
   private readonly stateListeners = new Set<(h: Host) => void>();
   private readonly eventListeners = new Set<{ types: ReadonlySet<string>; fn: (e: EngineEvent) => void }>();
   private events: Readable | null = null;
+  private connection: EngineConnection | null = null;
+  private opening: AbortController | null = null;
+  private offLost: (() => void) | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private attempt = 0;
   private generation = 0; // bumps on every (re)connect; stale async work checks it
@@ -141,7 +148,29 @@ export class HostConnection {
     this.generation++;
     this.clearTimers();
     this.closeEvents();
+    this.closeConnection();
     this.docker = null;
+  }
+
+  private closeConnection(): void {
+    this.opening?.abort();
+    this.opening = null;
+    const c = this.connection;
+    this.connection = null;
+    this.offLost?.();
+    this.offLost = null;
+    try {
+      c?.close();
+    } catch (e) {
+      this.opts.logger.warn(`host ${this.id}: closing the engine connection failed`, e);
+    }
+  }
+
+  /** Open the engine connection through the host's connector (or the synchronous factory). */
+  private async open(signal: AbortSignal): Promise<EngineConnection> {
+    if (this.opts.connector) return this.opts.connector(this.opts.endpoint).open(signal);
+    if (!this.opts.dockerFactory) throw new Error(`host ${this.id}: no connector for ${this.opts.endpoint.url}`);
+    return { docker: this.opts.dockerFactory(this.opts.endpoint.url), close() {}, onLost: () => () => {} };
   }
 
   /** Switch to another endpoint (settings override changed) and reconnect. */
@@ -223,10 +252,23 @@ export class HostConnection {
   private async connect(): Promise<void> {
     const gen = ++this.generation;
     this.closeEvents();
+    this.closeConnection();
     if (this.state.state !== 'connecting') this.setState({ state: 'connecting', retryAt: undefined });
     let docker: Dockerode;
     try {
-      docker = this.opts.dockerFactory(this.opts.endpoint.url);
+      const opening = new AbortController();
+      this.opening = opening;
+      const conn = await this.open(opening.signal);
+      if (gen !== this.generation) {
+        conn.close();
+        return;
+      }
+      this.opening = null;
+      this.connection = conn;
+      this.offLost = conn.onLost((why) => {
+        if (gen === this.generation && !this.stopped) this.fail(why);
+      });
+      docker = conn.docker;
       const version = await withTimeout(docker.version(), 10_000, 'the engine did not answer within 10 s');
       if (gen !== this.generation) return;
       // Subscribe first, then list: an event that lands while we list is applied after it. One stream
@@ -269,6 +311,7 @@ export class HostConnection {
     if (this.stopped) return;
     this.generation++;
     this.closeEvents();
+    this.closeConnection();
     this.docker = null;
     this.snapshotReady = false;
     this.pendingIds.clear();
@@ -276,8 +319,15 @@ export class HostConnection {
     this.expected.clear();
     if (this.transitionalTimer) clearTimeout(this.transitionalTimer);
     this.transitionalTimer = null;
-    const err = e as { code?: string; message?: string } | undefined;
+    const err = e as { code?: string; message?: string; permanent?: boolean; hint?: string } | undefined;
     const reason = connectFailure(e);
+    if (err?.permanent) {
+      // Retrying cannot help (e.g. an ssh:// engine given as the local one): say so once, no loop.
+      // reconnectNow() (the user's "Reconnect") still tries again.
+      this.setState({ state: 'unreachable', reason: err.message ?? reason, hint: err.hint, retryAt: undefined });
+      this.opts.logger.warn(`host ${this.id}: ${err.message ?? reason}`);
+      return;
+    }
     const delay = Math.min(this.opts.backoffMaxMs ?? 5000, (this.opts.backoffMinMs ?? 250) * 2 ** this.attempt);
     this.attempt = Math.min(this.attempt + 1, 16);
     this.setState({ state: 'unreachable', reason, hint: unreachableHint(err?.code, this.opts.endpoint.url), retryAt: Date.now() + delay });
