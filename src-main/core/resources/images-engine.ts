@@ -1,9 +1,8 @@
 // Images against the engine: the list rows (images + which containers use them), inspect and
 // history views, remove with the blocking containers named, and prune of exactly a previewed set.
 import type Dockerode from 'dockerode';
-import { RpcError } from '../../contract';
 import type { ImageDetail, ImageLayer, ImagePrunePreview, ImageRow, PruneResult } from '../../contract/procedures/images';
-import { engineMessage } from '../engine/engine-errors';
+import { engineError, engineMessage, engineStatus } from '../engine/engine-errors';
 
 const MAX_NAMES = 20;
 const NONE = new Set(['<none>:<none>', '<none>@<none>']);
@@ -55,7 +54,7 @@ export async function fetchImageRows(docker: Dockerode): Promise<ImageRow[]> {
   return toImageRows(images, containers);
 }
 
-const statusOf = (e: unknown): number | undefined => (e as { statusCode?: number }).statusCode;
+const statusOf = engineStatus;
 
 interface RawImageInspect {
   Id: string;
@@ -127,7 +126,7 @@ export async function removeImage(docker: Dockerode, id: string, force: boolean)
       // The engine names one container by id; the user wants to know every container, by name.
       const users = await usersOf(docker, imageId).catch(() => []);
       const hint = users.length > 0 ? `Used by ${users.length === 1 ? 'the container' : `${users.length} containers:`} ${users.slice(0, 10).join(', ')}${users.length > 10 ? '…' : ''}. Remove ${users.length === 1 ? 'it' : 'them'} first, or force the removal (the image is then only untagged while they exist).` : undefined;
-      throw RpcError.from('CONFLICT', engineMessage(e as never), hint ? { hint } : {});
+      throw engineError(e, { fallbackCode: 'CONFLICT', ...(hint ? { hint } : {}) });
     }
     throw e;
   }

@@ -4,7 +4,7 @@ import type Dockerode from 'dockerode';
 import { RpcError } from '../../contract';
 import type { PruneResult } from '../../contract/procedures/images';
 import type { NetworkRow } from '../../contract/procedures/networks';
-import { engineMessage } from '../engine/engine-errors';
+import { engineError, engineMessage, engineStatus } from '../engine/engine-errors';
 import { containerName } from './images-engine';
 
 const BUILTIN = new Set(['bridge', 'host', 'none']);
@@ -63,12 +63,12 @@ export async function fetchNetworkRows(docker: Dockerode): Promise<NetworkRow[]>
   return toNetworkRows(nets, containers);
 }
 
-const statusOf = (e: unknown): number | undefined => (e as { statusCode?: number }).statusCode;
+const statusOf = engineStatus;
 
 /** The engine refuses with 403 for state ("has active endpoints", "pre-defined network"): a conflict, in its words. */
 export function asConflict(e: unknown): never {
   const s = statusOf(e);
-  if (s === 403 || s === 409) throw RpcError.from('CONFLICT', engineMessage(e as never));
+  if (s === 403 || s === 409) throw engineError(e, { fallbackCode: 'CONFLICT' });
   throw e;
 }
 

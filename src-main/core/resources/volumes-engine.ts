@@ -5,7 +5,7 @@ import type Dockerode from 'dockerode';
 import { RpcError } from '../../contract';
 import type { PruneResult } from '../../contract/procedures/images';
 import type { VolumePrunePreview, VolumeRow } from '../../contract/procedures/volumes';
-import { engineMessage } from '../engine/engine-errors';
+import { engineError, engineMessage, engineStatus } from '../engine/engine-errors';
 import { containerName } from './images-engine';
 
 const MAX_NAMES = 20;
@@ -94,7 +94,7 @@ export async function fetchVolumeRows(docker: Dockerode, sizes: ReadonlyMap<stri
   return toVolumeRows(vols.Volumes ?? [], containers, sizes);
 }
 
-const statusOf = (e: unknown): number | undefined => (e as { statusCode?: number }).statusCode;
+const statusOf = engineStatus;
 
 export async function createVolume(docker: Dockerode, spec: { name: string; driver: string; options: Record<string, string>; labels: Record<string, string> }): Promise<{ name: string }> {
   if (spec.name) {
@@ -117,7 +117,7 @@ export async function removeVolume(docker: Dockerode, name: string, force: boole
   } catch (e) {
     if (statusOf(e) === 409) {
       const users = ((await docker.listContainers({ all: true }).catch(() => [])) as unknown as RawContainerMounts[]).filter((c) => (c.Mounts ?? []).some((m) => m.Type === 'volume' && m.Name === name)).map(containerName);
-      throw RpcError.from('CONFLICT', engineMessage(e as never), users.length > 0 ? { hint: `Used by ${users.slice(0, 10).join(', ')}${users.length > 10 ? '…' : ''}. Remove ${users.length === 1 ? 'that container' : 'those containers'} first.` } : {});
+      throw engineError(e, { fallbackCode: 'CONFLICT', ...(users.length > 0 ? { hint: `Used by ${users.slice(0, 10).join(', ')}${users.length > 10 ? '…' : ''}. Remove ${users.length === 1 ? 'that container' : 'those containers'} first.` } : {}) });
     }
     throw e;
   }

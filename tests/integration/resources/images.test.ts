@@ -105,6 +105,7 @@ describe('images', () => {
     await docker(['create', '--name', name, '--label', 'wakedock.test=1', tag, 'sleep', '1']);
     const err = await callError('images.remove', { hostId: 'local', id });
     expect(err.code).toBe('CONFLICT');
+    expect(err.reason).toBe('IN_USE');
     expect(err.message).toMatch(/conflict|being used|must force/i);
     expect(err.hint).toContain(name);
     expect(await imageTags(id)).toEqual([tag]);

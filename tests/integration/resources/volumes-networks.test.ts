@@ -95,6 +95,7 @@ describe('volumes', () => {
 
     const err = await callError('volumes.remove', { hostId: 'local', name: filled });
     expect(err.code).toBe('CONFLICT');
+    expect(err.reason).toBe('IN_USE');
     expect(err.message).toMatch(/volume is in use/);
     expect(err.hint).toContain(c.name);
     expect(await volumeExists(filled)).toBe(true);
@@ -150,6 +151,7 @@ describe('networks', () => {
 
     const err = await callError('networks.remove', { hostId: 'local', id: created.id });
     expect(err.code).toBe('CONFLICT');
+    expect(err.reason).toBe('IN_USE');
     expect(err.message).toMatch(/active endpoints/);
     expect((await dockerRaw(['network', 'inspect', name])).code).toBe(0);
 
