@@ -10,6 +10,7 @@ import { ConnectionPill, EngineBanner, LinkBanner, NoticeBanners } from './compo
 import { BoxIcon, GearIcon, LogoIcon, MenuIcon } from './components/icons';
 import { GaugeIcon } from './features/dashboard/GaugeIcon';
 import { ResourceNavItems, resourceSection } from './features/resources/ResourceNavItems';
+import { MoonIcon } from './features/wake/MoonIcon';
 
 // The list is the first screen and loads with the app; every other page (charts, xterm, forms)
 // is its own chunk, loaded when first opened, so the first render parses a fraction of the code.
@@ -21,6 +22,7 @@ const RunView = lazy(() => import('./features/run/RunView').then((m) => ({ defau
 const VolumesView = lazy(() => import('./features/volumes/VolumesView').then((m) => ({ default: m.VolumesView })));
 const NetworksView = lazy(() => import('./features/networks/NetworksView').then((m) => ({ default: m.NetworksView })));
 const DiskView = lazy(() => import('./features/disk/DiskView').then((m) => ({ default: m.DiskView })));
+const ServicesView = lazy(() => import('./features/wake/ServicesView').then((m) => ({ default: m.ServicesView })));
 const ImagesView = lazy(() => import('./features/images/ImagesView').then((m) => ({ default: m.ImagesView })));
 const HostTerminalView = lazy(() => import('./features/terminal/HostTerminalView').then((m) => ({ default: m.HostTerminalView })));
 
@@ -72,7 +74,7 @@ export function App() {
     for (const b of nav.current?.querySelectorAll<HTMLElement>('.nav-item') ?? []) if (!b.title) b.title = (b.textContent ?? '').replace(/\d+\+?$/, '').trim();
   });
 
-  const section = route.name === 'dashboard' ? 'dashboard' : route.name === 'settings' ? 'settings' : route.name === 'alerts' ? 'alerts' : route.name === 'terminal' ? 'terminal' : (resourceSection(route) ?? 'containers');
+  const section = route.name === 'dashboard' ? 'dashboard' : route.name === 'settings' ? 'settings' : route.name === 'alerts' ? 'alerts' : route.name === 'services' ? 'services' : route.name === 'terminal' ? 'terminal' : (resourceSection(route) ?? 'containers');
   return (
     <div className={`app${navOpen ? ' nav-open' : ''}`}>
       <header className="topbar">
@@ -97,6 +99,9 @@ export function App() {
         </button>
         <button type="button" className={`nav-item${section === 'containers' ? ' nav-on' : ''}`} aria-current={section === 'containers' ? 'page' : undefined} onClick={() => navigate({ name: 'containers' })}>
           <BoxIcon /> Containers
+        </button>
+        <button type="button" className={`nav-item${section === 'services' ? ' nav-on' : ''}`} aria-current={section === 'services' ? 'page' : undefined} onClick={() => navigate({ name: 'services' })}>
+          <MoonIcon /> Services
         </button>
         <ResourceNavItems section={section} navigate={navigate} />
         <AlertsNavItem active={section === 'alerts'} onClick={() => navigate({ name: 'alerts' })} />
@@ -128,6 +133,7 @@ export function App() {
           {route.name === 'project-logs' && <ProjectLogs project={route.project} />}
           {route.name === 'settings' && <SettingsView />}
           {route.name === 'alerts' && <AlertsView />}
+          {route.name === 'services' && <ServicesView />}
           {route.name === 'terminal' && <HostTerminalView />}
           {route.name === 'run' && <RunView key={route.recreate ?? route.image ?? ''} recreate={route.recreate} image={route.image} />}
           {route.name === 'images' && <ImagesView />}

@@ -12,6 +12,7 @@ export type Route =
   | { name: 'settings' }
   | { name: 'terminal' }
   | { name: 'alerts' }
+  | { name: 'services' }
   | { name: 'run'; recreate?: string; image?: string }
   | { name: 'images' }
   | { name: 'volumes' }
@@ -28,6 +29,7 @@ export function routeFromHash(hash: string): Route {
   if (parts[0] === 'dashboard') return { name: 'dashboard' };
   if (parts[0] === 'terminal') return { name: 'terminal' };
   if (parts[0] === 'alerts') return { name: 'alerts' };
+  if (parts[0] === 'services') return { name: 'services' };
   if (parts[0] === 'run') return parts[1] === 'recreate' && parts[2] ? { name: 'run', recreate: parts[2] } : parts[1] === 'image' && parts[2] ? { name: 'run', image: parts[2] } : { name: 'run' };
   if (parts[0] === 'images') return { name: 'images' };
   if (parts[0] === 'volumes') return { name: 'volumes' };
@@ -46,6 +48,7 @@ export function hashFromRoute(r: Route): string {
   if (r.name === 'dashboard') return '#/dashboard';
   if (r.name === 'terminal') return '#/terminal';
   if (r.name === 'alerts') return '#/alerts';
+  if (r.name === 'services') return '#/services';
   if (r.name === 'run') return r.recreate ? `#/run/recreate/${encodeURIComponent(r.recreate)}` : r.image ? `#/run/image/${encodeURIComponent(r.image)}` : '#/run';
   if (r.name === 'images') return '#/images';
   if (r.name === 'volumes') return '#/volumes';

@@ -1,0 +1,191 @@
+// The Services page: every wake-on-demand service with its state as it happens (sleeping, waking,
+// awake with the idle countdown, failed with why), hostnames as links through WakeDock's Caddy,
+// last request, wakes, median cold start; wake now / sleep now. Live from wake.watch.
+import { useEffect, useState } from 'react';
+import type { WakeList } from '@contract/procedures/wake';
+import type { WakeServiceView } from '@contract/wake-service';
+import { call, errorText, subscribe } from '../../transport/client';
+import { ConfirmDialog } from '../../components/Dialog';
+import { useNow } from '../../components/use-now';
+import { PROXY_TEXT, STATE_LABEL, STATE_TONE, ago, formatSpan, hostUrl, stateDetail, targetText } from './wake-presenter';
+import './wake.css';
+
+export function ServicesView() {
+  const [list, setList] = useState<WakeList | null>(null);
+  const [streamError, setStreamError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<Record<string, 'wake' | 'sleep'>>({});
+  const [rowError, setRowError] = useState<Record<string, string>>({});
+  const [confirmSleep, setConfirmSleep] = useState<WakeServiceView | null>(null);
+  const now = useNow(1000);
+
+  useEffect(
+    () =>
+      subscribe(
+        'wake.watch',
+        {},
+        (l) => {
+          setList(l);
+          setStreamError(null);
+        },
+        (e) => setStreamError(e.message),
+      ),
+    [],
+  );
+
+  const act = async (name: string, what: 'wake' | 'sleep'): Promise<void> => {
+    setBusy((b) => ({ ...b, [name]: what }));
+    setRowError((r) => {
+      const { [name]: _, ...rest } = r;
+      return rest;
+    });
+    try {
+      await call(what === 'wake' ? 'wake.wakeNow' : 'wake.sleepNow', { name });
+    } catch (e) {
+      setRowError((r) => ({ ...r, [name]: errorText(e) }));
+    } finally {
+      setBusy((b) => {
+        const { [name]: _, ...rest } = b;
+        return rest;
+      });
+    }
+  };
+
+  const proxy = list?.proxy;
+  const services = list?.services ?? [];
+  return (
+    <section className="view wake-view" aria-label="Services">
+      <header className="view-header">
+        <div>
+          <h1>Services</h1>
+          <p className="muted">Containers that sleep when idle and wake on the first request for their hostname.</p>
+        </div>
+      </header>
+
+      {streamError && <div className="banner banner-error" role="alert">{streamError}</div>}
+      {proxy && (
+        <div className={`wake-proxy ${proxy.caddy === 'running' ? '' : 'wake-proxy-warn'}`} data-testid="wake-proxy" role="status">
+          <span className={`badge badge-${proxy.caddy === 'running' ? 'ok' : proxy.caddy === 'starting' || proxy.caddy === 'restarting' ? 'warn' : 'bad'}`}>
+            <span className="dot" />
+            {PROXY_TEXT[proxy.caddy]}
+          </span>
+          {proxy.listen && proxy.caddy !== 'disabled' && <span className="muted">serving on <span className="mono">{proxy.listen}</span></span>}
+          {proxy.message && <span className="wake-proxy-msg">{proxy.message}</span>}
+          {proxy.hint && <span className="muted">{proxy.hint}</span>}
+        </div>
+      )}
+
+      {list && list.errors.length > 0 && (
+        <div className="banner banner-warn wake-errors" role="alert">
+          <div>
+            <strong>Some labels could not be read:</strong>
+            <ul>
+              {list.errors.map((e) => (
+                <li key={`${e.container}/${e.field}`}>
+                  <span className="mono">{e.container}</span>: <span className="mono">{e.field}</span> {e.message}
+                </li>
+              ))}
+            </ul>
+          </div>
+        </div>
+      )}
+
+      {!list ? (
+        <div className="empty muted">Loading…</div>
+      ) : services.length === 0 ? (
+        <div className="empty">
+          <h2>No services yet</h2>
+          <p className="muted">
+            Label a container with <span className="mono">wakedock.enable=true</span>, <span className="mono">wakedock.hosts=app.localhost</span> and{' '}
+            <span className="mono">wakedock.port=80</span> (published on a fixed loopback port) to make it a service.
+          </p>
+        </div>
+      ) : (
+        <table className="wake-table" aria-label="Services">
+          <thead>
+            <tr>
+              <th scope="col">Service</th>
+              <th scope="col">State</th>
+              <th scope="col">Hostnames</th>
+              <th scope="col">Last request</th>
+              <th scope="col">Wakes</th>
+              <th scope="col">Cold start</th>
+              <th scope="col">
+                <span className="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {services.map((v) => (
+              <tr key={v.name} data-testid={`service-${v.name}`} data-state={v.state}>
+                <td>
+                  <div className="wake-name">{v.name}</div>
+                  <div className="muted small">
+                    {targetText(v)} · {v.source === 'labels' ? 'labels' : 'stored'}
+                  </div>
+                </td>
+                <td>
+                  <span className={`badge badge-${STATE_TONE[v.state]}`} data-testid="state">
+                    <span className="dot" />
+                    {STATE_LABEL[v.state]}
+                  </span>
+                  <div className={`small ${v.state === 'failed' || v.state === 'unavailable' ? 'wake-error' : 'muted'}`} data-testid="state-detail">
+                    {stateDetail(v, now)}
+                  </div>
+                </td>
+                <td>
+                  {v.definition.hosts.map((h) => (
+                    <div key={h}>
+                      {proxy && proxy.caddy !== 'disabled' ? (
+                        <a href={hostUrl(h, proxy)} target="_blank" rel="noreferrer">
+                          {h}
+                        </a>
+                      ) : (
+                        h
+                      )}
+                    </div>
+                  ))}
+                </td>
+                <td title={v.lastRequestAt ? new Date(v.lastRequestAt).toLocaleString() : undefined}>{ago(v.lastRequestAt, now)}</td>
+                <td>{v.wakes}</td>
+                <td>{v.medianColdStartMs !== undefined ? formatSpan(v.medianColdStartMs) : '—'}</td>
+                <td className="wake-actions">
+                  <button type="button" className="btn btn-sm" disabled={!!busy[v.name] || v.state === 'awake' || v.state === 'waking' || v.state === 'unavailable'} onClick={() => void act(v.name, 'wake')}>
+                    {busy[v.name] === 'wake' ? 'Waking…' : 'Wake now'}
+                  </button>
+                  <button type="button" className="btn btn-sm" disabled={!!busy[v.name] || v.state !== 'awake'} onClick={() => setConfirmSleep(v)}>
+                    {busy[v.name] === 'sleep' ? 'Stopping…' : 'Sleep now'}
+                  </button>
+                  {rowError[v.name] && (
+                    <div className="small wake-error" role="alert">
+                      {rowError[v.name]}
+                    </div>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+
+      {confirmSleep && (
+        <ConfirmDialog
+          title={`Put ${confirmSleep.name} to sleep?`}
+          body={
+            <p>
+              Its containers will be {confirmSleep.definition.idle.action === 'pause' ? 'paused' : 'stopped'} now
+              {confirmSleep.inFlight > 0 ? `, cutting ${confirmSleep.inFlight} request(s) in flight` : ''}. The next request for its hostname wakes it again.
+            </p>
+          }
+          confirmLabel="Sleep now"
+          danger={confirmSleep.inFlight > 0}
+          onCancel={() => setConfirmSleep(null)}
+          onConfirm={() => {
+            const name = confirmSleep.name;
+            setConfirmSleep(null);
+            void act(name, 'sleep');
+          }}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,68 @@
+// Pure view-model functions for the Services page (wake on demand).
+import type { WakeProxyStatus, WakeServiceView } from '@contract/wake-service';
+
+export const STATE_LABEL: Record<WakeServiceView['state'], string> = {
+  sleeping: 'Sleeping',
+  waking: 'Waking',
+  awake: 'Awake',
+  failed: 'Failed',
+  unavailable: 'Unavailable',
+};
+
+export const STATE_TONE: Record<WakeServiceView['state'], 'ok' | 'warn' | 'bad' | 'idle'> = {
+  sleeping: 'idle',
+  waking: 'warn',
+  awake: 'ok',
+  failed: 'bad',
+  unavailable: 'bad',
+};
+
+/** "4m 05s", "1h 02m", "12s". */
+export function formatSpan(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** "12 s ago", "just now", "never". */
+export function ago(at: number | undefined, now: number): string {
+  if (!at) return 'never';
+  const d = now - at;
+  return d < 2000 ? 'just now' : `${formatSpan(d)} ago`;
+}
+
+/** What the state column says beyond the label: the idle countdown, the wake's progress, the error. */
+export function stateDetail(v: WakeServiceView, now: number): string {
+  if (v.state === 'awake' && v.sleepsAt) {
+    if (v.inFlight > 0) return `${v.inFlight} request${v.inFlight === 1 ? '' : 's'} in flight`;
+    return v.sleepsAt <= now ? 'going to sleep' : `sleeps in ${formatSpan(v.sleepsAt - now)}`;
+  }
+  if (v.state === 'waking' && v.wakingSince) return `for ${formatSpan(now - v.wakingSince)}${v.medianColdStartMs ? ` (usually ${formatSpan(v.medianColdStartMs)})` : ''}`;
+  if ((v.state === 'failed' || v.state === 'unavailable') && v.message) return v.message;
+  return '';
+}
+
+/** The URL a hostname is served at through WakeDock's Caddy. */
+export function hostUrl(host: string, proxy: WakeProxyStatus): string {
+  const port = proxy.port && proxy.port !== 80 ? `:${proxy.port}` : '';
+  return `http://${host}${port}/`;
+}
+
+export function targetText(v: WakeServiceView): string {
+  const d = v.definition;
+  if (d.compose) return `${d.compose.project}/${d.compose.service} (compose)`;
+  if (d.containers) return d.containers.join(', ');
+  return d.container ?? '';
+}
+
+export const PROXY_TEXT: Record<WakeProxyStatus['caddy'], string> = {
+  running: 'Caddy is running',
+  starting: 'Caddy is starting…',
+  restarting: 'Caddy stopped; restarting…',
+  failed: 'Caddy could not start',
+  stopped: 'Caddy is stopped',
+  absent: 'Caddy is not installed',
+  disabled: 'Wake on demand is off',
+};
