@@ -146,6 +146,26 @@ describe('container list (e2e)', () => {
     expect((await docker(['volume', 'ls', '-q'])).split('\n')).not.toContain(volume);
   });
 
+  it('remove of a running container: Force is off, and the container is stopped cleanly (SIGTERM) before it is removed', async () => {
+    const c = await runContainer({ area: 'e2e' });
+    await expect.poll(() => row(page, c.name).count()).toBe(1);
+    const since = Math.floor(Date.now() / 1000) - 1;
+    await row(page, c.name).getByRole('button', { name: `Remove ${c.name}`, exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: `Remove ${c.name}?` });
+    expect(await dialog.getByLabel(/Force/).isChecked()).toBe(false);
+    expect(await dialog.getByTestId('remove-stops-first').innerText()).toMatch(/stopped cleanly first/);
+    await dialog.getByRole('button', { name: 'Remove', exact: true }).click();
+    await expect.poll(() => inspectContainer(c.name), { timeout: 20_000 }).toBeNull();
+    // The engine's own record: a SIGTERM (stop), never a SIGKILL, before the destroy.
+    const until = Math.floor(Date.now() / 1000) + 1;
+    const events = await docker(['events', '--since', String(since), '--until', String(until), '--filter', `container=${c.id}`, '--format', '{{.Action}} {{index .Actor.Attributes "signal"}}']);
+    const lines = events.split('\n').map((l) => l.trim());
+    expect(lines).toContain('kill 15');
+    expect(lines).not.toContain('kill 9');
+    expect(lines).toContain('destroy');
+    expect(lines.indexOf('kill 15')).toBeLessThan(lines.indexOf('destroy'));
+  });
+
   it('bulk actions act on every selected container', async () => {
     const cs = await Promise.all([1, 2, 3].map(() => runContainer({ area: 'e2e-bulk' })));
     for (const c of cs) await expect.poll(() => row(page, c.name).count()).toBe(1);

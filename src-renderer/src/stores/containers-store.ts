@@ -68,7 +68,8 @@ export const useContainers = create<ContainersState>()((set, get) => ({
   ask(targets, action, { confirmDestructive }) {
     if (targets.length === 0) return;
     if (action === 'remove') {
-      set({ dialog: { kind: 'remove', targets, force: targets.some((t) => t.state === 'running' || t.state === 'paused' || t.state === 'restarting'), volumes: false } });
+      // Force is never pre-ticked: a running container is stopped cleanly first (see run()).
+      set({ dialog: { kind: 'remove', targets, force: false, volumes: false } });
     } else if (action === 'kill' && confirmDestructive) {
       set({ dialog: { kind: 'kill', targets } });
     } else if (action === 'stop' && confirmDestructive && targets.length > 1) {
@@ -139,9 +140,18 @@ export const useContainers = create<ContainersState>()((set, get) => ({
     set({ pending: { ...get().pending, [id]: action }, errors: without(get().errors, id) });
     try {
       switch (action) {
-        case 'remove':
+        case 'remove': {
+          // Without force, a live container is stopped cleanly first (SIGTERM, then SIGKILL after
+          // its stop timeout), as `docker stop && docker rm` would; force kills it at once.
+          const state = get().byId.get(id)?.state;
+          if (!extra.force && (state === 'running' || state === 'paused' || state === 'restarting')) {
+            set({ pending: { ...get().pending, [id]: 'stop' } });
+            await call('containers.stop', { hostId, id });
+            set({ pending: { ...get().pending, [id]: 'remove' } });
+          }
           await call('containers.remove', { hostId, id, force: extra.force ?? false, volumes: extra.volumes ?? false } satisfies ProcInput<'containers.remove'>);
           break;
+        }
         case 'rename':
           await call('containers.rename', { hostId, id, name: extra.name ?? '' });
           break;

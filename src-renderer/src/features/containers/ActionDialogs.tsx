@@ -5,6 +5,8 @@ import { ContainerNameSchema, type ContainerSummary } from '@contract/index';
 import { useContainers, type ActionDialog } from '../../stores/containers-store';
 import { ConfirmDialog, Dialog } from '../../components/Dialog';
 
+const live = (ts: ContainerSummary[]): number => ts.filter((t) => t.state === 'running' || t.state === 'paused' || t.state === 'restarting').length;
+
 const names = (ts: ContainerSummary[]) => (ts.length === 1 ? <strong>{ts[0]!.name}</strong> : <strong>{ts.length} containers</strong>);
 
 export function ActionDialogs() {
@@ -17,14 +19,21 @@ export function ActionDialogs() {
         <ConfirmDialog
           title={dialog.targets.length === 1 ? `Remove ${dialog.targets[0]!.name}?` : `Remove ${dialog.targets.length} containers?`}
           body={
-            <p>
-              {names(dialog.targets)} will be deleted with its writable layer. This cannot be undone. Named volumes are kept.
-            </p>
+            <>
+              <p>
+                {names(dialog.targets)} will be deleted with its writable layer. This cannot be undone. Named volumes are kept.
+              </p>
+              {live(dialog.targets) > 0 && !dialog.force && (
+                <p data-testid="remove-stops-first">
+                  {dialog.targets.length === 1 ? 'It is running: it' : `${live(dialog.targets)} of them are running: they`} will be stopped cleanly first (SIGTERM, then SIGKILL after 10 s).
+                </p>
+              )}
+            </>
           }
           confirmLabel="Remove"
           danger
           options={[
-            { key: 'force', label: 'Force', hint: 'Kill it first if it is running' },
+            { key: 'force', label: 'Force', hint: 'Kill it at once (SIGKILL) instead of stopping it cleanly' },
             { key: 'volumes', label: 'Also remove anonymous volumes', hint: 'Volumes created without a name for this container' },
           ]}
           values={{ force: dialog.force, volumes: dialog.volumes }}
