@@ -9,6 +9,7 @@ import { HostTerminalNavItem } from './features/terminal/HostTerminalNavItem';
 import { ConnectionPill, EngineBanner, LinkBanner, NoticeBanners } from './components/StatusBanners';
 import { BoxIcon, GearIcon, LogoIcon, MenuIcon } from './components/icons';
 import { GaugeIcon } from './features/dashboard/GaugeIcon';
+import { installCompositeKeys } from './components/composite-keys';
 import { ResourceNavItems, resourceSection } from './features/resources/ResourceNavItems';
 import { MoonIcon } from './features/wake/MoonIcon';
 
@@ -37,6 +38,7 @@ export function App() {
   const watch = useContainers((s) => s.watch);
 
   useEffect(() => init(), [init]);
+  useEffect(() => installCompositeKeys(), []);
   // Hosts come from the core's registry: show the first one until another is chosen, and move on
   // if the shown host is removed.
   const firstHost = hosts[0]?.id;

@@ -1,12 +1,39 @@
 // A modal dialog on the native <dialog> element (focus trap, Esc to close, inert background).
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useLayoutEffect, useRef, type ReactNode } from 'react';
+
+/**
+ * Where focus goes when a dialog closes (WAI-ARIA dialog pattern): back to the control that opened
+ * it; if that control is gone (the row was removed) or disabled (its action is now running), to the
+ * page's heading, never to the body.
+ */
+export function returnFocus(opener: Element | null): void {
+  const usable = opener instanceof HTMLElement && opener.isConnected && !(opener as HTMLButtonElement).disabled && opener.offsetParent !== null;
+  if (usable) {
+    opener.focus();
+    return;
+  }
+  const heading = document.querySelector<HTMLElement>('main h1');
+  if (heading) {
+    if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1;
+    heading.focus();
+  }
+}
 
 export function Dialog(props: { title: string; children: ReactNode; onClose(): void; labelledBy?: string }) {
   const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
+  // Layout effect: the dialog must close (and focus move) before React takes it out of the DOM,
+  // else Chromium drops focus on the body.
+  useLayoutEffect(() => {
     const d = ref.current;
+    const opener = document.activeElement;
     if (d && !d.open) d.showModal();
-    return () => d?.close();
+    return () => {
+      d?.close();
+      // After this commit (the opener may be re-rendered, enabled or removed by it).
+      setTimeout(() => {
+        if (document.activeElement === document.body || document.activeElement === null || !document.activeElement.isConnected) returnFocus(opener);
+      }, 0);
+    };
   }, []);
   return (
     <dialog

@@ -1,5 +1,5 @@
 // One container: a header with its state and actions, and tabs for logs, terminal, inspect, stats.
-import { useCallback } from 'react';
+import { useCallback, useEffect, useRef } from 'react';
 import type { ContainerSummary } from '@contract/index';
 import { useApp, type ContainerTab } from '../../stores/app-store';
 import { useContainers, type ContainerAction } from '../../stores/containers-store';
@@ -24,6 +24,14 @@ export function ContainerDetail({ id, tab }: { id: string; tab: ContainerTab }) 
   const error = useContainers((s) => (c ? s.errors[c.id] : undefined));
   const ask = useContainers((s) => s.ask);
   const dismiss = useContainers((s) => s.dismissError);
+  // Opening a container moves focus to its name (not left on the body of the list that unmounted).
+  const heading = useRef<HTMLHeadingElement>(null);
+  const shownId = c?.id;
+  useEffect(() => {
+    // Only when focus was lost (a tab's own content, e.g. the terminal, may have taken it already).
+    const a = document.activeElement;
+    if (shownId && (a === null || a === document.body || !a.isConnected)) heading.current?.focus();
+  }, [shownId]);
   const onAction = useCallback((x: ContainerSummary, a: ContainerAction) => ask([x], a, { confirmDestructive }), [ask, confirmDestructive]);
 
   if (!c) {
@@ -49,7 +57,9 @@ export function ContainerDetail({ id, tab }: { id: string; tab: ContainerTab }) 
       </nav>
       <header className="detail-header">
         <div className="detail-title">
-          <h1>{c.name}</h1>
+          <h1 ref={heading} tabIndex={-1} className="focus-target">
+            {c.name}
+          </h1>
           <span className={`badge badge-${tone}`} data-testid="detail-state" data-state={c.state}>
             <span className="dot" />
             {STATE_LABEL[c.state]}
