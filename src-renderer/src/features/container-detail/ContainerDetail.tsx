@@ -29,8 +29,15 @@ export function ContainerDetail({ id, tab }: { id: string; tab: ContainerTab }) 
   const shownId = c?.id;
   useEffect(() => {
     // Only when focus was lost (a tab's own content, e.g. the terminal, may have taken it already).
-    const a = document.activeElement;
-    if (shownId && (a === null || a === document.body || !a.isConnected)) heading.current?.focus();
+    if (!shownId) return;
+    const lost = (): boolean => {
+      const a = document.activeElement;
+      return a === null || a === document.body || !a.isConnected;
+    };
+    if (lost()) heading.current?.focus();
+    // Again once the tab's content has settled (a lazy chunk or a remount may drop focus later).
+    const t = setTimeout(() => lost() && heading.current?.focus(), 150);
+    return () => clearTimeout(t);
   }, [shownId]);
   const onAction = useCallback((x: ContainerSummary, a: ContainerAction) => ask([x], a, { confirmDestructive }), [ask, confirmDestructive]);
 

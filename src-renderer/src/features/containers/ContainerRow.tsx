@@ -173,10 +173,10 @@ export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, p
 
 /**
  * The lifecycle buttons for one container (rows and the detail page). Every name says its object
- * ("Stop web-1"). Two renderings, one shown by the layout (styles.css, container queries on the
- * content area): all six buttons inline when there is room, otherwise the main one (Start/Stop)
- * and a row menu with the rest. The hidden one is display:none, so it is out of the tab order and
- * of the accessibility tree.
+ * ("Stop web-1"). The main one (Start/Stop) always shows; the other five show inline when there is
+ * room, otherwise in a row menu (styles.css, container queries on the content area). The hidden
+ * set is display:none, so it is out of the tab order and of the accessibility tree, and each
+ * action exists once on screen.
  */
 export function ContainerActions({ c, busy, onAction }: { c: ContainerSummary; busy: boolean; onAction(c: ContainerSummary, a: ContainerAction): void }) {
   const blocked = useActionsBlocked();
@@ -205,8 +205,8 @@ export function ContainerActions({ c, busy, onAction }: { c: ContainerSummary; b
   // layout below; its title says why.
   return (
     <fieldset className="actions-set" disabled={blocked !== null} title={blocked ?? undefined} data-blocked={blocked !== null}>
+      {main}
       <span className="actions-inline">
-        {main}
         <IconButton label={`Restart ${n}`} disabled={busy || !can.restart} onClick={() => onAction(c, 'restart')}>
           <RestartIcon />
         </IconButton>
@@ -230,7 +230,6 @@ export function ContainerActions({ c, busy, onAction }: { c: ContainerSummary; b
         </IconButton>
       </span>
       <span className="actions-compact">
-        {main}
         <RowMenu label={`More actions for ${n}`} items={rest} />
       </span>
     </fieldset>
