@@ -413,9 +413,14 @@ export function runSpecErrors(input: unknown): Record<string, string> {
 
 /**
  * The `docker run` (or `docker create`) line that makes the same container, shell-quoted.
- * `keptEnv` names variables whose values stay hidden: they are passed as `-e NAME`, which docker
- * fills from the shell's environment.
+ * `keptEnv` names variables whose values stay hidden (secrets kept from the container being
+ * recreated). They are shown as `-e 'NAME=<hidden: kept from the old container>'`: a visible
+ * placeholder, never a bare `-e NAME`, which a shell would silently fill from the user's own
+ * environment.
  */
+/** What stands for a kept (hidden) value in the `docker run` preview. */
+export const KEPT_ENV_PLACEHOLDER = '<hidden: kept from the old container>';
+
 export function dockerRunCommand(input: RunSpecInput, keptEnv: readonly string[] = []): string {
   const s = RunSpecSchema.safeParse(input);
   const spec: RunSpecInput = s.success ? s.data : input;
@@ -425,7 +430,7 @@ export function dockerRunCommand(input: RunSpecInput, keptEnv: readonly string[]
   if (spec.autoRemove) args.push('--rm');
   if (spec.tty) args.push('-it');
   for (const e of spec.env ?? []) args.push('-e', e);
-  for (const k of keptEnv) args.push('-e', k);
+  for (const k of keptEnv) args.push('-e', `${k}=${KEPT_ENV_PLACEHOLDER}`);
   for (const p of spec.ports ?? []) args.push('-p', p.trim());
   for (const v of spec.volumes ?? []) args.push('-v', v.trim());
   if (spec.network) args.push('--network', spec.network);

@@ -163,6 +163,11 @@ describe('run form, inspect and recreate (e2e)', () => {
     // The secret is kept without its value ever reaching the page.
     await page.getByRole('button', { name: 'Replace the value of DB_PASSWORD' }).waitFor();
     expect(await page.content()).not.toContain(SECRET);
+    // The preview shows a visible placeholder for it, not a bare `-e DB_PASSWORD` that a shell
+    // would fill from the user's own environment.
+    const preview = await page.getByTestId('docker-run-command').innerText();
+    expect(preview).toContain(`-e 'DB_PASSWORD=<hidden: kept from the old container>'`);
+    expect(preview).not.toMatch(/-e DB_PASSWORD(\s|$)/);
     const i = await envRow('GREETING');
     await page.getByLabel(`Variable ${i} value`, { exact: true }).fill('bonjour');
     await page.getByRole('button', { name: 'Recreate', exact: true }).click();

@@ -255,7 +255,9 @@ describe('dockerRunCommand', () => {
   });
 
   it('uses docker create when not starting, --rm for auto-remove, and -e NAME for kept secrets', () => {
-    expect(dockerRunCommand({ ...base, start: false, autoRemove: true }, ['DB_PASSWORD'])).toBe('docker create --rm -e DB_PASSWORD wakedock-test/busybox:1');
+    // A kept secret is a visible placeholder, never a bare `-e NAME` that a shell fills from the user's environment.
+    expect(dockerRunCommand({ ...base, start: false, autoRemove: true }, ['DB_PASSWORD'])).toBe("docker create --rm -e 'DB_PASSWORD=<hidden: kept from the old container>' wakedock-test/busybox:1");
+    expect(dockerRunCommand(base, ['DB_PASSWORD'])).not.toMatch(/-e DB_PASSWORD(\s|$)/);
   });
 
   it('splits a multi-word entrypoint: the first word to --entrypoint, the rest before the command', () => {
