@@ -4,7 +4,7 @@
 //   m5: 5 min averages, kept `retention`  (rolled up from m1 every 5 minutes; 7 days by default)
 // The roll-ups read the persisted finer table, so a restart loses no bucket. Rows are small
 // integers keyed by (series, t) in WITHOUT ROWID tables; a series is one container of one host.
-// Deleted pages are reused, so the file stays bounded at steady state (see docs/architecture.md).
+// Deleted pages are reused, so the file stays bounded at steady state (see docs/features/stats.md).
 import Database from 'better-sqlite3';
 import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
