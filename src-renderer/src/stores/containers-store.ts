@@ -2,6 +2,7 @@
 // then patches), plus per-row action state (in flight, last error) and the list's view options.
 import { create } from 'zustand';
 import { RpcError, type ContainerPatch, type ContainerSummary, type ErrorReason, type ProcInput } from '@contract/index';
+import { withName } from '../presenters/bulk-actions';
 import { call, errorText, subscribe } from '../transport/client';
 import type { SortKey, StateFilter } from '../presenters/container-presenter';
 
@@ -161,7 +162,7 @@ export const useContainers = create<ContainersState>()((set, get) => ({
       return true;
     } catch (e) {
       const rpc = e instanceof RpcError ? e : null;
-      const rowError: RowError = { action, message: errorText(e), code: rpc?.code ?? (e as { code?: string }).code ?? 'INTERNAL' };
+      const rowError: RowError = { action, message: withName(errorText(e), get().byId.get(id)), code: rpc?.code ?? (e as { code?: string }).code ?? 'INTERNAL' };
       if (rpc?.reason) rowError.reason = rpc.reason;
       if (rpc?.hint) rowError.hint = rpc.hint;
       set({ errors: { ...get().errors, [id]: rowError } });

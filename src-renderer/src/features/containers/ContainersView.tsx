@@ -7,6 +7,7 @@ import { useContainers, type ContainerAction } from '../../stores/containers-sto
 import { useApp } from '../../stores/app-store';
 import { ChevronIcon, PlayIcon, SearchIcon, StopIcon } from '../../components/icons';
 import { ContainerRow } from './ContainerRow';
+import { bulkOffers } from '../../presenters/bulk-actions';
 import { useActionsBlocked } from './use-actions-blocked';
 import { useLiveStats } from '../stats/use-stats';
 
@@ -153,9 +154,10 @@ export function ContainersView() {
             <strong>{s.selected.size}</strong> selected
           </span>
           <fieldset className="actions-set" disabled={blocked !== null} title={blocked ?? undefined}>
-            {(['start', 'stop', 'restart', 'pause', 'unpause', 'kill'] as const).map((a) => (
-              <button key={a} type="button" className="btn btn-sm" onClick={() => ask(selectedList, a)}>
-                {a === 'unpause' ? 'Unpause' : a[0]!.toUpperCase() + a.slice(1)} selected
+            {/* Only what applies to the selection, aimed at the containers it applies to. */}
+            {bulkOffers(selectedList).map((o) => (
+              <button key={o.action} type="button" className="btn btn-sm" onClick={() => ask(o.targets, o.action)}>
+                {o.label}
               </button>
             ))}
             <button type="button" className="btn btn-sm btn-danger" onClick={() => ask(selectedList, 'remove')}>
