@@ -7,6 +7,7 @@ import { RpcError, type ContainerPatch, type ContainerSummary, type Endpoint, ty
 import type { Logger } from '../../contract/handlers';
 import { keepKnownTimes, toContainerSummary, withInspectTimes } from './container-mapper';
 import type { EngineConnection, EngineConnector } from './connectors';
+import { eventsStream } from './engine-api';
 import type { DockerFactory } from './docker-client';
 import { connectFailure, unreachableHint } from './engine-errors';
 
@@ -273,7 +274,7 @@ export class HostConnection {
       if (gen !== this.generation) return;
       // Subscribe first, then list: an event that lands while we list is applied after it. One stream
       // for every object type: the container table takes the container events, listeners the rest.
-      const events = (await docker.getEvents({})) as unknown as Readable;
+      const events = await eventsStream(docker);
       if (gen !== this.generation) {
         events.destroy();
         return;

@@ -3,12 +3,12 @@
 import type { inspectProcedures } from '../../contract/procedures/inspect';
 import { RpcError } from '../../contract';
 import type { CoreContext, DomainHandlers } from '../context';
+import { inspectContainer } from '../engine/engine-api';
 import { rawJson, toInspectView, type RawInspect } from '../engine/inspect-view';
 import { splitEnv } from '../engine/secret-mask';
 
 export function inspectHandlers(ctx: CoreContext): DomainHandlers<typeof inspectProcedures> {
-  const inspect = async (hostId: string, id: string): Promise<RawInspect> =>
-    (await ctx.hosts.get(hostId).client().getContainer(id).inspect()) as unknown as RawInspect;
+  const inspect = (hostId: string, id: string): Promise<RawInspect> => inspectContainer(ctx.hosts.get(hostId).client(), id);
   return {
     'containers.inspect': async ({ hostId, id }) => toInspectView(await inspect(hostId, id)),
     'containers.revealEnv': async ({ hostId, id, name, all }) => {

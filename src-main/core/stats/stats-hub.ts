@@ -9,6 +9,7 @@
 import type { Readable } from 'node:stream';
 import type { ContainerPatch, ContainerSummary, DerivedSample } from '../../contract';
 import type { Logger } from '../../contract/handlers';
+import { containerStatsOnce, containerStatsStream } from '../engine/engine-api';
 import type { HostRegistry } from '../host-registry';
 import { derive, hasPrevious, countersOf, type Counters, type EngineStats } from './formulas';
 import { NdjsonSplitter } from './ndjson';
@@ -410,9 +411,9 @@ export class StatsHub implements StatsHubApi {
 export function createStatsHub(hosts: HostRegistry, logger: Logger): StatsHub {
   return new StatsHub({
     getHost: (hostId) => hosts.get(hostId),
-    openStats: async (hostId, id) => (await hosts.get(hostId).client().getContainer(id).stats({ stream: true })) as unknown as Readable,
+    openStats: (hostId, id) => containerStatsStream(hosts.get(hostId).client(), id),
     // one-shot (API ≥ 1.41) answers at once instead of waiting for a second reading.
-    readOnce: async (hostId, id) => (await hosts.get(hostId).client().getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false })) as unknown as EngineStats,
+    readOnce: (hostId, id) => containerStatsOnce(hosts.get(hostId).client(), id),
     logger,
   });
 }
