@@ -43,7 +43,7 @@ export function SettingsView() {
       await save({ engineOverride: parsed.data });
       setOverride(null);
       setError(null);
-      setSaved(parsed.data ? `Now using ${parsed.data}` : 'Detecting the engine automatically');
+      setSaved(parsed.data || 'auto');
     } catch (e) {
       setError(errorText(e));
     }
@@ -66,13 +66,14 @@ export function SettingsView() {
               <dt>Chosen because</dt>
               <dd>
                 {SOURCE_TEXT[local.endpoint.source]}
-                {local.endpoint.detail && <span className="muted"> — {local.endpoint.detail}</span>}
+                {local.endpoint.detail && local.endpoint.detail !== SOURCE_TEXT[local.endpoint.source] && <span className="muted"> — {local.endpoint.detail}</span>}
               </dd>
               <dt>State</dt>
-              <dd>
+              <dd data-testid="engine-state" className={local.state === 'unreachable' ? 'state-bad' : undefined}>
                 {local.state}
-                {local.engineVersion && <span className="muted"> · Docker {local.engineVersion} (API {local.apiVersion}, {local.os})</span>}
-                {local.reason && <span className="muted"> · {local.reason}</span>}
+                {/* The version is the engine's only while connected to it: never the previous engine's. */}
+                {local.state === 'connected' && local.engineVersion && <span className="muted"> · Docker {local.engineVersion} (API {local.apiVersion}, {local.os})</span>}
+                {local.state !== 'connected' && local.reason && <span> · {local.reason}</span>}
               </dd>
             </dl>
           )}
@@ -115,11 +116,7 @@ export function SettingsView() {
               {error}
             </p>
           )}
-          {saved && (
-            <p className="field-ok" role="status">
-              {saved}
-            </p>
-          )}
+          {saved && <SavedOutcome saved={saved} host={local} />}
         </section>
 
         <section className="card" aria-labelledby="behaviour-h">
@@ -178,5 +175,35 @@ export function SettingsView() {
         </section>
       </div>
     </section>
+  );
+}
+
+/**
+ * What saving the engine address led to, told once and in the colour of the outcome: green only
+ * once the engine at the new address answered, neutral while connecting, red when nothing answers
+ * (the reason itself is in the State row above, not repeated here).
+ */
+function SavedOutcome({ saved, host }: { saved: string; host: { state: string; endpoint: { url: string } } | undefined }) {
+  const target = saved === 'auto' ? undefined : saved;
+  const mine = host && (target === undefined || host.endpoint.url === target);
+  const where = target ?? 'the detected engine';
+  if (!mine || host.state === 'connecting') {
+    return (
+      <p className="field-note muted" role="status" data-testid="engine-saved">
+        Saved. Connecting to {where}…
+      </p>
+    );
+  }
+  if (host.state === 'connected') {
+    return (
+      <p className="field-ok" role="status" data-testid="engine-saved">
+        Saved. Now using {where}.
+      </p>
+    );
+  }
+  return (
+    <p className="field-error" role="status" data-testid="engine-saved">
+      Saved, but {where} does not answer; WakeDock keeps trying. Fix the address or use auto-detect.
+    </p>
   );
 }
