@@ -43,6 +43,25 @@ describe('stats (e2e)', () => {
     expect((await mem.innerText()).trim()).toMatch(/^\d+(\.\d+)? (B|KiB|MiB|GiB)/);
   });
 
+  it('the CPU column sorts by the live readings (highest first on the second click)', async () => {
+    await page.getByRole('button', { name: 'Containers', exact: true }).click();
+    const group = page.getByRole('checkbox', { name: 'Group by compose project' }).or(page.getByLabel('Group by compose project'));
+    if (await group.first().isChecked()) await group.first().uncheck();
+    const header = page.getByRole('columnheader', { name: /CPU/ });
+    await header.getByRole('button').click();
+    await header.getByRole('button').click();
+    await expect.poll(() => header.getAttribute('aria-sort')).toBe('descending');
+    const values = async (): Promise<number[]> => (await page.getByTestId('cpu-cell').allInnerTexts()).map((t) => Number.parseFloat(t));
+    await expect.poll(async () => (await values()).length, { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => {
+        const v = await values();
+        return v.every((x, i) => i === 0 || x <= v[i - 1]! + 0.5);
+      }, { timeout: 15_000 })
+      .toBe(true);
+    await group.first().check();
+  });
+
   it('the Stats tab draws a chart: an SVG path with points', async () => {
     await page.goto(`${serve.origin}/#/containers/${busy.id}/stats`);
     const tab = page.getByTestId('stats-tab');

@@ -119,12 +119,23 @@ export function availableActions(s: ContainerState): { start: boolean; stop: boo
   };
 }
 
-export type SortKey = 'name' | 'image' | 'state' | 'created';
+export type SortKey = 'name' | 'image' | 'state' | 'created' | 'cpu' | 'mem';
+
+/** Live readings the CPU and memory sorts use (containers without one sort as 0, after any reading). */
+export type SortStats = ReadonlyMap<string, { cpuPercent: number; memUsed: number }>;
 
 const STATE_ORDER: Record<ContainerState, number> = { running: 0, restarting: 1, paused: 2, created: 3, removing: 4, exited: 5, dead: 6 };
 
-export function compareContainers(a: ContainerSummary, b: ContainerSummary, key: SortKey): number {
+export function compareContainers(a: ContainerSummary, b: ContainerSummary, key: SortKey, stats?: SortStats): number {
   switch (key) {
+    case 'cpu':
+    case 'mem': {
+      const v = (c: ContainerSummary): number => {
+        const s = stats?.get(c.id);
+        return s ? (key === 'cpu' ? s.cpuPercent : s.memUsed) : -1;
+      };
+      return v(a) - v(b) || a.name.localeCompare(b.name, undefined, { numeric: true });
+    }
     case 'name':
       return a.name.localeCompare(b.name, undefined, { numeric: true });
     case 'image':
@@ -165,12 +176,12 @@ export type ListRow =
  */
 export function buildRows(
   all: Iterable<ContainerSummary>,
-  opts: { query: string; state: StateFilter; sort: SortKey; desc: boolean; group: boolean; collapsed: ReadonlySet<string> },
+  opts: { query: string; state: StateFilter; sort: SortKey; desc: boolean; group: boolean; collapsed: ReadonlySet<string>; stats?: SortStats },
 ): ListRow[] {
   const visible: ContainerSummary[] = [];
   for (const c of all) if (matchesState(c, opts.state) && matchesText(c, opts.query)) visible.push(c);
   const dir = opts.desc ? -1 : 1;
-  visible.sort((a, b) => dir * compareContainers(a, b, opts.sort));
+  visible.sort((a, b) => dir * compareContainers(a, b, opts.sort, opts.stats));
   if (!opts.group) return visible.map((c) => ({ kind: 'container', container: c, grouped: false }));
   const groups = new Map<string, ContainerSummary[]>();
   const loose: ContainerSummary[] = [];

@@ -26,13 +26,13 @@ const FILTERS: { key: StateFilter; label: string; always?: boolean }[] = [
   { key: 'removing', label: 'Removing' },
 ];
 
-function SortHeader({ k, label, className }: { k: SortKey; label: string; className: string }) {
+function SortHeader({ k, label, className, title }: { k: SortKey; label: string; className: string; title?: string }) {
   const sort = useContainers((s) => s.sort);
   const desc = useContainers((s) => s.desc);
   const setSort = useContainers((s) => s.setSort);
   const active = sort === k;
   return (
-    <div role="columnheader" className={`cell ${className}`} aria-sort={active ? (desc ? 'descending' : 'ascending') : 'none'}>
+    <div role="columnheader" className={`cell ${className}`} title={title} aria-sort={active ? (desc ? 'descending' : 'ascending') : 'none'}>
       <button type="button" className={`sort-btn${active ? ' sort-active' : ''}`} onClick={() => setSort(k)}>
         {label}
         <span className="sort-arrow" aria-hidden>
@@ -50,9 +50,13 @@ export function ContainersView() {
   const scrollRef = useRef<HTMLDivElement>(null);
   const blocked = useActionsBlocked();
 
+  // Sorting by CPU or memory needs a reading of every running container, not only those on screen.
+  const sortsByStats = s.sort === 'cpu' || s.sort === 'mem';
+  const allStats = useLiveStats(s.hostId, sortsByStats ? 'all' : null);
+  const sortStats = sortsByStats ? allStats : undefined;
   const rows: ListRow[] = useMemo(
-    () => buildRows(s.byId.values(), { query: s.query, state: s.stateFilter, sort: s.sort, desc: s.desc, group: s.group, collapsed: s.collapsed }),
-    [s.byId, s.query, s.stateFilter, s.sort, s.desc, s.group, s.collapsed],
+    () => buildRows(s.byId.values(), { query: s.query, state: s.stateFilter, sort: s.sort, desc: s.desc, group: s.group, collapsed: s.collapsed, stats: sortStats }),
+    [s.byId, s.query, s.stateFilter, s.sort, s.desc, s.group, s.collapsed, sortStats],
   );
 
   const stateCounts = useMemo(() => countStates(s.byId.values()), [s.byId]);
@@ -192,12 +196,8 @@ export function ContainersView() {
               <SortHeader k="name" label="Name" className="cell-name" />
               <SortHeader k="image" label="Image" className="cell-image" />
               <SortHeader k="state" label="State" className="cell-state" />
-              <div role="columnheader" className="cell cell-cpu" title="CPU % of one core, as docker stats shows it">
-                CPU
-              </div>
-              <div role="columnheader" className="cell cell-mem" title="Memory used without the page cache, and its share of the limit">
-                Memory
-              </div>
+              <SortHeader k="cpu" label="CPU" className="cell-cpu" title="CPU % of one core, as docker stats shows it" />
+              <SortHeader k="mem" label="Memory" className="cell-mem" title="Memory used without the page cache, and its share of the limit" />
               <div role="columnheader" className="cell cell-ports">
                 Ports
               </div>
@@ -255,7 +255,7 @@ export function ContainersView() {
                       onAction={onAction}
                       onDismiss={s.dismissError}
                       onOpen={openDetail}
-                      stats={liveStats.get(r.container.id)}
+                      stats={(sortStats ?? liveStats).get(r.container.id)}
                     />
                   )}
                 </div>
