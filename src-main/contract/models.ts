@@ -1,7 +1,8 @@
 // COMMON: domain models shared by main and renderer. Types are inferred from the schemas.
 import { z } from 'zod';
 
-export const HostKindSchema = z.enum(['local', 'ssh']);
+/** local: the auto-detected engine; tcp: an engine added by address (Settings → Hosts); ssh: the SSH-hosts feature. */
+export const HostKindSchema = z.enum(['local', 'tcp', 'ssh']);
 export const ConnectionStateSchema = z.enum(['connecting', 'connected', 'unreachable']);
 
 /** How the engine endpoint was chosen (shown to the user). */
@@ -40,6 +41,61 @@ export const HostSchema = z.object({
   hint: z.string().optional(),
   /** When the next reconnect attempt happens (epoch ms), while unreachable. */
   retryAt: z.number().optional(),
+  engineVersion: z.string().optional(),
+  apiVersion: z.string().optional(),
+  os: z.string().optional(),
+  /** How an added host is reached (what hosts.update edits); absent on the discovered engine. */
+  config: z.lazy(() => HostConfigSchema).optional(),
+});
+
+// ---- added hosts: a config per kind (discriminated by `kind`; the SSH issue adds `ssh`) -------
+
+/** A path to a PEM file on the machine running the core. */
+const PemPathSchema = () =>
+  z.string().trim().min(1, 'give the path of the PEM file').max(4096, 'the path is too long');
+
+export const TcpTlsSchema = z.strictObject({
+  ca: PemPathSchema().optional(),
+  cert: PemPathSchema().optional(),
+  key: PemPathSchema().optional(),
+  /** Check the engine's certificate against the CA (and its name). Off only for self-signed test engines. */
+  verify: z.boolean().default(true),
+}).refine((t) => (t.cert === undefined) === (t.key === undefined), { message: 'a client certificate needs its key: give both cert and key, or neither', path: ['key'] });
+
+const tcpPortOk = (s: string): boolean => {
+  const port = /:(\d+)\/?$/.exec(s)?.[1];
+  return port !== undefined && Number(port) >= 1 && Number(port) <= 65535;
+};
+
+export const TcpHostConfigSchema = z.strictObject({
+  kind: z.literal('tcp'),
+  url: z
+    .string()
+    .trim()
+    .max(1024, 'at most 1024 characters')
+    .refine((s) => /^tcp:\/\/[^\s/:]+(:\d{1,5})\/?$/.test(s) || /^tcp:\/\/\[[0-9a-fA-F:.]+\]:\d{1,5}\/?$/.test(s), { message: 'use tcp://host:port (e.g. tcp://192.168.1.20:2376)' })
+    .refine(tcpPortOk, { message: 'the port must be between 1 and 65535' }),
+  tls: TcpTlsSchema.optional(),
+});
+
+export const HostConfigSchema = z.discriminatedUnion('kind', [TcpHostConfigSchema]);
+
+/** A host name as the user types it. */
+export const HostNameSchema = z.string().trim().min(1, 'give the host a name').max(64, 'at most 64 characters');
+
+export const HostTestStepSchema = z.object({
+  step: z.enum(['connect', 'tls', 'engine']),
+  /** ok: passed; failed: this is where it stopped; skipped: not needed (no TLS) or not reached. */
+  outcome: z.enum(['ok', 'failed', 'skipped']),
+  /** What was tried and what happened, in words. */
+  message: z.string(),
+});
+
+export const HostTestResultSchema = z.object({
+  ok: z.boolean(),
+  steps: z.array(HostTestStepSchema),
+  /** The step that failed (absent when ok). */
+  failedStep: z.enum(['connect', 'tls', 'engine']).optional(),
   engineVersion: z.string().optional(),
   apiVersion: z.string().optional(),
   os: z.string().optional(),
@@ -132,6 +188,10 @@ export type ConnectionState = z.infer<typeof ConnectionStateSchema>;
 export type EndpointSource = z.infer<typeof EndpointSourceSchema>;
 export type Endpoint = z.infer<typeof EndpointSchema>;
 export type Host = z.infer<typeof HostSchema>;
+export type HostConfig = z.infer<typeof HostConfigSchema>;
+export type TcpHostConfig = z.infer<typeof TcpHostConfigSchema>;
+export type HostTestStep = z.infer<typeof HostTestStepSchema>;
+export type HostTestResult = z.infer<typeof HostTestResultSchema>;
 export type Port = z.infer<typeof PortSchema>;
 export type ContainerState = z.infer<typeof ContainerStateSchema>;
 export type Health = z.infer<typeof HealthSchema>;

@@ -7,6 +7,7 @@ import type { AlertService } from './alerts/alert-service';
 import type { ContainerService } from './containers/container-service';
 import type { DiscoveryEnv } from './engine/discovery';
 import type { HostRegistry } from './host-registry';
+import type { AddedHosts } from './hosts/added-hosts';
 import type { StatsHistoryService } from './stats/stats-history';
 import type { StatsHub } from './stats/stats-hub';
 import type { JsonStore } from './store/json-store';
@@ -36,6 +37,8 @@ export interface CoreContext {
   logger: Logger;
   store: JsonStore;
   hosts: HostRegistry;
+  /** The hosts the user added (saved in the store's hosts section). */
+  addedHosts: AddedHosts;
   discovery: DiscoveryEnv;
   services: CoreServices;
   /** Register cleanup to run when the core is disposed (before the services are disposed). */

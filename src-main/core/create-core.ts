@@ -12,6 +12,8 @@ import { createDiscoveredHost } from './engine/discovered-host';
 import type { DockerFactory } from './engine/docker-client';
 import { defaultConnectors, type ConnectorRegistry } from './engine/connectors';
 import { HostRegistry } from './host-registry';
+import { AddedHosts } from './hosts/added-hosts';
+import { endStreamsOfRemovedHosts } from './hosts/streams-follow-hosts';
 import type { CoreContext, CoreServices } from './context';
 import { ServiceSet } from './lifecycle';
 import { ContainerService } from './containers/container-service';
@@ -111,6 +113,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const set = new ServiceSet(logger);
   const hosts = set.add('hosts', new HostRegistry());
   hosts.add(createDiscoveredHost({ store, discovery, connectors, logger, backoffMinMs: opts.backoffMinMs, backoffMaxMs: opts.backoffMaxMs }));
+  // Then the hosts the user added, as saved (an unusable entry stays in the file, with a notice).
+  const addedHosts = new AddedHosts({ store, hosts, logger, dockerFactory: factory, backoffMinMs: opts.backoffMinMs, backoffMaxMs: opts.backoffMaxMs });
+  addedHosts.loadSaved();
   const containers = set.add('containers', new ContainerService(hosts));
   const stats = set.add('stats', createStatsHub(hosts, logger));
   const history = set.add('history', new StatsHistoryService({ dataDir: opts.dataDir, store, hosts, stats, logger }));
@@ -142,8 +147,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   });
 
   const disposers: (() => void | Promise<void>)[] = [];
-  const ctx: CoreContext = { opts, logger, store, hosts, discovery, services, onDispose: (fn) => void disposers.push(fn) };
-  const handlers: Handlers = {
+  const ctx: CoreContext = { opts, logger, store, hosts, addedHosts, discovery, services, onDispose: (fn) => void disposers.push(fn) };
+  // A per-host stream ends (NOT_FOUND) when its host is removed.
+  const handlers: Handlers = endStreamsOfRemovedHosts({
     ...systemHandlers(ctx),
     ...containerHandlers(ctx),
     ...alertsHandlers(ctx),
@@ -157,7 +163,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...volumesHandlers(ctx),
     ...networksHandlers(ctx),
     ...diskHandlers(ctx),
-  };
+  }, hosts);
 
   try {
     await set.startAll();

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { command, query, stream } from '../define';
 import { Empty, EngineUrlSchema, HostIdSchema, Void } from '../inputs';
-import { HostSchema, SettingsSchema, SystemInfoSchema } from '../models';
+import { HostConfigSchema, HostNameSchema, HostSchema, HostTestResultSchema, SettingsSchema, SystemInfoSchema } from '../models';
 
 export const systemProcedures = {
   'system.info': query(Empty, SystemInfoSchema, 'App version, contract version, mode, data dir and start-up notices'),
@@ -24,4 +24,12 @@ export const systemProcedures = {
   'hosts.list': query(Empty, z.array(HostSchema), 'Known hosts with their connection state'),
   'hosts.watch': stream(Empty, z.array(HostSchema), 'The host list, sent again whenever a host changes state'),
   'hosts.reconnect': command(z.strictObject({ hostId: HostIdSchema }), Void, 'Retry the connection now instead of waiting for the backoff'),
+  'hosts.add': command(z.strictObject({ name: HostNameSchema, config: HostConfigSchema }), HostSchema, 'Add an engine (saved in the hosts section); it connects at once'),
+  'hosts.update': command(
+    z.strictObject({ hostId: HostIdSchema, name: HostNameSchema.optional(), config: HostConfigSchema.optional() }),
+    HostSchema,
+    'Rename an added host or change how it is reached (reconnects)',
+  ),
+  'hosts.remove': command(z.strictObject({ hostId: HostIdSchema }), Void, 'Forget an added host: its connection, streams and stats stop; the discovered engine cannot be removed'),
+  'hosts.test': command(z.strictObject({ config: HostConfigSchema }), HostTestResultSchema, 'Try a host config without saving it: each step (connect, TLS, engine version) and which one failed'),
 } as const;

@@ -3,7 +3,7 @@
 // Every watcher of the host shares the single events stream.
 import type Dockerode from 'dockerode';
 import type { Readable } from 'node:stream';
-import { RpcError, type ContainerPatch, type ContainerSummary, type Endpoint, type Host, type HostKind } from '../../contract';
+import { RpcError, type ContainerPatch, type ContainerSummary, type Endpoint, type Host, type HostConfig, type HostKind } from '../../contract';
 import type { Logger } from '../../contract/handlers';
 import { keepKnownTimes, toContainerSummary, withInspectTimes } from './container-mapper';
 import type { EngineConnection, EngineConnector } from './connectors';
@@ -24,6 +24,8 @@ export interface HostConnectionOptions {
   endpoint: Endpoint;
   /** The auto-detected engine (shown as such; Settings' override retargets it). */
   discovered?: boolean;
+  /** An added host's config (shown in hosts.list for editing). */
+  config?: HostConfig;
   /** How to reach the engine of an endpoint (a connector per URL scheme: connectors.ts). */
   connector?: (endpoint: Endpoint) => EngineConnector;
   /** Older, synchronous form (tests' fake engines): endpoint URL → client. Used when no connector is given. */
@@ -122,7 +124,7 @@ export class HostConnection {
   private reconciling: Promise<number> | null = null;
 
   constructor(private readonly opts: HostConnectionOptions) {
-    this.state = { id: opts.id, name: opts.name, kind: opts.kind, ...(opts.discovered ? { discovered: true } : {}), endpoint: opts.endpoint, state: 'connecting' };
+    this.state = { id: opts.id, name: opts.name, kind: opts.kind, ...(opts.discovered ? { discovered: true } : {}), ...(opts.config ? { config: opts.config } : {}), endpoint: opts.endpoint, state: 'connecting' };
   }
 
   get host(): Host {
@@ -181,6 +183,12 @@ export class HostConnection {
     this.snapshotReady = false;
     this.setState({ endpoint, state: 'connecting', reason: undefined, hint: undefined, retryAt: undefined });
     this.reconnectNow();
+  }
+
+  /** A new display name (hosts.update); the connection is untouched. */
+  rename(name: string): void {
+    this.opts.name = name;
+    this.setState({ name });
   }
 
   /** Skip the backoff wait. */

@@ -4,9 +4,10 @@ import type { systemProcedures } from '../../contract/procedures/system';
 import type { CoreContext, DomainHandlers } from '../context';
 import { retargetDiscoveredHost } from '../engine/discovered-host';
 import { dockerOptionsFor } from '../engine/docker-client';
+import { testHostConfig } from '../hosts/added-hosts';
 
 export function systemHandlers(ctx: CoreContext): DomainHandlers<typeof systemProcedures> {
-  const { opts, store, hosts, discovery } = ctx;
+  const { opts, store, hosts, discovery, addedHosts } = ctx;
   return {
     'system.info': async (): Promise<SystemInfo> => ({
       appVersion: opts.appVersion,
@@ -31,5 +32,12 @@ export function systemHandlers(ctx: CoreContext): DomainHandlers<typeof systemPr
       hosts.get(hostId).reconnectNow();
       return null;
     },
+    'hosts.add': async ({ name, config }) => addedHosts.add(name, config),
+    'hosts.update': async ({ hostId, name, config }) => addedHosts.update(hostId, { name, config }),
+    'hosts.remove': async ({ hostId }) => {
+      await addedHosts.remove(hostId);
+      return null;
+    },
+    'hosts.test': async ({ config }) => testHostConfig(config, { dockerFactory: opts.dockerFactory }),
   };
 }
