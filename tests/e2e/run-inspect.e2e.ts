@@ -195,12 +195,12 @@ describe.skipIf(!haveRegistry)('pull from the run form (e2e, loopback registry)'
     const { ref } = reg!;
     await openRunForm();
     await page.getByLabel('Image', { exact: true }).fill(ref);
-    await page.getByText('Not on this host yet: pull it first.').waitFor();
+    await page.getByText('Not on this host yet: it is pulled when you create the container (or pull it now).').waitFor();
     await page.getByRole('button', { name: 'Pull', exact: true }).click();
     await expect.poll(() => page.getByRole('status', { name: 'Pull progress' }).innerText(), { timeout: 30_000 }).toBe(`Pulled ${ref}`);
     expect(await docker(['image', 'inspect', '--format', '{{index .RepoTags 0}}', ref])).toBe(ref);
     // The picker now lists it, and the hint is gone.
     await expect.poll(() => page.locator(`#run-images option[value="${ref}"]`).count()).toBe(1);
-    expect(await page.getByText('Not on this host yet: pull it first.').count()).toBe(0);
+    expect(await page.getByText('Not on this host yet: it is pulled when you create the container (or pull it now).').count()).toBe(0);
   });
 });

@@ -33,6 +33,51 @@ function Field(props: { label: string; name: string; error?: string; hint?: Reac
   );
 }
 
+/** Pull an image through images.pull, reporting each event; settles when the pull is done or failed. */
+function pullImage(hostId: string, ref: string, onEvent: (e: PullEvent) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let off: (() => void) | null = null;
+    let settled = false;
+    off = subscribe(
+      'images.pull',
+      { hostId, ref },
+      (e) => {
+        onEvent(e);
+        if (e.kind === 'done' && !settled) {
+          settled = true;
+          queueMicrotask(() => off?.());
+          resolve();
+        }
+      },
+      (e) => {
+        if (settled) return;
+        settled = true;
+        reject(e);
+      },
+    );
+  });
+}
+
+function PullStatus({ ev }: { ev: PullEvent }) {
+  const pct = ev.kind === 'progress' && ev.total > 0 ? Math.round((ev.current / ev.total) * 100) : undefined;
+  return (
+    <div className="run-pull-status" role="status" aria-label="Pull progress">
+      {ev.kind === 'progress' ? (
+        <>
+          <progress max={100} value={pct ?? undefined} aria-label="Pulled" />
+          <span className="small muted">
+            {ev.status}
+            {ev.layers.length > 0 && ` · ${ev.layers.filter((l) => /complete|exists/i.test(l.status)).length}/${ev.layers.length} layers`}
+            {pct !== undefined && ` · ${pct}%`}
+          </span>
+        </>
+      ) : (
+        <span className="small">{ev.status}</span>
+      )}
+    </div>
+  );
+}
+
 function PullPanel({ hostId, image, onDone }: { hostId: string; image: string; onDone(): void }) {
   const [ev, setEv] = useState<PullEvent | null>(null);
   const [err, setErr] = useState<string | null>(null);
@@ -302,6 +347,7 @@ export function RunView({ recreate, image }: { recreate?: string; image?: string
     setForm((f) => ({ ...f, [k]: v }));
   };
 
+  const [pullEv, setPullEv] = useState<PullEvent | null>(null);
   const submit = async (): Promise<void> => {
     setTouched(true);
     setServerErr(null);
@@ -313,6 +359,20 @@ export function RunView({ recreate, image }: { recreate?: string; image?: string
     }
     setBusy(true);
     try {
+      // An image that is not on this host is pulled as part of Run (as `docker run` would), with
+      // its progress shown under the button; a pull failure is the image field's error.
+      if (!recreate && !imageKnown) {
+        setPullEv({ kind: 'progress', status: `Pulling ${spec.image}…`, current: 0, total: 0, layers: [] } as unknown as PullEvent);
+        try {
+          await pullImage(hostId, spec.image.trim(), setPullEv);
+        } catch (e) {
+          setServerErr({ field: 'image', message: `Could not pull ${spec.image.trim()}: ${errorText(e)}` });
+          return;
+        } finally {
+          setPullEv(null);
+        }
+        loadImages();
+      }
       const r = recreate
         ? await call('containers.recreate', { hostId, id: recreate, spec, keepEnv })
         : await call('containers.create', { hostId, ...spec });
@@ -371,7 +431,7 @@ export function RunView({ recreate, image }: { recreate?: string; image?: string
         >
           <div className="card run-card">
             <h2>Image and command</h2>
-            <Field label="Image" name="image" error={errors.image} hint={form.image.trim() && !imageKnown ? 'Not on this host yet: pull it first.' : 'Pick a local image or type a reference.'}>
+            <Field label="Image" name="image" error={errors.image} hint={form.image.trim() && !imageKnown ? 'Not on this host yet: it is pulled when you create the container (or pull it now).' : 'Pick a local image or type a reference.'}>
               {(p) => (
                 <div className="run-image">
                   <input {...p} list="run-images" className="mono" placeholder="nginx:1.27" value={form.image} onChange={(e) => set('image', e.target.value)} autoComplete="off" />
@@ -495,12 +555,13 @@ export function RunView({ recreate, image }: { recreate?: string; image?: string
           )}
           <div className="run-submit">
             <button type="submit" className="btn btn-primary" disabled={busy}>
-              {busy ? (recreate ? 'Recreating…' : 'Creating…') : recreate ? 'Recreate' : form.start ? 'Create and start' : 'Create'}
+              {busy ? (recreate ? 'Recreating…' : pullEv ? 'Pulling…' : 'Creating…') : recreate ? 'Recreate' : form.start ? (imageKnown || !form.image.trim() ? 'Create and start' : 'Pull, create and start') : imageKnown || !form.image.trim() ? 'Create' : 'Pull and create'}
             </button>
             <button type="button" className="btn btn-ghost" onClick={() => (recreate ? navigate({ name: 'container', id: recreate, tab: 'inspect' }) : navigate({ name: 'containers' }))}>
               Cancel
             </button>
           </div>
+          {pullEv && <PullStatus ev={pullEv} />}
         </form>
       )}
     </section>
