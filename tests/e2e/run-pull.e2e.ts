@@ -2,7 +2,7 @@
 // (a loopback registry of the test's own; never the internet).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { cleanupTestContainers, inspectContainer, uniqueName } from '../support/docker-fixtures';
+import { cleanupTestContainers, docker, uniqueName } from '../support/docker-fixtures';
 import { haveRegistry, startRegistryWithImage, type TestRegistry } from '../support/registry';
 import { launchBrowser, openApp, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
 
@@ -45,8 +45,7 @@ describe('run pulls a missing image (e2e)', () => {
     // Progress while it pulls, then the new container's page.
     await page.getByRole('status', { name: 'Pull progress' }).waitFor({ timeout: 15_000 });
     await page.waitForURL(/#\/containers\/[0-9a-f]{64}\/logs$/, { timeout: 30_000 });
-    const info = await inspectContainer(name);
-    expect(info?.Config.Image).toBe(reg.ref);
+    expect(await docker(['inspect', '--format', '{{.Config.Image}}', name])).toBe(reg.ref);
     expect(uncaughtErrors(page)).toEqual([]);
   });
 });
