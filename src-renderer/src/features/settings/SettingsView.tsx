@@ -5,6 +5,7 @@ import { useApp } from '../../stores/app-store';
 import { errorText } from '../../transport/client';
 import { StatsSettings } from '../stats/StatsSettings';
 import { LogSettings } from '../logs/LogSettings';
+import { HostsSettings } from './HostsSettings';
 
 export const SOURCE_TEXT: Record<EndpointSource, string> = {
   settings: 'set in Settings',
@@ -118,6 +119,8 @@ export function SettingsView() {
           )}
           {saved && <SavedOutcome saved={saved} host={local} />}
         </section>
+
+        <HostsSettings />
 
         <section className="card" aria-labelledby="behaviour-h">
           <h2 id="behaviour-h">Behaviour</h2>
