@@ -116,8 +116,9 @@ describe('layout at laptop and phone sizes (e2e)', () => {
         // The container list: every action of both rows reachable.
         await openNav(page);
         await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Containers' }).click();
-        await row(page, web.name).waitFor({ timeout: 15_000 });
+        // Filter first: with many containers on the engine the rows may be below the fold (virtualized).
         await page.getByRole('textbox', { name: 'Filter containers' }).or(page.getByRole('searchbox', { name: 'Filter containers' })).fill(PREFIX);
+        await row(page, web.name).waitFor({ timeout: 15_000 });
         problems.push(...(await shootAndCheck(page, size.label, 'containers-filtered')));
         for (const c of [web, stopped]) {
           const reach = await reachableActions(page, c.name);
