@@ -63,7 +63,8 @@ describe('keyboard and focus (e2e)', () => {
 
   it('opening a container puts focus on its name; the tabs move with the arrow keys and are one Tab stop', async () => {
     await row(page, c.name).getByRole('link', { name: c.name, exact: true }).click();
-    await expect.poll(focused).toBe(c.name);
+    // The detail view's chunk loads on demand: give a loaded machine time, then the focus must be there.
+    await expect.poll(focused, { timeout: 10_000 }).toBe(c.name);
     const tabs = page.getByRole('tablist', { name: 'Container views' });
     const tab = (n: string) => tabs.getByRole('tab', { name: n });
     await tab('Logs').focus();

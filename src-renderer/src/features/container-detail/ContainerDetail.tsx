@@ -35,9 +35,14 @@ export function ContainerDetail({ id, tab }: { id: string; tab: ContainerTab }) 
       return a === null || a === document.body || !a.isConnected;
     };
     if (lost()) heading.current?.focus();
-    // Again once the tab's content has settled (a lazy chunk or a remount may drop focus later).
-    const t = setTimeout(() => lost() && heading.current?.focus(), 150);
-    return () => clearTimeout(t);
+    // Again while the tab's content settles: a lazy chunk or a remount may drop focus later (how much
+    // later depends on the machine), so watch for 1.5 s. Focus the user put somewhere is never taken.
+    let checks = 0;
+    const t = setInterval(() => {
+      if (lost()) heading.current?.focus();
+      if (++checks >= 15) clearInterval(t);
+    }, 100);
+    return () => clearInterval(t);
   }, [shownId]);
   const onAction = useCallback((x: ContainerSummary, a: ContainerAction) => ask([x], a, { confirmDestructive }), [ask, confirmDestructive]);
 
