@@ -93,8 +93,15 @@ export function engineReason(status: number | undefined, text: string): ErrorRea
   return undefined;
 }
 
+/** Reasons that say the object is in the wrong state for the action: a refusal, not a fault. */
+const STATE_REASONS: ReadonlySet<ErrorReason> = new Set(['PORT_IN_USE', 'NAME_IN_USE', 'IN_USE', 'CONTAINER_PAUSED', 'CONTAINER_NOT_RUNNING', 'CONTAINER_RUNNING', 'ALREADY_IN_STATE']);
+const MISSING_REASONS: ReadonlySet<ErrorReason> = new Set(['IMAGE_NOT_FOUND', 'NETWORK_NOT_FOUND', 'VOLUME_NOT_FOUND', 'CONTAINER_NOT_FOUND']);
+
 function codeFor(status: number, reason: ErrorReason | undefined): ErrorCode {
-  if (reason === 'PORT_IN_USE' || reason === 'NAME_IN_USE' || reason === 'IN_USE') return 'CONFLICT';
+  // The engine sends some refusals as 500 ("Cannot kill container …: … is not running"): a known
+  // reason makes them CONFLICT / NOT_FOUND, so they are shown as refusals and not logged as faults.
+  if (reason && STATE_REASONS.has(reason)) return 'CONFLICT';
+  if (reason && MISSING_REASONS.has(reason) && status !== 400) return 'NOT_FOUND';
   if (status === 404) return 'NOT_FOUND';
   if (status === 409 || status === 304) return 'CONFLICT';
   if (status === 400) return 'VALIDATION';

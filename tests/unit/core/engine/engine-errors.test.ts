@@ -51,6 +51,12 @@ describe('mapEngineError: HTTP status from the engine', () => {
     expect(got).toEqual({ code: 'CONFLICT', reason: 'PORT_IN_USE', message: msg, detail: msg, retryable: false, hint: expect.stringMatching(/another host port/) });
   });
 
+  it('a state refusal the engine sends as 500 is a CONFLICT with its reason, not an INTERNAL fault', () => {
+    const msg = 'Cannot kill container: abc: Container abc is not running';
+    const got = mapEngineError(modemError(500, msg, 'server error'));
+    expect(got).toMatchObject({ code: 'CONFLICT', reason: 'CONTAINER_NOT_RUNNING', message: msg, retryable: false });
+  });
+
   it('"address already in use" in a 500 is a CONFLICT', () => {
     const msg = 'Error starting userland proxy: listen tcp4 0.0.0.0:80: bind: address already in use';
     expect(mapEngineError(modemError(500, msg, 'server error')).code).toBe('CONFLICT');
