@@ -2,6 +2,7 @@
 import type Dockerode from 'dockerode';
 import type { CleanupResult, DiskItem, DiskKind, DiskUsage } from '../../contract/procedures/disk';
 import { engineMessage } from '../engine/engine-errors';
+import { systemDf } from './system-df';
 
 const NONE = new Set(['<none>:<none>', '<none>@<none>']);
 const ANON = /^[a-f0-9]{64}$/;
@@ -46,7 +47,7 @@ export function toDiskUsage(df: RawDf): DiskUsage {
 }
 
 export async function diskUsageOf(docker: Dockerode): Promise<DiskUsage> {
-  return toDiskUsage((await docker.df()) as RawDf);
+  return toDiskUsage(await systemDf<RawDf>(docker));
 }
 
 export interface CleanupSelection {
@@ -79,7 +80,7 @@ export function cleanupItems(df: RawDf, sel: CleanupSelection): DiskItem[] {
 }
 
 export async function cleanupPreview(docker: Dockerode, sel: CleanupSelection): Promise<{ items: DiskItem[]; total: number }> {
-  const list = cleanupItems((await docker.df()) as RawDf, sel);
+  const list = cleanupItems(await systemDf<RawDf>(docker), sel);
   return { items: list, total: list.reduce((n, i) => n + i.size, 0) };
 }
 
@@ -87,7 +88,7 @@ const ORDER: DiskKind[] = ['container', 'image', 'volume', 'build-cache'];
 
 /** Containers first (they hold images and volumes), then images, volumes, build cache. Never force. */
 export async function cleanup(docker: Dockerode, list: { kind: DiskKind; id: string }[]): Promise<CleanupResult> {
-  const before = toDiskUsage((await docker.df()) as RawDf).total;
+  const before = toDiskUsage(await systemDf<RawDf>(docker)).total;
   const removed: CleanupResult['removed'] = [];
   const failed: CleanupResult['failed'] = [];
   const sorted = [...list].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
@@ -113,6 +114,6 @@ export async function cleanup(docker: Dockerode, list: { kind: DiskKind; id: str
       failed.push({ ...item, message: engineMessage(e as never) });
     }
   }
-  const after = toDiskUsage((await docker.df()) as RawDf).total;
+  const after = toDiskUsage(await systemDf<RawDf>(docker)).total;
   return { removed, failed, spaceFreed: Math.max(0, before - after) };
 }

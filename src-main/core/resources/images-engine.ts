@@ -3,6 +3,7 @@
 import type Dockerode from 'dockerode';
 import type { ImageDetail, ImageLayer, ImagePrunePreview, ImageRow, PruneResult } from '../../contract/procedures/images';
 import { engineError, engineMessage, engineStatus } from '../engine/engine-errors';
+import { systemDf } from './system-df';
 
 const MAX_NAMES = 20;
 const NONE = new Set(['<none>:<none>', '<none>@<none>']);
@@ -138,7 +139,7 @@ interface RawDf {
 }
 
 export async function diskUsage(docker: Dockerode): Promise<RawDf> {
-  return (await docker.df()) as RawDf;
+  return await systemDf<RawDf>(docker);
 }
 
 export async function imagePrunePreview(docker: Dockerode, scope: 'dangling' | 'unused'): Promise<ImagePrunePreview> {

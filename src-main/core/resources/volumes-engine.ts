@@ -6,6 +6,7 @@ import { RpcError } from '../../contract';
 import type { PruneResult } from '../../contract/procedures/images';
 import type { VolumePrunePreview, VolumeRow } from '../../contract/procedures/volumes';
 import { engineError, engineMessage, engineStatus } from '../engine/engine-errors';
+import { systemDf } from './system-df';
 import { containerName } from './images-engine';
 
 const MAX_NAMES = 20;
@@ -77,7 +78,7 @@ export class VolumeSizes {
     this.dirty = false;
     this.running = (async () => {
       try {
-        const df = (await docker.df()) as { Volumes?: RawVolume[] | null };
+        const df = await systemDf<{ Volumes?: RawVolume[] | null }>(docker);
         this.sizes = new Map((df.Volumes ?? []).map((v) => [v.Name, v.UsageData?.Size ?? -1]));
         then();
       } catch (e) {
@@ -124,7 +125,7 @@ export async function removeVolume(docker: Dockerode, name: string, force: boole
 }
 
 export async function volumePrunePreview(docker: Dockerode, scope: 'anonymous' | 'unused'): Promise<VolumePrunePreview> {
-  const [df, containers] = await Promise.all([docker.df() as Promise<{ Volumes?: RawVolume[] | null }>, docker.listContainers({ all: true }) as unknown as Promise<RawContainerMounts[]>]);
+  const [df, containers] = await Promise.all([systemDf<{ Volumes?: RawVolume[] | null }>(docker), docker.listContainers({ all: true }) as unknown as Promise<RawContainerMounts[]>]);
   const used = new Set(containers.flatMap((c) => (c.Mounts ?? []).filter((m) => m.Type === 'volume' && m.Name).map((m) => m.Name!)));
   const items = (df.Volumes ?? [])
     .filter((v) => !used.has(v.Name) && (v.UsageData?.RefCount ?? 0) <= 0)
@@ -135,7 +136,7 @@ export async function volumePrunePreview(docker: Dockerode, scope: 'anonymous' |
 }
 
 export async function pruneVolumes(docker: Dockerode, names: string[]): Promise<PruneResult> {
-  const before = new Map(((await docker.df()) as { Volumes?: RawVolume[] | null }).Volumes?.map((v) => [v.Name, Math.max(0, v.UsageData?.Size ?? 0)]) ?? []);
+  const before = new Map((await systemDf<{ Volumes?: RawVolume[] | null }>(docker)).Volumes?.map((v) => [v.Name, Math.max(0, v.UsageData?.Size ?? 0)]) ?? []);
   const removed: string[] = [];
   const failed: { id: string; message: string }[] = [];
   for (const name of names) {
