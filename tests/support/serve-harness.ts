@@ -44,7 +44,7 @@ export async function startServeHarness(area: string, token = 'test-token'): Pro
     close: async () => {
       rpc.closeAll();
       await http.close();
-      core.dispose();
+      await core.dispose();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
