@@ -15,6 +15,7 @@ export const PROCEDURE_KINDS = {
   'hosts.update': 'command',
   'hosts.remove': 'command',
   'hosts.test': 'command',
+  'hosts.importContexts': 'query',
   'containers.list': 'query',
   'containers.watch': 'stream',
   'containers.reconcile': 'command',

@@ -16,6 +16,7 @@ import { wakeProcedures } from './procedures/wake';
 import { volumesProcedures } from './procedures/volumes';
 import { networksProcedures } from './procedures/networks';
 import { diskProcedures } from './procedures/disk';
+import { hostToolsProcedures } from './procedures/host-tools';
 
 export * from './define';
 export * from './inputs';
@@ -37,6 +38,7 @@ export const procedures = {
   ...volumesProcedures,
   ...networksProcedures,
   ...diskProcedures,
+  ...hostToolsProcedures,
 } as const;
 
 

@@ -35,6 +35,7 @@ import { WakeManager, type WakeOptions } from './wake/wake-manager';
 import { ResourcesService } from './resources/resources-service';
 import { volumesHandlers } from './services/volumes-handlers';
 import { networksHandlers } from './services/networks-handlers';
+import { hostToolsHandlers } from './services/host-tools-handlers';
 import { diskHandlers } from './services/disk-handlers';
 
 export { HostRegistry } from './host-registry';
@@ -163,6 +164,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...volumesHandlers(ctx),
     ...networksHandlers(ctx),
     ...diskHandlers(ctx),
+    ...hostToolsHandlers(ctx),
   }, hosts);
 
   try {

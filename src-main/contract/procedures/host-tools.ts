@@ -1,0 +1,35 @@
+// COMMON: tools around added hosts — importing Docker contexts (and DOCKER_HOST) as hosts, and the
+// local socket that exposes an SSH host's engine to other tools (the docker CLI, compose).
+import { z } from 'zod';
+import { query } from '../define';
+import { Empty } from '../inputs';
+
+export const DockerContextSchema = z.object({
+  /** The context's name ("DOCKER_HOST" for the environment variable). */
+  name: z.string(),
+  /** Its docker endpoint, e.g. ssh://deploy@build-1 or tcp://10.0.0.5:2376. */
+  url: z.string(),
+  kind: z.enum(['ssh', 'tcp']),
+  source: z.enum(['context', 'DOCKER_HOST']),
+  /** The context the Docker CLI uses now (DOCKER_CONTEXT or config.json currentContext), or DOCKER_HOST. */
+  current: z.boolean(),
+  description: z.string().optional(),
+  /** tcp: the context's PEM files (paths on the machine running the core). */
+  tls: z.object({ ca: z.string().optional(), cert: z.string().optional(), key: z.string().optional() }).optional(),
+  /** tcp: the context was created with skip-tls-verify. */
+  skipTlsVerify: z.boolean().optional(),
+  /** A host with this URL is already added. */
+  alreadyAdded: z.boolean(),
+  /** A name to give the host (the context's name, or DOCKER_HOST's host part). */
+  hostName: z.string(),
+});
+
+export const hostToolsProcedures = {
+  'hosts.importContexts': query(
+    Empty,
+    z.array(DockerContextSchema),
+    'Docker contexts with ssh:// or tcp:// endpoints (and DOCKER_HOST=ssh://|tcp://) that can be added as hosts',
+  ),
+} as const;
+
+export type DockerContext = z.infer<typeof DockerContextSchema>;
