@@ -30,6 +30,11 @@ export const ERROR_REASONS = [
   'TIMEOUT', // the engine did not answer in time (ETIMEDOUT)
   'HOST_UNREACHABLE', // no route/name for a remote engine (EHOSTUNREACH, ENOTFOUND, ENETUNREACH)
   'NOT_CONNECTED', // the host is still connecting or reconnecting
+  'HOST_KEY_UNKNOWN', // ssh: the server's key is in no known_hosts; the user decides (hosts.trustHostKey)
+  'HOST_KEY_CHANGED', // ssh: the server's key differs from the known one; refused, nothing sent
+  'AUTH_FAILED', // ssh: the server refused every offered login (key, agent, password)
+  'KEY_PASSPHRASE_NEEDED', // ssh: the private key is encrypted and no (or a wrong) passphrase is stored
+  'SSH_UNAVAILABLE', // ssh: this build cannot reach SSH engines yet
   // NOT_FOUND
   'CONTAINER_NOT_FOUND', // no such container
   'IMAGE_NOT_FOUND', // no such image here, or the registry has no such reference
@@ -37,6 +42,8 @@ export const ERROR_REASONS = [
   'VOLUME_NOT_FOUND', // no such volume
   'SESSION_NOT_FOUND', // a terminal or stream session that no longer exists
   'HOST_NOT_FOUND', // no host with that id
+  'SSH_ALIAS_NOT_FOUND', // no such Host alias in ~/.ssh/config
+  'HOST_KEY_NOT_SEEN', // hosts.trustHostKey for a key the core did not see on a recent connection attempt
   // CONFLICT
   'PORT_IN_USE', // a host port is taken (by a container or another process)
   'NAME_IN_USE', // a container/object name is taken
@@ -49,6 +56,8 @@ export const ERROR_REASONS = [
   // VALIDATION
   'INVALID_INPUT', // the input failed the procedure's schema or a WakeDock check (see field)
   'ENGINE_REFUSED_INPUT', // the engine answered 400 to an input WakeDock let through
+  'SSH_CONFIG_INVALID', // ~/.ssh/config cannot be parsed (the message names the line)
+  'NOT_SSH_HOST', // an SSH-only action (host shell, socket forward) on a host that is not ssh
 ] as const;
 
 export type ErrorReason = (typeof ERROR_REASONS)[number];

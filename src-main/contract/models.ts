@@ -46,6 +46,10 @@ export const HostSchema = z.object({
   os: z.string().optional(),
   /** How an added host is reached (what hosts.update edits); absent on the discovered engine. */
   config: z.lazy(() => HostConfigSchema).optional(),
+  /** An ssh host waiting for a host-key decision (unknown) or refusing a changed key. */
+  hostKey: z.lazy(() => HostKeyInfoSchema).optional(),
+  /** Where this host's secrets are kept (ssh hosts): the OS key store, the owner-only file, or none stored. */
+  secretStorage: z.enum(['safeStorage', 'owner-only-file', 'none']).optional(),
 });
 
 // ---- added hosts: a config per kind (discriminated by `kind`; the SSH issue adds `ssh`) -------
@@ -78,13 +82,92 @@ export const TcpHostConfigSchema = z.strictObject({
   tls: TcpTlsSchema.optional(),
 });
 
-export const HostConfigSchema = z.discriminatedUnion('kind', [TcpHostConfigSchema]);
+// ---- ssh hosts (issue 10): ssh://[user@]host[:port] or a ~/.ssh/config alias --------------------
+
+const sshPortOk = (s: string): boolean => {
+  const port = /^ssh:\/\/(?:[^@/\s]+@)?(?:\[[0-9a-fA-F:.]+\]|[^\s/:@[\]]+)(?::(\d{1,5}))?\/?$/.exec(s)?.[1];
+  return port === undefined || (Number(port) >= 1 && Number(port) <= 65535);
+};
+/** ssh://[user@]host[:port] (IPv6 in brackets), as the docker CLI takes it. */
+export const SshUrlSchema = z
+  .string()
+  .trim()
+  .max(1024, 'at most 1024 characters')
+  .refine((s) => /^ssh:\/\/(?:[^@/\s:]+@)?(?:\[[0-9a-fA-F:.]+\]|[^\s/:@[\]]+)(?::\d{1,5})?\/?$/.test(s), { message: 'use ssh://[user@]host[:port] (e.g. ssh://deploy@192.168.1.20 or ssh://me@[::1]:2222)' })
+  .refine(sshPortOk, { message: 'the port must be between 1 and 65535' });
+
+/** How WakeDock logs in. Passwords and key passphrases are secrets (HostSecretSchema), never in the config. */
+export const SshAuthSchema = z.discriminatedUnion('method', [
+  /** The SSH agent (SSH_AUTH_SOCK; Pageant on Windows). */
+  z.strictObject({ method: z.literal('agent') }),
+  /** A private key file (ed25519, RSA, ECDSA); an encrypted key needs the passphrase secret. */
+  z.strictObject({ method: z.literal('key'), keyPath: z.string().trim().min(1, 'give the path of the private key').max(4096, 'the path is too long') }),
+  /** A password (the secret). */
+  z.strictObject({ method: z.literal('password') }),
+  /** As OpenSSH tries: the agent, then the IdentityFile(s) of the alias or the default keys. */
+  z.strictObject({ method: z.literal('auto') }),
+]);
+
+export const SshHostConfigSchema = z
+  .strictObject({
+    kind: z.literal('ssh'),
+    /** ssh://[user@]host[:port]; exactly one of url / alias. */
+    url: SshUrlSchema.optional(),
+    /** A Host alias of ~/.ssh/config (HostName/User/Port/IdentityFile/ProxyJump resolved at connect time). */
+    alias: z.string().trim().min(1, 'give the alias').max(255, 'at most 255 characters').regex(/^[^\s*?!,]+$/, 'an alias has no spaces or wildcards').optional(),
+    auth: SshAuthSchema.default({ method: 'auto' }),
+    /** Explicit ProxyJump hops, first hop first (an alias brings its own). */
+    jump: z.array(SshUrlSchema).max(8, 'at most 8 jump hosts').optional(),
+    /** The engine socket on the server; absent = /var/run/docker.sock, then rootless /run/user/<uid>/docker.sock. */
+    socketPath: z.string().trim().min(1).max(1024, 'the path is too long').regex(/^\//, 'an absolute path on the server, e.g. /var/run/docker.sock').optional(),
+    /** Keepalive interval (s); the connection is declared lost after 3 unanswered keepalives. */
+    keepaliveSec: z.number().int().min(5).max(300).optional(),
+  })
+  .refine((c) => (c.url === undefined) !== (c.alias === undefined), { message: 'give either an ssh:// URL or a ~/.ssh/config alias (exactly one)', path: ['url'] });
+
+export const HostConfigSchema = z.discriminatedUnion('kind', [TcpHostConfigSchema, SshHostConfigSchema]);
+
+/** Secrets of a host: never in the config, never returned; kept with the store's SecretBox. */
+export const HostSecretSchema = z.strictObject({
+  password: z.string().max(4096, 'at most 4096 characters').optional(),
+  passphrase: z.string().max(4096, 'at most 4096 characters').optional(),
+});
+
+/** A server key that needs the user's decision (unknown) or that was refused (changed). */
+export const HostKeyInfoSchema = z.object({
+  host: z.string(),
+  port: z.number().int(),
+  /** e.g. ssh-ed25519, ecdsa-sha2-nistp256, rsa-sha2-512 */
+  keyType: z.string(),
+  /** 'SHA256:…' as OpenSSH prints it. */
+  fingerprint: z.string(),
+  status: z.enum(['unknown', 'changed']),
+  /** The fingerprint known_hosts holds (for changed). */
+  knownFingerprint: z.string().optional(),
+  /** The ProxyJump hop ('user@host:port') whose key this is, when it is not the target's. */
+  hop: z.string().optional(),
+});
+
+/** A Host entry of ~/.ssh/config (no wildcards), resolved as OpenSSH would. */
+export const SshAliasSchema = z.object({
+  alias: z.string(),
+  hostName: z.string(),
+  user: z.string().optional(),
+  port: z.number().int().optional(),
+  /** Comma-separated hops, as in the file. */
+  proxyJump: z.string().optional(),
+  identityFile: z.string().optional(),
+});
 
 /** A host name as the user types it. */
 export const HostNameSchema = z.string().trim().min(1, 'give the host a name').max(64, 'at most 64 characters');
 
+export const HostTestStepNameSchema = z.enum(['connect', 'tls', 'hostKey', 'auth', 'socket', 'engine']);
+
 export const HostTestStepSchema = z.object({
-  step: z.enum(['connect', 'tls', 'engine']),
+  step: HostTestStepNameSchema,
+  /** For ProxyJump: the hop ('user@host:port') whose connect/hostKey/auth step this is. */
+  hop: z.string().optional(),
   /** ok: passed; failed: this is where it stopped; skipped: not needed (no TLS) or not reached. */
   outcome: z.enum(['ok', 'failed', 'skipped']),
   /** What was tried and what happened, in words. */
@@ -95,7 +178,9 @@ export const HostTestResultSchema = z.object({
   ok: z.boolean(),
   steps: z.array(HostTestStepSchema),
   /** The step that failed (absent when ok). */
-  failedStep: z.enum(['connect', 'tls', 'engine']).optional(),
+  failedStep: HostTestStepNameSchema.optional(),
+  /** The server key, when the hostKey step failed (unknown: can be trusted with hosts.trustHostKey). */
+  hostKey: HostKeyInfoSchema.optional(),
   engineVersion: z.string().optional(),
   apiVersion: z.string().optional(),
   os: z.string().optional(),
@@ -190,6 +275,12 @@ export type Endpoint = z.infer<typeof EndpointSchema>;
 export type Host = z.infer<typeof HostSchema>;
 export type HostConfig = z.infer<typeof HostConfigSchema>;
 export type TcpHostConfig = z.infer<typeof TcpHostConfigSchema>;
+export type SshHostConfig = z.infer<typeof SshHostConfigSchema>;
+export type SshAuth = z.infer<typeof SshAuthSchema>;
+export type HostSecret = z.infer<typeof HostSecretSchema>;
+export type HostKeyInfo = z.infer<typeof HostKeyInfoSchema>;
+export type HostTestStepName = z.infer<typeof HostTestStepNameSchema>;
+export type SshAlias = z.infer<typeof SshAliasSchema>;
 export type HostTestStep = z.infer<typeof HostTestStepSchema>;
 export type HostTestResult = z.infer<typeof HostTestResultSchema>;
 export type Port = z.infer<typeof PortSchema>;

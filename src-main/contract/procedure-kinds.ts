@@ -16,6 +16,8 @@ export const PROCEDURE_KINDS = {
   'hosts.remove': 'command',
   'hosts.test': 'command',
   'hosts.importContexts': 'query',
+  'hosts.trustHostKey': 'command',
+  'hosts.sshAliases': 'query',
   'containers.list': 'query',
   'containers.watch': 'stream',
   'containers.reconcile': 'command',

@@ -9,9 +9,9 @@ import { readFile } from 'node:fs/promises';
 import { Agent as HttpsAgent } from 'node:https';
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { HostConfigSchema, RpcError, type Endpoint, type Host, type HostConfig, type HostTestResult, type HostTestStep, type TcpHostConfig } from '../../contract';
+import { HostConfigSchema, RpcError, type Endpoint, type Host, type HostConfig, type HostSecret, type HostTestResult, type HostTestStep, type TcpHostConfig } from '../../contract';
 import type { Logger } from '../../contract/handlers';
-import { clientConnector, type EngineConnector } from '../engine/connectors';
+import { clientConnector, PermanentConnectError, type EngineConnector } from '../engine/connectors';
 import { DISCOVERED_HOST_ID } from '../engine/discovery';
 import { dockerOptionsFor, type DockerFactory } from '../engine/docker-client';
 import { HostConnection } from '../engine/host-connection';
@@ -54,8 +54,16 @@ async function readTls(config: TcpHostConfig): Promise<PemMaterial> {
 }
 
 function endpointOf(config: HostConfig): Endpoint {
+  if (config.kind === 'ssh') {
+    const url = config.url ?? `ssh://${config.alias}`;
+    return { url, source: 'settings', detail: config.alias ? `~/.ssh/config alias "${config.alias}", added in Settings → Hosts` : 'added in Settings → Hosts' };
+  }
   return { url: config.url, source: 'settings', detail: config.tls ? 'added in Settings → Hosts (TLS)' : 'added in Settings → Hosts' };
 }
+
+/** Until the SSH connector lands: a clear, permanent error instead of a reconnect loop. */
+const sshUnavailable = (): PermanentConnectError =>
+  new PermanentConnectError('SSH engines cannot be reached by this build yet', 'The SSH connector is not part of this build', 'SSH_UNAVAILABLE');
 
 function hostPort(url: string): { host: string; port: number } {
   const o = dockerOptionsFor(url);
@@ -64,6 +72,14 @@ function hostPort(url: string): { host: string; port: number } {
 
 /** The connector of an added host's config. */
 export function connectorFor(config: HostConfig, o: Pick<AddedHostsOptions, 'dockerFactory'>): EngineConnector {
+  if (config.kind === 'ssh') {
+    return {
+      kind: 'ssh',
+      open: async () => {
+        throw sshUnavailable();
+      },
+    };
+  }
   if (!config.tls) {
     const make = o.dockerFactory ?? ((url: string) => new Dockerode(dockerOptionsFor(url)));
     return clientConnector('tcp', () => make(config.url));
@@ -96,7 +112,7 @@ export function connectionFor(stored: { id: string; name: string; config: HostCo
   });
 }
 
-const toStored = (id: string, name: string, config: HostConfig): StoredHost => ({ id, name, ...config });
+const toStored = (id: string, name: string, config: HostConfig): StoredHost => ({ id, name, ...config, url: config.url ?? `ssh://${config.kind === 'ssh' ? config.alias : ''}` });
 
 /** A stored item → its config (undefined, with the reason, when it is not one WakeDock can use). */
 function fromStored(s: StoredHost): { id: string; name: string; config: HostConfig } | string {
@@ -126,7 +142,7 @@ export class AddedHosts {
     }
   }
 
-  async add(name: string, config: HostConfig): Promise<Host> {
+  async add(name: string, config: HostConfig, _secret?: HostSecret): Promise<Host> {
     const id = `${config.kind}-${randomUUID().slice(0, 8)}`;
     await this.o.store.update('hosts', (list) => [...list, toStored(id, name, config)]);
     const conn = connectionFor({ id, name, config }, this.o);
@@ -134,7 +150,7 @@ export class AddedHosts {
     return conn.host;
   }
 
-  async update(hostId: string, patch: { name?: string; config?: HostConfig }): Promise<Host> {
+  async update(hostId: string, patch: { name?: string; config?: HostConfig; secret?: HostSecret | null }): Promise<Host> {
     const saved = this.savedOrThrow(hostId, 'changed');
     const name = patch.name ?? saved.name;
     const before = fromStored(saved);
@@ -208,6 +224,17 @@ function tryTls(host: string, port: number, pem: PemMaterial, verify: boolean, m
 
 /** Try a config without saving it: connect, TLS (when configured), engine version; stop at the first failure. */
 export async function testHostConfig(config: HostConfig, o: Pick<AddedHostsOptions, 'dockerFactory'> & { timeoutMs?: number } = {}): Promise<HostTestResult> {
+  if (config.kind === 'ssh') {
+    const e = sshUnavailable();
+    return {
+      ok: false,
+      failedStep: 'connect',
+      steps: [
+        { step: 'connect', outcome: 'failed', message: `${e.message} (${e.hint})` },
+        ...(['hostKey', 'auth', 'socket', 'engine'] as const).map((step) => ({ step, outcome: 'skipped' as const, message: 'not reached' })),
+      ],
+    };
+  }
   const ms = o.timeoutMs ?? TEST_STEP_TIMEOUT_MS;
   const steps: HostTestStep[] = [];
   const { host, port } = hostPort(config.url);

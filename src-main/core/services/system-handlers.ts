@@ -1,10 +1,11 @@
 // system.*, settings.* and hosts.* procedures.
-import { CONTRACT_VERSION, type SystemInfo } from '../../contract';
+import { CONTRACT_VERSION, RpcError, type SystemInfo } from '../../contract';
 import type { systemProcedures } from '../../contract/procedures/system';
 import type { CoreContext, DomainHandlers } from '../context';
 import { retargetDiscoveredHost } from '../engine/discovered-host';
 import { dockerOptionsFor } from '../engine/docker-client';
 import { testHostConfig } from '../hosts/added-hosts';
+import { listSshAliases } from '../ssh/ssh-config';
 
 export function systemHandlers(ctx: CoreContext): DomainHandlers<typeof systemProcedures> {
   const { opts, store, hosts, discovery, addedHosts } = ctx;
@@ -32,12 +33,19 @@ export function systemHandlers(ctx: CoreContext): DomainHandlers<typeof systemPr
       hosts.get(hostId).reconnectNow();
       return null;
     },
-    'hosts.add': async ({ name, config }) => addedHosts.add(name, config),
-    'hosts.update': async ({ hostId, name, config }) => addedHosts.update(hostId, { name, config }),
+    'hosts.add': async ({ name, config, secret }) => addedHosts.add(name, config, secret),
+    'hosts.update': async ({ hostId, name, config, secret }) => addedHosts.update(hostId, { name, config, secret }),
     'hosts.remove': async ({ hostId }) => {
       await addedHosts.remove(hostId);
       return null;
     },
     'hosts.test': async ({ config }) => testHostConfig(config, { dockerFactory: opts.dockerFactory }),
+    'hosts.trustHostKey': async ({ host, port, fingerprint }) => {
+      throw RpcError.from('VALIDATION', `WakeDock has not seen the key ${fingerprint} of ${host}:${port} on a recent connection attempt; test the connection first`, {
+        reason: 'HOST_KEY_NOT_SEEN',
+        field: 'fingerprint',
+      });
+    },
+    'hosts.sshAliases': async () => listSshAliases(),
   };
 }

@@ -9,7 +9,7 @@ import { ConfirmDialog } from '../../components/Dialog';
 
 type FieldErrors = Partial<Record<string, string>>;
 
-const STEP_TEXT: Record<HostTestResult['steps'][number]['step'], string> = { connect: 'Connect', tls: 'TLS', engine: 'Engine version' };
+const STEP_TEXT: Record<HostTestResult['steps'][number]['step'], string> = { connect: 'Connect', tls: 'TLS', hostKey: 'Host key', auth: 'Login', socket: 'Engine socket', engine: 'Engine version' };
 const OUTCOME_TEXT = { ok: 'passed', failed: 'failed', skipped: 'skipped' } as const;
 
 /** A failure as field errors (VALIDATION naming a field of the form) or a message for the action. */
@@ -111,7 +111,7 @@ function HostRow({ host }: { host: Host }) {
         )}
         <span className="mono muted" data-testid="host-url">
           {host.endpoint.url}
-          {host.config?.tls ? ' (TLS)' : ''}
+          {host.config?.kind === 'tcp' && host.config.tls ? ' (TLS)' : ''}
         </span>
         <HostState host={host} />
         {host.discovered ? (
