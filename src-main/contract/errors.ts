@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'UNAUTHORIZED', // bad or missing token (serve mode)
   'CANCELLED', // the call or stream was cancelled
   'STORE_ERROR', // the local store could not be read or written
+  'TIMEOUT', // the engine did not answer a call in time (reason ENGINE_TIMEOUT: it may still carry it out) or was not asked (ENGINE_UNRESPONSIVE)
   'LIMIT', // a per-connection or server limit was reached (subscriptions, calls in flight, connections)
   'INTERNAL', // anything else; the message says what
 ] as const;
@@ -35,6 +36,9 @@ export const ERROR_REASONS = [
   'AUTH_FAILED', // ssh: the server refused every offered login (key, agent, password)
   'KEY_PASSPHRASE_NEEDED', // ssh: the private key is encrypted and no (or a wrong) passphrase is stored
   'SSH_UNAVAILABLE', // ssh: this build cannot reach SSH engines yet
+  // TIMEOUT
+  'ENGINE_TIMEOUT', // the call was sent and got no answer in time: the engine may still carry it out when it answers again
+  'ENGINE_UNRESPONSIVE', // not sent: the engine is not answering (the host is unresponsive); nothing was queued
   // NOT_FOUND
   'CONTAINER_NOT_FOUND', // no such container
   'IMAGE_NOT_FOUND', // no such image here, or the registry has no such reference

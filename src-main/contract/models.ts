@@ -3,7 +3,22 @@ import { z } from 'zod';
 
 /** local: the auto-detected engine; tcp: an engine added by address (Settings → Hosts); ssh: the SSH-hosts feature. */
 export const HostKindSchema = z.enum(['local', 'tcp', 'ssh']);
-export const ConnectionStateSchema = z.enum(['connecting', 'connected', 'unreachable']);
+/**
+ * connected: answers. degraded: answers slowly (a call timed out, a ping came late) — calls still go.
+ * unresponsive: the connection is there but the engine does not answer a ping (frozen, overloaded) —
+ * calls fail fast with TIMEOUT instead of queueing behind it. unreachable: no connection at all.
+ */
+export const ConnectionStateSchema = z.enum(['connecting', 'connected', 'degraded', 'unresponsive', 'unreachable']);
+
+/** The engine connection is open (its events stream and the live table are kept): connected, degraded or unresponsive. */
+export function engineAttached(state: string | undefined): boolean {
+  return state === 'connected' || state === 'degraded' || state === 'unresponsive';
+}
+
+/** Calls are sent to the engine: connected or degraded. */
+export function engineAnswering(state: string | undefined): boolean {
+  return state === 'connected' || state === 'degraded';
+}
 
 /** How the engine endpoint was chosen (shown to the user). */
 export const EndpointSourceSchema = z.enum([
@@ -36,8 +51,10 @@ export const HostSchema = z.object({
   discovered: z.boolean().optional(),
   endpoint: EndpointSchema,
   state: ConnectionStateSchema,
-  /** Why it is unreachable (the engine's or the OS's message). */
+  /** Why it is unreachable, degraded or unresponsive (the engine's or the OS's message, or what did not answer). */
   reason: z.string().optional(),
+  /** Since when (epoch ms) the host has been degraded or unresponsive. */
+  since: z.number().optional(),
   hint: z.string().optional(),
   /** When the next reconnect attempt happens (epoch ms), while unreachable. */
   retryAt: z.number().optional(),

@@ -41,6 +41,7 @@ import { diskHandlers } from './services/disk-handlers';
 export { HostRegistry } from './host-registry';
 import { JsonStore, alertsStoreOf } from './store/json-store';
 import type { SecretBox } from './store/secret-box';
+import type { EngineTimeouts } from './engine/call-guard';
 
 export interface CoreOptions {
   dataDir: string;
@@ -55,6 +56,8 @@ export interface CoreOptions {
   /** Reconnect backoff bounds (tests shorten them). */
   backoffMinMs?: number;
   backoffMaxMs?: number;
+  /** Deadlines per kind of engine call and the liveness ping (tests shorten them); see core/engine/call-guard.ts. */
+  engineTimeouts?: Partial<EngineTimeouts>;
   /** Desktop: ask the user where to save a file (null: cancelled). Absent in serve mode. */
   saveDialog?: (suggestedName: string) => Promise<string | null>;
   /** Allow terminal.open on this machine (node-pty). On in the desktop app; serve needs --enable-host-terminal. */
@@ -113,9 +116,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   // Build (nothing runs yet), in dependency order.
   const set = new ServiceSet(logger);
   const hosts = set.add('hosts', new HostRegistry());
-  hosts.add(createDiscoveredHost({ store, discovery, connectors, logger, backoffMinMs: opts.backoffMinMs, backoffMaxMs: opts.backoffMaxMs }));
+  hosts.add(createDiscoveredHost({ store, discovery, connectors, logger, backoffMinMs: opts.backoffMinMs, backoffMaxMs: opts.backoffMaxMs, timeouts: opts.engineTimeouts }));
   // Then the hosts the user added, as saved (an unusable entry stays in the file, with a notice).
-  const addedHosts = new AddedHosts({ store, hosts, logger, dockerFactory: factory, backoffMinMs: opts.backoffMinMs, backoffMaxMs: opts.backoffMaxMs });
+  const addedHosts = new AddedHosts({ store, hosts, logger, dockerFactory: factory, backoffMinMs: opts.backoffMinMs, backoffMaxMs: opts.backoffMaxMs, timeouts: opts.engineTimeouts });
   addedHosts.loadSaved();
   const containers = set.add('containers', new ContainerService(hosts));
   const stats = set.add('stats', createStatsHub(hosts, logger));

@@ -61,6 +61,10 @@ export function engineLabel(host: Host | undefined): string {
       return `${name}: connected${host.engineVersion ? ` (Docker ${host.engineVersion})` : ''}`;
     case 'connecting':
       return `${name}: connecting…`;
+    case 'degraded':
+      return `${name}: answering slowly`;
+    case 'unresponsive':
+      return `${name}: not answering`;
     case 'unreachable':
       return `${name}: unreachable`;
   }
@@ -115,14 +119,14 @@ function hostSection(model: TrayModel, actions: TrayActions, cap: number): TrayI
   const items: TrayItem[] = [];
   const host = model.host;
   items.push({ label: engineLabel(host), enabled: false, toolTip: host?.reason });
-  if (host?.state === 'unreachable') {
+  if (host?.state === 'unreachable' || host?.state === 'unresponsive') {
     if (host.hint) items.push({ label: text(host.hint), enabled: false });
     items.push({ label: 'Reconnect now', click: () => actions.reconnect() });
   }
 
   // Containers are listed only while connected: when the engine is away the cached list is stale
   // and every action would fail anyway.
-  if (host?.state === 'connected') {
+  if (host?.state === 'connected' || host?.state === 'degraded') {
     const now = model.now ?? Date.now();
     const item = (c: ContainerSummary): TrayItem => containerItem(c, actions, now);
     // Counted as the Containers page and the Dashboard count (container-status.ts).

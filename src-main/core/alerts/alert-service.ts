@@ -3,7 +3,7 @@
 // and only for the containers they name — the StatsHub, and acts on what the engine decides:
 // record, broadcast (alerts.watch, desktop notifications) and deliver to webhooks.
 import { randomUUID } from 'node:crypto';
-import { RpcError, type ContainerPatch, type ContainerSummary, type DerivedSample, type Host } from '../../contract';
+import { RpcError, engineAnswering, type ContainerPatch, type ContainerSummary, type DerivedSample, type Host } from '../../contract';
 import {
   AlertRuleSchema,
   AlertSchema,
@@ -363,8 +363,9 @@ export class AlertService {
 
   private onHostState(h: Host): void {
     // 'connecting' is in between: a retry of an unreachable engine, or the first connect.
-    if (h.state === 'connecting') return;
-    this.feed({ type: 'host', at: this.now(), hostId: h.id, hostName: h.name, up: h.state === 'connected', reason: h.reason });
+    // 'degraded' answers, slowly: neither down nor back up.
+    if (h.state === 'connecting' || h.state === 'degraded') return;
+    this.feed({ type: 'host', at: this.now(), hostId: h.id, hostName: h.name, up: engineAnswering(h.state), reason: h.reason });
   }
 
   private onSamples(batch: DerivedSample[]): void {
@@ -413,7 +414,7 @@ export class AlertService {
         offState();
         offTable();
       });
-      if (host.host.state === 'unreachable') this.onHostState(host.host);
+      if (host.host.state === 'unreachable' || host.host.state === 'unresponsive') this.onHostState(host.host);
     }
 
     // Stats: only for threshold rules, and only for the containers they match. Container rules

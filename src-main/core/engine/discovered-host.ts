@@ -7,6 +7,7 @@ import { DISCOVERED_HOST_ID, discoverEndpoint, type DiscoveryEnv } from './disco
 import type { ConnectorRegistry } from './connectors';
 import { dockerOptionsFor } from './docker-client';
 import { HostConnection } from './host-connection';
+import type { EngineTimeouts } from './call-guard';
 
 export interface DiscoveredHostOptions {
   store: JsonStore;
@@ -15,6 +16,7 @@ export interface DiscoveredHostOptions {
   logger: Logger;
   backoffMinMs?: number;
   backoffMaxMs?: number;
+  timeouts?: Partial<EngineTimeouts>;
 }
 
 export function createDiscoveredHost(o: DiscoveredHostOptions): HostConnection {
@@ -35,6 +37,7 @@ export function createDiscoveredHost(o: DiscoveredHostOptions): HostConnection {
     logger: o.logger,
     backoffMinMs: o.backoffMinMs,
     backoffMaxMs: o.backoffMaxMs,
+    timeouts: o.timeouts,
   });
   const ep = conn.host.endpoint;
   o.logger.info(`local engine: ${ep.url} (${ep.source}${ep.detail ? `: ${ep.detail}` : ''})`);

@@ -3,11 +3,12 @@
 // Every watcher of the host shares the single events stream.
 import type Dockerode from 'dockerode';
 import type { Readable } from 'node:stream';
-import { RpcError, type ContainerPatch, type ContainerSummary, type Endpoint, type Host, type HostConfig, type HostKind } from '../../contract';
+import { RpcError, engineAttached, type ContainerPatch, type ContainerSummary, type Endpoint, type Host, type HostConfig, type HostKind } from '../../contract';
 import type { Logger } from '../../contract/handlers';
 import { keepKnownTimes, toContainerSummary, withInspectTimes } from './container-mapper';
 import type { EngineConnection, EngineConnector } from './connectors';
 import { eventsStream } from './engine-api';
+import { DEFAULT_ENGINE_TIMEOUTS, formatMs, guardClient, pingSocket, type CallGuardHooks, type CallInfo, type EngineTimeouts } from './call-guard';
 import type { DockerFactory } from './docker-client';
 import { connectFailure, unreachableHint } from './engine-errors';
 
@@ -36,6 +37,8 @@ export interface HostConnectionOptions {
   /** Backoff bounds for reconnects (ms). */
   backoffMinMs?: number;
   backoffMaxMs?: number;
+  /** Deadlines per kind of engine call and the liveness ping (call-guard.ts); defaults DEFAULT_ENGINE_TIMEOUTS. */
+  timeouts?: Partial<EngineTimeouts>;
 }
 
 /**
@@ -122,8 +125,20 @@ export class HostConnection {
   private recheckTimer: NodeJS.Timeout | null = null;
   private transitionalTimer: NodeJS.Timeout | null = null;
   private reconciling: Promise<number> | null = null;
+  private readonly timeouts: EngineTimeouts;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private pinging = false;
+  private readonly guardHooks: CallGuardHooks;
 
   constructor(private readonly opts: HostConnectionOptions) {
+    this.timeouts = { ...DEFAULT_ENGINE_TIMEOUTS, ...opts.timeouts };
+    this.guardHooks = {
+      timeouts: this.timeouts,
+      gate: (call) => this.gate(call),
+      onTimeout: (call) => this.noteTimeout(call),
+      onSocketError: () => this.checkNow(),
+      hostName: () => this.state.name,
+    };
     this.state = { id: opts.id, name: opts.name, kind: opts.kind, ...(opts.discovered ? { discovered: true } : {}), ...(opts.config ? { config: opts.config } : {}), endpoint: opts.endpoint, state: 'connecting' };
   }
 
@@ -195,6 +210,11 @@ export class HostConnection {
   reconnectNow(): void {
     if (this.stopped) return;
     if (this.state.state === 'connected') return;
+    // Attached but slow or silent: ask the engine now instead of tearing the connection down.
+    if (engineAttached(this.state.state) && this.docker) {
+      this.checkNow();
+      return;
+    }
     this.clearTimers();
     this.attempt = 0;
     void this.connect();
@@ -231,7 +251,9 @@ export class HostConnection {
 
   /** The engine client, or a typed ENGINE_UNREACHABLE error. */
   client(): Dockerode {
-    if (!this.docker || this.state.state !== 'connected') {
+    // Degraded and unresponsive hosts hand out their client: the call guard sends (degraded) or
+    // refuses at once with TIMEOUT (unresponsive), so the caller gets that reason.
+    if (!this.docker || !engineAttached(this.state.state)) {
       throw RpcError.from('ENGINE_UNREACHABLE', `${this.state.name}: the Docker engine is ${this.state.state === 'connecting' ? 'still connecting' : 'unreachable'}${this.state.reason ? ` (${this.state.reason})` : ''}`, {
         retryable: true,
         reason: 'NOT_CONNECTED',
@@ -274,6 +296,7 @@ export class HostConnection {
       }
       this.opening = null;
       this.connection = conn;
+      guardClient(conn.docker, this.guardHooks);
       this.offLost = conn.onLost((why) => {
         if (gen === this.generation && !this.stopped) this.fail(why);
       });
@@ -303,10 +326,12 @@ export class HostConnection {
         reason: undefined,
         hint: undefined,
         retryAt: undefined,
+        since: undefined,
         engineVersion: version.Version,
         apiVersion: version.ApiVersion,
         os: `${version.Os}/${version.Arch}`,
       });
+      this.schedulePing();
       this.emit({ kind: 'snapshot', hostId: this.id, containers: this.cached });
       this.scheduleTransitional();
       if (this.pendingIds.size > 0) this.scheduleFlush();
@@ -328,24 +353,118 @@ export class HostConnection {
     this.expected.clear();
     if (this.transitionalTimer) clearTimeout(this.transitionalTimer);
     this.transitionalTimer = null;
+    if (this.pingTimer) clearTimeout(this.pingTimer);
+    this.pingTimer = null;
     const err = e as { code?: string; message?: string; permanent?: boolean; hint?: string } | undefined;
     const reason = connectFailure(e);
     if (err?.permanent) {
       // Retrying cannot help (e.g. an ssh:// engine given as the local one): say so once, no loop.
       // reconnectNow() (the user's "Reconnect") still tries again.
-      this.setState({ state: 'unreachable', reason: err.message ?? reason, hint: err.hint, retryAt: undefined });
+      this.setState({ state: 'unreachable', reason: err.message ?? reason, hint: err.hint, retryAt: undefined, since: undefined });
       this.opts.logger.warn(`host ${this.id}: ${err.message ?? reason}`);
       return;
     }
     const delay = Math.min(this.opts.backoffMaxMs ?? 5000, (this.opts.backoffMinMs ?? 250) * 2 ** this.attempt);
     this.attempt = Math.min(this.attempt + 1, 16);
-    this.setState({ state: 'unreachable', reason, hint: unreachableHint(err?.code, this.opts.endpoint.url), retryAt: Date.now() + delay });
+    this.setState({ state: 'unreachable', reason, hint: unreachableHint(err?.code, this.opts.endpoint.url), retryAt: Date.now() + delay, since: undefined });
     this.opts.logger.warn(`host ${this.id}: unreachable (${reason}); retry in ${delay} ms`);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       void this.connect();
     }, delay);
     this.retryTimer.unref?.();
+  }
+
+  // ---- liveness: the call guard's hooks and the ping watchdog ------------------------------
+
+  /** Unresponsive: refuse every call but the watchdog's ping before it is sent (nothing queues behind a frozen engine). */
+  private gate(call: CallInfo): RpcError | undefined {
+    if (this.state.state !== 'unresponsive' || call.kind === 'ping') return undefined;
+    const since = this.state.since ? ` for ${Math.max(1, Math.round((Date.now() - this.state.since) / 1000))} s` : '';
+    return RpcError.from('TIMEOUT', `${this.state.name}: the Docker engine has not answered${since}, so ${call.label} was not sent${call.mutating ? ' (nothing was done)' : ''}`, {
+      reason: 'ENGINE_UNRESPONSIVE',
+      retryable: true,
+      detail: this.state.reason,
+      hint: 'WakeDock keeps checking and turns actions back on when the engine answers again.',
+    });
+  }
+
+  /** A call missed its deadline: the host is degraded until a ping says otherwise (checked now). */
+  private noteTimeout(call: CallInfo): void {
+    if (call.kind === 'ping') return; // the watchdog judges its own pings
+    this.opts.logger.warn(`host ${this.id}: ${call.label} got no answer within ${call.timeoutMs} ms`);
+    if (this.state.state === 'connected') {
+      this.setState({ state: 'degraded', reason: `${call.label} got no answer within ${formatMs(call.timeoutMs ?? 0)}`, since: Date.now() });
+    }
+    this.checkNow();
+  }
+
+  /** Ping the engine now (a call timed out or failed at the socket, or the user asked to reconnect). */
+  checkNow(): void {
+    if (this.stopped || !this.docker || !engineAttached(this.state.state)) return;
+    this.schedulePing(0);
+  }
+
+  private schedulePing(delay?: number): void {
+    if (this.stopped || !this.docker) return;
+    if (this.pingTimer) clearTimeout(this.pingTimer);
+    const d = delay ?? (this.state.state === 'connected' ? this.timeouts.pingIntervalMs : this.timeouts.pingRecoverMs);
+    const gen = this.generation;
+    this.pingTimer = setTimeout(() => {
+      this.pingTimer = null;
+      void this.ping(gen);
+    }, d);
+    this.pingTimer.unref?.();
+  }
+
+  /**
+   * One watchdog ping (GET /_ping, deadline pingTimeoutMs): prompt → connected (after degraded or
+   * unresponsive: the table is re-read, so a timed-out action shows what the engine did); late →
+   * degraded; no answer → unresponsive; a socket error (the socket vanished, refused) → unreachable.
+   */
+  private async ping(gen: number): Promise<void> {
+    const docker = this.docker;
+    if (this.pinging || !docker || gen !== this.generation || this.stopped) return;
+    const ping = (docker as { ping?: () => Promise<unknown> }).ping;
+    if (typeof ping !== 'function') return;
+    // A unix socket is pinged over a fresh connection: that is how a removed socket shows.
+    const socketPath = (docker as { modem?: { socketPath?: unknown } }).modem?.socketPath;
+    this.pinging = true;
+    const t0 = Date.now();
+    try {
+      if (typeof socketPath === 'string' && socketPath) await pingSocket(socketPath, this.timeouts.pingTimeoutMs);
+      else await ping.call(docker);
+      if (gen !== this.generation || this.stopped) return;
+      const ms = Date.now() - t0;
+      if (ms >= this.timeouts.pingLateMs) {
+        this.setState({ state: 'degraded', reason: `the engine took ${(ms / 1000).toFixed(1)} s to answer a ping`, since: this.state.state === 'degraded' ? this.state.since : Date.now() });
+      } else if (this.state.state !== 'connected') {
+        const was = this.state.state;
+        this.setState({ state: 'connected', reason: undefined, hint: undefined, since: undefined });
+        this.opts.logger.warn(`host ${this.id}: the engine answers again (was ${was})`);
+        this.reconcile().catch((e: unknown) => this.opts.logger.warn(`host ${this.id}: re-reading the list after recovery failed`, e));
+        if (this.pendingIds.size > 0) this.scheduleFlush();
+      }
+    } catch (e) {
+      if (gen !== this.generation || this.stopped) return;
+      const err = e as { code?: string; reason?: string; message?: string };
+      if (err instanceof RpcError && err.code === 'TIMEOUT') {
+        if (this.state.state !== 'unresponsive') {
+          const since = this.state.since ?? t0;
+          this.setState({ state: 'unresponsive', reason: `the engine does not answer (no answer to a ping within ${formatMs(this.timeouts.pingTimeoutMs)})`, since });
+          this.opts.logger.warn(`host ${this.id}: unresponsive`);
+        }
+      } else if (err.code && /^E[A-Z]+$/.test(err.code)) {
+        // The socket is gone or refuses while the events stream still hangs on an old connection.
+        this.fail(e);
+        return;
+      } else {
+        this.setState({ state: 'degraded', reason: `a ping failed: ${err.message ?? String(e)}`, since: this.state.since ?? Date.now() });
+      }
+    } finally {
+      this.pinging = false;
+    }
+    if (gen === this.generation && !this.stopped) this.schedulePing();
   }
 
   private attachEvents(stream: Readable, gen: number): void {
@@ -590,7 +709,7 @@ export class HostConnection {
     const gen = this.generation;
     this.transitionalTimer = setTimeout(() => {
       this.transitionalTimer = null;
-      if (gen !== this.generation || this.stopped || this.state.state !== 'connected') return;
+      if (gen !== this.generation || this.stopped || !engineAttached(this.state.state)) return;
       const now = this.transitionalIds();
       if (now.length === 0) return;
       this.reconcile(now).then(
@@ -622,6 +741,8 @@ export class HostConnection {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     if (this.recheckTimer) clearTimeout(this.recheckTimer);
     if (this.transitionalTimer) clearTimeout(this.transitionalTimer);
+    if (this.pingTimer) clearTimeout(this.pingTimer);
+    this.pingTimer = null;
     this.recheckTimer = null;
     this.transitionalTimer = null;
     this.retryTimer = null;

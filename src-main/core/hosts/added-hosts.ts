@@ -18,6 +18,7 @@ import { HostConnection } from '../engine/host-connection';
 import type { HostRegistry } from '../host-registry';
 import type { JsonStore } from '../store/json-store';
 import type { StoredHost } from '../store/sections';
+import type { EngineTimeouts } from '../engine/call-guard';
 
 /** How long each hosts.test step may take. */
 export const TEST_STEP_TIMEOUT_MS = 5000;
@@ -30,6 +31,7 @@ export interface AddedHostsOptions {
   dockerFactory?: DockerFactory;
   backoffMinMs?: number;
   backoffMaxMs?: number;
+  timeouts?: Partial<EngineTimeouts>;
 }
 
 interface PemMaterial {
@@ -109,6 +111,7 @@ export function connectionFor(stored: { id: string; name: string; config: HostCo
     logger: o.logger,
     backoffMinMs: o.backoffMinMs,
     backoffMaxMs: o.backoffMaxMs,
+    timeouts: o.timeouts,
   });
 }
 

@@ -3,7 +3,7 @@
 // collector holds a stats subscription to every running container so rates are always current
 // (a scrape then costs no engine request).
 import type { ContainerState, DerivedSample } from '../../contract';
-import { ContainerStateSchema } from '../../contract/models';
+import { ContainerStateSchema, engineAnswering } from '../../contract/models';
 import type { CoreContext } from '../context';
 import { formatPrometheus, type MetricFamily } from './prometheus';
 
@@ -86,7 +86,7 @@ export function createMetricsCollector(ctx: CoreContext): MetricsCollector {
     hosts: () =>
       ctx.hosts.list().map((h) => {
         const conn = ctx.hosts.get(h.id);
-        return { id: h.id, up: h.state === 'connected', containers: h.state === 'connected' ? conn.cached : [] };
+        return { id: h.id, up: engineAnswering(h.state), containers: engineAnswering(h.state) ? conn.cached : [] };
       }),
     samples: (hostId) => [...(latest.get(hostId)?.values() ?? [])],
     openAlerts: () => alerts.listAlerts('open', 1000),

@@ -7,7 +7,7 @@
 //   const off = services.stats.subscribe(hostId, 'all' | [ids], (batch: DerivedSample[]) => …);
 //   off(); // last subscriber of a container gone → its engine stream is destroyed
 import type { Readable } from 'node:stream';
-import type { ContainerPatch, ContainerSummary, DerivedSample } from '../../contract';
+import { engineAttached, type ContainerPatch, type ContainerSummary, type DerivedSample } from '../../contract';
 import type { Logger } from '../../contract/handlers';
 import { containerStatsOnce, containerStatsStream } from '../engine/engine-api';
 import type { HostRegistry } from '../host-registry';
@@ -193,7 +193,8 @@ export class StatsHub implements StatsHubApi {
   private reconcile(state: HostState): void {
     if (this.disposed || this.hosts.get(state.host.id) !== state) return;
     // Engine away: its streams are dead anyway; the snapshot after the reconnect reopens them.
-    const connected = !state.host.host || state.host.host.state === 'connected';
+    // Degraded or unresponsive: the streams are still open and resume when the engine answers.
+    const connected = !state.host.host || engineAttached(state.host.host.state);
     const containers = connected ? state.host.cached : [];
     const running = new Set<string>();
     const byName = new Map<string, string>();

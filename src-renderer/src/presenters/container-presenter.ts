@@ -100,7 +100,10 @@ export function shortId(id: string): string {
  * would fail or, worse, act on a state that no longer holds.
  */
 export function actionsBlockedReason(host: Pick<Host, 'state' | 'reason'> | undefined): string | null {
-  if (!host || host.state === 'connected') return null;
+  // Degraded: the engine answers, slowly; actions go (each with its deadline).
+  if (!host || host.state === 'connected' || host.state === 'degraded') return null;
+  // Unresponsive: connected but silent. An action would not be sent (it fails fast), so it is off.
+  if (host.state === 'unresponsive') return 'Actions are off: the engine is not answering, so nothing would be sent and this list may be out of date. WakeDock turns them back on when it answers.';
   // A retry after a failure keeps the failure's reason: it is still the same outage.
   if (host.state === 'connecting' && !host.reason) return 'Actions are off while WakeDock connects to the engine: the list may be out of date.';
   return `Actions are off: the engine is unreachable${host.reason ? ` (${host.reason})` : ''}, so this list is as it was before and may be out of date.`;

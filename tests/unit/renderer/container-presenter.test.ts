@@ -107,5 +107,8 @@ describe('actions during an engine outage', () => {
     // a retry of the same outage keeps saying so; a first connect says it is connecting
     expect(actionsBlockedReason({ state: 'connecting', reason: 'connect ENOENT /run/x.sock' })).toMatch(/unreachable/);
     expect(actionsBlockedReason({ state: 'connecting' })).toMatch(/connects to the engine/);
+    // slow engines still take actions (each with a deadline); a silent one does not
+    expect(actionsBlockedReason({ state: 'degraded', reason: 'GET /containers/json got no answer within 10 s' })).toBeNull();
+    expect(actionsBlockedReason({ state: 'unresponsive', reason: 'the engine does not answer' })).toMatch(/^Actions are off: the engine is not answering, so nothing would be sent/);
   });
 });

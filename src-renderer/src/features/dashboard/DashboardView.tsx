@@ -1,7 +1,7 @@
 // Dashboard: the engine's host (/info), totals over all running containers, top consumers,
 // counts by state, and the charts of a compose project as a whole.
 import { useEffect, useMemo, useState } from 'react';
-import type { StatsWindow } from '@contract/index';
+import { engineAttached, type StatsWindow } from '@contract/index';
 import { STATE_GROUPS, countStates, type StateGroup } from '@contract/container-status';
 import type { EngineHostInfo } from '@contract/procedures/stats';
 import { call, errorText } from '../../transport/client';
@@ -22,7 +22,7 @@ export function DashboardView() {
   const navigate = useApp((a) => a.navigate);
   const [info, setInfo] = useState<EngineHostInfo | null>(null);
   const [infoError, setInfoError] = useState<string | null>(null);
-  const connected = host?.state === 'connected';
+  const connected = engineAttached(host?.state);
 
   useEffect(() => {
     if (!connected) return;
