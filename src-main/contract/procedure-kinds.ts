@@ -72,6 +72,7 @@ export const PROCEDURE_KINDS = {
   'wake.list': 'query',
   'wake.watch': 'stream',
   'wake.proxy': 'query',
+  'wake.preview': 'query',
   'wake.create': 'command',
   'wake.update': 'command',
   'wake.remove': 'command',

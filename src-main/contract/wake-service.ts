@@ -165,3 +165,18 @@ export const WakeProxyStatusSchema = z.object({
   hint: z.string().optional(),
 });
 export type WakeProxyStatus = z.infer<typeof WakeProxyStatusSchema>;
+
+/** What the editor shows for a service before it is saved (wake.preview). */
+export const WakePreviewSchema = z.object({
+  /** Problems the schema cannot see: a hostname or name another service already uses. */
+  issues: z.array(z.object({ field: z.string(), message: z.string() })),
+  /** Address Caddy would dial: the target's published loopback port, when it has one. */
+  upstream: z.string().optional(),
+  /** Why the service could not be routed yet (no such container, port not published on loopback). */
+  unavailable: z.string().optional(),
+  /** The route WakeDock would give Caddy for this service (JSON, as sent). */
+  route: z.string(),
+  /** The loading page a browser would get while the service starts (HTML, without its script). */
+  loadingPage: z.string(),
+});
+export type WakePreview = z.infer<typeof WakePreviewSchema>;

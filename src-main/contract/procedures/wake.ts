@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { command, query, stream } from '../define';
 import { Empty, Void } from '../inputs';
-import { ServiceNameSchema, WakeDeclarationErrorSchema, WakeProxyStatusSchema, WakeServiceSchema, WakeServiceViewSchema } from '../wake-service';
+import { ServiceNameSchema, WakeDeclarationErrorSchema, WakePreviewSchema, WakeProxyStatusSchema, WakeServiceSchema, WakeServiceViewSchema } from '../wake-service';
 
 export const WakeListSchema = z.object({
   services: z.array(WakeServiceViewSchema),
@@ -19,6 +19,11 @@ export const wakeProcedures = {
   'wake.list': query(Empty, WakeListSchema, 'Services, label errors and the proxy'),
   'wake.watch': stream(Empty, WakeListSchema, 'The Services page, live'),
   'wake.proxy': query(Empty, WakeProxyStatusSchema, 'The Caddy WakeDock runs and where it serves'),
+  'wake.preview': query(
+    z.strictObject({ service: WakeServiceSchema, replacing: ServiceNameSchema.optional() }),
+    WakePreviewSchema,
+    'What a service would become before it is saved: conflicts, the upstream Caddy would dial, its route and loading page',
+  ),
   'wake.create': command(WakeServiceSchema, WakeServiceSchema, 'Add a stored service'),
   'wake.update': command(z.strictObject({ name: ServiceNameSchema, service: WakeServiceSchema }), WakeServiceSchema, 'Change a stored service'),
   'wake.remove': command(Name, Void, 'Remove a stored service (its containers are left as they are)'),

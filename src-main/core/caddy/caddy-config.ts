@@ -59,6 +59,16 @@ export function routeId(serviceName: string): string {
   return `${ROUTE_ID_PREFIX}${serviceName.replace(/[^a-zA-Z0-9_.-]/g, '_')}`;
 }
 
+/** One service's route: its hostnames → its container's published loopback port, always. */
+export function serviceRoute(s: CaddyRouteService): CaddyJson {
+  return {
+    '@id': routeId(s.name),
+    match: [{ host: [...s.hosts].sort() }],
+    handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: s.upstream }] }],
+    terminal: true,
+  };
+}
+
 /** The "wakedock" server: status path → waker, one route per service, error routes → waker. */
 export function buildServer(input: CaddyConfigInput): CaddyJson {
   const retryAfter = String(input.retryAfterSeconds ?? 5);
@@ -76,14 +86,7 @@ export function buildServer(input: CaddyConfigInput): CaddyJson {
     },
   ];
   const sorted = [...input.services].sort((a, b) => a.name.localeCompare(b.name));
-  for (const s of sorted) {
-    routes.push({
-      '@id': routeId(s.name),
-      match: [{ host: [...s.hosts].sort() }],
-      handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: s.upstream }] }],
-      terminal: true,
-    });
-  }
+  for (const s of sorted) routes.push(serviceRoute(s));
   const server: CaddyJson = {
     listen: [input.listen],
     automatic_https: { disable: true },

@@ -59,6 +59,7 @@ export function wakeHandlers(ctx: CoreContext): DomainHandlers<typeof wakeProced
         if (timer) clearTimeout(timer);
       };
     },
+    'wake.preview': ({ service, replacing }) => guard(() => need().preview(service, replacing)),
     'wake.create': (input) => guard(() => need().create(input)),
     'wake.update': ({ name, service }) => guard(() => need().update(name, service)),
     'wake.remove': ({ name }) =>

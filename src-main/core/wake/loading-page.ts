@@ -29,7 +29,8 @@ const STATE_TEXT: Record<WakeServiceView['state'], string> = {
   unavailable: 'Not available',
 };
 
-export function loadingPage(v: WakeServiceView, nonce: string, now: number): string {
+/** `script: false`: the page as it first shows, without its polling script (the editor's preview). */
+export function loadingPage(v: WakeServiceView, nonce: string, now: number, opts: { script?: boolean } = {}): string {
   const lp = v.definition.loading_page;
   const title = lp.title ?? v.name;
   const message = lp.message ?? `${v.name} was asleep to save resources. It is starting and this page will open it as soon as it is ready.`;
@@ -64,7 +65,7 @@ button{display:none;font:inherit;padding:.4rem 1rem;border-radius:6px;border:1px
 <button id="retry" type="button">Try again</button>
 <noscript><p>This page reloads by itself when JavaScript is on; otherwise reload it in a few seconds.</p></noscript>
 </main>
-<script nonce="${nonce}">
+${opts.script === false ? '' : `<script nonce="${nonce}">
 (function(){
 var s=${initial};var texts=${JSON.stringify(STATE_TEXT)};
 var el=function(id){return document.getElementById(id)};var delay=500;var skew=Date.now()-s.now;
@@ -84,6 +85,6 @@ el('retry').addEventListener('click',function(){fetch('/__wakedock/wake',{method
 show(s);setTimeout(poll,delay);
 })();
 </script>
-</body>
+`}</body>
 </html>`;
 }

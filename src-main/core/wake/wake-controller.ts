@@ -163,31 +163,35 @@ export class WakeController {
     return def.containers ?? (def.container ? [def.container] : []);
   }
 
-  private async resolve(rt: Runtime): Promise<void> {
-    const def = rt.decl.definition;
+  /**
+   * A service's containers and the loopback address Caddy dials (its published port), or why it
+   * cannot be routed. Also what the editor's preview shows for a service not saved yet.
+   */
+  async resolveTarget(def: WakeService): Promise<{ ids: string[]; infos: Dockerode.ContainerInspectInfo[]; upstream?: string; unavailable?: string }> {
     try {
       const refs = await this.containerIds(def);
       if (refs.length === 0) throw new WakeError(def.compose ? `no container of compose service ${def.compose.project}/${def.compose.service}` : 'no container');
       const infos = await Promise.all(refs.map((r) => this.opts.docker().getContainer(r).inspect()));
-      rt.ids = infos.map((i) => i.Id);
+      const ids = infos.map((i) => i.Id);
       const first = infos[0] as Dockerode.ContainerInspectInfo;
       const bindings = (first.HostConfig.PortBindings as Record<string, { HostIp?: string; HostPort?: string }[] | null> | undefined)?.[`${def.port}/tcp`] ?? [];
       const b = bindings.find((x) => x.HostPort && x.HostPort !== '0');
-      if (!b) {
-        rt.upstream = undefined;
-        rt.unavailable = `container ${first.Name.replace(/^\//, '')} does not publish port ${def.port} on a fixed host port; publish it on loopback, e.g. -p 127.0.0.1:18080:${def.port}`;
-      } else {
-        const ip = !b.HostIp || b.HostIp === '0.0.0.0' || b.HostIp === '::' ? '127.0.0.1' : b.HostIp;
-        rt.upstream = `${ip.includes(':') ? `[${ip}]` : ip}:${b.HostPort}`;
-        rt.unavailable = /^127\.|^\[::1\]/.test(rt.upstream) ? undefined : `port ${def.port} is published on ${ip}, not on loopback; WakeDock's Caddy dials loopback only`;
-      }
-      if (!rt.wake && !rt.sleep) this.applyEngineState(rt, infos);
+      if (!b) return { ids, infos, unavailable: `container ${first.Name.replace(/^\//, '')} does not publish port ${def.port} on a fixed host port; publish it on loopback, e.g. -p 127.0.0.1:18080:${def.port}` };
+      const ip = !b.HostIp || b.HostIp === '0.0.0.0' || b.HostIp === '::' ? '127.0.0.1' : b.HostIp;
+      const upstream = `${ip.includes(':') ? `[${ip}]` : ip}:${b.HostPort}`;
+      return { ids, infos, upstream, unavailable: /^127\.|^\[::1\]/.test(upstream) ? undefined : `port ${def.port} is published on ${ip}, not on loopback; WakeDock's Caddy dials loopback only` };
     } catch (e) {
-      rt.ids = [];
-      rt.upstream = undefined;
       const status = (e as { statusCode?: number }).statusCode;
-      rt.unavailable = status === 404 ? `container ${def.container ?? def.containers?.join(', ') ?? ''} not found` : (e as Error).message;
+      return { ids: [], infos: [], unavailable: status === 404 ? `container ${def.container ?? def.containers?.join(', ') ?? ''} not found` : (e as Error).message };
     }
+  }
+
+  private async resolve(rt: Runtime): Promise<void> {
+    const r = await this.resolveTarget(rt.decl.definition);
+    rt.ids = r.ids;
+    rt.upstream = r.upstream;
+    rt.unavailable = r.unavailable;
+    if (r.infos.length > 0 && !rt.wake && !rt.sleep) this.applyEngineState(rt, r.infos);
     if (rt.unavailable && !rt.wake) {
       rt.state = 'unavailable';
       rt.message = rt.unavailable;
@@ -239,7 +243,7 @@ export class WakeController {
 
   /** Routes for Caddy: services that can be routed. */
   routes(): { name: string; hosts: string[]; upstream: string }[] {
-    return [...this.services.values()].filter((rt) => rt.upstream).map((rt) => ({ name: rt.decl.definition.name, hosts: rt.decl.definition.hosts, upstream: rt.upstream as string }));
+    return [...this.services.values()].filter((rt) => rt.upstream && !rt.unavailable).map((rt) => ({ name: rt.decl.definition.name, hosts: rt.decl.definition.hosts, upstream: rt.upstream as string }));
   }
 
   upstreamOf(name: string): string | undefined {

@@ -9,12 +9,13 @@
 import { join } from 'node:path';
 import type Dockerode from 'dockerode';
 import type { ContainerSummary } from '../../contract';
-import { describeIssue, WakeServiceSchema, type WakeDeclarationError, type WakeProxyStatus, type WakeService, type WakeServiceInput } from '../../contract/wake-service';
+import { describeIssue, WakeServiceSchema, type WakeDeclarationError, type WakePreview, type WakeProxyStatus, type WakeService, type WakeServiceInput, type WakeServiceView } from '../../contract/wake-service';
 import type { Logger } from '../../contract/handlers';
 import { AccessLogListener } from '../caddy/access-log';
-import { buildConfig, portOf, stableJson, type CaddyJson } from '../caddy/caddy-config';
+import { buildConfig, portOf, serviceRoute, stableJson, type CaddyJson } from '../caddy/caddy-config';
 import { ADMIN_ORIGIN, CaddySupervisor, INSTALL_HINT } from '../caddy/caddy-supervisor';
 import type { EngineEvent, HostConnection } from '../engine/host-connection';
+import { loadingPage } from './loading-page';
 import { serviceFromLabels } from './service-labels';
 import { WakeController, WakeError, type ServiceDecl } from './wake-controller';
 import { Waker } from './waker';
@@ -280,24 +281,45 @@ export class WakeManager {
     this.stored = this.storedPort.get();
   }
 
-  private parse(input: WakeServiceInput): WakeService {
+  /** What the schema cannot see: a name or hostname another service already uses. */
+  private conflicts(s: WakeService, replacing?: string): { field: string; message: string }[] {
+    const issues: { field: string; message: string }[] = [];
+    if (s.name !== replacing && this.decls().some((d) => d.definition.name === s.name)) issues.push({ field: 'name', message: `a service named ${s.name} already exists` });
+    const hosts = new Map<string, string>();
+    for (const d of this.decls()) if (d.definition.name !== s.name && d.definition.name !== replacing) for (const h of d.definition.hosts) hosts.set(h, d.definition.name);
+    s.hosts.forEach((h, i) => {
+      const other = hosts.get(h);
+      if (other) issues.push({ field: `hosts.${i}`, message: `${h} is already served by ${other}` });
+    });
+    return issues;
+  }
+
+  private parse(input: WakeServiceInput, replacing?: string): WakeService {
     const r = WakeServiceSchema.safeParse(input);
     if (!r.success) {
       const { field, message } = describeIssue(r.error);
       throw Object.assign(new WakeError(`${field}: ${message}`, 'CONFLICT'), { validation: { field, message } });
     }
-    const hosts = new Map<string, string>();
-    for (const d of this.decls()) if (d.definition.name !== r.data.name) for (const h of d.definition.hosts) hosts.set(h, d.definition.name);
-    r.data.hosts.forEach((h, i) => {
-      const other = hosts.get(h);
-      if (other) throw Object.assign(new WakeError(`${h} is already served by ${other}`, 'CONFLICT'), { validation: { field: `hosts.${i}`, message: `${h} is already served by ${other}` } });
-    });
+    const issue = this.conflicts(r.data, replacing)[0];
+    if (issue) throw Object.assign(new WakeError(issue.field === 'name' ? issue.message : `${issue.field}: ${issue.message}`, 'CONFLICT'), { validation: issue });
     return r.data;
+  }
+
+  /** The editor's preview: conflicts, the upstream Caddy would dial, the route and the loading page. */
+  async preview(input: WakeServiceInput, replacing?: string): Promise<WakePreview> {
+    const s = WakeServiceSchema.parse(input);
+    const target = await this.controller.resolveTarget(s);
+    const route = serviceRoute({ name: s.name, hosts: s.hosts, upstream: target.upstream ?? '(no published port yet)' });
+    const now = Date.now();
+    const view: WakeServiceView = { name: s.name, source: 'stored', definition: s, state: 'waking', inFlight: 0, wakes: 0, wakingSince: now };
+    const out: WakePreview = { issues: this.conflicts(s, replacing), route: JSON.stringify(route, null, 2), loadingPage: loadingPage(view, 'preview', now, { script: false }) };
+    if (target.upstream) out.upstream = target.upstream;
+    if (target.unavailable) out.unavailable = target.unavailable;
+    return out;
   }
 
   async create(input: WakeServiceInput): Promise<WakeService> {
     const s = this.parse(input);
-    if (this.decls().some((d) => d.definition.name === s.name)) throw new WakeError(`a service named ${s.name} already exists`, 'CONFLICT');
     await this.saveStored([...this.stored, s]);
     await this.recompute();
     return s;
@@ -307,8 +329,7 @@ export class WakeManager {
     if (this.fromLabels.some((s) => s.name === name)) throw new WakeError(`${name} is declared by container labels; change the labels instead`, 'CONFLICT');
     const i = this.stored.findIndex((s) => s.name === name);
     if (i < 0) throw new WakeError(`no stored service named ${name}`, 'NOT_FOUND');
-    const s = this.parse(input);
-    if (s.name !== name && this.decls().some((d) => d.definition.name === s.name)) throw new WakeError(`a service named ${s.name} already exists`, 'CONFLICT');
+    const s = this.parse(input, name);
     const next = [...this.stored];
     next[i] = s;
     await this.saveStored(next);

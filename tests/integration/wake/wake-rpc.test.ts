@@ -111,4 +111,36 @@ describe.skipIf(!CADDY_BIN)('wake.* procedures (real engine, real Caddy)', () =>
     expect((await call('wake.list', {})).services).toEqual([]);
     expect(await running()).toBe(true);
   });
+
+  it('previews a service before it is saved (upstream, route, loading page, conflicts) and renames one without losing its route', async () => {
+    const draft = { name: 'prev', hosts: [HOST], container: app.name, port: 80, loading_page: { title: 'Preview <title>' } };
+    const p = await call('wake.preview', { service: draft });
+    expect(p.issues).toEqual([]);
+    expect(p.upstream).toBe(`127.0.0.1:${appPort}`);
+    expect(JSON.parse(p.route)).toEqual({ '@id': 'wakedock-svc-prev', match: [{ host: [HOST] }], handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${appPort}` }] }], terminal: true });
+    expect(p.loadingPage).toContain('Preview &lt;title&gt;');
+    expect(p.loadingPage).not.toContain('<script');
+    // A port the container does not publish: said, not routed.
+    expect((await call('wake.preview', { service: { ...draft, port: 81 } })).unavailable).toMatch(/does not publish port 81/);
+    expect((await call('wake.preview', { service: { ...draft, container: `${PREFIX}missing` } })).unavailable).toMatch(/not found/);
+    // Nothing was saved by previewing.
+    expect((await call('wake.list', {})).services).toEqual([]);
+
+    await call('wake.create', draft);
+    const second = `b-${HOST}`;
+    expect((await call('wake.preview', { service: { ...draft, name: 'other', hosts: [second, HOST] } })).issues).toEqual([{ field: 'hosts.1', message: `${HOST} is already served by prev` }]);
+    expect((await call('wake.preview', { service: { ...draft, name: 'prev' } })).issues).toEqual([{ field: 'name', message: 'a service named prev already exists' }]);
+    // The service itself, being edited, conflicts with nothing.
+    expect((await call('wake.preview', { service: draft, replacing: 'prev' })).issues).toEqual([]);
+
+    // Rename and change hostnames at once: the old name's hostnames do not count as taken.
+    await call('wake.update', { name: 'prev', service: { ...draft, name: 'renamed', hosts: [second] } });
+    const list = await call('wake.list', {});
+    expect(list.services.map((s) => [s.name, s.definition.hosts])).toEqual([['renamed', [second]]]);
+    const m = core.services.wake!;
+    await waitFor('the renamed route', () => m.routedServices().join() === 'renamed');
+    await waitFor('the new hostname answers through Caddy', async () => (await httpTo(port, second, '/__wakedock/status')).status === 200);
+    expect((await httpTo(port, HOST, '/__wakedock/status')).status).not.toBe(200);
+    await call('wake.remove', { name: 'renamed' });
+  });
 });

@@ -1,21 +1,28 @@
 // The Services page: every wake-on-demand service with its state as it happens (sleeping, waking,
 // awake with the idle countdown, failed with why), hostnames as links through WakeDock's Caddy,
-// last request, wakes, median cold start; wake now / sleep now. Live from wake.watch.
+// last request, wakes, median cold start; wake now / sleep now. Live from wake.watch. Stored services
+// are made and changed in the editor (ServiceEditor) and removed after a confirmation; services
+// declared by labels are changed through their labels.
 import { useEffect, useState } from 'react';
 import type { WakeList } from '@contract/procedures/wake';
 import type { WakeServiceView } from '@contract/wake-service';
 import { call, errorText, subscribe } from '../../transport/client';
 import { ConfirmDialog } from '../../components/Dialog';
 import { useNow } from '../../components/use-now';
+import { ServiceEditor } from './ServiceEditor';
 import { PROXY_TEXT, STATE_LABEL, STATE_TONE, ago, formatSpan, hostUrl, stateDetail, targetText } from './wake-presenter';
 import './wake.css';
 
 export function ServicesView() {
   const [list, setList] = useState<WakeList | null>(null);
   const [streamError, setStreamError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<Record<string, 'wake' | 'sleep'>>({});
+  const [busy, setBusy] = useState<Record<string, 'wake' | 'sleep' | 'remove'>>({});
   const [rowError, setRowError] = useState<Record<string, string>>({});
   const [confirmSleep, setConfirmSleep] = useState<WakeServiceView | null>(null);
+  const [confirmRemove, setConfirmRemove] = useState<WakeServiceView | null>(null);
+  /** The editor: closed (null), a new service ('new') or the stored service being changed. */
+  const [editor, setEditor] = useState<'new' | WakeServiceView | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const now = useNow(1000);
 
   useEffect(
@@ -31,6 +38,22 @@ export function ServicesView() {
       ),
     [],
   );
+
+  const remove = async (name: string): Promise<void> => {
+    setBusy((b) => ({ ...b, [name]: 'remove' }));
+    try {
+      await call('wake.remove', { name });
+      setNotice(`Removed ${name}; its containers were left as they are.`);
+      if (editor !== null && editor !== 'new' && editor.name === name) setEditor(null);
+    } catch (e) {
+      setRowError((r) => ({ ...r, [name]: errorText(e) }));
+    } finally {
+      setBusy((b) => {
+        const { [name]: _, ...rest } = b;
+        return rest;
+      });
+    }
+  };
 
   const act = async (name: string, what: 'wake' | 'sleep'): Promise<void> => {
     setBusy((b) => ({ ...b, [name]: what }));
@@ -59,7 +82,28 @@ export function ServicesView() {
           <h1>Services</h1>
           <p className="muted">Containers that sleep when idle and wake on the first request for their hostname.</p>
         </div>
+        {editor === null && (
+          <button type="button" className="btn btn-primary" disabled={proxy?.caddy === 'disabled'} onClick={() => (setEditor('new'), setNotice(null))}>
+            New service
+          </button>
+        )}
       </header>
+
+      {editor !== null && (
+        <ServiceEditor
+          key={editor === 'new' ? '(new)' : editor.name}
+          editing={editor === 'new' ? null : editor}
+          onDone={(saved) => {
+            setNotice(saved ? `Saved ${saved}.` : null);
+            setEditor(null);
+          }}
+        />
+      )}
+      {notice && (
+        <div className="banner banner-info" role="status">
+          {notice}
+        </div>
+      )}
 
       {streamError && <div className="banner banner-error" role="alert">{streamError}</div>}
       {proxy && (
@@ -95,7 +139,7 @@ export function ServicesView() {
         <div className="empty">
           <h2>No services yet</h2>
           <p className="muted">
-            Label a container with <span className="mono">wakedock.enable=true</span>, <span className="mono">wakedock.hosts=app.localhost</span> and{' '}
+            Press <strong>New service</strong>, or label a container with <span className="mono">wakedock.enable=true</span>, <span className="mono">wakedock.hosts=app.localhost</span> and{' '}
             <span className="mono">wakedock.port=80</span> (published on a fixed loopback port) to make it a service.
           </p>
         </div>
@@ -148,23 +192,59 @@ export function ServicesView() {
                 <td title={v.lastRequestAt ? new Date(v.lastRequestAt).toLocaleString() : undefined}>{ago(v.lastRequestAt, now)}</td>
                 <td>{v.wakes}</td>
                 <td>{v.medianColdStartMs !== undefined ? formatSpan(v.medianColdStartMs) : '—'}</td>
-                <td className="wake-actions">
-                  <button type="button" className="btn btn-sm" disabled={!!busy[v.name] || v.state === 'awake' || v.state === 'waking' || v.state === 'unavailable'} onClick={() => void act(v.name, 'wake')}>
-                    {busy[v.name] === 'wake' ? 'Waking…' : 'Wake now'}
-                  </button>
-                  <button type="button" className="btn btn-sm" disabled={!!busy[v.name] || v.state !== 'awake'} onClick={() => setConfirmSleep(v)}>
-                    {busy[v.name] === 'sleep' ? 'Stopping…' : 'Sleep now'}
-                  </button>
-                  {rowError[v.name] && (
-                    <div className="small wake-error" role="alert">
-                      {rowError[v.name]}
-                    </div>
-                  )}
+                <td className="wake-actions-cell">
+                  <div className="wake-actions">
+                    <button type="button" className="btn btn-sm" disabled={!!busy[v.name] || v.state === 'awake' || v.state === 'waking' || v.state === 'unavailable'} onClick={() => void act(v.name, 'wake')}>
+                      {busy[v.name] === 'wake' ? 'Waking…' : 'Wake now'}
+                    </button>
+                    <button type="button" className="btn btn-sm" disabled={!!busy[v.name] || v.state !== 'awake'} onClick={() => setConfirmSleep(v)}>
+                      {busy[v.name] === 'sleep' ? 'Stopping…' : 'Sleep now'}
+                    </button>
+                    {v.source === 'stored' ? (
+                      <>
+                        <button type="button" className="btn btn-sm" aria-label={`Edit ${v.name}`} disabled={!!busy[v.name]} onClick={() => (setEditor(v), setNotice(null))}>
+                          Edit
+                        </button>
+                        <button type="button" className="btn btn-sm btn-danger" aria-label={`Remove ${v.name}`} disabled={!!busy[v.name]} onClick={() => setConfirmRemove(v)}>
+                          {busy[v.name] === 'remove' ? 'Removing…' : 'Remove'}
+                        </button>
+                      </>
+                    ) : (
+                      <span className="muted small wake-labels-note" title="Change or remove its wakedock.* labels to change this service">
+                        set by labels
+                      </span>
+                    )}
+                    {rowError[v.name] && (
+                      <div className="small wake-error" role="alert">
+                        {rowError[v.name]}
+                      </div>
+                    )}
+                  </div>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+
+      {confirmRemove && (
+        <ConfirmDialog
+          title={`Remove ${confirmRemove.name}?`}
+          body={
+            <p>
+              WakeDock stops serving <span className="mono">{confirmRemove.definition.hosts.join(', ')}</span> and forgets this service. Its containers are left as they
+              are{confirmRemove.state === 'awake' ? ' (running)' : ''}; nothing is deleted from the engine.
+            </p>
+          }
+          confirmLabel="Remove service"
+          danger
+          onCancel={() => setConfirmRemove(null)}
+          onConfirm={() => {
+            const name = confirmRemove.name;
+            setConfirmRemove(null);
+            void remove(name);
+          }}
+        />
       )}
 
       {confirmSleep && (
