@@ -15,6 +15,7 @@ const AREA = 'wake';
 const PREFIX = `wdtest-${AREA}-`;
 const HOST = `${Math.random().toString(36).slice(2, 8)}.wake.localhost`;
 const HTML = { Accept: 'text/html,application/xhtml+xml' };
+const SLOW_CGI = '#!/bin/sh\\necho Content-Type: text/plain\\necho\\nfor i in $(seq ${QUERY_STRING:-5}); do echo tick $i; sleep 1; done\\n';
 
 let core: Core;
 let wake: WakeManager;
@@ -61,7 +62,8 @@ describe.skipIf(!CADDY_BIN)('wake on demand through Caddy (real engine, real Cad
         'wakedock.loading.title': 'Web test app',
       },
       extra: ['--init'],
-      cmd: ['sh', '-c', 'sleep 2; exec httpd -f -p 80 -h /www'],
+      // /cgi-bin/slow?N answers one line a second for N seconds: a long request.
+      cmd: ['sh', '-c', `mkdir -p /www/cgi-bin; printf '${SLOW_CGI}' > /www/cgi-bin/slow; busybox chmod +x /www/cgi-bin/slow; sleep 2; exec httpd -f -p 80 -h /www`],
     });
     core = await createCore({ dataDir, mode: 'serve', appVersion: 'test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET) });
     wake = new WakeManager({ dataDir, logger: silentLogger, host: core.hosts.get('local'), listen: `127.0.0.1:${port}`, tickMs: 200, pollMs: 300, failBackoffMs: 2000, holdMs: 20_000 });
@@ -159,6 +161,28 @@ describe.skipIf(!CADDY_BIN)('wake on demand through Caddy (real engine, real Cad
     await waitFor('stopped when idle', async () => !(await running()), { timeoutMs: 20_000, intervalMs: 200 });
     expect(Date.now() - last).toBeGreaterThanOrEqual(3900);
     expect(state()).toBe('sleeping');
+  });
+
+  it('an open long request keeps it awake past idle.after + grace; idle counts from its last byte', async () => {
+    if (state() !== 'awake') await wake.controller.wake('web');
+    // 9 s of answer through Caddy, where idle.after + grace is 4 s.
+    const t0 = Date.now();
+    const long = httpTo(port, HOST, '/cgi-bin/slow?9', { timeoutMs: 30_000 });
+    await waitFor('the request in flight', () => (wake.controller.view('web')?.inFlight ?? 0) > 0, { timeoutMs: 5000, intervalMs: 50 });
+    while (Date.now() - t0 < 7000) {
+      expect(await running()).toBe(true);
+      expect(state()).toBe('awake');
+      await sleep(500);
+    }
+    const r = await long;
+    const ended = Date.now();
+    expect(r.status).toBe(200);
+    expect(r.body).toContain('tick 9');
+    // Idle is counted from the end of that request, not from its start (7+ s ago).
+    await sleep(2500);
+    expect(await running()).toBe(true);
+    await waitFor('stopped when idle', async () => !(await running()), { timeoutMs: 20_000, intervalMs: 200 });
+    expect(Date.now() - ended).toBeGreaterThanOrEqual(3900);
   });
 
   it('Caddy killed and restarted gets its config back', async () => {
