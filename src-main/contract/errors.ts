@@ -48,6 +48,8 @@ export const ERROR_REASONS = [
   'HOST_NOT_FOUND', // no host with that id
   'SSH_ALIAS_NOT_FOUND', // no such Host alias in ~/.ssh/config
   'HOST_KEY_NOT_SEEN', // hosts.trustHostKey for a key the core did not see on a recent connection attempt
+  'PROJECT_NOT_FOUND', // no compose project of that name on the host
+  'COMPOSE_CLI_MISSING', // neither `docker compose` nor `docker-compose` runs here (or cannot reach the host)
   // CONFLICT
   'PORT_IN_USE', // a host port is taken (by a container or another process)
   'NAME_IN_USE', // a container/object name is taken
@@ -57,6 +59,7 @@ export const ERROR_REASONS = [
   'CONTAINER_RUNNING', // needs a stopped container (remove without force…)
   'IN_USE', // an image/volume/network still used by a container
   'LIMIT_REACHED', // a WakeDock limit (open terminals, rules, channels)
+  'COMPOSE_FAILED', // the compose CLI exited non-zero; detail is its stderr
   // VALIDATION
   'INVALID_INPUT', // the input failed the procedure's schema or a WakeDock check (see field)
   'ENGINE_REFUSED_INPUT', // the engine answered 400 to an input WakeDock let through

@@ -95,6 +95,9 @@ export const PROCEDURE_KINDS = {
   'disk.usage': 'query',
   'disk.cleanupPreview': 'query',
   'disk.cleanup': 'command',
+  'compose.watch': 'stream',
+  'compose.cli': 'query',
+  'compose.run': 'stream',
 } as const satisfies Record<string, ProcedureKind>;
 
 export type KindMappedName = keyof typeof PROCEDURE_KINDS;

@@ -17,6 +17,7 @@ import { volumesProcedures } from './procedures/volumes';
 import { networksProcedures } from './procedures/networks';
 import { diskProcedures } from './procedures/disk';
 import { hostToolsProcedures } from './procedures/host-tools';
+import { composeProcedures } from './procedures/compose';
 
 export * from './define';
 export * from './inputs';
@@ -39,6 +40,7 @@ export const procedures = {
   ...networksProcedures,
   ...diskProcedures,
   ...hostToolsProcedures,
+  ...composeProcedures,
 } as const;
 
 

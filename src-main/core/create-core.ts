@@ -37,6 +37,7 @@ import { volumesHandlers } from './services/volumes-handlers';
 import { networksHandlers } from './services/networks-handlers';
 import { hostToolsHandlers } from './services/host-tools-handlers';
 import { diskHandlers } from './services/disk-handlers';
+import { composeHandlers } from './services/compose-handlers';
 
 export { HostRegistry } from './host-registry';
 import { JsonStore, alertsStoreOf } from './store/json-store';
@@ -168,6 +169,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...networksHandlers(ctx),
     ...diskHandlers(ctx),
     ...hostToolsHandlers(ctx),
+    ...composeHandlers(ctx),
   }, hosts);
 
   try {

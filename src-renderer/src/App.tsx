@@ -22,6 +22,7 @@ const AlertsView = lazy(() => import('./features/alerts/AlertsView').then((m) =>
 const RunView = lazy(() => import('./features/run/RunView').then((m) => ({ default: m.RunView })));
 const VolumesView = lazy(() => import('./features/volumes/VolumesView').then((m) => ({ default: m.VolumesView })));
 const NetworksView = lazy(() => import('./features/networks/NetworksView').then((m) => ({ default: m.NetworksView })));
+const ProjectsView = lazy(() => import('./features/compose/ProjectsView').then((m) => ({ default: m.ProjectsView })));
 const DiskView = lazy(() => import('./features/disk/DiskView').then((m) => ({ default: m.DiskView })));
 const ServicesView = lazy(() => import('./features/wake/ServicesView').then((m) => ({ default: m.ServicesView })));
 const ImagesView = lazy(() => import('./features/images/ImagesView').then((m) => ({ default: m.ImagesView })));
@@ -142,6 +143,7 @@ export function App() {
           {route.name === 'volumes' && <VolumesView />}
           {route.name === 'networks' && <NetworksView />}
           {route.name === 'disk' && <DiskView />}
+          {route.name === 'projects' && <ProjectsView />}
         </Suspense>
         <ActionDialogs />
       </main>

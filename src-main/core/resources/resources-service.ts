@@ -10,24 +10,29 @@ import { ListFeed } from './list-feed';
 import { fetchImageRows } from './images-engine';
 import { fetchNetworkRows } from './networks-engine';
 import { VolumeSizes, fetchVolumeRows } from './volumes-engine';
+import { fetchProjectRows } from '../compose/compose-projects';
 
-export type ResourceKind = 'image' | 'volume' | 'network';
+/** project: compose projects, grouped from their containers' labels. */
+export type ResourceKind = 'image' | 'volume' | 'network' | 'project';
 
 /** The engine object types whose events change each list (usage counts come from containers). */
 const TRIGGERS: Record<ResourceKind, readonly EngineObjectType[]> = {
   image: ['image', 'container'],
   volume: ['volume', 'container'],
   network: ['network', 'container'],
+  project: ['container'],
 };
 
 const CONTAINER_CHANGES = new Set(['create', 'destroy', 'rename']);
+/** A project row shows its containers' states too. */
+const CONTAINER_STATE_CHANGES = new Set([...CONTAINER_CHANGES, 'start', 'die', 'pause', 'unpause']);
 
 export interface ResourceHost {
   readonly id: string;
   client(): Dockerode;
   onState(listener: (h: { state: string }) => void): () => void;
-  /** Engine events of the given object types from the host's shared stream. */
-  onObjectEvent(types: readonly EngineObjectType[], listener: () => void): () => void;
+  /** Engine events of the given object types from the host's shared stream (container events: only those that change membership, or also state changes). */
+  onObjectEvent(types: readonly EngineObjectType[], listener: () => void, containers?: 'membership' | 'state'): () => void;
 }
 
 /** Adapts a HostConnection: object events of every type from its one events stream. */
@@ -36,8 +41,12 @@ export function resourceHost(conn: HostConnection): ResourceHost {
     id: conn.id,
     client: () => conn.client(),
     onState: (l) => conn.onState(l),
-    // A container only changes these lists when it appears or goes (not on exec, health, stats…).
-    onObjectEvent: (types, listener) => conn.onEngineEvent(types, (e) => (e.type !== 'container' || CONTAINER_CHANGES.has(e.action)) && listener()),
+    // A container only changes these lists when it appears or goes (not on exec, health, stats…);
+    // the projects list also when it starts or stops.
+    onObjectEvent: (types, listener, containers = 'membership') => {
+      const counted = containers === 'state' ? CONTAINER_STATE_CHANGES : CONTAINER_CHANGES;
+      return conn.onEngineEvent(types, (e) => (e.type !== 'container' || counted.has(e.action)) && listener());
+    },
   };
 }
 
@@ -65,6 +74,7 @@ export class ResourcesService {
     const docker = host.client();
     if (kind === 'image') return fetchImageRows(docker);
     if (kind === 'network') return fetchNetworkRows(docker);
+    if (kind === 'project') return fetchProjectRows(docker);
     // Rows at once with the sizes known so far; a new measure (when something changed) follows as a patch.
     const sizes = this.sizesOf(host.id);
     const rows = fetchVolumeRows(docker, sizes.current);
@@ -77,7 +87,7 @@ export class ResourcesService {
   }
 
   private key(kind: ResourceKind, item: unknown): string {
-    return kind === 'volume' ? (item as { name: string }).name : (item as { id: string }).id;
+    return kind === 'volume' || kind === 'project' ? (item as { name: string }).name : (item as { id: string }).id;
   }
 
   feed<T>(hostId: string, kind: ResourceKind): ListFeed<T> {
@@ -93,7 +103,7 @@ export class ResourcesService {
             if (kind === 'volume') this.sizesOf(hostId).markDirty();
             changed();
           };
-          const offEvents = host.onObjectEvent(TRIGGERS[kind], trigger);
+          const offEvents = host.onObjectEvent(TRIGGERS[kind], trigger, kind === 'project' ? 'state' : 'membership');
           // After a reconnect the list may have changed while we could not hear events.
           const offState = host.onState((h) => h.state === 'connected' && trigger());
           return () => {

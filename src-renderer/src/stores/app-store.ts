@@ -18,6 +18,7 @@ export type Route =
   | { name: 'volumes' }
   | { name: 'networks' }
   | { name: 'disk' }
+  | { name: 'projects' }
   | { name: 'project-logs'; project: string };
 
 export const CONTAINER_TABS = ['logs', 'terminal', 'inspect', 'stats'] as const;
@@ -36,6 +37,7 @@ export function routeFromHash(hash: string): Route {
   if (parts[0] === 'networks') return { name: 'networks' };
   if (parts[0] === 'disk') return { name: 'disk' };
   if (parts[0] === 'projects' && parts[1] && parts[2] === 'logs') return { name: 'project-logs', project: parts[1] };
+  if (parts[0] === 'projects') return { name: 'projects' };
   if (parts[0] === 'containers' && parts[1]) {
     const tab = (CONTAINER_TABS as readonly string[]).includes(parts[2] ?? '') ? (parts[2] as ContainerTab) : 'logs';
     return { name: 'container', id: parts[1], tab };
@@ -54,6 +56,7 @@ export function hashFromRoute(r: Route): string {
   if (r.name === 'volumes') return '#/volumes';
   if (r.name === 'networks') return '#/networks';
   if (r.name === 'disk') return '#/disk';
+  if (r.name === 'projects') return '#/projects';
   if (r.name === 'project-logs') return `#/projects/${encodeURIComponent(r.project)}/logs`;
   if (r.name === 'container') return `#/containers/${encodeURIComponent(r.id)}/${r.tab}`;
   return '#/containers';

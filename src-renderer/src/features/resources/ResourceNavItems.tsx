@@ -35,8 +35,17 @@ export const PieIcon = (p: SVGProps<SVGSVGElement>) => (
   </Svg>
 );
 
-type Section = 'images' | 'volumes' | 'networks' | 'disk';
+export const StackIcon = (p: SVGProps<SVGSVGElement>) => (
+  <Svg {...p}>
+    <rect x="3" y="3" width="18" height="6" rx="1.5" />
+    <rect x="3" y="11" width="18" height="6" rx="1.5" />
+    <path d="M7 6h.01M7 14h.01M3 21h18" />
+  </Svg>
+);
+
+type Section = 'projects' | 'images' | 'volumes' | 'networks' | 'disk';
 const PAGES: { section: Section; label: string; route: Route; Icon: (p: SVGProps<SVGSVGElement>) => React.JSX.Element }[] = [
+  { section: 'projects', label: 'Projects', route: { name: 'projects' }, Icon: StackIcon },
   { section: 'images', label: 'Images', route: { name: 'images' }, Icon: LayersIcon },
   { section: 'volumes', label: 'Volumes', route: { name: 'volumes' }, Icon: DiskIcon },
   { section: 'networks', label: 'Networks', route: { name: 'networks' }, Icon: NetworkIcon },

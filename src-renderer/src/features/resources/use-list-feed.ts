@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import type { ProcInput, ProcOutput, StreamName } from '@contract/index';
 import { subscribe } from '../../transport/client';
 
-type ListStream = Extract<StreamName, 'images.watch' | 'volumes.watch' | 'networks.watch'>;
+type ListStream = Extract<StreamName, 'images.watch' | 'volumes.watch' | 'networks.watch' | 'compose.watch'>;
 type ItemOf<P extends ListStream> = ProcOutput<P> extends infer E ? (E extends { kind: 'snapshot'; items: (infer T)[] } ? T : never) : never;
 
 export interface ListFeedState<T> {

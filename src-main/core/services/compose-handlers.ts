@@ -1,0 +1,87 @@
+// compose.*: the projects list is a ResourcesService feed (kind 'project'); actions run the compose
+// CLI found once per core, against the host's engine, in the project's working dir from its labels.
+// A running CLI is stopped when its stream is torn down (unsubscribe, connection closed, shutdown).
+import { RpcError } from '../../contract/errors';
+import type { ComposeProject, composeProcedures } from '../../contract/procedures/compose';
+import type { CoreContext, DomainHandlers } from '../context';
+import { commandText, composeArgs, detectComposeCli, fullArgs, hostArgs, runCompose, type ComposeCommand } from '../compose/compose-cli';
+import { fetchProjectRows } from '../compose/compose-projects';
+
+const NO_CLI = 'Neither `docker compose` (v2) nor `docker-compose` (v1) was found on this machine.';
+
+export function composeHandlers(ctx: CoreContext): DomainHandlers<typeof composeProcedures> {
+  let detected: Promise<ComposeCommand | null> | null = null;
+  // Found once; a miss is asked again next time (the user may install it meanwhile).
+  const cli = async (): Promise<ComposeCommand | null> => {
+    detected ??= detectComposeCli();
+    const c = await detected;
+    if (!c) detected = null;
+    return c;
+  };
+  const running = new Set<AbortController>();
+  ctx.onDispose(() => {
+    for (const a of running) a.abort();
+  });
+
+  return {
+    'compose.watch': ({ hostId }, sink) => ctx.services.resources.feed<ComposeProject>(hostId, 'project').subscribe((e) => sink.next(e)),
+
+    'compose.cli': async ({ hostId }) => {
+      const host = ctx.hosts.get(hostId).host;
+      const c = await cli();
+      const reach = hostArgs(host);
+      const problem = !c ? NO_CLI : 'problem' in reach ? reach.problem : undefined;
+      return { kind: c?.kind ?? null, version: c?.version ?? null, command: c ? commandText(c) : null, ...(problem ? { problem } : {}) };
+    },
+
+    'compose.run': async ({ hostId, project, action, services, removeVolumes }, sink, signal) => {
+      const conn = ctx.hosts.get(hostId);
+      const c = await cli();
+      if (!c) throw RpcError.from('NOT_FOUND', NO_CLI, { reason: 'COMPOSE_CLI_MISSING', hint: 'Install Docker Compose (the docker-compose-plugin package, or docker-compose).' });
+      const reach = hostArgs(conn.host);
+      if ('problem' in reach) throw RpcError.from('NOT_FOUND', reach.problem, { reason: 'COMPOSE_CLI_MISSING' });
+      // Where the project lives comes from its containers' labels, read now (not from the page's copy).
+      const p = (await fetchProjectRows(conn.client())).find((x) => x.name === project);
+      if (!p) throw RpcError.from('NOT_FOUND', `No compose project "${project}" on this host.`, { reason: 'PROJECT_NOT_FOUND' });
+      const known = new Set(p.services.map((s) => s.name));
+      const unknown = services.filter((s) => !known.has(s));
+      if (unknown.length > 0) throw RpcError.from('VALIDATION', `The project has no service ${unknown.join(', ')}.`, { reason: 'INVALID_INPUT', field: 'services' });
+
+      const { args, cwd } = composeArgs(p, action, { services, removeVolumes });
+      const abort = new AbortController();
+      const stop = (): void => abort.abort();
+      signal.addEventListener('abort', stop, { once: true });
+      running.add(abort);
+      sink.next({ kind: 'start', command: [c.file, ...fullArgs({ cmd: c, global: [], args })].join(' '), cwd });
+      const resources = ctx.services.resources;
+      void runCompose({
+        cmd: c,
+        global: reach.args,
+        args,
+        cwd,
+        signal: abort.signal,
+        onLine: (stream, text) => sink.next({ kind: 'output', stream, text }),
+        congested: () => sink.congested(),
+        whenDrained: () => sink.whenDrained(),
+      })
+        .then(({ exitCode, stderr }) => {
+          if (abort.signal.aborted) return;
+          if (exitCode === 0) {
+            sink.next({ kind: 'done', exitCode });
+            sink.end();
+          } else {
+            const last = stderr.split('\n').filter(Boolean).pop() ?? '';
+            sink.fail(RpcError.from('CONFLICT', `${commandText(c)} ${action} failed (exit ${exitCode})${last ? `: ${last}` : ''}`, { reason: 'COMPOSE_FAILED', detail: stderr || `exit code ${exitCode}` }));
+          }
+        })
+        .catch((e: unknown) => sink.fail(RpcError.from('NOT_FOUND', `Could not run ${commandText(c)}: ${(e as Error).message}`, { reason: 'COMPOSE_CLI_MISSING' })))
+        .finally(() => {
+          running.delete(abort);
+          signal.removeEventListener('abort', stop);
+          // Volumes and networks may have come or gone with the project.
+          resources.touched(hostId, 'project', 'volume', 'network');
+        });
+      return stop;
+    },
+  };
+}
