@@ -18,6 +18,8 @@ export const PROCEDURE_KINDS = {
   'hosts.importContexts': 'query',
   'hosts.trustHostKey': 'command',
   'hosts.sshAliases': 'query',
+  'hosts.forwardSocket': 'command',
+  'hosts.forwards': 'query',
   'containers.list': 'query',
   'containers.watch': 'stream',
   'containers.reconcile': 'command',

@@ -1,8 +1,8 @@
 // COMMON: tools around added hosts — importing Docker contexts (and DOCKER_HOST) as hosts, and the
 // local socket that exposes an SSH host's engine to other tools (the docker CLI, compose).
 import { z } from 'zod';
-import { query } from '../define';
-import { Empty } from '../inputs';
+import { command, query } from '../define';
+import { Empty, HostIdSchema } from '../inputs';
 
 export const DockerContextSchema = z.object({
   /** The context's name ("DOCKER_HOST" for the environment variable). */
@@ -24,12 +24,26 @@ export const DockerContextSchema = z.object({
   hostName: z.string(),
 });
 
+export const SocketForwardSchema = z.object({
+  hostId: z.string(),
+  /** The local unix socket (named pipe on Windows) that reaches the host's engine; absent when off. */
+  path: z.string().optional(),
+  enabled: z.boolean(),
+});
+
 export const hostToolsProcedures = {
   'hosts.importContexts': query(
     Empty,
     z.array(DockerContextSchema),
-    'Docker contexts with ssh:// or tcp:// endpoints (and DOCKER_HOST=ssh://|tcp://) that can be added as hosts',
+    'Docker contexts with ssh:// or tcp:// endpoints (and DOCKER_HOST=ssh://) that can be added as hosts',
   ),
+  'hosts.forwardSocket': command(
+    z.strictObject({ hostId: HostIdSchema, enabled: z.boolean() }),
+    SocketForwardSchema,
+    "Expose a connected SSH host's engine as an owner-only local unix socket (each connection = one channel of the host's SSH connection); removed when turned off, on disconnect and at shutdown",
+  ),
+  'hosts.forwards': query(Empty, z.array(SocketForwardSchema), 'The local socket forwards that are on'),
 } as const;
 
 export type DockerContext = z.infer<typeof DockerContextSchema>;
+export type SocketForward = z.infer<typeof SocketForwardSchema>;

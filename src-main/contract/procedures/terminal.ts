@@ -23,7 +23,9 @@ const WorkDir = z.string().trim().max(1024).regex(/^\//, 'the working directory 
 
 /**
  * One strict object for both targets (so an unknown key is refused by name, like every input):
- * `container` needs hostId and id; `host` is a shell on the machine running the core.
+ * `container` needs hostId and id; `host` without hostId is a shell on the machine running the core
+ * (--enable-host-terminal in serve mode); `host` with the hostId of an SSH host is a login shell on
+ * that server over its SSH connection (NOT_SSH_HOST for other hosts).
  */
 export const TerminalOpenInputSchema = z
   .strictObject({
@@ -42,8 +44,13 @@ export const TerminalOpenInputSchema = z
     if (v.target === 'container') {
       if (!v.hostId) ctx.addIssue({ code: 'custom', path: ['hostId'], message: 'hostId is required for a container terminal' });
       if (!v.id) ctx.addIssue({ code: 'custom', path: ['id'], message: 'container id is required' });
+    } else if (v.hostId !== undefined) {
+      // A login shell on an SSH host (a pty channel of its SSH connection).
+      for (const k of ['id', 'user', 'command', 'workdir'] as const) {
+        if (v[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: `a shell on an SSH host takes no ${k}` });
+      }
     } else {
-      for (const k of ['hostId', 'id', 'user'] as const) {
+      for (const k of ['id', 'user'] as const) {
         if (v[k] !== undefined) ctx.addIssue({ code: 'custom', path: [k], message: `a host terminal takes no ${k}` });
       }
     }
@@ -93,7 +100,7 @@ export const terminalProcedures = {
   'terminal.open': command(
     TerminalOpenInputSchema,
     z.object({ sessionId: TerminalSessionIdSchema, session: TerminalSessionSchema }),
-    'Start a shell (or a command) in a container through the exec API, or on this machine when the host terminal is enabled',
+    'Start a shell (or a command) in a container through the exec API, on this machine when the host terminal is enabled, or a login shell on an SSH host',
   ),
   'terminal.attach': stream(SessionRef, TerminalEventSchema, 'The scrollback of a session, then its live output and its end; unsubscribing leaves the session running'),
   'terminal.write': command(SessionRef.extend({ data: z.string().max(65536, 'at most 64 KiB per write') }), Void, 'Send keystrokes or pasted text to a session'),

@@ -8,6 +8,10 @@ export function terminalHandlers(ctx: CoreContext): DomainHandlers<typeof termin
   const service = terminals.sessions;
   return {
     'terminal.open': async (input) => {
+      if (input.target === 'host' && input.hostId) {
+        const session = await terminals.openSshHost({ hostId: input.hostId, cols: input.cols, rows: input.rows });
+        return { sessionId: session.id, session };
+      }
       if (input.target === 'host') {
         const session = await terminals.openHost(input);
         return { sessionId: session.id, session };

@@ -11,6 +11,8 @@ import { AUTO_SHELL, splitCommandLine } from './command-line';
 import { startExecBackend, type ExecBackend } from './exec-backend';
 import { defaultHostShell, startPtyBackend } from './pty-backend';
 import { TerminalService } from './terminal-service';
+import type { SshLinkOf } from '../hosts/ssh-link';
+import { openSshShell } from './ssh-shell-backend';
 
 function parseCommand(line: string): string[] {
   let argv: string[];
@@ -31,6 +33,8 @@ export interface TerminalsDeps {
   mode: 'desktop' | 'serve';
   /** Injected in tests (fake backends). */
   service?: TerminalService;
+  /** The live SSH connection of an SSH host (host shells); absent: no SSH hosts in this core. */
+  sshLink?: SshLinkOf;
 }
 
 export interface OpenHostTerminal {
@@ -81,6 +85,18 @@ export class Terminals implements Service {
     return this.sessions.open(
       { target: 'host', title: basename(cmd[0]!), command: cmd, workdir: input.workdir, cols: input.cols, rows: input.rows },
       (sessionId) => startPtyBackend({ cmd, cwd: input.workdir, cols: input.cols, rows: input.rows, sessionId }),
+    );
+  }
+
+  /** A login shell on an SSH host, over a pty channel of its SSH connection. */
+  async openSshHost(input: { hostId: string; cols: number; rows: number }): Promise<TerminalSession> {
+    const host = this.deps.hosts.get(input.hostId).host;
+    if (host.kind !== 'ssh') throw RpcError.from('VALIDATION', `${host.name} is not an SSH host: a shell on it needs SSH`, { reason: 'NOT_SSH_HOST', field: 'hostId' });
+    if (!this.deps.sshLink) throw RpcError.from('ENGINE_UNREACHABLE', 'This WakeDock cannot open SSH connections yet', { reason: 'SSH_UNAVAILABLE' });
+    const link = this.deps.sshLink(input.hostId);
+    return this.sessions.open(
+      { target: 'host', hostId: input.hostId, title: host.name, command: ['(login shell)'], cols: input.cols, rows: input.rows },
+      () => openSshShell({ shell: link.shell }, { cols: input.cols, rows: input.rows, hostName: link.hostName, onConnectionLost: (l) => link.onLost(l) }),
     );
   }
 

@@ -10,7 +10,7 @@ export type Route =
   | { name: 'containers' }
   | { name: 'container'; id: string; tab: ContainerTab }
   | { name: 'settings' }
-  | { name: 'terminal' }
+  | { name: 'terminal'; hostId?: string }
   | { name: 'alerts' }
   | { name: 'services' }
   | { name: 'run'; recreate?: string; image?: string }
@@ -28,7 +28,7 @@ export function routeFromHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'settings') return { name: 'settings' };
   if (parts[0] === 'dashboard') return { name: 'dashboard' };
-  if (parts[0] === 'terminal') return { name: 'terminal' };
+  if (parts[0] === 'terminal') return parts[1] ? { name: 'terminal', hostId: parts[1] } : { name: 'terminal' };
   if (parts[0] === 'alerts') return { name: 'alerts' };
   if (parts[0] === 'services') return { name: 'services' };
   if (parts[0] === 'run') return parts[1] === 'recreate' && parts[2] ? { name: 'run', recreate: parts[2] } : parts[1] === 'image' && parts[2] ? { name: 'run', image: parts[2] } : { name: 'run' };
@@ -48,7 +48,7 @@ export function routeFromHash(hash: string): Route {
 export function hashFromRoute(r: Route): string {
   if (r.name === 'settings') return '#/settings';
   if (r.name === 'dashboard') return '#/dashboard';
-  if (r.name === 'terminal') return '#/terminal';
+  if (r.name === 'terminal') return r.hostId ? `#/terminal/${encodeURIComponent(r.hostId)}` : '#/terminal';
   if (r.name === 'alerts') return '#/alerts';
   if (r.name === 'services') return '#/services';
   if (r.name === 'run') return r.recreate ? `#/run/recreate/${encodeURIComponent(r.recreate)}` : r.image ? `#/run/image/${encodeURIComponent(r.image)}` : '#/run';

@@ -1,16 +1,22 @@
 // Settings → Hosts: every engine WakeDock watches with its state; add a tcp:// engine (name, URL,
-// optional TLS files) after testing it step by step; rename or remove (confirmed) an added one.
-// Errors appear where the action was taken: next to the field the core named, or under the row.
+// optional TLS files) after testing it step by step, or an SSH host (dialog), or import a Docker
+// context; rename, edit (ssh) or remove (confirmed) an added one; an SSH host waiting for a host-key
+// decision offers the fingerprint dialog. Errors appear where the action was taken: next to the
+// field the core named, or under the row.
 import { useState } from 'react';
 import { HostNameSchema, RpcError, TcpHostConfigSchema, type Host, type HostConfig, type HostTestResult } from '@contract/index';
 import { useApp } from '../../stores/app-store';
 import { call, errorText } from '../../transport/client';
 import { ConfirmDialog } from '../../components/Dialog';
+import { ChangedKeyWarning, HostKeyDialog } from './host-keys';
+import { HostTools } from './HostTools';
+import { ImportContexts, SshEngineNotice } from './ImportContexts';
+import { SshHostDialog } from './SshHostDialog';
+import { STEP_LABEL } from './step-labels';
+import { TestSteps } from './TestSteps';
+import './hosts.css';
 
 type FieldErrors = Partial<Record<string, string>>;
-
-const STEP_TEXT: Record<HostTestResult['steps'][number]['step'], string> = { connect: 'Connect', tls: 'TLS', hostKey: 'Host key', auth: 'Login', socket: 'Engine socket', engine: 'Engine version' };
-const OUTCOME_TEXT = { ok: 'passed', failed: 'failed', skipped: 'skipped' } as const;
 
 /** A failure as field errors (VALIDATION naming a field of the form) or a message for the action. */
 function splitError(e: unknown, prefix = ''): { fields: FieldErrors; message: string | null } {
@@ -35,23 +41,66 @@ export function HostState({ host }: { host: Host }) {
 
 export function HostsSettings() {
   const hosts = useApp((a) => a.hosts);
+  const [adding, setAdding] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
   return (
     <section className="card" aria-labelledby="hosts-h">
-      <h2 id="hosts-h">Hosts</h2>
-      <p className="muted">Docker engines WakeDock watches. The local engine is found automatically (its address is set above); add others by address.</p>
+      <div className="hosts-head">
+        <h2 id="hosts-h">Hosts</h2>
+        <button type="button" className="btn btn-primary btn-sm" onClick={() => (setAdding(true), setDone(null))}>
+          Add SSH host…
+        </button>
+      </div>
+      <p className="muted">Docker engines WakeDock watches. The local engine is found automatically (its address is set above); add servers over SSH, or engines by tcp:// address.</p>
+      <SshEngineNotice local={hosts.find((h) => h.discovered)} hosts={hosts} />
       <ul className="hosts-list" aria-label="Hosts">
         {hosts.map((h) => (
           <HostRow key={h.id} host={h} />
         ))}
       </ul>
+      {done && (
+        <p className="field-ok" role="status" data-testid="ssh-host-added">
+          {done}
+        </p>
+      )}
+      {adding && <SshHostDialog onClose={() => setAdding(false)} onDone={(m) => (setAdding(false), setDone(m))} />}
+      <ImportContexts />
       <AddHostForm />
     </section>
+  );
+}
+
+/** An SSH host that needs a host-key decision: the fingerprint dialog (unknown) or the refusal (changed). */
+function HostKeyPanel({ host }: { host: Host }) {
+  const [open, setOpen] = useState(false);
+  const k = host.hostKey;
+  if (!k || host.state === 'connected') return null;
+  if (k.status === 'changed') return <ChangedKeyWarning hostKey={k} />;
+  return (
+    <div className="hostkey-unknown">
+      <span className="state-bad small">The server&apos;s host key is not known yet; WakeDock waits for your decision.</span>
+      <button type="button" className="btn btn-sm btn-primary" onClick={() => setOpen(true)}>
+        Check the fingerprint…
+      </button>
+      {open && (
+        <HostKeyDialog
+          hostKey={k}
+          onClose={() => setOpen(false)}
+          onTrusted={() => {
+            setOpen(false);
+            void call('hosts.reconnect', { hostId: host.id }).catch(() => {});
+          }}
+        />
+      )}
+    </div>
   );
 }
 
 function HostRow({ host }: { host: Host }) {
   const [renaming, setRenaming] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const isSsh = host.config?.kind === 'ssh';
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -122,6 +171,11 @@ function HostRow({ host }: { host: Host }) {
               <button type="button" className="btn" disabled={busy} onClick={() => (setRenaming(host.name), setError(null))}>
                 Rename
               </button>
+              {isSsh && (
+                <button type="button" className="btn" disabled={busy} onClick={() => setEditing(true)}>
+                  Edit
+                </button>
+              )}
               <button type="button" className="btn btn-danger" disabled={busy} onClick={() => setConfirming(true)}>
                 Remove
               </button>
@@ -129,11 +183,14 @@ function HostRow({ host }: { host: Host }) {
           )
         )}
       </div>
+      <HostKeyPanel host={host} />
+      <HostTools host={host} />
       {error && (
         <p className="field-error" role="alert">
           {error}
         </p>
       )}
+      {editing && <SshHostDialog host={host} onClose={() => setEditing(false)} onDone={() => setEditing(false)} />}
       {confirming && (
         <ConfirmDialog
           title={`Remove ${host.name}?`}
@@ -141,6 +198,7 @@ function HostRow({ host }: { host: Host }) {
             <p>
               WakeDock stops watching <span className="mono">{host.endpoint.url}</span> and forgets it: its containers, logs, terminals and stats close here.
               Nothing changes on that engine.
+              {isSsh && ' Its stored password or key passphrase is deleted, and its local socket (if on) is removed.'}
             </p>
           }
           confirmLabel="Remove host"
@@ -303,15 +361,9 @@ function AddHostForm() {
       {result && (
         <div role="status" data-testid="host-test-result">
           <p className={result.ok ? 'field-ok' : 'field-error'}>
-            {result.ok ? `The engine answers: Docker ${result.engineVersion ?? ''}.` : `Failed at ${STEP_TEXT[result.failedStep ?? 'connect']}.`}
+            {result.ok ? `The engine answers: Docker ${result.engineVersion ?? ''}.` : `Failed at ${STEP_LABEL[result.failedStep ?? 'connect']}.`}
           </p>
-          <ol className="hosts-test-steps">
-            {result.steps.map((s) => (
-              <li key={s.step} data-outcome={s.outcome} className={s.outcome === 'failed' ? 'state-bad' : s.outcome === 'skipped' ? 'muted' : undefined}>
-                <strong>{STEP_TEXT[s.step]}</strong> — {OUTCOME_TEXT[s.outcome]}: {s.message}
-              </li>
-            ))}
-          </ol>
+          <TestSteps steps={result.steps} />
         </div>
       )}
       {message && (

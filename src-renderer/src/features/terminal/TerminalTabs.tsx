@@ -1,4 +1,4 @@
-// Terminals of one place (a container, or this machine) as tabs: new tab (with shell, user and
+// Terminals of one place (a container, this machine, or an SSH host) as tabs: new tab (with shell, user and
 // working-directory options), close with confirmation while a process runs, copy and paste, and
 // "Start again" for an ended session. Used by the container page and the host terminal page.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
@@ -110,9 +110,11 @@ export function TerminalTabs({ scope, canOpen, whyNot, autoOpen }: { scope: Term
           <button type="button" className="icon-btn term-new" aria-label="New terminal" title={whyNot ?? 'New terminal (automatic shell)'} disabled={!canOpen || opening} onClick={() => void doOpen()}>
             +
           </button>
-          <button type="button" className="btn btn-sm btn-ghost" aria-expanded={showForm} disabled={!canOpen} onClick={() => setShowForm((v) => !v)}>
-            Options…
-          </button>
+          {scope.kind !== 'ssh' && (
+            <button type="button" className="btn btn-sm btn-ghost" aria-expanded={showForm} disabled={!canOpen} onClick={() => setShowForm((v) => !v)}>
+              Options…
+            </button>
+          )}
         </div>
         <div className="term-tools" role="toolbar" aria-label="Terminal tools">
           <button type="button" className="btn btn-sm" disabled={!cur} onMouseDown={(e) => e.preventDefault()} onClick={() => void pane.current?.copy()} title="Copy the selection (Ctrl+Shift+C)">

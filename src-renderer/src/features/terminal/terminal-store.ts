@@ -8,7 +8,9 @@ import { call } from '../../transport/client';
 
 export type TerminalScope =
   | { kind: 'container'; hostId: string; containerId: string; containerName: string }
-  | { kind: 'host' };
+  | { kind: 'host' }
+  /** A login shell on an SSH host (over its SSH connection). */
+  | { kind: 'ssh'; hostId: string };
 
 export interface OpenOptions {
   command?: string;
@@ -17,7 +19,7 @@ export interface OpenOptions {
 }
 
 export function scopeKey(s: TerminalScope): string {
-  return s.kind === 'host' ? 'host' : `${s.hostId}/${s.containerId}`;
+  return s.kind === 'host' ? 'host' : s.kind === 'ssh' ? `ssh:${s.hostId}` : `${s.hostId}/${s.containerId}`;
 }
 
 interface TerminalStore {
@@ -73,8 +75,8 @@ export const useTerminals = create<TerminalStore>()((set, get) => ({
 
   async sync(scope) {
     const key = scopeKey(scope);
-    const list = await call('terminal.list', scope.kind === 'host' ? {} : { hostId: scope.hostId, containerId: scope.containerId });
-    const mine = list.filter((s) => (scope.kind === 'host' ? s.target === 'host' : s.target === 'container'));
+    const list = await call('terminal.list', scope.kind === 'host' ? {} : scope.kind === 'ssh' ? { hostId: scope.hostId } : { hostId: scope.hostId, containerId: scope.containerId });
+    const mine = list.filter((s) => (scope.kind === 'host' ? s.target === 'host' && !s.hostId : scope.kind === 'ssh' ? s.target === 'host' && s.hostId === scope.hostId : s.target === 'container'));
     set((st) => {
       const known = st.tabs[key] ?? [];
       const ids = new Set(mine.map((s) => s.id));
@@ -96,7 +98,11 @@ export const useTerminals = create<TerminalStore>()((set, get) => ({
       const clean = (v?: string): string | undefined => (v && v.trim() ? v.trim() : undefined);
       const base = { command: clean(opts.command), workdir: clean(opts.workdir), cols, rows };
       const input: ProcInput<'terminal.open'> =
-        scope.kind === 'host' ? { target: 'host', ...base } : { target: 'container', hostId: scope.hostId, id: scope.containerId, user: clean(opts.user), ...base };
+        scope.kind === 'host'
+          ? { target: 'host', ...base }
+          : scope.kind === 'ssh'
+            ? { target: 'host', hostId: scope.hostId, cols, rows }
+            : { target: 'container', hostId: scope.hostId, id: scope.containerId, user: clean(opts.user), ...base };
       const { sessionId, session } = await call('terminal.open', input);
       set((st) => ({
         tabs: { ...st.tabs, [key]: [...withoutId(st.tabs[key], sessionId), sessionId] },

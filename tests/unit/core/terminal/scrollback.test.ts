@@ -81,6 +81,13 @@ describe('terminal.open input', () => {
     expect(fieldOf({ target: 'host', user: 'root' })).toBe('user');
   });
 
+  it('a shell on an SSH host (host + hostId) takes only the size', () => {
+    expect(TerminalOpenInputSchema.parse({ target: 'host', hostId: 'ssh-ab12' })).toEqual({ target: 'host', hostId: 'ssh-ab12', cols: 80, rows: 24 });
+    expect(fieldOf({ target: 'host', hostId: 'ssh-ab12', command: 'top' })).toBe('command');
+    expect(fieldOf({ target: 'host', hostId: 'ssh-ab12', workdir: '/tmp' })).toBe('workdir');
+    expect(fieldOf({ target: 'host', hostId: 'ssh-ab12', id: 'web' })).toBe('id');
+  });
+
   it('checks user, workdir and size like docker exec does', () => {
     expect(fieldOf({ hostId: 'local', id: 'web', user: '1000:1000' })).toBeUndefined();
     expect(fieldOf({ hostId: 'local', id: 'web', user: 'root; rm -rf /' })).toBe('user');
