@@ -92,7 +92,8 @@ describe('Settings → Hosts (e2e)', () => {
     await renamed.getByRole('button', { name: 'Remove' }).click();
     await dialog.getByRole('button', { name: 'Remove host' }).click();
     await expect.poll(() => rows.count()).toBe(1);
-    expect(savedHosts()).toEqual([]);
+    // The row goes with the registry entry; the file is written just after (atomic rename).
+    await expect.poll(() => savedHosts()).toEqual([]);
     expect(uncaughtErrors(page)).toEqual([]);
   });
 });
