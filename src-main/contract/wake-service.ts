@@ -125,6 +125,27 @@ export function describeIssue(e: z.ZodError, prefix = ''): { field: string; mess
 export const WakeStateSchema = z.enum(['sleeping', 'waking', 'awake', 'failed', 'unavailable']);
 export type WakeState = z.infer<typeof WakeStateSchema>;
 
+/**
+ * A service's counters, kept in the store (`wakeCounters`) so they survive a restart of the core:
+ * wakes, the last cold starts, the last request and wake, the time spent asleep and the memory its
+ * containers used when they were last put to sleep (what sleeping frees).
+ */
+export const WakeCountersSchema = z.object({
+  name: z.string().min(1),
+  wakes: z.number().int().min(0),
+  /** The last (at most 10) cold starts, ms. */
+  coldStarts: z.array(z.number().min(0)).max(10),
+  lastRequestAt: z.number().optional(),
+  lastWakeAt: z.number().optional(),
+  /** Time asleep, ms, not counting the current sleep. */
+  asleepMs: z.number().min(0),
+  /** Epoch ms the current sleep began (absent while awake). */
+  asleepSince: z.number().optional(),
+  /** Memory (without page cache) the containers used when last put to sleep, bytes. */
+  memoryBytes: z.number().min(0).optional(),
+});
+export type WakeCounters = z.infer<typeof WakeCountersSchema>;
+
 /** What the Services page shows for one service. */
 export const WakeServiceViewSchema = z.object({
   name: z.string(),
@@ -148,6 +169,14 @@ export const WakeServiceViewSchema = z.object({
   wakingSince: z.number().optional(),
   /** Epoch ms until which a failed service is not retried. */
   retryAt: z.number().optional(),
+  /** Epoch ms of the last wake (cold start) that finished. */
+  lastWakeAt: z.number().optional(),
+  /** Time spent asleep, ms, not counting the current sleep (since `asleepSince`); kept across restarts. */
+  asleepMs: z.number().optional(),
+  /** Epoch ms the current sleep began. */
+  asleepSince: z.number().optional(),
+  /** Memory its containers used when last put to sleep (what sleeping frees), bytes. */
+  memoryBytes: z.number().optional(),
 });
 export type WakeServiceView = z.infer<typeof WakeServiceViewSchema>;
 

@@ -136,6 +136,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
           // Wake-on-demand serves the auto-detected engine (the one Caddy runs next to).
           host: hosts.get(DISCOVERED_HOST_ID),
           stored: { get: () => store.get('wakeServices'), update: (fn) => store.update('wakeServices', fn), onChange: (fn) => store.onChange('wakeServices', () => fn()) },
+          counters: { load: () => store.get('wakeCounters'), save: (next) => store.update('wakeCounters', () => next) },
         }),
       )
     : null;

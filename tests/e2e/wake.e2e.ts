@@ -89,6 +89,9 @@ describe.skipIf(!CADDY_BIN)('Services page (wake on demand)', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Sleep now' }).click();
     await row.and(page.locator('[data-state="sleeping"]')).waitFor({ timeout: 20_000 });
     expect(await running()).toBe(false);
+    // The memory its container used just before it was stopped: what sleeping frees.
+    await row.getByTestId('asleep').getByText(/^frees \d+(\.\d)? (KiB|MiB)$/).waitFor({ timeout: 5000 });
+    expect(await row.getByTestId('state-detail').textContent()).toMatch(/^for \d+s$/);
     await row.getByRole('button', { name: 'Wake now' }).click();
     await row.and(page.locator('[data-state="awake"]')).waitFor({ timeout: 20_000 });
     expect(await running()).toBe(true);

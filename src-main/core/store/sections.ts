@@ -4,7 +4,7 @@
 // section's value then uses the default for that part only.
 import { z } from 'zod';
 import { SettingsSchema, type Settings } from '../../contract';
-import { WakeServiceSchema } from '../../contract/wake-service';
+import { WakeCountersSchema, WakeServiceSchema } from '../../contract/wake-service';
 import type { SecretBox } from './secret-box';
 
 /** Alert history kept in the file (and in memory): newest first, older ones dropped on load. */
@@ -188,11 +188,21 @@ export const wakeServicesSection: SectionDef<z.output<typeof WakeServiceSchema>[
   write: (next, prev, ctx) => (next.length === 0 && prev.raw === undefined ? undefined : wakeItems.write(next, prev, ctx)),
 };
 
+/** Wake counters per service (wakes, cold starts, time asleep, memory freed), so they survive a
+ *  restart. Absent from the file until a service has counted something. */
+const wakeCounterItems = itemsSection('wake counter', WakeCountersSchema);
+export const wakeCountersSection: SectionDef<z.output<typeof WakeCountersSchema>[]> = {
+  ...wakeCounterItems,
+  empty: () => undefined,
+  write: (next, prev, ctx) => (next.length === 0 && prev.raw === undefined ? undefined : wakeCounterItems.write(next, prev, ctx)),
+};
+
 export const SECTIONS = {
   settings: settingsSection,
   hosts: hostsSection,
   alerts: alertsSection,
   wakeServices: wakeServicesSection,
+  wakeCounters: wakeCountersSection,
 };
 
 export type SectionName = keyof typeof SECTIONS;

@@ -16,7 +16,9 @@ import { connect } from 'node:net';
 import { request } from 'node:http';
 import type Dockerode from 'dockerode';
 import type { Logger } from '../../contract/handlers';
-import { parseDuration, type WakeService, type WakeServiceView, type WakeState } from '../../contract/wake-service';
+import { parseDuration, type WakeCounters, type WakeService, type WakeServiceView, type WakeState } from '../../contract/wake-service';
+import { containerStatsOnce } from '../engine/engine-api';
+import { memUsedNoCache } from '../stats/formulas';
 import type { AccessEntry } from '../caddy/access-log';
 import type { Upstream } from '../caddy/caddy-admin-client';
 import { WAKEDOCK_PATH_PREFIX } from '../caddy/caddy-config';
@@ -43,6 +45,19 @@ interface Runtime {
   inFlight: number;
   wakes: number;
   coldStarts: number[];
+  lastWakeAt?: number;
+  /** Time asleep before the current sleep, ms. */
+  asleepMs: number;
+  /** When the current sleep began (sleeping only). */
+  asleepSince?: number;
+  /** Memory the containers used when last put to sleep, bytes. */
+  memoryBytes?: number;
+}
+
+/** Where the counters are kept between runs (the store's `wakeCounters` section in the core). */
+export interface CountersPort {
+  load(): WakeCounters[];
+  save(next: WakeCounters[]): Promise<unknown>;
 }
 
 export interface WakeControllerOptions {
@@ -55,6 +70,9 @@ export interface WakeControllerOptions {
   /** How often in-flight counts are read while a service is awake or paused. */
   pollMs?: number;
   failBackoffMs?: number;
+  counters?: CountersPort;
+  /** How long counter changes wait before they are written (default 2 s; dispose writes at once). */
+  saveDelayMs?: number;
 }
 
 const ms = (d: string): number => parseDuration(d) ?? 0;
@@ -84,12 +102,71 @@ export class WakeController {
   private lastPoll = 0;
   private polling = false;
   private disposed = false;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private saving: Promise<unknown> = Promise.resolve();
+  /** Counters of services read at start, applied when the service is declared. */
+  private restored = new Map<string, WakeCounters>();
   private readonly now: () => number;
   /** Containers this controller started (tests count them; the engine's events are the real proof). */
   starts = 0;
 
   constructor(private readonly opts: WakeControllerOptions) {
     this.now = opts.now ?? Date.now;
+    try {
+      for (const c of opts.counters?.load() ?? []) this.restored.set(c.name, c);
+    } catch (e) {
+      opts.logger.warn('wake: could not read the counters', e);
+    }
+  }
+
+  // ---- counters ----------------------------------------------------------------------------------
+
+  /** The counters of every declared service (and of ones read at start and not declared yet). */
+  counters(): WakeCounters[] {
+    const out = new Map(this.restored);
+    for (const [name, rt] of this.services) {
+      const c: WakeCounters = { name, wakes: rt.wakes, coldStarts: [...rt.coldStarts], asleepMs: Math.round(rt.asleepMs) };
+      if (rt.lastRequestAt !== undefined) c.lastRequestAt = rt.lastRequestAt;
+      if (rt.lastWakeAt !== undefined) c.lastWakeAt = rt.lastWakeAt;
+      if (rt.asleepSince !== undefined) c.asleepSince = rt.asleepSince;
+      if (rt.memoryBytes !== undefined) c.memoryBytes = rt.memoryBytes;
+      out.set(name, c);
+    }
+    return [...out.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private scheduleSave(): void {
+    if (!this.opts.counters || this.saveTimer || this.disposed) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      void this.saveNow();
+    }, this.opts.saveDelayMs ?? 2000);
+    this.saveTimer.unref?.();
+  }
+
+  private saveNow(): Promise<unknown> {
+    const port = this.opts.counters;
+    if (!port) return Promise.resolve();
+    const next = this.counters();
+    this.saving = this.saving.then(() => port.save(next)).catch((e) => this.opts.logger.warn('wake: could not save the counters', e));
+    return this.saving;
+  }
+
+  /** The service went to sleep (or was found asleep): time asleep counts from `at`. */
+  private markAsleep(rt: Runtime, at = this.now()): void {
+    if (rt.asleepSince === undefined) {
+      rt.asleepSince = at;
+      this.scheduleSave();
+    }
+  }
+
+  /** The service is waking or awake: the current sleep ends. */
+  private markAwake(rt: Runtime, at = this.now()): void {
+    if (rt.asleepSince !== undefined) {
+      rt.asleepMs += Math.max(0, at - rt.asleepSince);
+      rt.asleepSince = undefined;
+      this.scheduleSave();
+    }
   }
 
   onChange(fn: () => void): () => void {
@@ -119,6 +196,9 @@ export class WakeController {
     this.tickTimer = null;
     this.listeners.clear();
     await Promise.allSettled([...this.services.values()].flatMap((s) => [s.wake, s.sleep].filter(Boolean)));
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    await this.saveNow();
   }
 
   // ---- declarations ------------------------------------------------------------------------------
@@ -128,12 +208,33 @@ export class WakeController {
     const next = new Map<string, Runtime>();
     for (const decl of decls) {
       const prev = this.services.get(decl.definition.name);
-      const rt: Runtime = prev ?? { decl, ids: [], state: 'sleeping', wake: null, sleep: null, lastActivity: this.now(), inFlight: 0, wakes: 0, coldStarts: [] };
+      const saved = prev ? undefined : this.restored.get(decl.definition.name);
+      const rt: Runtime = prev ?? {
+        decl,
+        ids: [],
+        state: 'sleeping',
+        wake: null,
+        sleep: null,
+        lastActivity: this.now(),
+        inFlight: 0,
+        wakes: saved?.wakes ?? 0,
+        coldStarts: saved ? [...saved.coldStarts] : [],
+        lastRequestAt: saved?.lastRequestAt,
+        lastWakeAt: saved?.lastWakeAt,
+        asleepMs: saved?.asleepMs ?? 0,
+        asleepSince: saved?.asleepSince,
+        memoryBytes: saved?.memoryBytes,
+      };
       rt.decl = decl;
       next.set(decl.definition.name, rt);
     }
     this.services = next;
     await Promise.all([...next.values()].map((rt) => this.resolve(rt)));
+    for (const rt of next.values()) {
+      // Asleep since it was first seen asleep (or since the sleep the store remembers).
+      if (rt.state === 'sleeping') this.markAsleep(rt);
+      this.restored.delete(rt.decl.definition.name);
+    }
     this.reindex();
     this.emit();
   }
@@ -195,9 +296,12 @@ export class WakeController {
     if (rt.unavailable && !rt.wake) {
       rt.state = 'unavailable';
       rt.message = rt.unavailable;
+      // A removed container frees nothing by sleeping: time unavailable is not time asleep.
+      this.markAwake(rt);
     } else if (rt.state === 'unavailable') {
       rt.state = 'sleeping';
       rt.message = undefined;
+      this.markAsleep(rt);
     }
   }
 
@@ -207,10 +311,13 @@ export class WakeController {
       if (rt.state !== 'failed') rt.message = undefined;
       rt.state = 'awake';
       rt.lastActivity = this.now();
+      this.markAwake(rt);
     } else if (!running && rt.state === 'awake') {
       rt.state = 'sleeping';
+      this.markAsleep(rt);
     } else if (!running && rt.state === 'unavailable') {
       rt.state = 'sleeping';
+      this.markAsleep(rt);
     }
   }
 
@@ -270,6 +377,10 @@ export class WakeController {
     if (m !== undefined) v.medianColdStartMs = m;
     if (rt.state === 'waking' && rt.wakingSince) v.wakingSince = rt.wakingSince;
     if (rt.state === 'failed' && rt.retryAt) v.retryAt = rt.retryAt;
+    if (rt.lastWakeAt) v.lastWakeAt = rt.lastWakeAt;
+    if (rt.asleepMs > 0) v.asleepMs = Math.round(rt.asleepMs);
+    if (rt.asleepSince !== undefined) v.asleepSince = rt.asleepSince;
+    if (rt.memoryBytes !== undefined) v.memoryBytes = rt.memoryBytes;
     return v;
   }
 
@@ -294,6 +405,7 @@ export class WakeController {
     const rt = this.services.get(name) as Runtime;
     if (this.ignored(name, e.uri, e.userAgent)) return;
     rt.lastRequestAt = this.now();
+    this.scheduleSave();
     if (e.wakedock === 'rejected') {
       // A request with a body arrived while the upstream was down: Caddy answered 503, we wake.
       void this.wake(name, `${e.method} ${e.uri}`).catch(() => undefined);
@@ -368,6 +480,7 @@ export class WakeController {
     const started = this.now();
     rt.state = 'waking';
     rt.wakingSince = started;
+    this.markAwake(rt, started);
     rt.message = undefined;
     rt.retryAt = undefined;
     this.emit();
@@ -393,8 +506,10 @@ export class WakeController {
       rt.lastActivity = this.now();
       if (cold) {
         rt.wakes++;
+        rt.lastWakeAt = this.now();
         rt.coldStarts.push(this.now() - started);
         if (rt.coldStarts.length > 10) rt.coldStarts.shift();
+        this.scheduleSave();
       }
       this.opts.logger.info(`wake: ${def.name} is ready after ${this.now() - started} ms`);
     } catch (e) {
@@ -448,6 +563,8 @@ export class WakeController {
     const def = rt.decl.definition;
     this.opts.logger.info(`wake: putting ${def.name} to sleep (${reason})`);
     const docker = this.opts.docker();
+    const memory = await this.memoryOf(rt.ids);
+    if (memory !== undefined) rt.memoryBytes = memory;
     for (const id of [...rt.ids].reverse()) {
       const c = docker.getContainer(id);
       const info = await c.inspect();
@@ -461,7 +578,31 @@ export class WakeController {
     }
     rt.state = 'sleeping';
     rt.inFlight = 0;
+    this.markAsleep(rt);
     this.emit();
+  }
+
+  /** Memory (without page cache) the running containers use now: what putting them to sleep frees. */
+  private async memoryOf(ids: string[]): Promise<number | undefined> {
+    const docker = this.opts.docker();
+    const one = async (id: string): Promise<number> => {
+      let t: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, fail) => (t = setTimeout(() => fail(new Error('stats timed out')), 3000)));
+      try {
+        const s = await Promise.race([containerStatsOnce(docker, id), timeout]);
+        return memUsedNoCache(s);
+      } finally {
+        clearTimeout(t);
+      }
+    };
+    try {
+      const each = await Promise.all(ids.map(one));
+      const total = each.reduce((a, b) => a + b, 0);
+      return total > 0 ? total : undefined;
+    } catch (e) {
+      this.opts.logger.warn('wake: could not read memory before sleeping', e);
+      return undefined;
+    }
   }
 }
 

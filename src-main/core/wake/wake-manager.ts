@@ -17,7 +17,7 @@ import { ADMIN_ORIGIN, CaddySupervisor, INSTALL_HINT } from '../caddy/caddy-supe
 import type { EngineEvent, HostConnection } from '../engine/host-connection';
 import { loadingPage } from './loading-page';
 import { serviceFromLabels } from './service-labels';
-import { WakeController, WakeError, type ServiceDecl } from './wake-controller';
+import { WakeController, WakeError, type CountersPort, type ServiceDecl } from './wake-controller';
 import { Waker } from './waker';
 
 export const DEFAULT_WAKE_LISTEN = '127.0.0.1:8480';
@@ -58,6 +58,8 @@ export interface WakeManagerOptions extends WakeOptions {
   host: HostConnection;
   /** Stored services (default: in memory). */
   stored?: StoredServices;
+  /** Where counters survive a restart (default: not kept). */
+  counters?: CountersPort;
 }
 
 export class WakeManager {
@@ -98,6 +100,7 @@ export class WakeManager {
       tickMs: opts.tickMs,
       pollMs: opts.pollMs,
       failBackoffMs: opts.failBackoffMs,
+      counters: opts.counters,
     });
     this.waker = new Waker({ controller: this.controller, logger: opts.logger, holdMs: opts.holdMs });
     this.controller.onChange(() => this.emit());

@@ -10,7 +10,7 @@ import { call, errorText, subscribe } from '../../transport/client';
 import { ConfirmDialog } from '../../components/Dialog';
 import { useNow } from '../../components/use-now';
 import { ServiceEditor } from './ServiceEditor';
-import { PROXY_TEXT, STATE_LABEL, STATE_TONE, ago, formatSpan, hostUrl, stateDetail, targetText } from './wake-presenter';
+import { PROXY_TEXT, STATE_LABEL, STATE_TONE, ago, formatSpan, hostUrl, savedText, stateDetail, targetText } from './wake-presenter';
 import './wake.css';
 
 export function ServicesView() {
@@ -153,6 +153,7 @@ export function ServicesView() {
               <th scope="col">Last request</th>
               <th scope="col">Wakes</th>
               <th scope="col">Cold start</th>
+              <th scope="col">Asleep</th>
               <th scope="col">
                 <span className="sr-only">Actions</span>
               </th>
@@ -192,6 +193,10 @@ export function ServicesView() {
                 <td title={v.lastRequestAt ? new Date(v.lastRequestAt).toLocaleString() : undefined}>{ago(v.lastRequestAt, now)}</td>
                 <td>{v.wakes}</td>
                 <td>{v.medianColdStartMs !== undefined ? formatSpan(v.medianColdStartMs) : '—'}</td>
+                <td data-testid="asleep" title={v.lastWakeAt ? `last woken ${new Date(v.lastWakeAt).toLocaleString()}` : undefined}>
+                  {savedText(v, now).asleep}
+                  {savedText(v, now).memory && <div className="muted small">{savedText(v, now).memory}</div>}
+                </td>
                 <td className="wake-actions-cell">
                   <div className="wake-actions">
                     <button type="button" className="btn btn-sm" disabled={!!busy[v.name] || v.state === 'awake' || v.state === 'waking' || v.state === 'unavailable'} onClick={() => void act(v.name, 'wake')}>

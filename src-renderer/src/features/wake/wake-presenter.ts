@@ -1,5 +1,6 @@
 // Pure view-model functions for the Services page (wake on demand).
 import type { WakeProxyStatus, WakeServiceView } from '@contract/wake-service';
+import { formatBytes } from '../../presenters/stats-presenter';
 
 export const STATE_LABEL: Record<WakeServiceView['state'], string> = {
   sleeping: 'Sleeping',
@@ -41,6 +42,7 @@ export function stateDetail(v: WakeServiceView, now: number): string {
   }
   if (v.state === 'waking' && v.wakingSince) return `for ${formatSpan(now - v.wakingSince)}${v.medianColdStartMs ? ` (usually ${formatSpan(v.medianColdStartMs)})` : ''}`;
   if ((v.state === 'failed' || v.state === 'unavailable') && v.message) return v.message;
+  if (v.state === 'sleeping' && v.asleepSince !== undefined) return `for ${formatSpan(now - v.asleepSince)}`;
   return '';
 }
 
@@ -66,3 +68,14 @@ export const PROXY_TEXT: Record<WakeProxyStatus['caddy'], string> = {
   absent: 'Caddy is not installed',
   disabled: 'Wake on demand is off',
 };
+
+/** Time asleep in total, the current sleep included (kept across restarts of WakeDock). */
+export function totalAsleepMs(v: WakeServiceView, now: number): number {
+  return (v.asleepMs ?? 0) + (v.asleepSince !== undefined ? Math.max(0, now - v.asleepSince) : 0);
+}
+
+/** "4h 10m asleep" and "frees 48 MiB" (the memory its containers used when last put to sleep). */
+export function savedText(v: WakeServiceView, now: number): { asleep: string; memory: string | null } {
+  const t = totalAsleepMs(v, now);
+  return { asleep: t >= 1000 ? formatSpan(t) : '—', memory: v.memoryBytes ? `frees ${formatBytes(v.memoryBytes)}` : null };
+}

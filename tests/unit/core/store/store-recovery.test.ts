@@ -225,3 +225,20 @@ describe('secrets at rest', () => {
     expect(saved.channels[1]!.url).toEqual({ $sealed: 'test', data: Buffer.from(hook).toString('base64') });
   });
 });
+
+describe('wake counters', () => {
+  it('are absent from the file until counted; a bad entry is kept in the file but not used', async () => {
+    const s = await open();
+    await upd(s, { theme: 'dark' });
+    expect('wakeCounters' in (await readJson())).toBe(false);
+    await s.update('wakeCounters', () => [{ name: 'web', wakes: 2, coldStarts: [1200, 900], asleepMs: 5000, asleepSince: 1_700_000_000_000, memoryBytes: 4096 }]);
+    await s.close();
+    opened.splice(0);
+    const raw = await readJson();
+    await writeFile(storePath(), JSON.stringify({ ...raw, wakeCounters: [...(raw.wakeCounters as unknown[]), { name: 'bad', wakes: -1 }] }));
+    const again = await open();
+    expect(again.get('wakeCounters')).toEqual([{ name: 'web', wakes: 2, coldStarts: [1200, 900], asleepMs: 5000, asleepSince: 1_700_000_000_000, memoryBytes: 4096 }]);
+    await again.update('wakeCounters', (c) => c.map((x) => ({ ...x, wakes: 3 })));
+    expect((await readJson()).wakeCounters).toEqual([expect.objectContaining({ name: 'web', wakes: 3 }), { name: 'bad', wakes: -1 }]);
+  });
+});
