@@ -6,13 +6,15 @@
 // behind Electron IPC, behind the WebSocket server and inside tests.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { Handlers, Logger } from '../contract/handlers';
 import { DISCOVERED_HOST_ID, type DiscoveryEnv } from './engine/discovery';
 import { createDiscoveredHost } from './engine/discovered-host';
 import type { DockerFactory } from './engine/docker-client';
 import { defaultConnectors, type ConnectorRegistry } from './engine/connectors';
 import { HostRegistry } from './host-registry';
-import { AddedHosts } from './hosts/added-hosts';
+import { AddedHosts, userKnownHostsFiles } from './hosts/added-hosts';
+import { KnownHosts } from './ssh/known-hosts';
 import { endStreamsOfRemovedHosts } from './hosts/streams-follow-hosts';
 import type { CoreContext, CoreServices } from './context';
 import { ServiceSet } from './lifecycle';
@@ -67,6 +69,8 @@ export interface CoreOptions {
   wake?: WakeOptions;
   /** How secrets are kept at rest (desktop: Electron safeStorage; default: the owner-only file). */
   secrets?: SecretBox;
+  /** ssh hosts: where ~/.ssh is (default HOME's) and the agent socket (default SSH_AUTH_SOCK); tests set them. */
+  ssh?: { home?: string; agentSocket?: string; timeoutMs?: number };
 }
 
 export interface Core {
@@ -119,7 +123,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const hosts = set.add('hosts', new HostRegistry());
   hosts.add(createDiscoveredHost({ store, discovery, connectors, logger, backoffMinMs: opts.backoffMinMs, backoffMaxMs: opts.backoffMaxMs, timeouts: opts.engineTimeouts }));
   // Then the hosts the user added, as saved (an unusable entry stays in the file, with a notice).
-  const addedHosts = new AddedHosts({ store, hosts, logger, dockerFactory: factory, backoffMinMs: opts.backoffMinMs, backoffMaxMs: opts.backoffMaxMs, timeouts: opts.engineTimeouts });
+  const knownHosts = new KnownHosts({ userFiles: userKnownHostsFiles(opts.ssh?.home), ownFile: join(opts.dataDir, 'known_hosts') });
+  const addedHosts = new AddedHosts({ store, hosts, logger, dockerFactory: factory, backoffMinMs: opts.backoffMinMs, backoffMaxMs: opts.backoffMaxMs, knownHosts, ssh: opts.ssh, timeouts: opts.engineTimeouts });
   addedHosts.loadSaved();
   const containers = set.add('containers', new ContainerService(hosts));
   const stats = set.add('stats', createStatsHub(hosts, logger));

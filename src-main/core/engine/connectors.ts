@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Endpoint } from '../../contract';
 import { currentContextName, type DiscoveryEnv } from './discovery';
 import { dockerOptionsFor } from './docker-client';
+import type { SshSession } from '../ssh/ssh-session';
 
 export interface EngineConnection {
   docker: Dockerode;
@@ -16,6 +17,8 @@ export interface EngineConnection {
   close(): void;
   /** The transport went away on its own (a tunnel dropped). Sockets report loss through the events stream. */
   onLost(listener: (why: Error) => void): () => void;
+  /** ssh hosts: the SSH connection the engine is reached through (a host shell, a socket forward use it too). */
+  ssh?: SshSession;
 }
 
 export interface EngineConnector {

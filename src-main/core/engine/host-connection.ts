@@ -7,6 +7,7 @@ import { RpcError, engineAttached, type ContainerPatch, type ContainerSummary, t
 import type { Logger } from '../../contract/handlers';
 import { keepKnownTimes, toContainerSummary, withInspectTimes } from './container-mapper';
 import type { EngineConnection, EngineConnector } from './connectors';
+import type { SshSession } from '../ssh/ssh-session';
 import { eventsStream } from './engine-api';
 import { DEFAULT_ENGINE_TIMEOUTS, formatMs, guardClient, pingSocket, type CallGuardHooks, type CallInfo, type EngineTimeouts } from './call-guard';
 import type { DockerFactory } from './docker-client';
@@ -27,6 +28,8 @@ export interface HostConnectionOptions {
   discovered?: boolean;
   /** An added host's config (shown in hosts.list for editing). */
   config?: HostConfig;
+  /** ssh hosts: where their secrets are kept (shown by the UI). */
+  secretStorage?: Host['secretStorage'];
   /** How to reach the engine of an endpoint (a connector per URL scheme: connectors.ts). */
   connector?: (endpoint: Endpoint) => EngineConnector;
   /** Older, synchronous form (tests' fake engines): endpoint URL → client. Used when no connector is given. */
@@ -139,7 +142,7 @@ export class HostConnection {
       onSocketError: () => this.checkNow(),
       hostName: () => this.state.name,
     };
-    this.state = { id: opts.id, name: opts.name, kind: opts.kind, ...(opts.discovered ? { discovered: true } : {}), ...(opts.config ? { config: opts.config } : {}), endpoint: opts.endpoint, state: 'connecting' };
+    this.state = { id: opts.id, name: opts.name, kind: opts.kind, ...(opts.discovered ? { discovered: true } : {}), ...(opts.config ? { config: opts.config } : {}), ...(opts.secretStorage ? { secretStorage: opts.secretStorage } : {}), endpoint: opts.endpoint, state: 'connecting' };
   }
 
   get host(): Host {
@@ -249,6 +252,14 @@ export class HostConnection {
     return this.watchers.size;
   }
 
+  /**
+   * The SSH session of an ssh host while it is connected (undefined otherwise): the host shell and
+   * the local socket forward open channels on the same connection as the engine's requests.
+   */
+  sshSession(): SshSession | undefined {
+    return this.state.state === 'connected' ? this.connection?.ssh : undefined;
+  }
+
   /** The engine client, or a typed ENGINE_UNREACHABLE error. */
   client(): Dockerode {
     // Degraded and unresponsive hosts hand out their client: the call guard sends (degraded) or
@@ -327,6 +338,7 @@ export class HostConnection {
         hint: undefined,
         retryAt: undefined,
         since: undefined,
+        hostKey: undefined,
         engineVersion: version.Version,
         apiVersion: version.ApiVersion,
         os: `${version.Os}/${version.Arch}`,
@@ -355,18 +367,18 @@ export class HostConnection {
     this.transitionalTimer = null;
     if (this.pingTimer) clearTimeout(this.pingTimer);
     this.pingTimer = null;
-    const err = e as { code?: string; message?: string; permanent?: boolean; hint?: string } | undefined;
+    const err = e as { code?: string; message?: string; permanent?: boolean; hint?: string; hostKey?: Host['hostKey'] } | undefined;
     const reason = connectFailure(e);
     if (err?.permanent) {
-      // Retrying cannot help (e.g. an ssh:// engine given as the local one): say so once, no loop.
-      // reconnectNow() (the user's "Reconnect") still tries again.
-      this.setState({ state: 'unreachable', reason: err.message ?? reason, hint: err.hint, retryAt: undefined, since: undefined });
+      // Retrying cannot help (an ssh:// engine given as the local one, a host key to decide on, a
+      // refused login): say so once, no loop. reconnectNow() (the user's "Reconnect") tries again.
+      this.setState({ state: 'unreachable', reason: err.message ?? reason, hint: err.hint, retryAt: undefined, since: undefined, hostKey: err.hostKey });
       this.opts.logger.warn(`host ${this.id}: ${err.message ?? reason}`);
       return;
     }
     const delay = Math.min(this.opts.backoffMaxMs ?? 5000, (this.opts.backoffMinMs ?? 250) * 2 ** this.attempt);
     this.attempt = Math.min(this.attempt + 1, 16);
-    this.setState({ state: 'unreachable', reason, hint: unreachableHint(err?.code, this.opts.endpoint.url), retryAt: Date.now() + delay, since: undefined });
+    this.setState({ state: 'unreachable', reason, hint: err?.hint ?? unreachableHint(err?.code, this.opts.endpoint.url), retryAt: Date.now() + delay, since: undefined, hostKey: undefined });
     this.opts.logger.warn(`host ${this.id}: unreachable (${reason}); retry in ${delay} ms`);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;

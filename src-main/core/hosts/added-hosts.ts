@@ -5,13 +5,20 @@
 // now, ssh when the SSH-hosts feature adds it.
 import Dockerode from 'dockerode';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Agent as HttpsAgent } from 'node:https';
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { HostConfigSchema, RpcError, type Endpoint, type Host, type HostConfig, type HostSecret, type HostTestResult, type HostTestStep, type TcpHostConfig } from '../../contract';
+import { HostConfigSchema, RpcError, type Endpoint, type Host, type HostConfig, type HostKeyInfo, type HostSecret, type HostTestResult, type HostTestStep, type SshHostConfig, type TcpHostConfig } from '../../contract';
 import type { Logger } from '../../contract/handlers';
-import { clientConnector, PermanentConnectError, type EngineConnector } from '../engine/connectors';
+import { clientConnector, type EngineConnector } from '../engine/connectors';
+import { KnownHosts } from '../ssh/known-hosts';
+import { defaultSshConfigEnv, SshConfigResolver } from '../ssh/ssh-config';
+import { openSshEngine, sshConnector, type SshDeps, type SshEngineConnection } from '../ssh/ssh-connector';
+import { SshStepError, type SshStepReport } from '../ssh/ssh-session';
 import { DISCOVERED_HOST_ID } from '../engine/discovery';
 import { dockerOptionsFor, type DockerFactory } from '../engine/docker-client';
 import { HostConnection } from '../engine/host-connection';
@@ -32,6 +39,10 @@ export interface AddedHostsOptions {
   backoffMinMs?: number;
   backoffMaxMs?: number;
   timeouts?: Partial<EngineTimeouts>;
+  /** Host keys of ssh hosts (the user's known_hosts read, WakeDock's own written). */
+  knownHosts?: KnownHosts;
+  /** ssh: tests point these elsewhere (default: HOME's ~/.ssh, SSH_AUTH_SOCK). */
+  ssh?: { home?: string; agentSocket?: string; timeoutMs?: number };
 }
 
 interface PemMaterial {
@@ -63,9 +74,38 @@ function endpointOf(config: HostConfig): Endpoint {
   return { url: config.url, source: 'settings', detail: config.tls ? 'added in Settings → Hosts (TLS)' : 'added in Settings → Hosts' };
 }
 
-/** Until the SSH connector lands: a clear, permanent error instead of a reconnect loop. */
-const sshUnavailable = (): PermanentConnectError =>
-  new PermanentConnectError('SSH engines cannot be reached by this build yet', 'The SSH connector is not part of this build', 'SSH_UNAVAILABLE');
+/** The ssh connector's dependencies for one host. */
+function sshDeps(o: Pick<AddedHostsOptions, 'knownHosts' | 'ssh'>, secret?: () => HostSecret | undefined): SshDeps {
+  const home = o.ssh?.home;
+  return {
+    knownHosts: o.knownHosts ?? defaultKnownHosts(),
+    resolver: () => new SshConfigResolver(home ? { ...defaultSshConfigEnv(), home, readConfig: () => readSshConfigAt(home) } : defaultSshConfigEnv()),
+    secret,
+    agentSocket: o.ssh?.agentSocket,
+    home,
+    timeoutMs: o.ssh?.timeoutMs,
+  };
+}
+
+function readSshConfigAt(home: string): string | undefined {
+  try {
+    return readFileSync(join(home, '.ssh', 'config'), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Known hosts without a data dir (tests of testHostConfig alone): only the user's files, own file in tmp. */
+let fallbackKnownHosts: KnownHosts | undefined;
+function defaultKnownHosts(): KnownHosts {
+  fallbackKnownHosts ??= new KnownHosts({ userFiles: userKnownHostsFiles(), ownFile: join(tmpdir(), `wakedock-known_hosts-${process.pid}`) });
+  return fallbackKnownHosts;
+}
+
+/** ~/.ssh/known_hosts and known_hosts2, as OpenSSH reads them by default. */
+export function userKnownHostsFiles(home = process.env.HOME || homedir()): string[] {
+  return [join(home, '.ssh', 'known_hosts'), join(home, '.ssh', 'known_hosts2')];
+}
 
 function hostPort(url: string): { host: string; port: number } {
   const o = dockerOptionsFor(url);
@@ -73,15 +113,8 @@ function hostPort(url: string): { host: string; port: number } {
 }
 
 /** The connector of an added host's config. */
-export function connectorFor(config: HostConfig, o: Pick<AddedHostsOptions, 'dockerFactory'>): EngineConnector {
-  if (config.kind === 'ssh') {
-    return {
-      kind: 'ssh',
-      open: async () => {
-        throw sshUnavailable();
-      },
-    };
-  }
+export function connectorFor(config: HostConfig, o: Pick<AddedHostsOptions, 'dockerFactory' | 'knownHosts' | 'ssh'>, secret?: () => HostSecret | undefined): EngineConnector {
+  if (config.kind === 'ssh') return sshConnector(config, sshDeps(o, secret));
   if (!config.tls) {
     const make = o.dockerFactory ?? ((url: string) => new Dockerode(dockerOptionsFor(url)));
     return clientConnector('tcp', () => make(config.url));
@@ -100,14 +133,15 @@ export function connectorFor(config: HostConfig, o: Pick<AddedHostsOptions, 'doc
   };
 }
 
-export function connectionFor(stored: { id: string; name: string; config: HostConfig }, o: AddedHostsOptions): HostConnection {
+export function connectionFor(stored: { id: string; name: string; config: HostConfig }, o: AddedHostsOptions, secret?: () => HostSecret | undefined, secretStorage?: Host['secretStorage']): HostConnection {
   return new HostConnection({
+    secretStorage,
     id: stored.id,
     name: stored.name,
     kind: stored.config.kind,
     endpoint: endpointOf(stored.config),
     config: stored.config,
-    connector: () => connectorFor(stored.config, o),
+    connector: () => connectorFor(stored.config, o, secret),
     logger: o.logger,
     backoffMinMs: o.backoffMinMs,
     backoffMaxMs: o.backoffMaxMs,
@@ -115,11 +149,23 @@ export function connectionFor(stored: { id: string; name: string; config: HostCo
   });
 }
 
-const toStored = (id: string, name: string, config: HostConfig): StoredHost => ({ id, name, ...config, url: config.url ?? `ssh://${config.kind === 'ssh' ? config.alias : ''}` });
+const toStored = (id: string, name: string, config: HostConfig, secret?: HostSecret): StoredHost => ({
+  id,
+  name,
+  ...config,
+  url: config.url ?? `ssh://${config.kind === 'ssh' ? config.alias : ''}`,
+  ...(secret && (secret.password !== undefined || secret.passphrase !== undefined) ? { secret } : {}),
+});
+
+/** The fields of a stored host that are not its config. */
+const NOT_CONFIG = new Set(['id', 'name', 'secret', 'secretUnreadable']);
 
 /** A stored item → its config (undefined, with the reason, when it is not one WakeDock can use). */
 function fromStored(s: StoredHost): { id: string; name: string; config: HostConfig } | string {
-  const { id, name, ...rest } = s;
+  const { id, name } = s;
+  const rest = Object.fromEntries(Object.entries(s).filter(([k]) => !NOT_CONFIG.has(k)));
+  // An alias host is stored with a display url (ssh://alias) that is not part of its config.
+  if (rest.kind === 'ssh' && rest.alias !== undefined) delete rest.url;
   const parsed = HostConfigSchema.safeParse(rest);
   if (!parsed.success) return parsed.error.issues.map((i) => i.message).join('; ');
   if (id === DISCOVERED_HOST_ID) return `the id "${id}" is the discovered engine's`;
@@ -141,14 +187,41 @@ export class AddedHosts {
         this.o.store.notices.push({ level: 'warning', message: `The saved host "${h.name}" has the id "${h.id}" of another host; it is not used.` });
         continue;
       }
-      this.o.hosts.add(connectionFor(h, this.o));
+      this.o.hosts.add(this.connection(h));
     }
   }
 
-  async add(name: string, config: HostConfig, _secret?: HostSecret): Promise<Host> {
+  /** The stored secret of a host (read at each connection attempt; never returned by any procedure). */
+  secretOf(hostId: string): HostSecret | undefined {
+    const s = this.o.store.get('hosts').find((h) => h.id === hostId) as (StoredHost & { secret?: HostSecret }) | undefined;
+    return s?.secret;
+  }
+
+  private storageOf(config: HostConfig, secret: HostSecret | undefined): Host['secretStorage'] {
+    if (config.kind !== 'ssh') return undefined;
+    if (!secret || (secret.password === undefined && secret.passphrase === undefined)) return 'none';
+    return this.o.store.secrets.kind === 'os-keystore' ? 'safeStorage' : 'owner-only-file';
+  }
+
+  private connection(h: { id: string; name: string; config: HostConfig }): HostConnection {
+    return connectionFor(h, this.o, () => this.secretOf(h.id), this.storageOf(h.config, this.secretOf(h.id)));
+  }
+
+  /** WakeDock's host keys (hosts.trustHostKey). */
+  get knownHosts(): KnownHosts {
+    return this.o.knownHosts ?? defaultKnownHosts();
+  }
+
+  /** hosts.test with the options of this core (a hostId's stored secret unless one is given). */
+  test(config: HostConfig, secret?: HostSecret, hostId?: string): Promise<HostTestResult> {
+    const sec = secret ?? (hostId ? this.secretOf(hostId) : undefined);
+    return testHostConfig(config, { ...this.o, secret: sec });
+  }
+
+  async add(name: string, config: HostConfig, secret?: HostSecret): Promise<Host> {
     const id = `${config.kind}-${randomUUID().slice(0, 8)}`;
-    await this.o.store.update('hosts', (list) => [...list, toStored(id, name, config)]);
-    const conn = connectionFor({ id, name, config }, this.o);
+    await this.o.store.update('hosts', (list) => [...list, toStored(id, name, config, config.kind === 'ssh' ? secret : undefined)]);
+    const conn = this.connection({ id, name, config });
     this.o.hosts.add(conn);
     return conn.host;
   }
@@ -159,11 +232,20 @@ export class AddedHosts {
     const before = fromStored(saved);
     const config = patch.config ?? (typeof before === 'string' ? undefined : before.config);
     if (!config) throw RpcError.from('VALIDATION', `The saved host "${saved.name}" has a config WakeDock cannot use; give a new one`, { field: 'config' });
-    await this.o.store.update('hosts', (list) => list.map((h) => (h.id === hostId ? toStored(hostId, name, config) : h)));
-    if (patch.config) {
-      // A new address or TLS material: a fresh connection (its watchers restart with the registry's events).
+    const oldSecret = (saved as StoredHost & { secret?: HostSecret }).secret;
+    const secret = config.kind !== 'ssh' || patch.secret === null ? undefined : patch.secret !== undefined ? patch.secret : oldSecret;
+    await this.o.store.update('hosts', (list) =>
+      list.map((h) => {
+        if (h.id !== hostId) return h;
+        const next = toStored(hostId, name, config, secret);
+        // A secret this box cannot open stays in the file until a new one is given or it is forgotten.
+        return patch.secret === undefined && (h as { secretUnreadable?: boolean }).secretUnreadable ? { ...next, secretUnreadable: true } : next;
+      }),
+    );
+    if (patch.config || patch.secret !== undefined) {
+      // A new address, TLS material or secret: a fresh connection (its watchers restart with the registry's events).
       if (this.o.hosts.has(hostId)) this.o.hosts.remove(hostId);
-      this.o.hosts.add(connectionFor({ id: hostId, name, config }, this.o));
+      this.o.hosts.add(this.connection({ id: hostId, name, config }));
     } else {
       this.o.hosts.get(hostId).rename(name);
     }
@@ -226,18 +308,8 @@ function tryTls(host: string, port: number, pem: PemMaterial, verify: boolean, m
 }
 
 /** Try a config without saving it: connect, TLS (when configured), engine version; stop at the first failure. */
-export async function testHostConfig(config: HostConfig, o: Pick<AddedHostsOptions, 'dockerFactory'> & { timeoutMs?: number } = {}): Promise<HostTestResult> {
-  if (config.kind === 'ssh') {
-    const e = sshUnavailable();
-    return {
-      ok: false,
-      failedStep: 'connect',
-      steps: [
-        { step: 'connect', outcome: 'failed', message: `${e.message} (${e.hint})` },
-        ...(['hostKey', 'auth', 'socket', 'engine'] as const).map((step) => ({ step, outcome: 'skipped' as const, message: 'not reached' })),
-      ],
-    };
-  }
+export async function testHostConfig(config: HostConfig, o: Pick<AddedHostsOptions, 'dockerFactory' | 'knownHosts' | 'ssh'> & { timeoutMs?: number; secret?: HostSecret } = {}): Promise<HostTestResult> {
+  if (config.kind === 'ssh') return testSshConfig(config, o);
   const ms = o.timeoutMs ?? TEST_STEP_TIMEOUT_MS;
   const steps: HostTestStep[] = [];
   const { host, port } = hostPort(config.url);
@@ -277,6 +349,39 @@ export async function testHostConfig(config: HostConfig, o: Pick<AddedHostsOptio
     return { ok: true, steps, engineVersion: v.Version, apiVersion: v.ApiVersion, os: v.Os };
   } catch (e) {
     return fail('engine', `the address answers but not as a Docker engine: ${errText(e)}`);
+  } finally {
+    conn.close();
+  }
+}
+
+const SSH_STEPS = ['connect', 'hostKey', 'auth', 'socket', 'engine'] as const;
+
+/** hosts.test for ssh: connect → hostKey → auth (per hop) → socket → engine; stop at the first failure. */
+async function testSshConfig(config: SshHostConfig, o: Pick<AddedHostsOptions, 'knownHosts' | 'ssh'> & { timeoutMs?: number; secret?: HostSecret }): Promise<HostTestResult> {
+  const ms = o.timeoutMs ?? TEST_STEP_TIMEOUT_MS * 2;
+  const steps: HostTestStep[] = [];
+  const deps = { ...sshDeps(o, () => o.secret), timeoutMs: o.ssh?.timeoutMs ?? ms };
+  const onStep = (r: SshStepReport): void => void steps.push({ step: r.step, outcome: 'ok', message: r.message, ...(r.hop ? { hop: r.hop } : {}) });
+  const fail = (step: HostTestStep['step'], message: string, hop?: string, hostKey?: HostKeyInfo): HostTestResult => {
+    steps.push({ step, outcome: 'failed', message, ...(hop ? { hop } : {}) });
+    const at = SSH_STEPS.indexOf(step as (typeof SSH_STEPS)[number]);
+    for (const rest of SSH_STEPS.slice(at + 1)) if (!steps.some((s) => s.step === rest && !s.hop)) steps.push({ step: rest, outcome: 'skipped', message: 'not reached' });
+    return { ok: false, steps, failedStep: step, ...(hostKey ? { hostKey } : {}) };
+  };
+  let conn: SshEngineConnection;
+  try {
+    conn = await openSshEngine(config, deps, AbortSignal.timeout(ms * 3), onStep);
+  } catch (e) {
+    if (e instanceof SshStepError) return fail(e.step, e.hint && e.reason !== 'HOST_KEY_UNKNOWN' ? `${e.message}. ${e.hint}` : e.message, e.hop, e.hostKey);
+    return fail('connect', errText(e));
+  }
+  try {
+    const v = (await withTimeout(conn.docker.version(), ms, 'GET /version')) as { Version?: string; ApiVersion?: string; Os?: string; Arch?: string };
+    if (!v || typeof v.Version !== 'string') return fail('engine', `${conn.socketPath} answers but not as a Docker engine (no version)`);
+    steps.push({ step: 'engine', outcome: 'ok', message: `Docker Engine ${v.Version} (API ${v.ApiVersion ?? '?'}, ${v.Os ?? '?'}/${v.Arch ?? '?'}) at ${conn.socketPath}` });
+    return { ok: true, steps, engineVersion: v.Version, apiVersion: v.ApiVersion, os: v.Os };
+  } catch (e) {
+    return fail('engine', `${conn.socketPath} answers but not as a Docker engine: ${errText(e)}`);
   } finally {
     conn.close();
   }

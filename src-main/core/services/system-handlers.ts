@@ -1,10 +1,9 @@
 // system.*, settings.* and hosts.* procedures.
-import { CONTRACT_VERSION, RpcError, type SystemInfo } from '../../contract';
+import { CONTRACT_VERSION, type SystemInfo } from '../../contract';
 import type { systemProcedures } from '../../contract/procedures/system';
 import type { CoreContext, DomainHandlers } from '../context';
 import { retargetDiscoveredHost } from '../engine/discovered-host';
 import { dockerOptionsFor } from '../engine/docker-client';
-import { testHostConfig } from '../hosts/added-hosts';
 import { listSshAliases } from '../ssh/ssh-config';
 
 export function systemHandlers(ctx: CoreContext): DomainHandlers<typeof systemProcedures> {
@@ -39,12 +38,14 @@ export function systemHandlers(ctx: CoreContext): DomainHandlers<typeof systemPr
       await addedHosts.remove(hostId);
       return null;
     },
-    'hosts.test': async ({ config }) => testHostConfig(config, { dockerFactory: opts.dockerFactory }),
-    'hosts.trustHostKey': async ({ host, port, fingerprint }) => {
-      throw RpcError.from('VALIDATION', `WakeDock has not seen the key ${fingerprint} of ${host}:${port} on a recent connection attempt; test the connection first`, {
-        reason: 'HOST_KEY_NOT_SEEN',
-        field: 'fingerprint',
-      });
+    'hosts.test': async ({ config, secret, hostId }) => addedHosts.test(config, secret, hostId),
+    'hosts.trustHostKey': async ({ host, port, keyType, fingerprint }) => {
+      addedHosts.knownHosts.trust(host, port, keyType, fingerprint);
+      // Hosts that stopped at this key connect now (no loop ran while they waited for the decision).
+      for (const h of hosts.list()) {
+        if (h.hostKey && h.hostKey.host === host && h.hostKey.port === port && h.hostKey.fingerprint === fingerprint) hosts.get(h.id).reconnectNow();
+      }
+      return null;
     },
     'hosts.sshAliases': async () => listSshAliases(),
   };

@@ -115,7 +115,61 @@ export function itemsSection<T>(label: string, item: z.ZodType<T>): SectionDef<T
   };
 }
 
-export const hostsSection = itemsSection('host', StoredHostSchema);
+/** Host fields that carry secrets (an ssh password, a key passphrase): sealed in the file. */
+const HOST_SECRET_FIELDS = ['password', 'passphrase'] as const;
+const hostItems = itemsSection('host', StoredHostSchema);
+
+/**
+ * Added hosts. An item's `secret` ({password?, passphrase?}) is sealed with the SecretBox in the
+ * file and open in memory; one that this box cannot open (sealed by the desktop's key store, read
+ * by serve) is left out of the value (`secretUnreadable` set) and written back as it was.
+ */
+export const hostsSection: SectionDef<StoredHost[]> = {
+  empty: hostItems.empty,
+  read(raw, ctx) {
+    const r = hostItems.read(raw, ctx);
+    const value = r.value.map((h) => {
+      const sec = (h as Record<string, unknown>).secret;
+      if (!isRecord(sec)) return h;
+      const open: Record<string, string> = {};
+      let unreadable = false;
+      for (const f of HOST_SECRET_FIELDS) {
+        const v = sec[f];
+        if (typeof v === 'string') open[f] = v;
+        else {
+          const sealed = SealedSchema.safeParse(v);
+          if (!sealed.success) continue;
+          try {
+            open[f] = ctx.secrets.open(sealed.data);
+          } catch (e) {
+            unreadable = true;
+            r.problems.push(`The ${f} of host ${show(h.name || h.id)} is encrypted with ${sealed.data.$sealed} and cannot be read here (${(e as Error).message}); enter it again in Settings → Hosts.`);
+          }
+        }
+      }
+      const { secret: _drop, ...rest } = h as Record<string, unknown>;
+      void _drop;
+      return { ...rest, ...(Object.keys(open).length > 0 ? { secret: open } : {}), ...(unreadable ? { secretUnreadable: true } : {}) } as StoredHost;
+    });
+    return { ...r, value };
+  },
+  write(next, prev, ctx) {
+    const prevRaw = Array.isArray(prev.raw) ? prev.raw : [];
+    const sealedNext = next.map((h) => {
+      const { secret, secretUnreadable, ...rest } = h as Record<string, unknown>;
+      if (secretUnreadable && secret === undefined) {
+        // Keep what this box could not open, as it was in the file.
+        const was = prevRaw.find((p) => isRecord(p) && p.id === h.id) as Record<string, unknown> | undefined;
+        return (was?.secret !== undefined ? { ...rest, secret: was.secret } : rest) as StoredHost;
+      }
+      if (!isRecord(secret)) return rest as StoredHost;
+      const out: Record<string, unknown> = {};
+      for (const f of HOST_SECRET_FIELDS) if (typeof secret[f] === 'string') out[f] = ctx.secrets.seal(secret[f]);
+      return (Object.keys(out).length > 0 ? { ...rest, secret: out } : rest) as StoredHost;
+    });
+    return hostItems.write(sealedNext, prev, ctx);
+  },
+};
 
 // ---- alerts: rules, channels (with a secret URL) and the bounded history --------------------
 
