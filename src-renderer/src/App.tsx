@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import { useApp } from './stores/app-store';
+import { ALL_HOSTS, ALL_HOSTS_PAGES, hashFor, useApp } from './stores/app-store';
 import { useContainers } from './stores/containers-store';
 import { ContainersView } from './features/containers/ContainersView';
 import { ActionDialogs } from './features/containers/ActionDialogs';
@@ -12,6 +12,10 @@ import { GaugeIcon } from './features/dashboard/GaugeIcon';
 import { installCompositeKeys } from './components/composite-keys';
 import { ResourceNavItems, resourceSection } from './features/resources/ResourceNavItems';
 import { MoonIcon } from './features/wake/MoonIcon';
+import { HostSwitcher } from './features/hosts/HostSwitcher';
+import { pageAfterSwitch } from './presenters/routes';
+import { HostPicker } from './features/hosts/HostPicker';
+import { allHostsSummary } from './presenters/all-hosts-presenter';
 
 // The list is the first screen and loads with the app; every other page (charts, xterm, forms)
 // is its own chunk, loaded when first opened, so the first render parses a fraction of the code.
@@ -26,6 +30,8 @@ const ProjectsView = lazy(() => import('./features/compose/ProjectsView').then((
 const DiskView = lazy(() => import('./features/disk/DiskView').then((m) => ({ default: m.DiskView })));
 const ServicesView = lazy(() => import('./features/wake/ServicesView').then((m) => ({ default: m.ServicesView })));
 const ImagesView = lazy(() => import('./features/images/ImagesView').then((m) => ({ default: m.ImagesView })));
+const AllDashboard = lazy(() => import('./features/hosts/AllDashboard').then((m) => ({ default: m.AllDashboard })));
+const AllHostsView = lazy(() => import('./features/hosts/AllHostsView').then((m) => ({ default: m.AllHostsView })));
 const HostTerminalView = lazy(() => import('./features/terminal/HostTerminalView').then((m) => ({ default: m.HostTerminalView })));
 
 export function App() {
@@ -33,6 +39,8 @@ export function App() {
   const route = useApp((a) => a.route);
   const navigate = useApp((a) => a.navigate);
   const theme = useApp((a) => a.settings?.theme ?? 'system');
+  const scope = useApp((a) => a.scope);
+  const isAll = scope === ALL_HOSTS;
   const hostId = useContainers((s) => s.hostId);
   const hosts = useApp((a) => a.hosts);
   const host = hosts.find((h) => h.id === hostId);
@@ -40,14 +48,27 @@ export function App() {
 
   useEffect(() => init(), [init]);
   useEffect(() => installCompositeKeys(), []);
-  // Hosts come from the core's registry: show the first one until another is chosen, and move on
-  // if the shown host is removed.
-  const firstHost = hosts[0]?.id;
+  // Hosts come from the core's registry. The one host the per-host pages show is the URL's
+  // (#/h/<id>/…); without one, the host chosen last, else the first. A link to a host that is not
+  // (or no longer) in the registry falls back to the default host's list.
+  const firstHost = hosts[0]?.id ?? '';
   const known = hosts.some((h) => h.id === hostId);
+  const wanted = scope && !isAll ? scope : '';
+  const wantedKnown = hosts.some((h) => h.id === wanted);
+  // Decided here, not in an effect: watch() below makes the store's hostId this one.
+  const shownHost = wanted && wantedKnown ? wanted : known ? hostId : firstHost;
   useEffect(() => {
-    if (!known && firstHost) useContainers.setState({ hostId: firstHost });
-  }, [known, firstHost]);
-  useEffect(() => (hostId ? watch(hostId) : undefined), [watch, hostId]);
+    if (hosts.length === 0 || !wanted || wantedKnown) return;
+    const route = useApp.getState().route;
+    const next = route.name === 'container' || route.name === 'project-logs' || route.name === 'run' ? { name: 'containers' as const } : route;
+    useApp.setState({ scope: '', route: next });
+    history.replaceState(null, '', hashFor('', next));
+  }, [hosts.length, wanted, wantedKnown]);
+  // The single host's list is followed while a per-host page can show it (not in All hosts).
+  useEffect(() => (shownHost && !isAll ? watch(shownHost) : undefined), [watch, shownHost, isAll]);
+  const pickHost = (next: string): void => navigate(pageAfterSwitch(route, next === ALL_HOSTS), next);
+  const worstState = hosts.some((h) => h.state === 'unreachable') ? 'unreachable' : hosts.some((h) => h.state === 'connecting') ? 'connecting' : 'connected';
+  const perHostOnly = isAll && !ALL_HOSTS_PAGES.has(route.name);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
@@ -87,7 +108,7 @@ export function App() {
         <span className="topbar-brand">
           <LogoIcon width={22} height={22} /> WakeDock
         </span>
-        <span className={`topbar-state pill-${host?.state ?? 'connecting'}`} title={host ? `${host.name}: ${host.state}` : ''}>
+        <span className={`topbar-state pill-${isAll ? worstState : (host?.state ?? 'connecting')}`} title={isAll ? `All hosts: ${allHostsSummary(hosts)}` : host ? `${host.name}: ${host.state}` : ''}>
           <span className="dot" />
         </span>
       </header>
@@ -112,38 +133,50 @@ export function App() {
         <button type="button" className={`nav-item${section === 'settings' ? ' nav-on' : ''}`} aria-current={section === 'settings' ? 'page' : undefined} onClick={() => navigate({ name: 'settings' })}>
           <GearIcon /> Settings
         </button>
+        <HostSwitcher hosts={hosts} current={isAll ? ALL_HOSTS : hostId} onPick={pickHost} />
         <div className="sidebar-foot">
-          <div className="host-card" title={host ? `${host.endpoint.url} (${SOURCE_TEXT[host.endpoint.source]})` : ''}>
-            <div className="host-name">{host?.name ?? 'Local engine'}</div>
-            <ConnectionPill host={host} />
-            {host && (
-              <div className="host-endpoint mono" data-testid="endpoint">
-                {host.endpoint.url}
+          {isAll ? (
+            <div className="host-card" data-testid="all-hosts-card">
+              <div className="host-name">All hosts</div>
+              <div className={`pill pill-${worstState}`} role="status">
+                <span className="dot" />
+                <span>{allHostsSummary(hosts)}</span>
               </div>
-            )}
-            {host && <div className="muted small">{SOURCE_TEXT[host.endpoint.source]}</div>}
+            </div>
+          ) : (
+            <div className="host-card" title={host ? `${host.endpoint.url} (${SOURCE_TEXT[host.endpoint.source]})` : ''}>
+              <div className="host-name">{host?.name ?? 'Local engine'}</div>
+              <ConnectionPill host={host} />
+              {host && (
+                <div className="host-endpoint mono" data-testid="endpoint">
+                  {host.endpoint.url}
+                </div>
+              )}
+              {host && <div className="muted small">{SOURCE_TEXT[host.endpoint.source]}</div>}
           </div>
+          )}
         </div>
       </nav>
       <main className="content">
         <LinkBanner />
         <NoticeBanners />
-        <EngineBanner host={host} />
+        {!isAll && <EngineBanner host={host} />}
         <Suspense fallback={<div className="empty muted">Loading…</div>}>
-          {route.name === 'dashboard' && <DashboardView />}
-          {route.name === 'containers' && <ContainersView />}
-          {route.name === 'container' && <ContainerDetail id={route.id} tab={route.tab} />}
-          {route.name === 'project-logs' && <ProjectLogs project={route.project} />}
+          {perHostOnly && <HostPicker route={route} hosts={hosts} />}
+          {route.name === 'dashboard' && (isAll ? <AllDashboard /> : <DashboardView />)}
+          {route.name === 'containers' && (isAll ? <AllHostsView /> : <ContainersView />)}
+          {!perHostOnly && route.name === 'container' && <ContainerDetail id={route.id} tab={route.tab} />}
+          {!perHostOnly && route.name === 'project-logs' && <ProjectLogs project={route.project} />}
           {route.name === 'settings' && <SettingsView />}
           {route.name === 'alerts' && <AlertsView />}
           {route.name === 'services' && <ServicesView />}
           {route.name === 'terminal' && <HostTerminalView />}
-          {route.name === 'run' && <RunView key={route.recreate ?? route.image ?? ''} recreate={route.recreate} image={route.image} />}
-          {route.name === 'images' && <ImagesView />}
-          {route.name === 'volumes' && <VolumesView />}
-          {route.name === 'networks' && <NetworksView />}
-          {route.name === 'disk' && <DiskView />}
-          {route.name === 'projects' && <ProjectsView />}
+          {!perHostOnly && route.name === 'run' && <RunView key={route.recreate ?? route.image ?? ''} recreate={route.recreate} image={route.image} />}
+          {!perHostOnly && route.name === 'images' && <ImagesView />}
+          {!perHostOnly && route.name === 'volumes' && <VolumesView />}
+          {!perHostOnly && route.name === 'networks' && <NetworksView />}
+          {!perHostOnly && route.name === 'disk' && <DiskView />}
+          {!perHostOnly && route.name === 'projects' && <ProjectsView />}
         </Suspense>
         <ActionDialogs />
       </main>

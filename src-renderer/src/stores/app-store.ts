@@ -3,64 +3,11 @@ import { create } from 'zustand';
 import { CONTRACT_VERSION, type Host, type Settings, type SystemInfo } from '@contract/index';
 import { call, errorText, onTransportStatus, subscribe } from '../transport/client';
 import type { TransportStatus } from '../transport/transport';
+import { hashFor, locationFromHash, type HostScope, type Route } from '../presenters/routes';
 
-/** Where the user is. Mirrored in location.hash so a reload (or a link) lands on the same page. */
-export type Route =
-  | { name: 'dashboard' }
-  | { name: 'containers' }
-  | { name: 'container'; id: string; tab: ContainerTab }
-  | { name: 'settings' }
-  | { name: 'terminal'; hostId?: string }
-  | { name: 'alerts' }
-  | { name: 'services' }
-  | { name: 'run'; recreate?: string; image?: string }
-  | { name: 'images' }
-  | { name: 'volumes' }
-  | { name: 'networks' }
-  | { name: 'disk' }
-  | { name: 'projects' }
-  | { name: 'project-logs'; project: string };
+// Routes and the host in the URL are pure (presenters/routes.ts); re-exported for the features.
+export { ALL_HOSTS, ALL_HOSTS_PAGES, CONTAINER_TABS, hashFor, hashFromRoute, locationFromHash, routeFromHash, type ContainerTab, type HostScope, type Route } from '../presenters/routes';
 
-export const CONTAINER_TABS = ['logs', 'terminal', 'inspect', 'stats'] as const;
-export type ContainerTab = (typeof CONTAINER_TABS)[number];
-
-export function routeFromHash(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
-  if (parts[0] === 'settings') return { name: 'settings' };
-  if (parts[0] === 'dashboard') return { name: 'dashboard' };
-  if (parts[0] === 'terminal') return parts[1] ? { name: 'terminal', hostId: parts[1] } : { name: 'terminal' };
-  if (parts[0] === 'alerts') return { name: 'alerts' };
-  if (parts[0] === 'services') return { name: 'services' };
-  if (parts[0] === 'run') return parts[1] === 'recreate' && parts[2] ? { name: 'run', recreate: parts[2] } : parts[1] === 'image' && parts[2] ? { name: 'run', image: parts[2] } : { name: 'run' };
-  if (parts[0] === 'images') return { name: 'images' };
-  if (parts[0] === 'volumes') return { name: 'volumes' };
-  if (parts[0] === 'networks') return { name: 'networks' };
-  if (parts[0] === 'disk') return { name: 'disk' };
-  if (parts[0] === 'projects' && parts[1] && parts[2] === 'logs') return { name: 'project-logs', project: parts[1] };
-  if (parts[0] === 'projects') return { name: 'projects' };
-  if (parts[0] === 'containers' && parts[1]) {
-    const tab = (CONTAINER_TABS as readonly string[]).includes(parts[2] ?? '') ? (parts[2] as ContainerTab) : 'logs';
-    return { name: 'container', id: parts[1], tab };
-  }
-  return { name: 'containers' };
-}
-
-export function hashFromRoute(r: Route): string {
-  if (r.name === 'settings') return '#/settings';
-  if (r.name === 'dashboard') return '#/dashboard';
-  if (r.name === 'terminal') return r.hostId ? `#/terminal/${encodeURIComponent(r.hostId)}` : '#/terminal';
-  if (r.name === 'alerts') return '#/alerts';
-  if (r.name === 'services') return '#/services';
-  if (r.name === 'run') return r.recreate ? `#/run/recreate/${encodeURIComponent(r.recreate)}` : r.image ? `#/run/image/${encodeURIComponent(r.image)}` : '#/run';
-  if (r.name === 'images') return '#/images';
-  if (r.name === 'volumes') return '#/volumes';
-  if (r.name === 'networks') return '#/networks';
-  if (r.name === 'disk') return '#/disk';
-  if (r.name === 'projects') return '#/projects';
-  if (r.name === 'project-logs') return `#/projects/${encodeURIComponent(r.project)}/logs`;
-  if (r.name === 'container') return `#/containers/${encodeURIComponent(r.id)}/${r.tab}`;
-  return '#/containers';
-}
 
 interface AppState {
   link: TransportStatus;
@@ -69,9 +16,12 @@ interface AppState {
   settings: Settings | null;
   fatal: string | null;
   route: Route;
+  /** The host scope of the page (see HostScope). */
+  scope: HostScope;
   dismissedNotices: ReadonlySet<number>;
   init(): () => void;
-  navigate(r: Route): void;
+  /** Go to a page; `scope` changes the host (default: stay on the current one). */
+  navigate(r: Route, scope?: HostScope): void;
   saveSettings(patch: Partial<Settings>): Promise<void>;
   reconnect(hostId: string): Promise<void>;
   dismissNotice(i: number): void;
@@ -83,7 +33,7 @@ export const useApp = create<AppState>()((set, get) => ({
   info: null,
   settings: null,
   fatal: null,
-  route: routeFromHash(typeof location === 'undefined' ? '' : location.hash),
+  ...locationFromHash(typeof location === 'undefined' ? '' : location.hash),
   dismissedNotices: new Set(),
 
   init() {
@@ -103,7 +53,7 @@ export const useApp = create<AppState>()((set, get) => ({
       if (link === 'open') void load();
     });
     const offHosts = subscribe('hosts.watch', {}, (hosts) => set({ hosts }));
-    const onPop = (): void => set({ route: routeFromHash(location.hash) });
+    const onPop = (): void => set(locationFromHash(location.hash));
     window.addEventListener('popstate', onPop);
     return () => {
       offStatus();
@@ -111,9 +61,9 @@ export const useApp = create<AppState>()((set, get) => ({
       window.removeEventListener('popstate', onPop);
     };
   },
-  navigate(route) {
-    set({ route });
-    const hash = hashFromRoute(route);
+  navigate(route, scope = get().scope) {
+    set({ route, scope });
+    const hash = hashFor(scope, route);
     if (location.hash !== hash) history.pushState(null, '', hash);
   },
   async saveSettings(patch) {

@@ -17,16 +17,27 @@ export interface RowError {
   hint?: string;
 }
 
+/**
+ * Who runs a confirmed action. Absent: this store, on the host it shows. The All hosts view passes
+ * its own, which sends each container's action to that container's host.
+ */
+export interface ActionRunner {
+  runMany(targets: ContainerSummary[], action: ContainerAction, extra?: { force?: boolean; volumes?: boolean }): Promise<void>;
+  /** null when renamed, else the error to show in the dialog. */
+  rename(target: ContainerSummary, name: string): Promise<string | null>;
+}
+
 /** A confirmation or form the user must answer before an action runs. */
-export type ActionDialog =
+export type ActionDialog = (
   | { kind: 'remove'; targets: ContainerSummary[]; force: boolean; volumes: boolean }
   | { kind: 'kill' | 'stop'; targets: ContainerSummary[] }
-  | { kind: 'rename'; target: ContainerSummary; name: string; error: string | null };
+  | { kind: 'rename'; target: ContainerSummary; name: string; error: string | null }
+) & { runner?: ActionRunner };
 
 interface ContainersState {
   dialog: ActionDialog | null;
   /** Entry point of every user action: asks first when the action needs it, else runs it. */
-  ask(targets: ContainerSummary[], action: ContainerAction, opts: { confirmDestructive: boolean }): void;
+  ask(targets: ContainerSummary[], action: ContainerAction, opts: { confirmDestructive: boolean; runner?: ActionRunner }): void;
   setDialog(d: ActionDialog | null): void;
   hostId: string;
   byId: ReadonlyMap<string, ContainerSummary>;
@@ -66,18 +77,21 @@ const without = <T,>(rec: Readonly<Record<string, T>>, id: string): Record<strin
 
 export const useContainers = create<ContainersState>()((set, get) => ({
   dialog: null,
-  ask(targets, action, { confirmDestructive }) {
+  ask(targets, action, { confirmDestructive, runner }) {
     if (targets.length === 0) return;
+    const via = runner ? { runner } : {};
     if (action === 'remove') {
       // Force is never pre-ticked: a running container is stopped cleanly first (see run()).
-      set({ dialog: { kind: 'remove', targets, force: false, volumes: false } });
+      set({ dialog: { kind: 'remove', targets, force: false, volumes: false, ...via } });
     } else if (action === 'kill' && confirmDestructive) {
-      set({ dialog: { kind: 'kill', targets } });
+      set({ dialog: { kind: 'kill', targets, ...via } });
     } else if (action === 'stop' && confirmDestructive && targets.length > 1) {
-      set({ dialog: { kind: 'stop', targets } });
+      set({ dialog: { kind: 'stop', targets, ...via } });
     } else if (action === 'rename') {
       const t = targets[0]!;
-      set({ dialog: { kind: 'rename', target: t, name: t.name, error: null } });
+      set({ dialog: { kind: 'rename', target: t, name: t.name, error: null, ...via } });
+    } else if (runner) {
+      void runner.runMany(targets, action);
     } else {
       void get().runMany(
         targets.map((t) => t.id),

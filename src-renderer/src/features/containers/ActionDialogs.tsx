@@ -42,6 +42,10 @@ export function ActionDialogs() {
           onConfirm={() => {
             const d = dialog;
             setDialog(null);
+            if (d.runner) {
+              void d.runner.runMany(d.targets, 'remove', { force: d.force, volumes: d.volumes });
+              return;
+            }
             s.clearSelection();
             void s.runMany(
               d.targets.map((t) => t.id),
@@ -67,6 +71,10 @@ export function ActionDialogs() {
           onConfirm={() => {
             const d = dialog;
             setDialog(null);
+            if (d.runner) {
+              void d.runner.runMany(d.targets, d.kind);
+              return;
+            }
             void s.runMany(
               d.targets.map((t) => t.id),
               d.kind,
@@ -81,7 +89,7 @@ export function ActionDialogs() {
 
 function RenameDialog({ dialog, setDialog }: { dialog: Extract<ActionDialog, { kind: 'rename' }>; setDialog(d: ActionDialog | null): void }) {
   const run = useContainers((s) => s.run);
-  const error = useContainers((s) => s.errors[dialog.target.id]);
+  const error = useContainers((s) => (dialog.runner ? undefined : s.errors[dialog.target.id]));
   const [busy, setBusy] = useState(false);
   const submit = async (): Promise<void> => {
     const parsed = ContainerNameSchema.safeParse(dialog.name.trim());
@@ -94,6 +102,12 @@ function RenameDialog({ dialog, setDialog }: { dialog: Extract<ActionDialog, { k
       return;
     }
     setBusy(true);
+    if (dialog.runner) {
+      const failed = await dialog.runner.rename(dialog.target, parsed.data);
+      setBusy(false);
+      setDialog(failed === null ? null : { ...dialog, name: parsed.data, error: failed });
+      return;
+    }
     const ok = await run(dialog.target.id, 'rename', { name: parsed.data });
     setBusy(false);
     if (ok) setDialog(null);

@@ -13,7 +13,7 @@ import {
 } from '../../presenters/container-presenter';
 import { CloseIcon, ExternalIcon, KillIcon, PauseIcon, PlayIcon, RenameIcon, RestartIcon, StopIcon, TrashIcon } from '../../components/icons';
 import type { ContainerAction, RowError } from '../../stores/containers-store';
-import { hashFromRoute } from '../../stores/app-store';
+import { hashFor, hashFromRoute } from '../../stores/app-store';
 import { StatsCells } from '../stats/StatsCells';
 import { useActionsBlocked } from './use-actions-blocked';
 import { useStatusText } from '../../components/use-status-text';
@@ -31,6 +31,9 @@ export interface RowProps {
   onOpen(id: string): void;
   /** Live stats, when the row is on screen and running. */
   stats?: DerivedSample;
+  /** All hosts view: the row's key (callbacks get it instead of the id) and its host (a Host column). */
+  rowKey?: string;
+  host?: { id: string; name: string };
 }
 
 const PENDING_LABEL: Record<ContainerAction, string> = {
@@ -70,7 +73,8 @@ function IconButton(props: { label: string; onClick(): void; disabled?: boolean;
   );
 }
 
-export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, pending, error, onToggle, onAction, onDismiss, onOpen, stats }: RowProps) {
+export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, pending, error, onToggle, onAction, onDismiss, onOpen, stats, rowKey, host }: RowProps) {
+  const key = rowKey ?? c.id;
   const exit = exitCodeOf(c);
   const statusText = useStatusText(c);
   const tone = stateTone(c.state, exit);
@@ -82,32 +86,41 @@ export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, p
       aria-label={c.name}
       aria-selected={selected}
       data-testid="container-row"
+      data-host={host?.id}
       data-name={c.name}
       data-state={c.state}
       className={`row${selected ? ' row-selected' : ''}${error ? ' row-has-error' : ''}`}
     >
       <div className="row-main">
         <div role="cell" className="cell cell-check">
-          <input type="checkbox" aria-label={`Select ${c.name}`} checked={selected} onChange={() => onToggle(c.id)} />
+          <input type="checkbox" aria-label={`Select ${c.name}`} checked={selected} onChange={() => onToggle(key)} />
         </div>
         <div role="cell" className={`cell cell-name${grouped ? ' cell-indent' : ''}`}>
           <a
             className="name"
             title={`Open ${c.name}: logs, terminal, inspect, stats`}
-            href={hashFromRoute({ name: 'container', id: c.id, tab: 'logs' })}
+            href={host ? hashFor(host.id, { name: 'container', id: c.id, tab: 'logs' }) : hashFromRoute({ name: 'container', id: c.id, tab: 'logs' })}
             onClick={(e) => {
               if (e.metaKey || e.ctrlKey || e.shiftKey || e.button !== 0) return;
               e.preventDefault();
-              onOpen(c.id);
+              onOpen(key);
             }}
           >
             {c.name}
           </a>
           <span className="sub mono" title={c.id}>
+            {host && <span className="sub-host">{host.name} · </span>}
             {c.composeService ? `${c.composeService} · ` : ''}
             {shortId(c.id)}
           </span>
         </div>
+        {host && (
+          <div role="cell" className="cell cell-host" data-testid="host-cell">
+            <span className="ellipsis" title={`On ${host.name}`}>
+              {host.name}
+            </span>
+          </div>
+        )}
         <div role="cell" className="cell cell-image">
           <span className="ellipsis mono" title={c.image}>
             {c.image}
@@ -152,7 +165,7 @@ export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, p
           {relativeTime(c.created)}
         </div>
         <div role="cell" className="cell cell-actions">
-          <ContainerActions c={c} busy={busy} onAction={onAction} />
+          <ContainerActions c={c} busy={busy} onAction={onAction} hostId={host?.id} />
         </div>
       </div>
       {error && (
@@ -162,7 +175,7 @@ export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, p
             {error.message}
             {error.hint && <span className="muted"> {error.hint}</span>}
           </span>
-          <button type="button" className="icon-btn" aria-label={`Dismiss error for ${c.name}`} onClick={() => onDismiss(c.id)}>
+          <button type="button" className="icon-btn" aria-label={`Dismiss error for ${c.name}`} onClick={() => onDismiss(key)}>
             <CloseIcon />
           </button>
         </div>
@@ -178,8 +191,8 @@ export const ContainerRow = memo(function ContainerRow({ c, grouped, selected, p
  * set is display:none, so it is out of the tab order and of the accessibility tree, and each
  * action exists once on screen.
  */
-export function ContainerActions({ c, busy, onAction }: { c: ContainerSummary; busy: boolean; onAction(c: ContainerSummary, a: ContainerAction): void }) {
-  const blocked = useActionsBlocked();
+export function ContainerActions({ c, busy, onAction, hostId }: { c: ContainerSummary; busy: boolean; onAction(c: ContainerSummary, a: ContainerAction): void; hostId?: string }) {
+  const blocked = useActionsBlocked(hostId);
   const can = availableActions(c.state);
   const n = c.name;
   const main = can.start ? (

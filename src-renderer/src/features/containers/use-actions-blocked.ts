@@ -4,8 +4,10 @@ import { actionsBlockedReason } from '../../presenters/container-presenter';
 import { useApp } from '../../stores/app-store';
 import { useContainers } from '../../stores/containers-store';
 
-export function useActionsBlocked(): string | null {
-  const hostId = useContainers((s) => s.hostId);
+/** For `host` (default: the host the single-host pages show). */
+export function useActionsBlocked(host?: string): string | null {
+  const shown = useContainers((s) => s.hostId);
+  const hostId = host ?? shown;
   const state = useApp((a) => a.hosts.find((h) => h.id === hostId)?.state);
   const reason = useApp((a) => a.hosts.find((h) => h.id === hostId)?.reason);
   return state === undefined ? null : actionsBlockedReason({ state, reason });
