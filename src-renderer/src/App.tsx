@@ -15,7 +15,7 @@ import { MoonIcon } from './features/wake/MoonIcon';
 import { HostSwitcher } from './features/hosts/HostSwitcher';
 import { pageAfterSwitch } from './presenters/routes';
 import { HostPicker } from './features/hosts/HostPicker';
-import { allHostsSummary } from './presenters/all-hosts-presenter';
+import { allHostsSummary, worstState } from './presenters/all-hosts-presenter';
 
 // The list is the first screen and loads with the app; every other page (charts, xterm, forms)
 // is its own chunk, loaded when first opened, so the first render parses a fraction of the code.
@@ -67,7 +67,7 @@ export function App() {
   // The single host's list is followed while a per-host page can show it (not in All hosts).
   useEffect(() => (shownHost && !isAll ? watch(shownHost) : undefined), [watch, shownHost, isAll]);
   const pickHost = (next: string): void => navigate(pageAfterSwitch(route, next === ALL_HOSTS), next);
-  const worstState = hosts.some((h) => h.state === 'unreachable') ? 'unreachable' : hosts.some((h) => h.state === 'connecting') ? 'connecting' : 'connected';
+  const worst = worstState(hosts);
   const perHostOnly = isAll && !ALL_HOSTS_PAGES.has(route.name);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -108,7 +108,7 @@ export function App() {
         <span className="topbar-brand">
           <LogoIcon width={22} height={22} /> WakeDock
         </span>
-        <span className={`topbar-state pill-${isAll ? worstState : (host?.state ?? 'connecting')}`} title={isAll ? `All hosts: ${allHostsSummary(hosts)}` : host ? `${host.name}: ${host.state}` : ''}>
+        <span className={`topbar-state pill-${isAll ? worst : (host?.state ?? 'connecting')}`} title={isAll ? `All hosts: ${allHostsSummary(hosts)}` : host ? `${host.name}: ${host.state}` : ''}>
           <span className="dot" />
         </span>
       </header>
@@ -138,7 +138,7 @@ export function App() {
           {isAll ? (
             <div className="host-card" data-testid="all-hosts-card">
               <div className="host-name">All hosts</div>
-              <div className={`pill pill-${worstState}`} role="status">
+              <div className={`pill pill-${worst}`} role="status">
                 <span className="dot" />
                 <span>{allHostsSummary(hosts)}</span>
               </div>

@@ -54,9 +54,24 @@ export interface AllRowsOptions {
   stats?: SortStats;
 }
 
-/** A host's rows are listed only while it is connected and its stream has a snapshot. */
+/** "Unreachable: <reason>", "Slow", "Connected"… as the switcher, the groups and the dashboard say it. */
+export function stateText(h: Pick<Host, 'state' | 'reason'>): string {
+  const word = { connected: 'Connected', connecting: 'Connecting…', degraded: 'Slow', unresponsive: 'Not answering', unreachable: 'Unreachable' }[h.state];
+  return h.reason && h.state !== 'connected' && h.state !== 'connecting' ? `${word}: ${h.reason}` : word;
+}
+
+/** The worst state of a set of hosts (the All hosts entry's dot). */
+export function worstState(hosts: readonly Pick<Host, 'state'>[]): ConnectionState {
+  const order: ConnectionState[] = ['unreachable', 'unresponsive', 'degraded', 'connecting', 'connected'];
+  return order.find((s) => hosts.some((h) => h.state === s)) ?? 'connected';
+}
+
+/**
+ * A host's rows are listed only while its engine answers (connected or slow) and its stream has a
+ * snapshot; unreachable or not answering, its group shows why instead (actions could not reach it).
+ */
 export function hostProblem(h: Pick<Host, 'state' | 'reason'>, slice: HostSlice | undefined): string | null {
-  if (h.state === 'unreachable') return h.reason ? `Unreachable: ${h.reason}` : 'Unreachable';
+  if (h.state === 'unreachable' || h.state === 'unresponsive') return stateText(h);
   if (slice?.error) return `Could not follow containers: ${slice.error}`;
   if (!slice?.loaded) return h.state === 'connecting' ? 'Connecting…' : 'Loading…';
   return null;
@@ -148,7 +163,7 @@ export function switcherEntries(hosts: readonly Host[]): SwitcherEntry[] {
     id: h.id,
     name: h.name,
     state: h.state,
-    text: h.state === 'connected' ? 'Connected' : h.state === 'connecting' ? 'Connecting…' : h.reason ? `Unreachable: ${h.reason}` : 'Unreachable',
+    text: stateText(h),
     initials: initialsOf(h.name),
     kind: h.kind,
   }));

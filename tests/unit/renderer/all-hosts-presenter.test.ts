@@ -142,3 +142,15 @@ describe('the host in the URL', () => {
     expect(locationFromHash(hashFor('a b/c', { name: 'disk' }))).toEqual({ scope: 'a b/c', route: { name: 'disk' } });
   });
 });
+
+describe('slow and silent engines', () => {
+  it('a slow host lists its rows; one that does not answer is a group with the reason; the worst state wins', async () => {
+    const { worstState, stateText } = await import('../../../src-renderer/src/presenters/all-hosts-presenter');
+    const hs = [host('local', 'This machine', { state: 'degraded', reason: 'ping took 3 s' }), host('tcp-1', 'Build box', { state: 'unresponsive', reason: 'no answer to ping in 5 s' })];
+    const slices = { local: slice([c('local', 'web')]), 'tcp-1': slice([c('tcp-1', 'api')]) };
+    expect(names(buildAllRows(hs, slices, OPTS))).toEqual(['[This machine]', 'web@This machine', '[Build box: Not answering: no answer to ping in 5 s]']);
+    expect(stateText(hs[0]!)).toBe('Slow: ping took 3 s');
+    expect(worstState(hs)).toBe('unresponsive');
+    expect(worstState([host('a', 'a', { state: 'connecting' }), host('b', 'b')])).toBe('connecting');
+  });
+});

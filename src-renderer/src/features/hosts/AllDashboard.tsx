@@ -3,11 +3,11 @@
 // Each host's containers and stats are their own subscriptions: an unreachable host shows its
 // reason on its line and the others stay live.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { DerivedSample } from '@contract/index';
+import { engineAnswering, type DerivedSample } from '@contract/index';
 import { STATE_GROUPS, countStates } from '@contract/container-status';
 import { useApp } from '../../stores/app-store';
 import { useAllHosts } from '../../stores/all-hosts-store';
-import { hostProblem, countAll } from '../../presenters/all-hosts-presenter';
+import { hostProblem, countAll, stateText } from '../../presenters/all-hosts-presenter';
 import { formatBytes, formatPercent, totalsOf } from '../../presenters/stats-presenter';
 import { HostStats } from './AllHostsView';
 import '../stats/stats.css';
@@ -27,12 +27,12 @@ export function AllDashboard() {
       return new Map(prev).set(hostId, m);
     });
   }, []);
-  const connected = hosts.filter((h) => h.state === 'connected');
+  const connected = hosts.filter((h) => engineAnswering(h.state));
   const perHost = hosts.map((h) => {
     const slice = slices[h.id];
     const problem = hostProblem(h, slice);
     const counts = countStates(problem === null && slice ? slice.byId.values() : []);
-    const t = totalsOf(h.state === 'connected' ? (samples.get(h.id)?.values() ?? []) : []);
+    const t = totalsOf(engineAnswering(h.state) ? (samples.get(h.id)?.values() ?? []) : []);
     return { host: h, problem, counts, totals: t };
   });
   const counts = useMemo(() => countAll(hosts, slices), [hosts, slices]);
@@ -105,10 +105,10 @@ export function AllDashboard() {
                     {h.name}
                   </a>
                 </th>
-                <td className={problem && h.state === 'unreachable' ? 'host-problem-bad' : problem ? 'host-problem-warn' : ''}>
+                <td className={problem && (h.state === 'unreachable' || h.state === 'unresponsive') ? 'host-problem-bad' : problem || h.state === 'degraded' ? 'host-problem-warn' : ''}>
                   <span className={`pill pill-${h.state}`}>
                     <span className="dot" />
-                    <span>{problem ?? 'Connected'}</span>
+                    <span>{problem ?? stateText(h)}</span>
                   </span>
                 </td>
                 <td>{problem ? '—' : c.total}</td>

@@ -4,9 +4,9 @@
 // Virtualized like the single-host list.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import type { ContainerSummary, DerivedSample } from '@contract/index';
+import { engineAnswering, type ContainerSummary, type DerivedSample } from '@contract/index';
 import { countsSummary, type SortKey, type StateFilter } from '../../presenters/container-presenter';
-import { buildAllRows, countAll, rowKey, splitKey, type AllRow, type HostedContainer } from '../../presenters/all-hosts-presenter';
+import { buildAllRows, countAll, rowKey, splitKey, stateText, type AllRow, type HostedContainer } from '../../presenters/all-hosts-presenter';
 import { bulkOffers } from '../../presenters/bulk-actions';
 import { allHostsRunner, useAllHosts } from '../../stores/all-hosts-store';
 import { useContainers, type ContainerAction } from '../../stores/containers-store';
@@ -128,7 +128,7 @@ export function AllHostsView() {
     if (r?.kind === 'container' && r.container.state === 'running') onScreen.set(r.hostId, [...(onScreen.get(r.hostId) ?? []), r.container.id]);
   }
   const statsFeeds = sortsByStats
-    ? hosts.filter((h) => h.state === 'connected' && (!s.hostFilter || h.id === s.hostFilter)).map((h) => [h.id, 'all'] as const)
+    ? hosts.filter((h) => engineAnswering(h.state) && (!s.hostFilter || h.id === s.hostFilter)).map((h) => [h.id, 'all'] as const)
     : [...onScreen.entries()];
 
   const byKeys = useCallback(
@@ -166,7 +166,7 @@ export function AllHostsView() {
         <div>
           <h1>All hosts</h1>
           <p className="muted" data-testid="all-hosts-summary">
-            {`${counts.total} container${counts.total === 1 ? '' : 's'} on ${hosts.filter((h) => h.state === 'connected').length} of ${hosts.length} host${hosts.length === 1 ? '' : 's'}`}
+            {`${counts.total} container${counts.total === 1 ? '' : 's'} on ${hosts.filter((h) => engineAnswering(h.state)).length} of ${hosts.length} host${hosts.length === 1 ? '' : 's'}`}
             {counts.total > 0 && ` · ${countsSummary(counts)}`}
           </p>
         </div>
@@ -318,7 +318,7 @@ function HostGroupHeader({ row, onAction }: { row: Extract<AllRow, { kind: 'host
   const navigate = useApp((a) => a.navigate);
   const reconnect = useApp((a) => a.reconnect);
   const all = row.keys.length > 0 && row.keys.every((k) => selected.has(k));
-  const tone = row.state === 'unreachable' || (row.problem && row.loaded) ? 'bad' : row.problem ? 'warn' : 'ok';
+  const tone = row.state === 'unreachable' || row.state === 'unresponsive' || (row.problem && row.loaded) ? 'bad' : row.problem || row.state === 'degraded' ? 'warn' : 'ok';
   return (
     <div role="row" aria-label={`Host ${row.name}`} className={`group-row host-group host-group-${tone}`} data-testid="host-group" data-host={row.hostId} data-state={row.state}>
       <div role="cell" className="cell cell-check">
@@ -357,6 +357,11 @@ function HostGroupHeader({ row, onAction }: { row: Extract<AllRow, { kind: 'host
         >
           {row.name}
         </a>
+        {row.state === 'degraded' && !row.problem && (
+          <span className="host-problem host-problem-warn" role="status" data-testid="host-problem">
+            {stateText(row)}
+          </span>
+        )}
         {row.problem ? (
           <span className={`host-problem host-problem-${tone}`} role={tone === 'bad' ? 'alert' : 'status'} data-testid="host-problem" title={row.hint}>
             {row.problem}

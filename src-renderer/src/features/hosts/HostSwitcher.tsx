@@ -3,13 +3,13 @@
 // state); in the icons-only sidebar the text is hidden and the name is the title, the two letters
 // are CSS content (so they are not part of the name).
 import type { Host } from '@contract/index';
-import { allHostsSummary, switcherEntries } from '../../presenters/all-hosts-presenter';
+import { allHostsSummary, switcherEntries, worstState } from '../../presenters/all-hosts-presenter';
 import { ALL_HOSTS } from '../../stores/app-store';
 
 export function HostSwitcher({ hosts, current, onPick }: { hosts: readonly Host[]; current: string; onPick(scope: string): void }) {
   const entries = switcherEntries(hosts);
   const all = current === ALL_HOSTS;
-  const worst = hosts.some((h) => h.state === 'unreachable') ? 'unreachable' : hosts.some((h) => h.state === 'connecting') ? 'connecting' : 'connected';
+  const worst = worstState(hosts);
   return (
     <div className="host-switcher" role="group" aria-label="Hosts">
       <div className="nav-heading">Hosts</div>
