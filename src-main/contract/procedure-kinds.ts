@@ -100,6 +100,10 @@ export const PROCEDURE_KINDS = {
   'compose.watch': 'stream',
   'compose.cli': 'query',
   'compose.run': 'stream',
+  'registry.list': 'query',
+  'registry.login': 'command',
+  'registry.logout': 'command',
+  'images.push': 'stream',
 } as const satisfies Record<string, ProcedureKind>;
 
 export type KindMappedName = keyof typeof PROCEDURE_KINDS;

@@ -18,6 +18,7 @@ import { networksProcedures } from './procedures/networks';
 import { diskProcedures } from './procedures/disk';
 import { hostToolsProcedures } from './procedures/host-tools';
 import { composeProcedures } from './procedures/compose';
+import { registryProcedures } from './procedures/registry';
 
 export * from './define';
 export * from './inputs';
@@ -41,6 +42,7 @@ export const procedures = {
   ...diskProcedures,
   ...hostToolsProcedures,
   ...composeProcedures,
+  ...registryProcedures,
 } as const;
 
 

@@ -40,6 +40,7 @@ import { networksHandlers } from './services/networks-handlers';
 import { hostToolsHandlers } from './services/host-tools-handlers';
 import { diskHandlers } from './services/disk-handlers';
 import { composeHandlers } from './services/compose-handlers';
+import { registryHandlers } from './services/registry-handlers';
 
 export { HostRegistry } from './host-registry';
 import { JsonStore, alertsStoreOf } from './store/json-store';
@@ -176,6 +177,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...diskHandlers(ctx),
     ...hostToolsHandlers(ctx),
     ...composeHandlers(ctx),
+    ...registryHandlers(ctx),
   }, hosts);
 
   try {

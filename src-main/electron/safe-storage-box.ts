@@ -18,7 +18,7 @@ export function safeStorageBox(): SecretBox {
   if (!available) return ownerOnlyFileBox;
   return {
     kind: 'os-keystore',
-    description: 'Secrets (webhook URLs) are encrypted with your operating system\'s key store before they are saved.',
+    description: 'Secrets (webhook URLs, registry passwords) are encrypted with your operating system\'s key store before they are saved.',
     seal: (plain) => ({ $sealed: SEALED_KIND, data: safeStorage.encryptString(plain).toString('base64') }),
     open: (sealed) => {
       if (sealed.$sealed !== SEALED_KIND) throw new Error(`sealed with ${sealed.$sealed}, not ${SEALED_KIND}`);

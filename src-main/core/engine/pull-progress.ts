@@ -26,7 +26,8 @@ export class PullProgress {
       return;
     }
     const status = line.status ?? '';
-    const digest = /^Digest: (sha256:[a-f0-9]+)/.exec(status)?.[1];
+    // Pull: "Digest: sha256:…"; push: "<tag>: digest: sha256:… size: 528".
+    const digest = /^Digest: (sha256:[a-f0-9]+)/.exec(status)?.[1] ?? /: digest: (sha256:[a-f0-9]+)/.exec(status)?.[1];
     if (digest) this.digest = digest;
     // Lines about the image as a whole carry the tag (or nothing) as id.
     const isLayer = !!line.id && /^[a-f0-9]{12,}$/.test(line.id);
@@ -43,7 +44,7 @@ export class PullProgress {
       next.current = d.current ?? 0;
     }
     // A finished layer counts as fully downloaded.
-    if (/^(Pull complete|Already exists|Download complete)$/.test(status) && next.total !== undefined) next.current = next.total;
+    if (/^(Pull complete|Already exists|Download complete|Pushed|Layer already exists)$|^Mounted from /.test(status) && next.total !== undefined) next.current = next.total;
     this.layers.set(line.id!, next);
     this.dirty = true;
   }

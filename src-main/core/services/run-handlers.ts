@@ -10,6 +10,7 @@ import { engineError, engineMessage, engineStreamError, isAlreadyInState, isNotF
 import type { RawInspect } from '../engine/inspect-view';
 import { engineConflicts, localConflicts, type PortConflict, type PublishedPort } from '../engine/port-check';
 import { PullProgress, type RawPullLine } from '../engine/pull-progress';
+import { authFor } from '../registry/registry-auth';
 import { isBuiltinNetwork, keptEnvValues, keptLabelValues, parsedPorts, recreateBase, runSpecFromInspect, toCreateBody, type CreateBody, type RawImageConfig } from '../engine/run-spec-engine';
 
 /** Pull progress goes out at most this often. */
@@ -119,7 +120,9 @@ export function runHandlers(ctx: CoreContext): DomainHandlers<typeof runProcedur
       };
       // The tag defaults to latest, as docker pull does.
       const full = /:[\w][\w.-]*$|@sha256:/.test(ref.split('/').pop() ?? ref) ? ref : `${ref}:latest`;
-      docker.pull(full, {}, (err: unknown, s?: NodeJS.ReadableStream) => {
+      // With the login of the image's registry when WakeDock has one (registry.login).
+      const authconfig = authFor(ctx.store, full);
+      docker.pull(full, authconfig ? { authconfig } : {}, (err: unknown, s?: NodeJS.ReadableStream) => {
         if (signal.aborted) return void (s as Readable | undefined)?.destroy();
         if (err || !s) return void sink.fail(err ?? new Error('the engine sent no pull stream'));
         stream = s as Readable;

@@ -23,7 +23,7 @@ export interface SecretBox {
 
 export const ownerOnlyFileBox: SecretBox = {
   kind: 'owner-only-file',
-  description: 'Secrets (webhook URLs) are stored unencrypted in wakedock.json, readable only by your user account (file mode 0600).',
+  description: 'Secrets (webhook URLs, registry passwords) are stored unencrypted in wakedock.json, readable only by your user account (file mode 0600).',
   seal: (plain) => plain,
   open: (sealed) => {
     throw new Error(`it was encrypted by the desktop app's key store (${sealed.$sealed}), which is not available here`);

@@ -251,12 +251,52 @@ export const wakeCountersSection: SectionDef<z.output<typeof WakeCountersSchema>
   write: (next, prev, ctx) => (next.length === 0 && prev.raw === undefined ? undefined : wakeCounterItems.write(next, prev, ctx)),
 };
 
+// ---- registry logins: the password sealed by the SecretBox, like webhook URLs -----------------
+
+export interface StoredRegistryLogin {
+  server: string;
+  username: string;
+  password: string;
+}
+
+const RegistryLoginRaw = z.object({ server: z.string().min(1), username: z.string().min(1), password: z.union([z.string(), SealedSchema]) });
+
+/** Absent from the file until the first login, so files without logins keep their shape. */
+export const registriesSection: SectionDef<StoredRegistryLogin[]> = {
+  empty: () => undefined,
+  read(raw, ctx) {
+    if (raw === undefined) return { value: [], problems: [] };
+    if (!Array.isArray(raw)) return { value: [], problems: [`The registry logins are not a list (${show(raw)}); kept in the file until you log in or out.`] };
+    const value: StoredRegistryLogin[] = [];
+    const problems: string[] = [];
+    for (const r of raw) {
+      const p = RegistryLoginRaw.safeParse(r);
+      if (!p.success) {
+        problems.push('A registry login WakeDock does not understand is kept in the file but not used.');
+        continue;
+      }
+      try {
+        const password = typeof p.data.password === 'string' ? p.data.password : ctx.secrets.open(p.data.password);
+        value.push({ server: p.data.server, username: p.data.username, password });
+      } catch (e) {
+        problems.push(`The login to ${p.data.server} is encrypted with ${(p.data.password as { $sealed: string }).$sealed} and cannot be read here (${(e as Error).message}); log in again.`);
+      }
+    }
+    return { value, problems };
+  },
+  write(next, prev, ctx) {
+    if (next.length === 0 && prev.raw === undefined) return undefined;
+    return next.map((l) => ({ server: l.server, username: l.username, password: ctx.secrets.seal(l.password) }));
+  },
+};
+
 export const SECTIONS = {
   settings: settingsSection,
   hosts: hostsSection,
   alerts: alertsSection,
   wakeServices: wakeServicesSection,
   wakeCounters: wakeCountersSection,
+  registries: registriesSection,
 };
 
 export type SectionName = keyof typeof SECTIONS;

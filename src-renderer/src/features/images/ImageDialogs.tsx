@@ -15,41 +15,78 @@ import { ActionError } from '../resources/VirtualTable';
 import { PruneList } from '../resources/PruneList';
 import { shownError, type ShownError } from '../resources/errors';
 
-export function PullDialog({ hostId, onClose }: { hostId: string; onClose(): void }) {
-  const [ref, setRef] = useState('');
+/** A pull's or push's progress: the overall bar and status, then every layer with its bytes. */
+export function LayerProgress({ ev, label, done }: { ev: PullEvent; label: string; done: string }) {
+  const pct = ev.kind === 'progress' && ev.total > 0 ? Math.round((ev.current / ev.total) * 100) : undefined;
+  return (
+    <div className="res-pull" role="status" aria-label={label}>
+      {ev.kind === 'progress' ? (
+        <>
+          <div className="res-pull-head">
+            <progress max={100} value={pct ?? undefined} aria-label={done} />
+            <span className="small">
+              {ev.status}
+              {pct !== undefined && ` · ${pct}% of ${formatBytes(ev.total)}`}
+            </span>
+          </div>
+          <ul className="res-layers" aria-label="Layers">
+            {ev.layers.map((l) => (
+              <li key={l.id}>
+                <span className="mono">{l.id}</span> <span className="muted">{l.status}</span>
+                {l.total ? <span className="muted small"> {formatBytes(l.current ?? 0)} / {formatBytes(l.total)}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : (
+        <span>{ev.status}</span>
+      )}
+    </div>
+  );
+}
+
+/** A pull or a push as a stream: its latest progress, its error, cancel (unsubscribing aborts the engine request). */
+export function useLayerStream(proc: 'images.pull' | 'images.push', hostId: string, what: string) {
   const [ev, setEv] = useState<PullEvent | null>(null);
   const [err, setErr] = useState<ShownError | null>(null);
-  const [pulling, setPulling] = useState(false);
+  const [busy, setBusy] = useState(false);
   const off = useRef<(() => void) | null>(null);
   useEffect(() => () => off.current?.(), []);
-  const parsed = ImageRefSchema.safeParse(ref);
-  const fieldErr = ref.trim() && !parsed.success ? parsed.error.issues[0]?.message : undefined;
-  const start = (): void => {
-    if (!parsed.success) return;
+  const start = (ref: string): void => {
     setErr(null);
     setEv(null);
-    setPulling(true);
+    setBusy(true);
     off.current = subscribe(
-      'images.pull',
-      { hostId, ref: parsed.data },
+      proc,
+      { hostId, ref },
       (e) => {
         setEv(e);
-        if (e.kind === 'done') setPulling(false);
+        if (e.kind === 'done') setBusy(false);
       },
       (e) => {
         setErr({ message: e.message, hint: e.hint });
-        setPulling(false);
+        setBusy(false);
       },
     );
   };
   const cancel = (): void => {
     off.current?.();
     off.current = null;
-    setPulling(false);
+    setBusy(false);
     setEv(null);
-    setErr({ message: 'Pull cancelled' });
+    setErr({ message: `${what} cancelled` });
   };
-  const pct = ev?.kind === 'progress' && ev.total > 0 ? Math.round((ev.current / ev.total) * 100) : undefined;
+  return { ev, err, busy, start, cancel };
+}
+
+export function PullDialog({ hostId, onClose }: { hostId: string; onClose(): void }) {
+  const [ref, setRef] = useState('');
+  const { ev, err, busy: pulling, start: startPull, cancel } = useLayerStream('images.pull', hostId, 'Pull');
+  const parsed = ImageRefSchema.safeParse(ref);
+  const fieldErr = ref.trim() && !parsed.success ? parsed.error.issues[0]?.message : undefined;
+  const start = (): void => {
+    if (parsed.success) startPull(parsed.data);
+  };
   return (
     <Dialog title="Pull an image" onClose={pulling ? cancel : onClose}>
       <form
@@ -63,31 +100,7 @@ export function PullDialog({ hostId, onClose }: { hostId: string; onClose(): voi
         <input id="pull-ref" className="res-input" value={ref} onChange={(e) => setRef(e.target.value)} placeholder="nginx:1.27, registry:5000/team/app:tag" autoFocus disabled={pulling} aria-invalid={!!fieldErr} />
         {fieldErr && <p className="run-error">{fieldErr}</p>}
         <p className="muted small">Without a tag, :latest is pulled, as docker pull does.</p>
-        {ev && (
-          <div className="res-pull" role="status" aria-label="Pull progress">
-            {ev.kind === 'progress' ? (
-              <>
-                <div className="res-pull-head">
-                  <progress max={100} value={pct ?? undefined} aria-label="Pulled" />
-                  <span className="small">
-                    {ev.status}
-                    {pct !== undefined && ` · ${pct}% of ${formatBytes(ev.total)}`}
-                  </span>
-                </div>
-                <ul className="res-layers" aria-label="Layers">
-                  {ev.layers.map((l) => (
-                    <li key={l.id}>
-                      <span className="mono">{l.id}</span> <span className="muted">{l.status}</span>
-                      {l.total ? <span className="muted small"> {formatBytes(l.current ?? 0)} / {formatBytes(l.total)}</span> : null}
-                    </li>
-                  ))}
-                </ul>
-              </>
-            ) : (
-              <span>{ev.status}</span>
-            )}
-          </div>
-        )}
+        {ev && <LayerProgress ev={ev} label="Pull progress" done="Pulled" />}
         <ActionError error={err} />
         <div className="dialog-actions">
           {pulling ? (

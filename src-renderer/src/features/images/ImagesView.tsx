@@ -13,6 +13,7 @@ import { buildImageViews, imageCounts, usedByText, type ImageFilter, type ImageS
 import { useListFeed } from '../resources/use-list-feed';
 import { SortButton, VirtualTable } from '../resources/VirtualTable';
 import { ImageDetailsDialog, PruneImagesDialog, PullDialog, RemoveImageDialog, TagDialog } from './ImageDialogs';
+import { PushDialog, RegistriesDialog } from './RegistryDialogs';
 import '../resources/resources.css';
 
 const FILTERS: { key: ImageFilter; label: string }[] = [
@@ -22,7 +23,7 @@ const FILTERS: { key: ImageFilter; label: string }[] = [
   { key: 'dangling', label: 'Dangling' },
 ];
 
-type Open = { kind: 'pull' } | { kind: 'prune' } | { kind: 'tag' | 'remove' | 'details'; view: ImageView } | { kind: 'untag'; view: ImageView; tag: string } | null;
+type Open = { kind: 'pull' } | { kind: 'prune' } | { kind: 'registries' } | { kind: 'tag' | 'remove' | 'details' | 'push'; view: ImageView } | { kind: 'untag'; view: ImageView; tag: string } | null;
 
 const imageKey = (i: ImageRow): string => i.id;
 
@@ -57,6 +58,9 @@ export function ImagesView() {
           <p className="muted">{feed.loaded ? `${feed.items.size} on ${host?.name ?? hostId} · ${formatBytes(total)}` : host?.state === 'unreachable' ? 'Engine unreachable' : 'Loading…'}</p>
         </div>
         <div className="res-header-actions">
+          <button type="button" className="btn" onClick={() => setOpen({ kind: 'registries' })}>
+            Registries…
+          </button>
           <button type="button" className="btn" onClick={() => setOpen({ kind: 'prune' })}>
             Prune…
           </button>
@@ -139,6 +143,11 @@ export function ImagesView() {
               <button type="button" className="btn btn-sm btn-ghost" onClick={() => setOpen({ kind: 'tag', view: v })}>
                 Tag
               </button>
+              {!v.dangling && (
+                <button type="button" className="btn btn-sm btn-ghost" aria-label={`Push ${v.title}`} onClick={() => setOpen({ kind: 'push', view: v })}>
+                  Push
+                </button>
+              )}
               <button type="button" className="btn btn-sm btn-ghost" onClick={() => setOpen({ kind: 'details', view: v })}>
                 Details
               </button>
@@ -155,6 +164,8 @@ export function ImagesView() {
       {open?.kind === 'tag' && <TagDialog hostId={hostId} view={open.view} onClose={() => setOpen(null)} />}
       {open?.kind === 'remove' && <RemoveImageDialog hostId={hostId} view={open.view} onClose={() => setOpen(null)} />}
       {open?.kind === 'untag' && <RemoveImageDialog hostId={hostId} view={open.view} untag={open.tag} onClose={() => setOpen(null)} />}
+      {open?.kind === 'registries' && <RegistriesDialog hostId={hostId} onClose={() => setOpen(null)} />}
+      {open?.kind === 'push' && <PushDialog hostId={hostId} view={open.view} onClose={() => setOpen(null)} />}
       {open?.kind === 'details' && <ImageDetailsDialog hostId={hostId} view={open.view} onClose={() => setOpen(null)} />}
     </section>
   );

@@ -1,0 +1,84 @@
+// registry.* and images.push: logins checked by the engine and kept with the password sealed by the
+// store's SecretBox (never sent back to the renderer); push with the login of the image's registry,
+// progress per layer at a bounded rate (the pull's parser: push lines have the same shape).
+import type { Readable } from 'node:stream';
+import { RpcError } from '../../contract/errors';
+import type { registryProcedures } from '../../contract/procedures/registry';
+import type { CoreContext, DomainHandlers } from '../context';
+import { engineError, engineMessage, engineStreamError } from '../engine/engine-errors';
+import { PullProgress, type RawPullLine } from '../engine/pull-progress';
+import { authConfig, authFor, normalServer } from '../registry/registry-auth';
+
+const PUSH_EMIT_MS = 200;
+
+export function registryHandlers(ctx: CoreContext): DomainHandlers<typeof registryProcedures> {
+  const { store, hosts } = ctx;
+  return {
+    'registry.list': async () => ({
+      items: store.get('registries').map((l) => ({ server: l.server, username: l.username })),
+      storage: store.secrets.description,
+    }),
+
+    'registry.login': async ({ hostId, server, username, password }, signal) => {
+      const s = normalServer(server);
+      try {
+        await hosts.get(hostId).client().checkAuth({ ...authConfig({ server: s, username, password }), abortSignal: signal });
+      } catch (e) {
+        const status = (e as { statusCode?: number }).statusCode;
+        // The engine answers a refused login with 401 (or 500 wrapping the registry's 401).
+        if (status === 401 || /unauthorized|authentication required|incorrect username or password/i.test(engineMessage(e as never))) {
+          throw RpcError.from('VALIDATION', `The registry refused the login: ${engineMessage(e as never)}`, { reason: 'AUTH_FAILED', field: 'password', detail: engineMessage(e as never) });
+        }
+        throw engineError(e, { context: `Could not log in to ${s}` });
+      }
+      await store.update('registries', (list) => [...list.filter((l) => normalServer(l.server) !== s), { server: s, username, password }]);
+      return { server: s, username };
+    },
+
+    'registry.logout': async ({ server }) => {
+      const s = normalServer(server);
+      if (!store.get('registries').some((l) => normalServer(l.server) === s)) throw RpcError.from('NOT_FOUND', `WakeDock is not logged in to ${s}.`, { reason: 'INVALID_INPUT', field: 'server' });
+      await store.update('registries', (list) => list.filter((l) => normalServer(l.server) !== s));
+      return null;
+    },
+
+    'images.push': ({ hostId, ref }, sink, signal) => {
+      const docker = hosts.get(hostId).client();
+      const progress = new PullProgress(ref);
+      let stream: Readable | null = null;
+      let timer: NodeJS.Timeout | null = null;
+      const flush = (): void => {
+        if (progress.dirty) sink.next(progress.snapshot());
+      };
+      const stop = (): void => {
+        if (timer) clearInterval(timer);
+        timer = null;
+        stream?.destroy();
+      };
+      // The engine pushes one tag: the repository in the path, the tag as a parameter (as docker push does).
+      const m = /^(.*?)(?::([\w][\w.-]{0,127}))?$/.exec(ref.includes('@') ? ref.split('@')[0]! : ref)!;
+      const repo = m[1]!;
+      const tag = m[2] ?? 'latest';
+      const auth = authFor(store, ref) ?? {};
+      docker.getImage(repo).push({ tag }, (err: unknown, s?: NodeJS.ReadableStream) => {
+        if (signal.aborted) return void (s as Readable | undefined)?.destroy();
+        if (err || !s) return void sink.fail(err ? engineError(err, { context: `Could not push ${ref}` }) : new Error('the engine sent no push stream'));
+        stream = s as Readable;
+        timer = setInterval(flush, PUSH_EMIT_MS);
+        docker.modem.followProgress(
+          s,
+          (doneErr: unknown) => {
+            if (signal.aborted) return;
+            stop();
+            if (doneErr || progress.error) return void sink.fail(doneErr ?? engineStreamError(progress.error ?? 'the push failed'));
+            flush();
+            sink.next({ kind: 'done', status: `Pushed ${repo}:${tag}`, digest: progress.digest });
+            sink.end();
+          },
+          (line: RawPullLine) => progress.push(line),
+        );
+      }, auth);
+      return stop;
+    },
+  };
+}
