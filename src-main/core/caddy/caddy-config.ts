@@ -49,6 +49,20 @@ export interface CaddyConfigInput {
 
 export type CaddyJson = Record<string, unknown>;
 
+/**
+ * The access log is sampled (zap's sampler drops a line before it is encoded): per second, the first
+ * `first` lines are logged, then one in `thereafter`. Activity needs "a request for this host
+ * happened this second", not every line, and long requests are seen through the in-flight counts;
+ * unsampled, Caddy 2.6.2 encodes and writes every line synchronously, which cost the awake path 34 %
+ * at ~2,000 requests/s (bench/wake.ts). The sampler is shared by all services: while they take more
+ * than `first` requests in one second together, a POST to a sleeping service (seen only through its
+ * log line) can go unseen in that second; its client was told to retry (Retry-After) and GETs wake
+ * through the waker regardless. One logger per service (`logger_names`) would isolate them, but made
+ * every request pay for matching its line against every service's log (1.17 with 20 services).
+ * `interval` is nanoseconds (Caddy decodes it as a Go time.Duration).
+ */
+export const ACCESS_LOG_SAMPLING = { interval: 1_000_000_000, first: 50, thereafter: 1_000_000 } as const;
+
 export function portOf(listen: string): number {
   const m = /:(\d+)$/.exec(listen);
   if (!m) throw new Error(`"${listen}" has no port`);
@@ -141,6 +155,7 @@ export function buildConfig(input: CaddyConfigInput): CaddyJson {
         [WAKEDOCK_LOGGER]: {
           include: [ACCESS_LOGGER],
           encoder: { format: 'json' },
+          sampling: ACCESS_LOG_SAMPLING,
           writer: { output: 'net', address: `tcp/${input.accessLog}`, dial_timeout: '2s' },
         },
       },

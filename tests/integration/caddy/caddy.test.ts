@@ -8,7 +8,7 @@ import { CaddyAdminClient, CaddyAdminError } from '../../../src-main/core/caddy/
 import { buildConfig, buildServer, mergeOwned, type CaddyConfigInput } from '../../../src-main/core/caddy/caddy-config';
 import { ADMIN_ORIGIN, CaddySupervisor } from '../../../src-main/core/caddy/caddy-supervisor';
 import { silentLogger } from '../../../src-main/rpc/dispatcher';
-import { freePort, waitFor } from '../../support/docker-fixtures';
+import { freePort, sleep, waitFor } from '../../support/docker-fixtures';
 import { CADDY_BIN, httpTo, startHttp, tempDir, type TestServer } from '../../support/caddy';
 
 describe.skipIf(!CADDY_BIN)('private Caddy (real 2.6.2)', () => {
@@ -74,6 +74,29 @@ describe.skipIf(!CADDY_BIN)('private Caddy (real 2.6.2)', () => {
     await waitFor('access log lines', () => entries.length >= 4);
     expect(entries[0]).toMatchObject({ host: 'app.localhost', method: 'GET', uri: '/hello', status: 200, userAgent: 'wd-test/1', wakedock: null });
     expect(entries.find((e) => e.method === 'POST')).toMatchObject({ status: 503, wakedock: 'rejected' });
+  });
+
+  it('the access log is sampled: a burst of requests logs a few lines a second, and a POST to a sleeping service in the next second is seen', async () => {
+    const entries: AccessEntry[] = [];
+    log.onEntry((e) => entries.push(e));
+    const sleeping = await freePort();
+    await sup.apply(buildConfig({ ...input, services: [...input.services, { name: 'asleep', hosts: ['asleep.localhost'], upstream: `127.0.0.1:${sleeping}` }] }));
+    await waitFor('the new route', async () => (await httpTo(port, 'asleep.localhost', '/')).body === 'waker here');
+    await sleep(1100);
+    entries.length = 0;
+    // 300 requests to the awake service, 10 at a time.
+    const t0 = Date.now();
+    for (let i = 0; i < 30; i++) await Promise.all(Array.from({ length: 10 }, () => httpTo(port, 'app.localhost', '/')));
+    const burstS = Math.ceil((Date.now() - t0) / 1000) + 1;
+    await sleep(1100);
+    const post = await httpTo(port, 'asleep.localhost', '/api', { method: 'POST', body: 'x=1' });
+    expect(post.headers['x-wakedock']).toBe('rejected');
+    await waitFor('the POST to the sleeping service logged', () => entries.some((e) => e.host === 'asleep.localhost' && e.wakedock === 'rejected'));
+    const appLines = entries.filter((e) => e.host === 'app.localhost').length;
+    // At most `first` (50) lines per second of the burst, not 300.
+    expect(appLines).toBeGreaterThan(0);
+    expect(appLines).toBeLessThanOrEqual(50 * burstS);
+    expect(appLines).toBeLessThan(300);
   });
 
   it('a config Caddy refuses is not applied and the old one keeps serving', async () => {

@@ -36,6 +36,7 @@ describe('caddy config builder', () => {
     expect(body.handle[1]).toMatchObject({ handler: 'static_response', status_code: 503 });
     expect(rest.handle[0].upstreams).toEqual([{ dial: '127.0.0.1:47101' }]);
     expect(c.logging.logs.wakedock.writer).toMatchObject({ output: 'net', address: 'tcp/127.0.0.1:47100' });
+    expect(c.logging.logs.wakedock.sampling).toEqual({ interval: 1_000_000_000, first: 50, thereafter: 1_000_000 });
     expect(c.admin).toEqual({ listen: 'unix//tmp/x/admin.sock', origins: ['wakedock'] });
   });
 
