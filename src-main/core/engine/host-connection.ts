@@ -463,7 +463,7 @@ export class HostConnection {
       if (err instanceof RpcError && err.code === 'TIMEOUT') {
         if (this.state.state !== 'unresponsive') {
           const since = this.state.since ?? t0;
-          this.setState({ state: 'unresponsive', reason: `the engine does not answer (no answer to a ping within ${formatMs(this.timeouts.pingTimeoutMs)})`, since });
+          this.setState({ state: 'unresponsive', reason: `no answer to a ping within ${formatMs(this.timeouts.pingTimeoutMs)}`, since });
           this.opts.logger.warn(`host ${this.id}: unresponsive`);
         }
       } else if (err.code && /^E[A-Z]+$/.test(err.code)) {
