@@ -69,7 +69,8 @@ export interface DialOptions {
   abortSignal?: AbortSignal;
 }
 
-const shortPath = (path: string): string =>
+/** "/v1.43/containers/<64 hex>/stop?t=1" → "/containers/<12 hex>/stop" (for messages). */
+export const shortPath = (path: string): string =>
   path
     .replace(/\?.*$/, '')
     .replace(/^\/v\d+\.\d+/, '')

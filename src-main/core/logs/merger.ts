@@ -16,16 +16,18 @@ export interface MergeItem {
 
 type SourceState = 'history' | 'live' | 'ended';
 
-interface Entry<T> {
-  item: T;
-  arrival: number;
-  size: number;
-}
-
+/**
+ * A source's queue as parallel arrays (items, arrival times, sizes) rather than one entry object per
+ * item: a queued line lives long enough (it waits for the slowest container) to be promoted to V8's
+ * old space, and every object per line promoted there is garbage the process holds until the next
+ * full GC — the bench's peak RSS under a flood was that, not data retained.
+ */
 interface Source<T> {
   id: string;
   state: SourceState;
-  queue: Entry<T>[];
+  items: T[];
+  arrivals: number[];
+  sizes: number[];
   head: number;
   bytes: number;
   full: boolean;
@@ -41,6 +43,13 @@ export interface KWayMergerOptions<T> {
   onFull?(sourceId: string, full: boolean): void;
 }
 
+/**
+ * Per-source cap. Small on purpose: the smaller the queues, the sooner a line leaves the merge, and a
+ * line that leaves before two scavenges dies in V8's young generation instead of being promoted
+ * (project-logs bench: peak RSS, see docs/bench.md). 128 KiB is still thousands of lines per source.
+ */
+export const DEFAULT_MAX_BYTES_PER_SOURCE = 128 * 1024;
+
 export class KWayMerger<T extends MergeItem> {
   private readonly sources = new Map<string, Source<T>>();
   private readonly windowMs: number;
@@ -49,11 +58,11 @@ export class KWayMerger<T extends MergeItem> {
 
   constructor(private readonly o: KWayMergerOptions<T>) {
     this.windowMs = o.windowMs ?? 100;
-    this.cap = o.maxBytesPerSource ?? 512 * 1024;
+    this.cap = o.maxBytesPerSource ?? DEFAULT_MAX_BYTES_PER_SOURCE;
   }
 
   addSource(id: string, state: 'history' | 'live' = 'history'): void {
-    if (!this.sources.has(id)) this.sources.set(id, { id, state, queue: [], head: 0, bytes: 0, full: false, lastTs: -Infinity });
+    if (!this.sources.has(id)) this.sources.set(id, { id, state, items: [], arrivals: [], sizes: [], head: 0, bytes: 0, full: false, lastTs: -Infinity });
   }
 
   /** The source finished its history: from now on it only blocks within the window. */
@@ -100,7 +109,9 @@ export class KWayMerger<T extends MergeItem> {
     const s = this.sources.get(id);
     if (!s) return; // a source that ended and was drained: nothing of it is still wanted
     const size = this.o.sizeOf(item);
-    s.queue.push({ item, arrival: now, size });
+    s.items.push(item);
+    s.arrivals.push(now);
+    s.sizes.push(size);
     s.bytes += size;
     s.lastTs = Math.max(s.lastTs, item.ts);
     this.total++;
@@ -122,26 +133,30 @@ export class KWayMerger<T extends MergeItem> {
       let emptyHistory = false;
       let emptyLive = false;
       for (const s of this.sources.values()) {
-        if (s.head >= s.queue.length) {
+        if (s.head >= s.items.length) {
           if (s.state === 'history') emptyHistory = true;
           else if (s.state === 'live') emptyLive = true;
           continue;
         }
-        if (!best || s.queue[s.head]!.item.ts < best.queue[best.head]!.item.ts) best = s;
+        if (!best || s.items[s.head]!.ts < best.items[best.head]!.ts) best = s;
       }
       if (!best || emptyHistory) break;
-      const e = best.queue[best.head]!;
-      if (emptyLive && !force && e.arrival > cutoff) break;
-      out.push(e.item);
-      best.queue[best.head] = undefined as unknown as Entry<T>;
+      const h = best.head;
+      if (emptyLive && !force && best.arrivals[h]! > cutoff) break;
+      out.push(best.items[h]!);
+      best.items[h] = undefined as unknown as T;
       best.head++;
-      best.bytes -= e.size;
+      best.bytes -= best.sizes[h]!;
       this.total--;
-      if (best.head > 1024 && best.head * 2 > best.queue.length) {
-        best.queue = best.queue.slice(best.head);
+      if (best.head > 1024 && best.head * 2 > best.items.length) {
+        best.items = best.items.slice(best.head);
+        best.arrivals = best.arrivals.slice(best.head);
+        best.sizes = best.sizes.slice(best.head);
         best.head = 0;
-      } else if (best.head === best.queue.length) {
-        best.queue = [];
+      } else if (best.head === best.items.length) {
+        best.items = [];
+        best.arrivals = [];
+        best.sizes = [];
         best.head = 0;
       }
       if (best.full && best.bytes < this.cap / 2) {
@@ -150,7 +165,7 @@ export class KWayMerger<T extends MergeItem> {
       }
     }
     // Ended sources with nothing left are forgotten.
-    for (const s of this.sources.values()) if (s.state === 'ended' && s.head >= s.queue.length) this.sources.delete(s.id);
+    for (const s of this.sources.values()) if (s.state === 'ended' && s.head >= s.items.length) this.sources.delete(s.id);
     return out;
   }
 

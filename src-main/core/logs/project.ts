@@ -41,14 +41,20 @@ export interface ProjectFollowOptions {
   onEvent(ev: FollowerEvent & { src?: string }): void;
   onError(e: unknown): void;
   logger: Logger;
-  /** Bytes one container's queue may hold before it stops being read (default 512 KiB). */
+  /** Bytes one container's queue may hold before it stops being read (default 128 KiB, merger.ts). */
   maxBytesPerSource?: number;
   /** Lines handed out per turn of the event loop (default 5,000). */
   sliceLines?: number;
 }
 
-/** A line, or a follower's marker kept in order with the lines around it. */
-type Item = { ts: number; line: ProjectLine; ev?: undefined } | { ts: number; line?: undefined; ev: FollowerEvent & { src?: string } };
+/** A follower's marker, kept in order with the lines around it. */
+interface Marker {
+  ts: number;
+  ev: FollowerEvent & { src?: string };
+}
+/** A line (queued as is: no wrapper object per line), or a marker. */
+type Item = ProjectLine | Marker;
+const isMarker = (it: Item): it is Marker => (it as Marker).ev !== undefined;
 
 const BATCH = 1000;
 
@@ -68,7 +74,7 @@ export class ProjectLogFollower {
     this.merger = new KWayMerger<Item>({
       windowMs: o.windowMs ?? 100,
       maxBytesPerSource: o.maxBytesPerSource,
-      sizeOf: (it) => (it.line ? it.line.text.length + 64 : 64),
+      sizeOf: (it) => (isMarker(it) ? 64 : it.text.length + 64),
       onFull: (id) => this.applyHold(id),
     });
   }
@@ -145,8 +151,8 @@ export class ProjectLogFollower {
     };
     for (const it of items) {
       if (this.stopped) return;
-      if (it.line) {
-        lines.push(it.line);
+      if (!isMarker(it)) {
+        lines.push(it);
         if (lines.length >= BATCH) flush();
       } else {
         flush();
@@ -187,7 +193,7 @@ export class ProjectLogFollower {
       tail,
       logger: this.o.logger,
       onLine: (l) => {
-        this.merger.push(t.id, { ts: l.ts, line: { ts: l.ts, stream: l.stream, text: l.text, src } }, Date.now());
+        this.merger.push(t.id, { ts: l.ts, stream: l.stream, text: l.text, src }, Date.now());
         this.schedule();
       },
       onEvent: (ev) => {

@@ -6,6 +6,7 @@
 // one buffer. TLS and SSH endpoints keep using dockerode's modem.
 import { connect, type Socket } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
+import { DEFAULT_ENGINE_TIMEOUTS, shortPath, timeoutError } from '../engine/call-guard';
 
 export type RawEndpoint = { socketPath: string } | { host: string; port: number };
 
@@ -70,11 +71,17 @@ export interface RawHttpError extends Error {
   json: { message?: string } | null;
 }
 
-/** GET path; resolves with the (de-chunked) body as a stream once the status is 200. */
-export function rawGet(endpoint: RawEndpoint, path: string, signal?: AbortSignal): Promise<Readable> {
+/**
+ * GET path; resolves with the (de-chunked) body as a stream once the status is 200. The answer must
+ * start within `openTimeoutMs` (a frozen engine: TIMEOUT, the socket destroyed), like the streams the
+ * call guard bounds (engine/call-guard.ts); after that the body has no deadline (follow).
+ */
+export function rawGet(endpoint: RawEndpoint, path: string, signal?: AbortSignal, openTimeoutMs = DEFAULT_ENGINE_TIMEOUTS.streamOpenMs): Promise<Readable> {
   return new Promise((resolve, reject) => {
     const socket: Socket = 'socketPath' in endpoint ? connect({ path: endpoint.socketPath }) : connect({ host: endpoint.host, port: endpoint.port });
-    const body = new PassThrough({ highWaterMark: 1024 * 1024 });
+    // 256 KiB: enough to de-chunk a socket read in one go; what a held source (a project merge waiting
+    // for its slowest container) buffers here is this much per container, the rest waits in the engine.
+    const body = new PassThrough({ highWaterMark: 256 * 1024 });
     let head: Buffer | null = Buffer.alloc(0);
     let chunked: ChunkedDecoder | null = null;
     let status = 0;
@@ -91,6 +98,15 @@ export function rawGet(endpoint: RawEndpoint, path: string, signal?: AbortSignal
     };
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort, { once: true });
+    const openTimer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      socket.destroy();
+      body.destroy();
+      reject(timeoutError({ kind: 'stream', label: `GET ${shortPath(path)}`, timeoutMs: openTimeoutMs, mutating: false }));
+    }, openTimeoutMs);
+    openTimer.unref?.();
 
     const deliver = (bytes: Buffer): void => {
       if (bytes.length === 0) return;
@@ -143,6 +159,7 @@ export function rawGet(endpoint: RawEndpoint, path: string, signal?: AbortSignal
           chunked = lines.some((l) => /^transfer-encoding:\s*chunked/i.test(l)) ? new ChunkedDecoder() : null;
           const rest = head.subarray(end + 4);
           head = null;
+          clearTimeout(openTimer);
           if (status === 200 && !settled) {
             settled = true;
             resolve(body);
@@ -160,8 +177,12 @@ export function rawGet(endpoint: RawEndpoint, path: string, signal?: AbortSignal
         socket.destroy(e as Error);
       }
     });
-    socket.on('end', finish);
+    socket.on('end', () => {
+      clearTimeout(openTimer);
+      finish();
+    });
     socket.on('error', (e) => {
+      clearTimeout(openTimer);
       signal?.removeEventListener('abort', onAbort);
       if (!settled) {
         settled = true;

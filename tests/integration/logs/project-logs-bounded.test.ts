@@ -101,7 +101,7 @@ describe('logs.followProject with big histories and a client that stops reading'
     expect(error).toBeNull();
     expect(stalledAt).toBeLessThan(CONTAINERS * LINES / 2); // the client really was behind
     // The whole history is ~600,000 line objects (> 80 MiB of heap when held); the merge holds a
-    // bounded queue per container (512 KiB of text) and the connection its high-water mark.
+    // bounded queue per container (128 KiB of text) and the connection its high-water mark.
     expect(heapStalled).toBeLessThan(24 * 2 ** 20);
     // Nor is the history pushed into the connection in one go: the socket holds about its 4 MiB
     // high-water mark, as for one container's logs.
