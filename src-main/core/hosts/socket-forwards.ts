@@ -1,7 +1,7 @@
 // The local socket forwards that are on, one per SSH host (hosts.forwardSocket). A forward exists
 // only while its host is connected: it is removed when the host disconnects or is removed, when it
 // is turned off, and when the core stops (a tool then sees "no such file" instead of a hang).
-import { RpcError } from '../../contract';
+import { RpcError, engineAttached } from '../../contract';
 import type { Logger } from '../../contract/handlers';
 import type { SocketForward as SocketForwardInfo } from '../../contract/procedures/host-tools';
 import type { HostRegistry } from '../host-registry';
@@ -55,7 +55,9 @@ export class SocketForwards {
     this.offHosts ??= this.o.hosts.watch((list) => {
       for (const id of this.open.keys()) {
         const h = list.find((x) => x.id === id);
-        if (!h || h.state !== 'connected') void this.remove(id);
+        // Degraded or unresponsive keeps its connection (and the SSH link under it): only a host
+        // that is gone or has lost its connection drops its forwards.
+        if (!h || !engineAttached(h.state)) void this.remove(id);
       }
     });
   }
