@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RpcClient, type ProcOutput } from '../../../src-main/contract';
 import { cleanupTestContainers, ensureTestImage, runContainer, sleep, waitFor } from '../../support/docker-fixtures';
+import { sampleQueueUntilStill } from '../../support/queue-sampler';
 import { openWsPort } from '../../support/rpc-harness';
 import { startServeHarness, type ServeHarness } from '../../support/serve-harness';
 
@@ -50,26 +51,11 @@ describe('terminal output over a WebSocket with a client that stops reading', ()
     await client.call('terminal.write', { sessionId, data: `seq 1 ${N}\r` });
     await waitFor('the flood to start', () => out.includes('\n1000\r\n'), { timeoutMs: 10_000 });
     clientSocket.pause();
-    // The kernel's socket buffers absorb a few MiB before the server's queue grows, and on a loaded
-    // machine the flood reaches the high-water mark late: sample until the queue has stood still for
-    // a whole second (the exec is held), within a generous cap, instead of for a fixed 4 s.
-    let peak = 0;
-    const samples: number[] = [];
-    const t0 = Date.now();
-    const WINDOW = 50; // × 20 ms = 1 s
-    let still = false;
-    while (!still && Date.now() - t0 < 30_000) {
-      const q = queuedOnServer();
-      peak = Math.max(peak, q);
-      samples.push(q);
-      const last = samples.slice(-WINDOW);
-      still = Date.now() - t0 > 2000 && last.length === WINDOW && Math.max(...last) - Math.min(...last) < 512 * 1024 && peak > HIGH_WATER / 2;
-      await sleep(20);
-    }
-    expect(still, `the server's queue kept moving: last samples ${samples.slice(-5).join(', ')}`).toBe(true); // standing still
+    const { still, peak, samples, elapsedMs } = await sampleQueueUntilStill(queuedOnServer, { tolerance: 512 * 1024, minPeak: HIGH_WATER / 2 });
+    expect(still, `the server's queue kept moving: last samples ${samples.slice(-5).join(', ')}`).toBe(true); // the exec is held
     expect(peak).toBeGreaterThan(HIGH_WATER / 2); // the client really was behind
     expect(peak).toBeLessThan(3 * HIGH_WATER);
-    console.log(`terminal backpressure over ws: server queue peak ${(peak / 2 ** 20).toFixed(2)} MiB (high-water 4 MiB) while the client was paused ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    console.log(`terminal backpressure over ws: server queue peak ${(peak / 2 ** 20).toFixed(2)} MiB (high-water 4 MiB) while the client was paused ${(elapsedMs / 1000).toFixed(1)} s`);
 
     clientSocket.resume();
     await waitFor(`seq to finish (${N})`, () => out.includes(`\n${N}\r\n`), { timeoutMs: 120_000, intervalMs: 100 });
