@@ -5,9 +5,9 @@ import { StringDecoder } from 'node:string_decoder';
 import type { ClientChannel } from 'ssh2';
 import { exitReason, type TerminalBackend, type TerminalExit } from './backend';
 
-/** What the backend needs from the SSH connection (a subset of ssh2's Client, so tests can fake it). */
+/** What the backend needs from the SSH connection (its session's shell(), so tests can fake it). */
 export interface SshShellOpener {
-  shell(window: { term: string; cols: number; rows: number; width: number; height: number }, options: { env?: Record<string, string> }, cb: (err: Error | undefined, channel: ClientChannel) => void): unknown;
+  shell(pty: { term: string; cols: number; rows: number; width: number; height: number }): Promise<ClientChannel>;
 }
 
 export interface SshShellOptions {
@@ -19,17 +19,9 @@ export interface SshShellOptions {
   onConnectionLost(listener: (why: Error) => void): () => void;
 }
 
-export function openSshShell(client: SshShellOpener, o: SshShellOptions): Promise<SshShellBackend> {
-  return new Promise((resolve, reject) => {
-    try {
-      client.shell({ term: 'xterm-256color', cols: o.cols, rows: o.rows, width: 0, height: 0 }, {}, (err, channel) => {
-        if (err) reject(err);
-        else resolve(new SshShellBackend(channel, o));
-      });
-    } catch (e) {
-      reject(e as Error);
-    }
-  });
+export async function openSshShell(client: SshShellOpener, o: SshShellOptions): Promise<SshShellBackend> {
+  const channel = await client.shell({ term: 'xterm-256color', cols: o.cols, rows: o.rows, width: 0, height: 0 });
+  return new SshShellBackend(channel, o);
 }
 
 export class SshShellBackend implements TerminalBackend {

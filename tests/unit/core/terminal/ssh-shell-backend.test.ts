@@ -41,9 +41,9 @@ function rig() {
   let lost: ((e: Error) => void) | null = null;
   const opened: { cols: number; rows: number; term: string }[] = [];
   const client: SshShellOpener = {
-    shell: (w, _o, cb) => {
+    shell: async (w) => {
       opened.push(w);
-      setImmediate(() => cb(undefined, ch as unknown as ClientChannel));
+      return ch as unknown as ClientChannel;
     },
   };
   const onConnectionLost = (l: (e: Error) => void) => ((lost = l), () => (lost = null));
@@ -118,7 +118,7 @@ describe('SshShellBackend', () => {
   });
 
   it('a refused shell request rejects (no session is kept)', async () => {
-    const client: SshShellOpener = { shell: (_w, _o, cb) => setImmediate(() => cb(new Error('Unable to open shell'), undefined as unknown as ClientChannel)) };
+    const client: SshShellOpener = { shell: () => Promise.reject(new Error('Unable to open shell')) };
     await expect(openSshShell(client, { cols: 80, rows: 24, hostName: 'h', onConnectionLost: () => () => {} })).rejects.toThrow('Unable to open shell');
   });
 });
