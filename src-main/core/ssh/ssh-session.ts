@@ -7,7 +7,10 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { Client, utils, type AnyAuthMethod, type ClientChannel, type ConnectConfig, type PseudoTtyOptions } from 'ssh2';
+import ssh2, { type AnyAuthMethod, type Client, type ClientChannel, type ConnectConfig, type PseudoTtyOptions } from 'ssh2';
+
+// ssh2 is CommonJS: the built ESM bundle (out/main/serve.js) cannot take its named exports.
+const { Client: SshClient, utils } = ssh2;
 import type { ErrorReason, HostKeyInfo, HostSecret, HostTestStepName, SshAuth } from '../../contract';
 import { changedKeyMessage, fingerprintOf, keyTypeOf, removeHint, type KnownHosts } from './known-hosts';
 import { targetLabel, type ResolvedSsh, type SshTarget } from './ssh-config';
@@ -346,7 +349,7 @@ export async function openSshSession(o: OpenSshOptions): Promise<SshSession> {
         sock.destroy();
         throw e;
       });
-      const client = new Client();
+      const client = new SshClient();
       await handshake(client, hop, sock, o, methods, tried);
       clients.push(client);
     }
