@@ -37,6 +37,7 @@ import { WakeManager, type WakeOptions } from './wake/wake-manager';
 import { ResourcesService } from './resources/resources-service';
 import { volumesHandlers } from './services/volumes-handlers';
 import { networksHandlers } from './services/networks-handlers';
+import { sshLinkOf } from './hosts/ssh-link';
 import { hostToolsHandlers } from './services/host-tools-handlers';
 import { diskHandlers } from './services/disk-handlers';
 import { composeHandlers } from './services/compose-handlers';
@@ -131,7 +132,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const stats = set.add('stats', createStatsHub(hosts, logger));
   const history = set.add('history', new StatsHistoryService({ dataDir: opts.dataDir, store, hosts, stats, logger }));
   const alerts = set.add('alerts', new AlertService({ store: alertsStoreOf(store), getHost: (hostId) => hosts.get(hostId), stats: () => stats, logger }));
-  const terminals = set.add('terminals', new Terminals({ hosts, logger, hostTerminal: opts.hostTerminal === true, mode: opts.mode }));
+  const terminals = set.add('terminals', new Terminals({ hosts, logger, hostTerminal: opts.hostTerminal === true, mode: opts.mode, sshLink: sshLinkOf(hosts) }));
   const wake = opts.wake
     ? set.add(
         'wake',
@@ -175,7 +176,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...volumesHandlers(ctx),
     ...networksHandlers(ctx),
     ...diskHandlers(ctx),
-    ...hostToolsHandlers(ctx),
+    ...hostToolsHandlers(ctx, sshLinkOf(hosts)),
     ...composeHandlers(ctx),
     ...registryHandlers(ctx),
   }, hosts);

@@ -260,6 +260,12 @@ export class HostConnection {
     return this.state.state === 'connected' ? this.connection?.ssh : undefined;
   }
 
+  /** ssh hosts while connected: the engine's socket path on the server (the local socket forward opens it). */
+  sshEngineSocket(): string | undefined {
+    const c = this.connection as (EngineConnection & { socketPath?: unknown }) | null;
+    return this.state.state === 'connected' && c?.ssh && typeof c.socketPath === 'string' ? c.socketPath : undefined;
+  }
+
   /** The engine client, or a typed ENGINE_UNREACHABLE error. */
   client(): Dockerode {
     // Degraded and unresponsive hosts hand out their client: the call guard sends (degraded) or

@@ -1,0 +1,171 @@
+// The host shell and the local socket forward of an SSH host, against real parts: OpenSSH on
+// loopback and a PRIVATE dockerd as the "remote" engine (its own socket, its own containers). The
+// real docker CLI, pointed at the forwarded socket, lists the remote engine's containers; the
+// socket is owner-only and goes away when turned off and when the connection drops. A login shell
+// on the server runs commands, follows resizes, and says the session ended when the SSH
+// connection is lost.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallName, ProcInput, ProcOutput, RpcErrorData } from '../../../src-main/contract';
+import { silentLogger } from '../../../src-main/contract/handlers';
+import { createCore, type Core } from '../../../src-main/core/create-core';
+import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
+import { RpcServer } from '../../../src-main/rpc/dispatcher';
+import { DOCKER_BIN, SHARED_SOCKET, discoveryFor, ensureTestImage, privateDaemon, privateDaemonDir, removePrivateDaemon, runContainer, startDockerd, stopDockerd, waitFor } from '../../support/docker-fixtures';
+import { EventLog, connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
+import { makeKey, startSshd, type Sshd, type SshKey } from '../../support/sshd';
+
+const AREA = 'sshtools';
+const run = promisify(execFile);
+
+let spec: ReturnType<typeof privateDaemon>;
+let work: string;
+let dataDir: string;
+let key: SshKey;
+let sshd: Sshd;
+let core: Core;
+let link: InMemoryLink;
+let hostId: string;
+let remoteBox: { id: string; name: string };
+let localBox: { id: string; name: string };
+
+function call<P extends CallName>(p: P, input: ProcInput<P>): Promise<ProcOutput<P>> {
+  return link.client.call(p, input) as Promise<ProcOutput<P>>;
+}
+async function callErr<P extends CallName>(p: P, input: ProcInput<P>): Promise<RpcErrorData> {
+  const r = await link.client.callRaw(p, input);
+  if (r.ok) throw new Error(`${p} succeeded`);
+  return r.error;
+}
+const connected = (): Promise<unknown> => waitFor('the SSH host to be connected', async () => (await call('hosts.list', {})).find((h) => h.id === hostId && h.state === 'connected'), { timeoutMs: 30_000 });
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'wdtest-sshtools-'));
+  spec = privateDaemon(privateDaemonDir(AREA));
+  await startDockerd(spec);
+  await ensureTestImage({ socket: spec.socket });
+  remoteBox = await runContainer({ area: AREA, socket: spec.socket });
+  localBox = await runContainer({ area: AREA });
+  key = await makeKey(join(work, 'keys'), 'id_ed25519');
+  sshd = await startSshd(join(work, 'sshd'), { authorizedKeys: [key.pub] });
+  const home = join(work, 'home');
+  mkdirSync(join(home, '.ssh'), { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'wdtest-sshtools-data-'));
+  core = await createCore({ dataDir, mode: 'serve', appVersion: '0.0.0-test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET), backoffMinMs: 200, backoffMaxMs: 1000, ssh: { home, agentSocket: '' } });
+  link = connectInMemory(new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true }));
+  const config = { kind: 'ssh' as const, url: `ssh://root@127.0.0.1:${sshd.port}`, auth: { method: 'key' as const, keyPath: key.path }, socketPath: spec.socket };
+  // The user's decision on the unknown key, as the fingerprint dialog makes it.
+  const first = await call('hosts.test', { config });
+  expect(first.hostKey?.fingerprint).toBe(sshd.hostKey.fingerprint);
+  await call('hosts.trustHostKey', { host: '127.0.0.1', port: sshd.port, keyType: first.hostKey!.keyType, fingerprint: first.hostKey!.fingerprint });
+  hostId = (await call('hosts.add', { name: 'Remote box', config })).id;
+  await connected();
+}, 240_000);
+
+afterAll(async () => {
+  link?.close();
+  await core?.dispose();
+  await sshd?.stop().catch(() => {});
+  await run(DOCKER_BIN, ['rm', '-f', localBox?.name ?? 'none']).catch(() => {});
+  if (spec) {
+    await stopDockerd(spec).catch(() => {});
+    await removePrivateDaemon(spec).catch(() => {});
+  }
+  if (work) rmSync(work, { recursive: true, force: true });
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}, 120_000);
+
+const cliPs = async (sock: string): Promise<string[]> => (await run(DOCKER_BIN, ['-H', `unix://${sock}`, 'ps', '-a', '--format', '{{.Names}}'], { timeout: 30_000 })).stdout.split('\n').filter(Boolean);
+
+describe('local socket forward', () => {
+  it('the real docker CLI on the forwarded socket sees the remote engine’s containers; owner-only; gone when turned off', async () => {
+    const on = await call('hosts.forwardSocket', { hostId, enabled: true });
+    expect(on.enabled).toBe(true);
+    const path = on.path!;
+    expect(path.startsWith(dataDir) || path.startsWith(tmpdir())).toBe(true);
+    expect(statSync(path).isSocket()).toBe(true);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(dirname(path)).mode & 0o777).toBe(0o700);
+    expect(await call('hosts.forwards', {})).toEqual([{ hostId, path, enabled: true }]);
+
+    const names = await cliPs(path);
+    expect(names).toContain(remoteBox.name);
+    expect(names).not.toContain(localBox.name);
+    // Twice more at once: each connection its own channel on the one SSH connection.
+    const [a, b] = await Promise.all([cliPs(path), cliPs(path)]);
+    expect(a).toEqual(names);
+    expect(b).toEqual(names);
+
+    expect(await call('hosts.forwardSocket', { hostId, enabled: false })).toEqual({ hostId, enabled: false });
+    expect(existsSync(path)).toBe(false);
+    expect(await call('hosts.forwards', {})).toEqual([]);
+  }, 90_000);
+
+  it('is removed when the SSH connection drops (and the host reconnects by itself)', async () => {
+    const { path } = await call('hosts.forwardSocket', { hostId, enabled: true });
+    expect(existsSync(path!)).toBe(true);
+    await sshd.dropConnections();
+    await waitFor('the forward socket to be removed', () => !existsSync(path!), { timeoutMs: 30_000 });
+    expect(await call('hosts.forwards', {})).toEqual([]);
+    await connected();
+  }, 90_000);
+
+  it('only SSH hosts have one', async () => {
+    const e = await callErr('hosts.forwardSocket', { hostId: 'local', enabled: true });
+    expect(e.reason).toBe('NOT_SSH_HOST');
+  });
+});
+
+describe('a shell on the SSH host', () => {
+  const text = (log: EventLog<ProcOutput<'terminal.attach'>>): string => log.events.map((e) => (e.type === 'replay' || e.type === 'output' ? e.data : '')).join('');
+
+  it('runs commands on the server and follows resizes', async () => {
+    await connected();
+    const { sessionId, session } = await call('terminal.open', { target: 'host', hostId, cols: 90, rows: 20 });
+    expect(session).toMatchObject({ target: 'host', hostId, state: 'running', title: 'Remote box' });
+    const log = new EventLog<ProcOutput<'terminal.attach'>>();
+    const sub = link.client.subscribe('terminal.attach', { sessionId }, log.handlers);
+    try {
+      await call('terminal.write', { sessionId, data: 'echo remote-$((6*7)) $(id -un); stty size\r' });
+      await waitFor('the shell output', () => /remote-42 root/.test(text(log)) && /20 90/.test(text(log)), { timeoutMs: 15_000 });
+      await call('terminal.resize', { sessionId, cols: 120, rows: 33 });
+      await call('terminal.write', { sessionId, data: 'stty size\r' });
+      await waitFor('the new size', () => /33 120/.test(text(log)), { timeoutMs: 15_000 });
+      await call('terminal.write', { sessionId, data: 'exit 7\r' });
+      await waitFor('the exit', () => log.events.some((e) => e.type === 'exit'), { timeoutMs: 15_000 });
+      const exit = log.events.find((e) => e.type === 'exit');
+      expect(exit?.type === 'exit' && exit.session).toMatchObject({ state: 'exited', exitCode: 7, endReason: 'process exited with code 7' });
+    } finally {
+      link.client.unsubscribe(sub);
+      await call('terminal.close', { sessionId });
+    }
+  }, 60_000);
+
+  it('says the session ended when the SSH connection is lost', async () => {
+    await connected();
+    const { sessionId } = await call('terminal.open', { target: 'host', hostId, cols: 80, rows: 24 });
+    const log = new EventLog<ProcOutput<'terminal.attach'>>();
+    const sub = link.client.subscribe('terminal.attach', { sessionId }, log.handlers);
+    try {
+      await call('terminal.write', { sessionId, data: 'echo ready-$((1+1))\r' });
+      await waitFor('the prompt', () => text(log).includes('ready-2'), { timeoutMs: 15_000 });
+      await sshd.dropConnections();
+      await waitFor('the session to end', () => log.events.some((e) => e.type === 'exit'), { timeoutMs: 30_000 });
+      const exit = log.events.find((e) => e.type === 'exit');
+      expect(exit?.type === 'exit' && exit.session.endReason).toMatch(/^session ended: the SSH connection to Remote box was lost/);
+    } finally {
+      link.client.unsubscribe(sub);
+      await call('terminal.close', { sessionId }).catch(() => {});
+    }
+    await connected();
+  }, 90_000);
+
+  it('is refused for a host that is not SSH', async () => {
+    const e = await callErr('terminal.open', { target: 'host', hostId: 'local', cols: 80, rows: 24 });
+    expect(e.reason).toBe('NOT_SSH_HOST');
+  });
+});
