@@ -1,37 +1,22 @@
 // Stopping the engine shows "unreachable"; starting it again recovers without a reload.
 // Uses a private dockerd (own socket, data root and bridge) so other tests keep their engine.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { docker, ensureTestImage, privateDaemon, privateDaemonDir, removePrivateDaemon, startDockerd, stopDockerd, uniqueName } from '../support/docker-fixtures';
-import { launchBrowser, openApp, row, startServe, type ServeProcess } from './support/harness';
+import { describe, expect, it } from 'vitest';
+import { docker, startDockerd, stopDockerd, uniqueName } from '../support/docker-fixtures';
+import { row } from './support/harness';
+import { privateEngineApp } from './support/private-engine';
 
-const daemon = privateDaemon(privateDaemonDir('e2e'));
-let serve: ServeProcess;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  await startDockerd(daemon);
-  await ensureTestImage({ socket: daemon.socket });
-  serve = await startServe({ env: { DOCKER_HOST: `unix://${daemon.socket}` } });
-  browser = await launchBrowser();
-  page = await openApp(browser, serve);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  await stopDockerd(daemon).catch(() => {});
-  await removePrivateDaemon(daemon).catch(() => {});
-});
+const app = privateEngineApp('e2e');
+const { daemon } = app;
 
 describe('engine outage (e2e)', () => {
   it('shows which engine was chosen and why', async () => {
+    const { page } = app;
     expect(await page.getByTestId('endpoint').innerText()).toBe(`unix://${daemon.socket}`);
     expect(await page.locator('.host-card').innerText()).toContain('from DOCKER_HOST');
   });
 
   it('shows unreachable when dockerd stops and recovers by itself when it starts again', async () => {
+    const { page } = app;
     const before = uniqueName('e2e-outage');
     await docker(['create', '--name', before, '--label', 'wakedock.test=1', 'wakedock-test/busybox:1', 'true'], { socket: daemon.socket });
     await row(page, before).waitFor();

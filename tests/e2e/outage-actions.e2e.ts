@@ -1,33 +1,17 @@
 // During an engine outage the list on screen is the last one seen: its actions are disabled, with
 // the reason, and come back when the engine does. A private dockerd (own socket, data root, bridge)
 // is stopped and started so other tests keep their engine.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { docker, ensureTestImage, privateDaemon, privateDaemonDir, removePrivateDaemon, startDockerd, stopDockerd, uniqueName } from '../support/docker-fixtures';
-import { launchBrowser, openApp, row, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
+import { describe, expect, it } from 'vitest';
+import { docker, startDockerd, stopDockerd, uniqueName } from '../support/docker-fixtures';
+import { row, uncaughtErrors } from './support/harness';
+import { privateEngineApp } from './support/private-engine';
 
-const daemon = privateDaemon(privateDaemonDir('e2e-outage-actions'));
-let serve: ServeProcess;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  await startDockerd(daemon);
-  await ensureTestImage({ socket: daemon.socket });
-  serve = await startServe({ env: { DOCKER_HOST: `unix://${daemon.socket}` } });
-  browser = await launchBrowser();
-  page = await openApp(browser, serve);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  await stopDockerd(daemon).catch(() => {});
-  await removePrivateDaemon(daemon).catch(() => {});
-});
+const app = privateEngineApp('e2e-outage-actions');
+const { daemon } = app;
 
 describe('actions during an engine outage (e2e)', () => {
   it('are disabled with the reason while the engine is away, and enabled again when it is back', async () => {
+    const { page } = app;
     const name = uniqueName('e2e-outact');
     await docker(['create', '--name', name, '--label', 'wakedock.test=1', 'wakedock-test/busybox:1', 'sleep', '3600'], { socket: daemon.socket });
     await row(page, name).waitFor();

@@ -1,12 +1,11 @@
 // registry.* and images.push: logins checked by the engine and kept with the password sealed by the
 // store's SecretBox (never sent back to the renderer); push with the login of the image's registry,
 // progress per layer at a bounded rate (the pull's parser: push lines have the same shape).
-import type { Readable } from 'node:stream';
 import { RpcError } from '../../contract/errors';
 import type { registryProcedures } from '../../contract/procedures/registry';
 import type { CoreContext, DomainHandlers } from '../context';
-import { engineError, engineMessage, engineStreamError } from '../engine/engine-errors';
-import { PullProgress, type RawPullLine } from '../engine/pull-progress';
+import { engineError, engineMessage } from '../engine/engine-errors';
+import { streamLayerProgress } from '../engine/layer-stream';
 import { authConfig, authFor, normalServer } from '../registry/registry-auth';
 
 const PUSH_EMIT_MS = 200;
@@ -44,41 +43,22 @@ export function registryHandlers(ctx: CoreContext): DomainHandlers<typeof regist
 
     'images.push': ({ hostId, ref }, sink, signal) => {
       const docker = hosts.get(hostId).client();
-      const progress = new PullProgress(ref);
-      let stream: Readable | null = null;
-      let timer: NodeJS.Timeout | null = null;
-      const flush = (): void => {
-        if (progress.dirty) sink.next(progress.snapshot());
-      };
-      const stop = (): void => {
-        if (timer) clearInterval(timer);
-        timer = null;
-        stream?.destroy();
-      };
       // The engine pushes one tag: the repository in the path, the tag as a parameter (as docker push does).
       const m = /^(.*?)(?::([\w][\w.-]{0,127}))?$/.exec(ref.includes('@') ? ref.split('@')[0]! : ref)!;
       const repo = m[1]!;
       const tag = m[2] ?? 'latest';
       const auth = authFor(store, ref) ?? {};
-      docker.getImage(repo).push({ tag }, (err: unknown, s?: NodeJS.ReadableStream) => {
-        if (signal.aborted) return void (s as Readable | undefined)?.destroy();
-        if (err || !s) return void sink.fail(err ? engineError(err, { context: `Could not push ${ref}` }) : new Error('the engine sent no push stream'));
-        stream = s as Readable;
-        timer = setInterval(flush, PUSH_EMIT_MS);
-        docker.modem.followProgress(
-          s,
-          (doneErr: unknown) => {
-            if (signal.aborted) return;
-            stop();
-            if (doneErr || progress.error) return void sink.fail(doneErr ?? engineStreamError(progress.error ?? 'the push failed'));
-            flush();
-            sink.next({ kind: 'done', status: `Pushed ${repo}:${tag}`, digest: progress.digest });
-            sink.end();
-          },
-          (line: RawPullLine) => progress.push(line),
-        );
-      }, auth);
-      return stop;
+      return streamLayerProgress({
+        docker,
+        ref,
+        open: (cb) => docker.getImage(repo).push({ tag }, cb, auth),
+        sink,
+        signal,
+        doneStatus: `Pushed ${repo}:${tag}`,
+        failed: 'the push failed',
+        mapOpenError: (e) => engineError(e, { context: `Could not push ${ref}` }),
+        emitMs: PUSH_EMIT_MS,
+      });
     },
   };
 }

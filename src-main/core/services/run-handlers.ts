@@ -1,15 +1,14 @@
 // images.list / images.pull / containers.create / containers.runSpec / containers.recreate.
 import { randomBytes } from 'node:crypto';
 import type Dockerode from 'dockerode';
-import type { Readable } from 'node:stream';
 import { RpcError, type Host } from '../../contract';
 import type { runProcedures } from '../../contract/procedures/run';
 import type { RunSpec } from '../../contract/run-spec';
 import type { CoreContext, DomainHandlers } from '../context';
-import { engineError, engineMessage, engineStreamError, isAlreadyInState, isNotFound } from '../engine/engine-errors';
+import { engineError, engineMessage, isAlreadyInState, isNotFound } from '../engine/engine-errors';
 import type { RawInspect } from '../engine/inspect-view';
 import { engineConflicts, localConflicts, type PortConflict, type PublishedPort } from '../engine/port-check';
-import { PullProgress, type RawPullLine } from '../engine/pull-progress';
+import { streamLayerProgress } from '../engine/layer-stream';
 import { authFor } from '../registry/registry-auth';
 import { isBuiltinNetwork, keptEnvValues, keptLabelValues, parsedPorts, recreateBase, runSpecFromInspect, toCreateBody, type CreateBody, type RawImageConfig } from '../engine/run-spec-engine';
 
@@ -107,43 +106,21 @@ export function runHandlers(ctx: CoreContext): DomainHandlers<typeof runProcedur
 
     'images.pull': ({ hostId, ref }, sink, signal) => {
       const docker = client(hostId);
-      const progress = new PullProgress(ref);
-      let stream: Readable | null = null;
-      let timer: NodeJS.Timeout | null = null;
-      const flush = (): void => {
-        if (progress.dirty) sink.next(progress.snapshot());
-      };
-      const stop = (): void => {
-        if (timer) clearInterval(timer);
-        timer = null;
-        stream?.destroy();
-      };
       // The tag defaults to latest, as docker pull does.
       const full = /:[\w][\w.-]*$|@sha256:/.test(ref.split('/').pop() ?? ref) ? ref : `${ref}:latest`;
       // With the login of the image's registry when WakeDock has one (registry.login).
       const authconfig = authFor(ctx.store, full);
-      docker.pull(full, authconfig ? { authconfig } : {}, (err: unknown, s?: NodeJS.ReadableStream) => {
-        if (signal.aborted) return void (s as Readable | undefined)?.destroy();
-        if (err || !s) return void sink.fail(err ?? new Error('the engine sent no pull stream'));
-        stream = s as Readable;
-        timer = setInterval(flush, PULL_EMIT_MS);
-        docker.modem.followProgress(
-          s,
-          (doneErr: unknown) => {
-            if (signal.aborted) return;
-            stop();
-            if (doneErr || progress.error) {
-              return void sink.fail(doneErr ?? engineStreamError(progress.error ?? 'the pull failed'));
-            }
-            flush();
-            ctx.services.resources.touched(hostId, 'image');
-            sink.next({ kind: 'done', status: `Pulled ${full}`, digest: progress.digest });
-            sink.end();
-          },
-          (line: RawPullLine) => progress.push(line),
-        );
+      return streamLayerProgress({
+        docker,
+        ref,
+        open: (cb) => docker.pull(full, authconfig ? { authconfig } : {}, cb),
+        sink,
+        signal,
+        doneStatus: `Pulled ${full}`,
+        failed: 'the pull failed',
+        onDone: () => ctx.services.resources.touched(hostId, 'image'),
+        emitMs: PULL_EMIT_MS,
       });
-      return stop;
     },
 
     'containers.create': async (input) => {
