@@ -1,13 +1,14 @@
 // Secrets at rest on the desktop: sealed with Electron's safeStorage (macOS Keychain, Windows DPAPI,
 // Linux libsecret/kwallet). Where the OS offers no key store (safeStorage unavailable, or Linux's
-// 'basic_text' fallback whose key is hard-coded) the owner-only file is used instead, and the UI
+// 'basic_text' fallback whose key is hard-coded) the store's key-file box is used instead, and the UI
 // says so (system.info.secretStorage).
 import { safeStorage } from 'electron';
-import { ownerOnlyFileBox, type SecretBox } from '../core/store/secret-box';
+import type { SecretBox } from '../core/store/secret-box';
 
 const SEALED_KIND = 'electron-safeStorage';
 
-export function safeStorageBox(): SecretBox {
+/** The OS key store's box, or undefined where there is none (the store then uses its key-file box). */
+export function safeStorageBox(): SecretBox | undefined {
   let available = false;
   try {
     available = safeStorage.isEncryptionAvailable();
@@ -15,7 +16,7 @@ export function safeStorageBox(): SecretBox {
   } catch {
     available = false;
   }
-  if (!available) return ownerOnlyFileBox;
+  if (!available) return undefined;
   return {
     kind: 'os-keystore',
     description: 'Secrets (webhook URLs, registry passwords) are encrypted with your operating system\'s key store before they are saved.',

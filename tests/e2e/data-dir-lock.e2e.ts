@@ -50,7 +50,7 @@ describe('the data-dir lock', () => {
     const page = await browser.newPage();
     await page.goto(`${first.url}#/settings`);
     await page.getByTestId('secret-storage').waitFor({ timeout: 15_000 });
-    expect(await page.getByTestId('secret-storage').textContent()).toMatch(/unencrypted .*only by your user account/);
+    expect(await page.getByTestId('secret-storage').textContent()).toMatch(/encrypted in wakedock.json with a key kept in secrets.key.*only by your user account/);
     await page.close();
 
     await first.stop();

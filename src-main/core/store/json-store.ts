@@ -12,14 +12,14 @@
 // each update sees the previous one; the data dir is locked against a second process
 // (data-dir-lock.ts).
 import { chmod, mkdir, readFile, rename, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import writeFileAtomic from 'write-file-atomic';
 import { RpcError, type StoreNotice } from '../../contract';
 import type { Logger } from '../../contract/handlers';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import { CURRENT_SCHEMA_VERSION, NewerSchemaError, migrate } from './migrations';
-import { ownerOnlyFileBox, type SecretBox } from './secret-box';
+import { keyFileBox, type SecretBox } from './secret-box';
 import { SECTIONS, type SectionContext, type SectionDef, type SectionName, type SectionValue } from './sections';
 
 export const STORE_FILE = 'wakedock.json';
@@ -110,7 +110,7 @@ export class JsonStore {
     private readonly logger: Logger,
     private readonly opts: StoreOptions,
   ) {
-    this.ctx = { secrets: opts.secrets ?? ownerOnlyFileBox };
+    this.ctx = { secrets: opts.secrets ?? keyFileBox(dirname(path)) };
     this.db = new Low<Document>(new OwnerOnlyJsonFile(path, opts.writeFile ?? ((p, d) => writeFileAtomic(p, d, { mode: 0o600, fsync: true }))), MISSING);
   }
 

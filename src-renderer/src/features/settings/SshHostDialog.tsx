@@ -226,7 +226,7 @@ export function SshHostDialog(props: { host?: Host; onClose(): void; onDone(mess
             {secretStorage?.kind === 'os-keystore'
               ? 'It is stored encrypted with your operating system’s key store (Electron safeStorage).'
               : secretStorage?.kind === 'owner-only-file'
-                ? 'It is stored in WakeDock’s data file, unencrypted but readable only by your user account (mode 0600).'
+                ? 'It is encrypted in WakeDock’s data file with a key kept in a file next to it; both are readable only by your user account (mode 0600). There is no OS key store here.'
                 : ''}
           </p>
         )}

@@ -6,13 +6,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SettingsSchema, type Settings } from '../../../../src-main/contract';
 import { DataDirLockedError, LOCK_FILE, processStart } from '../../../../src-main/core/store/data-dir-lock';
 import { JsonStore, STORE_FILE, alertsStoreOf } from '../../../../src-main/core/store/json-store';
 import { ALERT_HISTORY_LIMIT } from '../../../../src-main/core/store/sections';
-import { ownerOnlyFileBox, type SecretBox } from '../../../../src-main/core/store/secret-box';
+import { keyFileBox, type SecretBox } from '../../../../src-main/core/store/secret-box';
 import type { Logger } from '../../../../src-main/rpc/dispatcher';
 
 const DEFAULTS = SettingsSchema.parse({});
@@ -216,13 +216,25 @@ describe('secrets at rest', () => {
     await again.close();
 
     // The same file opened by serve (no key store): the channel is not used but never lost.
-    const serve = await open({ secrets: ownerOnlyFileBox });
+    const serve = await open({ secrets: keyFileBox(dirname(storePath())) });
     expect(serve.get('alerts').channels).toEqual([]);
     expect(serve.notices[0]!.message).toMatch(/slack.*cannot be read here/);
     await alertsStoreOf(serve).saveAlerts({ rules: [], channels: [{ id: 'c2', name: 'json', kind: 'json', url: 'http://127.0.0.1:9/x' }], history: [] });
     const saved = (await readJson()).alerts as { channels: Record<string, unknown>[] };
     expect(saved.channels.map((c) => c.id)).toEqual(['c2', 'c1']);
     expect(saved.channels[1]!.url).toEqual({ $sealed: 'test', data: Buffer.from(hook).toString('base64') });
+  });
+});
+
+describe('secrets at rest without a key store (serve)', () => {
+  it('the store file never holds a webhook in clear; a restart reads it back with the key file', async () => {
+    const hook = 'https://hooks.slack.com/services/T000/B000/SERVESECRET';
+    const store = await open();
+    await alertsStoreOf(store).saveAlerts({ rules: [], channels: [{ id: 'c1', name: 'slack', kind: 'slack', url: hook }], history: [] });
+    expect(await readFile(storePath(), 'utf8')).not.toContain('SERVESECRET');
+    await store.close();
+    const again = await open();
+    expect(again.get('alerts').channels[0]).toMatchObject({ id: 'c1', url: hook });
   });
 });
 
