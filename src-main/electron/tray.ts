@@ -8,6 +8,7 @@ import type { Logger } from '../contract/handlers';
 import type { Core } from '../core/create-core';
 import { mapEngineError } from '../core/engine/engine-errors';
 import { ContainerTable, buildHostsTrayMenu, type TrayActions, type TrayItem } from './tray-menu';
+import { buildWakeTrayItem, withWakeItem } from './tray-wake';
 
 export interface TrayOptions {
   core: Core;
@@ -79,11 +80,19 @@ export function createTray(opts: TrayOptions): AppTray {
     stopAll: (ids) => run('Stop all', () => settleAll(ids.map((id) => containers.stop(hostId, id)))),
   });
 
+  // Wake-on-demand services (when on): wake now / sleep now, as on the Services page.
+  const wake = core.services.wake;
+  const wakeActions = {
+    wake: (name: string) => run(`Wake ${name}`, () => wake!.controller.wake(name, 'tray', { force: true })),
+    sleep: (name: string) => run(`Sleep ${name}`, () => wake!.controller.sleep(name, 'tray')),
+  };
+
   const rebuild = (): void => {
     timer = null;
     if (disposed) return;
     const models = hostList.map((host) => ({ host, containers: tables.get(host.id)?.list ?? [] }));
-    tray.setContextMenu(Menu.buildFromTemplate(toTemplate(buildHostsTrayMenu(models, actionsFor, app))));
+    const wakeItem = wake ? buildWakeTrayItem(wake.controller.views(), wakeActions) : null;
+    tray.setContextMenu(Menu.buildFromTemplate(toTemplate(withWakeItem(buildHostsTrayMenu(models, actionsFor, app), wakeItem))));
   };
   const schedule = (): void => {
     if (timer || disposed) return;
@@ -95,6 +104,7 @@ export function createTray(opts: TrayOptions): AppTray {
   const ageing = setInterval(schedule, 60_000);
   ageing.unref?.();
 
+  const stopWake = wake ? wake.onChange(schedule) : () => undefined;
   const stopHosts = hosts.watch((list) => {
     hostList = list;
     schedule();
@@ -124,6 +134,7 @@ export function createTray(opts: TrayOptions): AppTray {
       if (timer) clearTimeout(timer);
       clearInterval(ageing);
       stopHosts();
+      stopWake();
       stopContainers();
       tray.destroy();
     },
