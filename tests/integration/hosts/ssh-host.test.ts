@@ -281,7 +281,10 @@ describe('an added ssh host', () => {
     expect(list.map((c) => c.id).sort()).toEqual(ids);
     expect(JSON.stringify(await call('hosts.list', {}))).not.toContain(PW);
     const file = readFileSync(join(dataDir, 'wakedock.json'), 'utf8');
-    expect(JSON.parse(file).hosts.find((x: { id: string }) => x.id === hostId).secret).toEqual({ password: PW });
+    // Serve has no OS key store: the password is sealed under the owner-only key file, never in clear.
+    expect(file).not.toContain(PW);
+    expect(JSON.parse(file).hosts.find((x: { id: string }) => x.id === hostId).secret.password).toMatchObject({ $sealed: 'wakedock-keyfile-aes-256-gcm' });
+    expect(statSync(join(dataDir, 'secrets.key')).mode & 0o077).toBe(0);
     expect(statSync(join(dataDir, 'wakedock.json')).mode & 0o077).toBe(0);
   }, 90_000);
 
