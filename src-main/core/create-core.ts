@@ -131,7 +131,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const containers = set.add('containers', new ContainerService(hosts));
   const stats = set.add('stats', createStatsHub(hosts, logger));
   const history = set.add('history', new StatsHistoryService({ dataDir: opts.dataDir, store, hosts, stats, logger }));
-  const alerts = set.add('alerts', new AlertService({ store: alertsStoreOf(store), getHost: (hostId) => hosts.get(hostId), stats: () => stats, logger }));
+  const alerts = set.add('alerts', new AlertService({ store: alertsStoreOf(store), getHost: (hostId) => hosts.get(hostId), hostIds: () => hosts.list().map((h) => h.id), stats: () => stats, logger }));
   const terminals = set.add('terminals', new Terminals({ hosts, logger, hostTerminal: opts.hostTerminal === true, mode: opts.mode, sshLink: sshLinkOf(hosts) }));
   const wake = opts.wake
     ? set.add(

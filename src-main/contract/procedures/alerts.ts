@@ -60,11 +60,14 @@ export const AlertConditionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('engine-down'), forSeconds: seconds('the duration', 0, DAY) }),
 ]);
 
+/** A rule's hostId for "every host": it watches each host of the registry, including hosts added later. */
+export const ALL_HOSTS_RULE = '*';
+
 const RuleFields = {
   name: z.string().trim().min(1, 'give the rule a name').max(80, 'a rule name may have at most 80 characters'),
   enabled: z.boolean().default(true),
-  /** The host the rule watches: a rule always names it (the renderer sends the host it shows). */
-  hostId: HostIdSchema,
+  /** The host the rule watches, or ALL_HOSTS_RULE ('*') for every host (each target then is per host). */
+  hostId: z.union([z.literal(ALL_HOSTS_RULE), HostIdSchema]),
   scope: AlertScopeSchema,
   condition: AlertConditionSchema,
   /** After an alert of this rule fires for a target, no new one for the same target during this time. */

@@ -15,6 +15,7 @@ import {
   type Channel,
   type ChannelInputSchema,
   type DeliveryResult,
+  ALL_HOSTS_RULE,
 } from '../../contract/procedures/alerts';
 import type { z } from 'zod';
 import type { Logger } from '../../contract/handlers';
@@ -52,6 +53,8 @@ export interface AlertStats {
 export interface AlertServiceDeps {
   store: { readonly alerts: StoredAlertsV2; saveAlerts(next: StoredAlertsV2): Promise<void> };
   getHost(hostId: string): AlertHost;
+  /** Every host of the registry now (what a rule for every host watches). */
+  hostIds?: () => string[];
   stats(): AlertStats;
   logger: Logger;
   now?: () => number;
@@ -389,7 +392,10 @@ export class AlertService {
   private sync(): void {
     if (this.disposed) return;
     const enabled = this.rules.filter((r) => r.enabled);
-    const hostIds = new Set(enabled.map((r) => r.hostId));
+    // A rule for every host watches each host of the registry (hostsChanged re-runs this).
+    const every = this.deps.hostIds?.() ?? [];
+    const hostsOf = (r: AlertRule): string[] => (r.hostId === ALL_HOSTS_RULE ? every : [r.hostId]);
+    const hostIds = new Set(enabled.flatMap(hostsOf));
     for (const [hostId, off] of this.hostSubs) {
       if (!hostIds.has(hostId)) {
         off();
@@ -421,24 +427,27 @@ export class AlertService {
     // subscribe by name (the hub follows recreation); project rules by the names of the project's
     // containers now (the host's table is watched to follow containers joining or leaving);
     // host rules need every running container.
-    const threshold = enabled.filter((r) => (r.condition.kind === 'cpu' || r.condition.kind === 'memory') && hostIds.has(r.hostId));
+    const threshold = enabled.filter((r) => r.condition.kind === 'cpu' || r.condition.kind === 'memory');
     const byHost = new Map<string, Set<string> | 'all'>();
     const projectHosts = new Set<string>();
     for (const r of threshold) {
-      const cur = byHost.get(r.hostId) ?? new Set<string>();
-      if (cur === 'all' || r.scope.kind === 'host') byHost.set(r.hostId, 'all');
-      else if (r.scope.kind === 'container') byHost.set(r.hostId, cur.add(r.scope.name));
-      else {
-        const project = r.scope.project;
-        projectHosts.add(r.hostId);
-        let table: AlertHost['cached'] = [];
-        try {
-          table = this.deps.getHost(r.hostId).cached;
-        } catch {
-          // unknown host: warned about above
+      for (const hostId of hostsOf(r)) {
+        if (!hostIds.has(hostId)) continue;
+        const cur = byHost.get(hostId) ?? new Set<string>();
+        if (cur === 'all' || r.scope.kind === 'host') byHost.set(hostId, 'all');
+        else if (r.scope.kind === 'container') byHost.set(hostId, cur.add(r.scope.name));
+        else {
+          const project = r.scope.project;
+          projectHosts.add(hostId);
+          let table: AlertHost['cached'] = [];
+          try {
+            table = this.deps.getHost(hostId).cached;
+          } catch {
+            // unknown host: warned about above
+          }
+          for (const c of table) if (c.composeProject === project) cur.add(c.name);
+          byHost.set(hostId, cur);
         }
-        for (const c of table) if (c.composeProject === project) cur.add(c.name);
-        byHost.set(r.hostId, cur);
       }
     }
     // The host's table is watched anyway (hostSubs); its changes re-run this for project rules.
@@ -511,12 +520,13 @@ export class AlertService {
   private fire(o: Extract<EngineOutput, { type: 'fire' }>): void {
     const rule = this.rules.find((r) => r.id === o.ruleId);
     if (!rule) return;
-    const { hostId: _h, ...target } = o.target;
+    const { hostId, ...target } = o.target;
     const alert: Alert = {
       id: randomUUID(),
       ruleId: rule.id,
       ruleName: rule.name,
-      hostId: rule.hostId,
+      // The target's host (a rule for every host fires per host).
+      hostId,
       condition: rule.condition.kind,
       target,
       state: 'open',

@@ -11,6 +11,7 @@
 // - restart-loop: fire when `restarts` starts happen within `withinSeconds`; a full window without
 //   a start resolves it.
 // - engine-down: fire when the host has been unreachable for forSeconds; reconnecting resolves it.
+// A rule for every host (hostId '*') takes the input's host: its targets are per host as above.
 // De-duplication: while an alert is open, the same condition again only counts an occurrence
 // ('repeat'). Cool-down: limits NOTIFICATIONS, never the alert's state. A condition that holds
 // inside the cool-down opens its alert at once (shown, `notify: false`, `heldUntil`); when the
@@ -28,7 +29,7 @@
 // event for the target), so a restart of the core never resolves a crash-loop alert by itself; a
 // snapshot also brings starts that happened while the core was down (the container's StartedAt).
 import type { ContainerState, Health } from '../../contract';
-import type { AlertCondition, AlertRule } from '../../contract/procedures/alerts';
+import { ALL_HOSTS_RULE, type AlertCondition, type AlertRule } from '../../contract/procedures/alerts';
 
 export interface ContainerInfo {
   id: string;
@@ -203,7 +204,7 @@ export class RuleEngine {
     for (const rule of this.rules.values()) {
       if (!rule.enabled) continue;
       if (input.type === 'tick') this.onTick(rule, input.at, out);
-      else if (input.hostId !== rule.hostId) continue;
+      else if (rule.hostId !== ALL_HOSTS_RULE && input.hostId !== rule.hostId) continue;
       else if (input.type === 'host') this.onHost(rule, input, out);
       else if (input.type === 'snapshot') this.onSnapshot(rule, input, out);
       else if (!matches(rule, input.container)) continue;
@@ -220,7 +221,7 @@ export class RuleEngine {
     if (c.kind !== 'cpu' && c.kind !== 'memory') return;
     const value = c.kind === 'cpu' ? s.cpuPercent : s.memPercent;
     if (value === undefined || !Number.isFinite(value)) return;
-    const st = this.state(rule.id, containerTarget(rule.hostId, s.container));
+    const st = this.state(rule.id, containerTarget(s.hostId, s.container));
     st.target.containerId = s.container.id;
     if (value > c.thresholdPercent) {
       st.since ??= s.at;
@@ -238,11 +239,11 @@ export class RuleEngine {
 
   private onEvent(rule: AlertRule, e: Extract<EngineInput, { type: 'event' }>, out: EngineOutput[]): void {
     const c = rule.condition;
-    const key = containerKey(rule.hostId, e.container.name);
+    const key = containerKey(e.hostId, e.container.name);
     const existing = this.states.get(rule.id)?.get(key);
     if (existing) existing.observed = true;
     const st = (): TargetState => {
-      const s = this.state(rule.id, containerTarget(rule.hostId, e.container));
+      const s = this.state(rule.id, containerTarget(e.hostId, e.container));
       s.target.containerId = e.container.id;
       return s;
     };
@@ -306,7 +307,7 @@ export class RuleEngine {
     const present = new Set<string>();
     for (const now of snap.containers) {
       if (!matches(rule, now)) continue;
-      const key = containerKey(rule.hostId, now.name);
+      const key = containerKey(snap.hostId, now.name);
       present.add(key);
       const existing = this.states.get(rule.id)?.get(key);
       if (existing) {
@@ -314,7 +315,7 @@ export class RuleEngine {
         existing.target.containerId = now.id;
       }
       const st = (): TargetState => {
-        const s = this.state(rule.id, containerTarget(rule.hostId, now));
+        const s = this.state(rule.id, containerTarget(snap.hostId, now));
         s.observed = true;
         return s;
       };
@@ -388,7 +389,7 @@ export class RuleEngine {
 
   private onHost(rule: AlertRule, h: Extract<EngineInput, { type: 'host' }>, out: EngineOutput[]): void {
     if (rule.condition.kind !== 'engine-down') return;
-    const st = this.state(rule.id, { key: rule.hostId, label: h.hostName ?? rule.hostId, hostId: rule.hostId });
+    const st = this.state(rule.id, { key: h.hostId, label: h.hostName ?? h.hostId, hostId: h.hostId });
     if (h.hostName) st.target.label = h.hostName;
     if (h.up) {
       st.since = undefined;

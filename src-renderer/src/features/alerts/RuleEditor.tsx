@@ -5,10 +5,11 @@ import { useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import { AlertRuleInputSchema, type AlertCondition, type AlertRule } from '@contract/procedures/alerts';
 import { RpcError, fieldMessage } from '@contract/index';
 import { call, errorText } from '../../transport/client';
-import { useApp } from '../../stores/app-store';
+import { ALL_HOSTS, useApp } from '../../stores/app-store';
 import { useContainers } from '../../stores/containers-store';
 import { useAlerts } from './alerts-store';
-import { CONDITION_LABEL, fieldErrors, ruleSummary } from './alert-presenter';
+import { CONDITION_LABEL, fieldErrors, hostText, ruleSummary } from './alert-presenter';
+import { ALL_HOSTS_RULE } from '@contract/procedures/alerts';
 
 type Kind = AlertCondition['kind'];
 
@@ -97,6 +98,7 @@ function inputOf(d: Draft): unknown {
 
 export function RulesPanel() {
   const rules = useAlerts((s) => s.rules);
+  const hosts = useApp((a) => a.hosts);
   const loadRules = useAlerts((s) => s.loadRules);
   const loadChannels = useAlerts((s) => s.loadChannels);
   const [editing, setEditing] = useState<Draft | null>(null);
@@ -121,7 +123,7 @@ export function RulesPanel() {
       <div className="toolbar">
         <span className="muted small">Rules watch a container (by name, so they survive recreation), a compose project or the whole host.</span>
         <span className="grow" />
-        <button type="button" className="btn btn-primary btn-sm" onClick={() => setEditing({ ...EMPTY, hostId: useContainers.getState().hostId || (useApp.getState().hosts[0]?.id ?? '') })}>
+        <button type="button" className="btn btn-primary btn-sm" onClick={() => setEditing({ ...EMPTY, hostId: useApp.getState().scope === ALL_HOSTS ? ALL_HOSTS_RULE : useContainers.getState().hostId || (useApp.getState().hosts[0]?.id ?? '') })}>
           New rule
         </button>
       </div>
@@ -151,7 +153,10 @@ export function RulesPanel() {
               </label>
               <div className="rule-text">
                 <strong>{r.name}</strong>
-                <span className="muted small">{ruleSummary(r)}</span>
+                <span className="muted small">
+                  {ruleSummary(r)}
+                  {hosts.length > 1 || r.hostId === ALL_HOSTS_RULE ? ` · ${hostText(r.hostId, hosts)}` : ''}
+                </span>
               </div>
               <button type="button" className="btn btn-sm" aria-label={`Edit ${r.name}`} onClick={() => setEditing(draftOf(r))}>
                 Edit
@@ -245,11 +250,12 @@ function RuleForm({ initial, onDone }: { initial: Draft; onDone(): void }) {
             </select>
           )}
         </Field>
-        {(hosts.length > 1 || !hosts.some((h) => h.id === d.hostId)) && (
+        {(hosts.length > 1 || d.hostId === ALL_HOSTS_RULE || !hosts.some((h) => h.id === d.hostId)) && (
           <Field label="Host" error={errors.hostId}>
             {(p) => (
               <select {...p} value={d.hostId} onChange={(e) => set('hostId', e.target.value, 'hostId')}>
-                {!hosts.some((h) => h.id === d.hostId) && <option value={d.hostId}>{d.hostId || 'Choose a host'}</option>}
+                {d.hostId !== ALL_HOSTS_RULE && !hosts.some((h) => h.id === d.hostId) && <option value={d.hostId}>{d.hostId ? `${d.hostId} (removed)` : 'Choose a host'}</option>}
+                <option value={ALL_HOSTS_RULE}>Every host (also hosts added later)</option>
                 {hosts.map((h) => (
                   <option key={h.id} value={h.id}>
                     {h.name}

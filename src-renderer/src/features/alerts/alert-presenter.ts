@@ -91,3 +91,10 @@ export function heldText(a: Pick<Alert, 'state' | 'heldUntil'>, now = Date.now()
   if (a.heldUntil === undefined || a.state !== 'open') return null;
   return `Notification held by the rule's cool-down until ${timeText(a.heldUntil, now)}`;
 }
+
+/** The host a rule watches, as the rule list says it ("every host", a name, or a removed host's id). */
+export function hostText(hostId: string, hosts: readonly { id: string; name: string }[]): string {
+  if (hostId === '*') return 'every host';
+  const h = hosts.find((x) => x.id === hostId);
+  return h ? `on ${h.name}` : `on ${hostId} (removed: the rule waits for it)`;
+}

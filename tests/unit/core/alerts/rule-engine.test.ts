@@ -328,3 +328,30 @@ describe('rule changes and restore', () => {
     expect(e.needsSamples()).toBe(false);
   });
 });
+
+describe('rules for every host (hostId "*")', () => {
+  const hostIn = (at: number, hostId: string, up: boolean): EngineInput => ({ type: 'host', at, hostId, hostName: hostId === 'local' ? 'Local engine' : 'Build box', up, reason: 'ECONNREFUSED' });
+
+  it('"host unreachable" fires per host after forSeconds and resolves for the host that is back, not the others', () => {
+    const e = new RuleEngine([rule({ hostId: '*', scope: { kind: 'host' }, condition: { kind: 'engine-down', forSeconds: 5 } })]);
+    expect(run(e, [hostIn(0, 'tcp-1', false), { type: 'tick', at: 2000 }, hostIn(2000, 'local', false), { type: 'tick', at: 4999 }])).toEqual([]);
+    const first = e.feed({ type: 'tick', at: 5000 });
+    expect(first).toHaveLength(1);
+    expect(first[0]).toMatchObject({ type: 'fire', target: { key: 'tcp-1', hostId: 'tcp-1', label: 'Build box' }, message: 'The engine of Build box is unreachable (ECONNREFUSED)' });
+    expect(e.feed({ type: 'tick', at: 7000 })[0]).toMatchObject({ type: 'fire', target: { key: 'local', hostId: 'local' } });
+    expect(e.feed(hostIn(8000, 'tcp-1', true))).toEqual([expect.objectContaining({ type: 'resolve', key: 'tcp-1' })]);
+    expect(e.isOpen('r1', 'local')).toBe(true);
+  });
+
+  it('container rules key their targets by the input host: the same name on two hosts is two alerts', () => {
+    const e = new RuleEngine([rule({ hostId: '*', condition: { kind: 'exit' } })]);
+    const die = (hostId: string): EngineInput => ({ type: 'event', at: 1000, hostId, container: web, event: 'die', exitCode: 2 });
+    const out = run(e, [die('local'), die('tcp-1')]);
+    expect(out.map((o) => (o.type === 'fire' ? o.target.key : o.type))).toEqual(['local/web', 'tcp-1/web']);
+  });
+
+  it('a rule for one host ignores the other hosts', () => {
+    const e = new RuleEngine([rule({ hostId: 'tcp-1', scope: { kind: 'host' }, condition: { kind: 'engine-down', forSeconds: 0 } })]);
+    expect(run(e, [hostIn(0, 'local', false), { type: 'tick', at: 1000 }])).toEqual([]);
+  });
+});
