@@ -1,0 +1,258 @@
+// Suite `ssh`: the SSH connector against a real sshd on loopback whose sessions reach the bench
+// engine (sshd `SetEnv DOCKER_HOST=unix://<bench socket>` for the docker CLI's dial-stdio; WakeDock
+// forwards to the socket path itself). Measured in the same run:
+//   list      containers.list of an ssh host (RpcServer in-process, one persistent SSH connection)
+//             vs `docker -H ssh://root@127.0.0.1:PORT ps -a --format json` (the CLI's ssh path: a new
+//             ssh process and `docker system dial-stdio` per command), interleaved. Goal ≤ 1.0.
+//   terminal  keystroke → echo in a container shell (terminal.open/write/attach) through the ssh
+//             host vs through the engine's local socket, interleaved per keystroke.
+//   20 hosts  20 ssh hosts (20 SSH connections to the same sshd and engine): core RSS and idle CPU
+//             per host; a container event's arrival in all 20 hosts' lists (containers.watch),
+//             p95 ≤ 250 ms.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CallName, ProcInput, ProcOutput } from '../src-main/contract';
+import { createCore } from '../src-main/core/create-core';
+import { mapEngineError } from '../src-main/core/engine/engine-errors';
+import { RpcServer, silentLogger } from '../src-main/rpc/dispatcher';
+import { DOCKER_BIN, TEST_IMAGE, discoveryFor, waitFor } from '../tests/support/docker-fixtures';
+import { connectInMemory } from '../tests/support/rpc-harness';
+import { makeKey, startSshd } from '../tests/support/sshd';
+import { BENCH_LABEL, BENCH_PREFIX } from './lib/engine';
+import { cpuTimeMs, statusMiB } from './lib/proc';
+import { ratio, round, summarize } from './lib/stats';
+import { check, type Suite, type SuiteContext, type SuiteResult } from './lib/suite';
+
+const CONTAINERS = 500;
+const LIST_ROUNDS = 20;
+const KEYS = 200;
+const HOSTS = 20;
+const EVENTS = 15;
+const IDLE_MS = 10_000;
+
+function timedSpawn(bin: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ms: number; stdout: string }> {
+  return new Promise((ok, fail) => {
+    const t0 = performance.now();
+    const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => (code === 0 ? ok({ ms: performance.now() - t0, stdout: out }) : fail(new Error(`${bin} ${args.join(' ')}: exit ${code}: ${err.slice(-400)}`))));
+  });
+}
+
+async function run(ctx: SuiteContext): Promise<SuiteResult> {
+  const { engine, cleanup, log } = ctx;
+  await engine.ensure(CONTAINERS);
+  const total = await engine.total();
+  const work = mkdtempSync(join(tmpdir(), 'wdbench-ssh-'));
+  cleanup.push('remove the ssh bench dir', () => rmSync(work, { recursive: true, force: true }));
+  const key = await makeKey(join(work, 'keys'), 'id_ed25519');
+  const sshd = await startSshd(join(work, 'sshd'), { authorizedKeys: [key.pub], extra: [`SetEnv DOCKER_HOST=unix://${engine.socket}`, 'MaxSessions 200'] });
+  cleanup.push('stop the bench sshd', () => sshd.stop());
+
+  // The docker CLI's ssh: a HOME whose ssh config names the key and accepts this host's key.
+  const cliHome = join(work, 'cli-home');
+  mkdirSync(join(cliHome, '.ssh'), { recursive: true, mode: 0o700 });
+  writeFileSync(join(cliHome, '.ssh', 'config'), `Host 127.0.0.1\n  IdentityFile ${key.path}\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n`, { mode: 0o600 });
+  const cliEnv: NodeJS.ProcessEnv = { ...process.env, HOME: cliHome, DOCKER_CONFIG: join(cliHome, '.docker') };
+  delete cliEnv.DOCKER_HOST;
+
+  // The core, with the sshd's key in its user known_hosts.
+  const home = join(work, 'home');
+  mkdirSync(join(home, '.ssh'), { recursive: true });
+  writeFileSync(join(home, '.ssh', 'known_hosts'), `[127.0.0.1]:${sshd.port} ${sshd.hostKey.pub.split(' ').slice(0, 2).join(' ')}\n`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'wdbench-ssh-core-'));
+  cleanup.push('remove the core data dir', () => rmSync(dataDir, { recursive: true, force: true }));
+  const core = await createCore({ dataDir, mode: 'serve', appVersion: 'bench', logger: silentLogger, discovery: discoveryFor(engine.socket), ssh: { home, agentSocket: '' } });
+  cleanup.push('dispose the core', () => core.dispose());
+  const link = connectInMemory(new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger }));
+  cleanup.push('close the link', () => link.close());
+  const call = <P extends CallName>(p: P, input: ProcInput<P>): Promise<ProcOutput<P>> => link.client.call(p, input) as Promise<ProcOutput<P>>;
+  const config = { kind: 'ssh' as const, url: `ssh://root@127.0.0.1:${sshd.port}`, auth: { method: 'key' as const, keyPath: key.path }, socketPath: engine.socket };
+  const host = await call('hosts.add', { name: 'bench-ssh', config });
+  await waitFor('the ssh host to connect', async () => (await call('hosts.list', {})).find((h) => h.id === host.id && h.state === 'connected'), { timeoutMs: 30_000 });
+  await waitFor('the local host to connect', () => core.hosts.get('local').host.state === 'connected', { timeoutMs: 20_000 });
+
+  // ---- list -------------------------------------------------------------------------------
+  const cliArgs = ['-H', `ssh://root@127.0.0.1:${sshd.port}`, 'ps', '-a', '--format', 'json'];
+  const listCore = async (): Promise<number> => {
+    const t0 = performance.now();
+    const list = await call('containers.list', { hostId: host.id });
+    if (list.length < total) throw new Error(`the ssh host listed ${list.length} of ${total}`);
+    return performance.now() - t0;
+  };
+  const listCli = async (): Promise<number> => {
+    const r = await timedSpawn(DOCKER_BIN, cliArgs, cliEnv);
+    const n = r.stdout.trim().split('\n').filter(Boolean).length;
+    if (n < total) throw new Error(`docker -H ssh:// listed ${n} of ${total}`);
+    return r.ms;
+  };
+  log(`ssh list: ${LIST_ROUNDS} interleaved rounds over ${total} containers`);
+  for (let i = 0; i < 2; i++) {
+    await listCore();
+    await listCli();
+  }
+  const lc: number[] = [];
+  const lk: number[] = [];
+  for (let i = 0; i < LIST_ROUNDS; i++) {
+    if (i % 2 === 0) {
+      lc.push(await listCore());
+      lk.push(await listCli());
+    } else {
+      lk.push(await listCli());
+      lc.push(await listCore());
+    }
+  }
+  const sc = summarize(lc);
+  const sk = summarize(lk);
+
+  // ---- terminal echo ------------------------------------------------------------------------
+  const shellName = `${BENCH_PREFIX}ssh-shell-${process.pid}`;
+  const created = await timedSpawn(DOCKER_BIN, ['-H', engine.url, 'run', '-d', '--init', '--label', `${BENCH_LABEL}=1`, '--name', shellName, TEST_IMAGE, 'sleep', '3600'], { ...process.env });
+  const shellId = created.stdout.trim();
+  cleanup.push('remove the shell container', async () => void (await timedSpawn(DOCKER_BIN, ['-H', engine.url, 'rm', '-f', shellId], { ...process.env }).catch(() => undefined)));
+  const openShell = async (hostId: string): Promise<{ type(ch: string): Promise<number>; close(): Promise<void> }> => {
+    const { sessionId } = await call('terminal.open', { target: 'container', hostId, id: shellId, command: 'sh', cols: 80, rows: 24 });
+    let buf = '';
+    let waiter: (() => void) | null = null;
+    const sub = link.client.subscribe('terminal.attach', { sessionId }, {
+      next: (e) => {
+        const d = (e as { data?: string }).data;
+        if (d) {
+          buf += d;
+          waiter?.();
+        }
+      },
+      error: () => {},
+      end: () => {},
+    });
+    await call('terminal.write', { sessionId, data: '\r' });
+    await waitFor('a prompt', () => /[#$] /.test(buf), { timeoutMs: 10_000, intervalMs: 10 });
+    return {
+      type: (ch) =>
+        new Promise((ok, fail) => {
+          const from = buf.length;
+          const t0 = performance.now();
+          const timer = setTimeout(() => fail(new Error('no echo within 5 s')), 5000);
+          waiter = () => {
+            if (buf.slice(from).includes(ch)) {
+              clearTimeout(timer);
+              waiter = null;
+              ok(performance.now() - t0);
+            }
+          };
+          void call('terminal.write', { sessionId, data: ch });
+        }),
+      close: async () => {
+        link.client.unsubscribe(sub);
+        await call('terminal.close', { sessionId }).catch(() => undefined);
+      },
+    };
+  };
+  const viaSsh = await openShell(host.id);
+  const viaLocal = await openShell('local');
+  const ts: number[] = [];
+  const tl: number[] = [];
+  log(`ssh terminal: ${KEYS} keystrokes each, interleaved`);
+  for (let i = 0; i < KEYS; i++) {
+    const ch = 'abcdefghijklmnopqrstuvwxyz'[i % 26]!;
+    if (i % 2 === 0) {
+      ts.push(await viaSsh.type(ch));
+      tl.push(await viaLocal.type(ch));
+    } else {
+      tl.push(await viaLocal.type(ch));
+      ts.push(await viaSsh.type(ch));
+    }
+    await sleep(4);
+  }
+  await viaSsh.close();
+  await viaLocal.close();
+  const tss = summarize(ts.slice(10));
+  const tls = summarize(tl.slice(10));
+
+  // ---- 20 hosts -------------------------------------------------------------------------------
+  await call('hosts.remove', { hostId: host.id });
+  global.gc?.();
+  await sleep(1000);
+  const rss0 = statusMiB(process.pid, 'VmRSS');
+  const ids: string[] = [];
+  for (let i = 0; i < HOSTS; i++) ids.push((await call('hosts.add', { name: `bench-ssh-${i}`, config })).id);
+  await waitFor(`${HOSTS} ssh hosts to connect`, async () => (await call('hosts.list', {})).filter((h) => ids.includes(h.id) && h.state === 'connected').length === HOSTS, { timeoutMs: 120_000, intervalMs: 200 });
+  // Every host watched, as the All hosts view does.
+  const seen = new Map<string, Map<string, string>>(); // hostId → container id → state
+  const arrivals: { hostId: string; id: string; state: string; at: number }[] = [];
+  const subs = ids.map((hostId) => {
+    seen.set(hostId, new Map());
+    return link.client.subscribe('containers.watch', { hostId }, {
+      next: (p) => {
+        const patch = p as { kind: string; upserts?: { id: string; state: string }[]; containers?: { id: string; state: string }[] };
+        const rows = patch.kind === 'snapshot' ? (patch.containers ?? []) : (patch.upserts ?? []);
+        const now = performance.now();
+        for (const r of rows) {
+          seen.get(hostId)!.set(r.id, r.state);
+          if (patch.kind !== 'snapshot') arrivals.push({ hostId, id: r.id, state: r.state, at: now });
+        }
+      },
+      error: () => {},
+      end: () => {},
+    });
+  });
+  await waitFor('20 snapshots', () => [...seen.values()].every((m) => m.size >= total), { timeoutMs: 60_000, intervalMs: 100 });
+  await sleep(2000);
+  global.gc?.();
+  const rss1 = statusMiB(process.pid, 'VmRSS');
+  const cpu0 = cpuTimeMs(process.pid);
+  const w0 = performance.now();
+  await sleep(IDLE_MS);
+  const idleCpuPct = ((cpuTimeMs(process.pid) - cpu0) / (performance.now() - w0)) * 100;
+
+  const target = engine.containers[0]!;
+  const lat: number[] = [];
+  log(`ssh 20 hosts: ${EVENTS} stop/start events on ${target.name}`);
+  for (let i = 0; i < EVENTS; i++) {
+    const action = i % 2 === 0 ? 'stop' : 'start';
+    const want = action === 'stop' ? 'exited' : 'running';
+    const from = arrivals.length;
+    const t0 = performance.now();
+    await timedSpawn(DOCKER_BIN, ['-H', engine.url, action, ...(action === 'stop' ? ['-t', '0'] : []), target.id], { ...process.env });
+    await waitFor(`the ${action} in all ${HOSTS} lists`, () => ids.every((h) => arrivals.slice(from).some((a) => a.hostId === h && a.id === target.id && a.state === want)), { timeoutMs: 20_000, intervalMs: 5 });
+    for (const h of ids) lat.push(arrivals.slice(from).find((a) => a.hostId === h && a.id === target.id && a.state === want)!.at - t0);
+  }
+  for (const s of subs) link.client.unsubscribe(s);
+  const sl = summarize(lat);
+
+  const listRatio = ratio(sc.median, sk.median);
+  const termRatio = ratio(tss.median, tls.median);
+  const perHostMiB = round((rss1 - rss0) / HOSTS, 2);
+  const perHostCpu = round(idleCpuPct / HOSTS, 3);
+  return {
+    params: { containers: total, listRounds: LIST_ROUNDS, keys: KEYS, hosts: HOSTS, events: EVENTS, idleMs: IDLE_MS },
+    metrics: { listCore: sc, listCli: sk, termSsh: tss, termLocal: tls, rssBeforeMiB: rss0, rssAfterMiB: rss1, perHostMiB, idleCpuPct: round(idleCpuPct, 2), perHostCpuPct: perHostCpu, eventLatency: sl },
+    targets: [
+      check('list 500 through the tunnel / docker -H ssh:// ps (median)', listRatio, 'ratio', '<=', 1.0),
+      check('event → all 20 hosts\' lists, p95', sl.p95, 'ms', '<=', 250),
+    ],
+    notes: [
+      `terminal echo through ssh / local socket (median) ${termRatio}; p95 ${ratio(tss.p95, tls.p95)} (no goal: the tunnel adds an encrypted hop each way).`,
+      'The CLI pays a new ssh process, handshake and dial-stdio per command; WakeDock keeps one connection per host — which is the design being measured.',
+      `core RSS ${rss0} → ${rss1} MiB with ${HOSTS} ssh hosts connected and watched (${perHostMiB} MiB each); idle CPU ${round(idleCpuPct, 2)} % (${perHostCpu} % per host) over ${IDLE_MS / 1000} s.`,
+    ],
+    summary: [
+      '| measure | WakeDock | baseline | ratio |',
+      '|---|---|---|---|',
+      `| list ${total} (median ms) | ${sc.median} (ssh host) | ${sk.median} (docker -H ssh://) | ${listRatio} |`,
+      `| keystroke echo (median ms) | ${tss.median} (ssh host) | ${tls.median} (local socket) | ${termRatio} |`,
+      `| ${HOSTS} ssh hosts | ${perHostMiB} MiB, ${perHostCpu} % CPU idle per host | | |`,
+      `| event → ${HOSTS} lists | p50 ${sl.median} ms, p95 ${sl.p95} ms | goal p95 ≤ 250 ms | |`,
+    ],
+  };
+}
+
+export const sshSuite: Suite = { name: 'ssh', title: 'SSH hosts: list through the tunnel vs docker -H ssh://, terminal echo, 20 hosts', timeLimitMs: 8 * 60_000, run };
