@@ -96,7 +96,8 @@ describe('projects page (e2e)', () => {
     await dlg.getByRole('button', { name: 'Down', exact: true }).click();
     await waitFor('the project to leave the page', async () => (await card(p.name).count()) === 0, { timeoutMs: 60_000 });
     expect((await dockerRaw(['inspect', web])).code).not.toBe(0);
-    expect(await volumeExists(`${p.name}_data`)).toBe(false);
+    // The card goes with the containers; compose removes the network and the volume after them.
+    await waitFor('down -v to remove the named volume', async () => !(await volumeExists(`${p.name}_data`)), { timeoutMs: 30_000 });
     expect(uncaughtErrors(page)).toEqual([]);
   });
 
