@@ -73,6 +73,8 @@ export interface CoreOptions {
   secrets?: SecretBox;
   /** ssh hosts: where ~/.ssh is (default HOME's) and the agent socket (default SSH_AUTH_SOCK); tests set them. */
   ssh?: { home?: string; agentSocket?: string; timeoutMs?: number };
+  /** The Docker CLI's credentials (registry auth without a WakeDock login): config.json's folder (default $DOCKER_CONFIG or ~/.docker) and the PATH its credential helpers are found on; tests set them. */
+  dockerConfig?: { dir?: string; path?: string };
 }
 
 export interface Core {

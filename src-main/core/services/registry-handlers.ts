@@ -6,7 +6,7 @@ import type { registryProcedures } from '../../contract/procedures/registry';
 import type { CoreContext, DomainHandlers } from '../context';
 import { engineError, engineMessage } from '../engine/engine-errors';
 import { streamLayerProgress } from '../engine/layer-stream';
-import { authConfig, authFor, normalServer } from '../registry/registry-auth';
+import { authConfig, normalServer, resolveAuth } from '../registry/registry-auth';
 
 const PUSH_EMIT_MS = 200;
 
@@ -47,11 +47,15 @@ export function registryHandlers(ctx: CoreContext): DomainHandlers<typeof regist
       const m = /^(.*?)(?::([\w][\w.-]{0,127}))?$/.exec(ref.includes('@') ? ref.split('@')[0]! : ref)!;
       const repo = m[1]!;
       const tag = m[2] ?? 'latest';
-      const auth = authFor(store, ref) ?? {};
       return streamLayerProgress({
         docker,
         ref,
-        open: (cb) => docker.getImage(repo).push({ tag }, cb, auth),
+        // WakeDock's login of the registry, else the Docker CLI's credentials (config.json, helpers).
+        open: (cb) =>
+          void resolveAuth(store, ref, ctx.opts.dockerConfig).then(
+            (a) => docker.getImage(repo).push({ tag }, cb, a?.auth ?? {}),
+            (e: unknown) => cb(e),
+          ),
         sink,
         signal,
         doneStatus: `Pushed ${repo}:${tag}`,

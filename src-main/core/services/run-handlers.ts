@@ -9,7 +9,7 @@ import { engineError, engineMessage, isAlreadyInState, isNotFound } from '../eng
 import type { RawInspect } from '../engine/inspect-view';
 import { engineConflicts, localConflicts, type PortConflict, type PublishedPort } from '../engine/port-check';
 import { streamLayerProgress } from '../engine/layer-stream';
-import { authFor } from '../registry/registry-auth';
+import { resolveAuth } from '../registry/registry-auth';
 import { isBuiltinNetwork, keptEnvValues, keptLabelValues, parsedPorts, recreateBase, runSpecFromInspect, toCreateBody, type CreateBody, type RawImageConfig } from '../engine/run-spec-engine';
 
 /** Pull progress goes out at most this often. */
@@ -108,12 +108,15 @@ export function runHandlers(ctx: CoreContext): DomainHandlers<typeof runProcedur
       const docker = client(hostId);
       // The tag defaults to latest, as docker pull does.
       const full = /:[\w][\w.-]*$|@sha256:/.test(ref.split('/').pop() ?? ref) ? ref : `${ref}:latest`;
-      // With the login of the image's registry when WakeDock has one (registry.login).
-      const authconfig = authFor(ctx.store, full);
+      // With the login of the image's registry: WakeDock's own (registry.login), else the Docker CLI's.
       return streamLayerProgress({
         docker,
         ref,
-        open: (cb) => docker.pull(full, authconfig ? { authconfig } : {}, cb),
+        open: (cb) =>
+          void resolveAuth(ctx.store, full, ctx.opts.dockerConfig).then(
+            (a) => docker.pull(full, a ? { authconfig: a.auth } : {}, cb),
+            (e: unknown) => cb(e),
+          ),
         sink,
         signal,
         doneStatus: `Pulled ${full}`,

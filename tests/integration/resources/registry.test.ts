@@ -3,8 +3,10 @@
 // password is refused on its field; push without a login fails in the engine's words; after a login
 // the password is sealed in the store file (a test SecretBox) and never returned; push shows layer
 // progress and the registry has the tag; removed locally, the image is pulled back with the login;
-// after logout the pull is refused.
-import { readFileSync } from 'node:fs';
+// after logout the pull is refused. Without a WakeDock login, the Docker CLI's credentials are used:
+// config.json's credsStore names a fake helper, a real executable on the PATH the core is given.
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PullEvent } from '../../../src-main/contract/procedures/run';
@@ -28,9 +30,9 @@ const testBox: SecretBox = {
   open: (s) => Buffer.from(s.data.split('').reverse().join(''), 'base64').toString(),
 };
 
-async function stream(p: 'images.push' | 'images.pull', ref: string): Promise<{ events: PullEvent[]; error?: RpcErrorData }> {
+async function stream(p: 'images.push' | 'images.pull', ref: string, on: CoreRig = rig): Promise<{ events: PullEvent[]; error?: RpcErrorData }> {
   const log = new EventLog<PullEvent>();
-  rig.link.client.subscribe(p, { hostId: 'local', ref }, log.handlers);
+  on.link.client.subscribe(p, { hostId: 'local', ref }, log.handlers);
   await waitFor(`${p} ${ref} to end`, () => log.ended || log.error !== undefined, { timeoutMs: 120_000 });
   return { events: log.events, error: log.error as RpcErrorData | undefined };
 }
@@ -39,10 +41,19 @@ beforeAll(async () => {
   if (!haveRegistry) return;
   await ensureTestImage();
   reg = await startAuthRegistry();
-  rig = await startCoreRig({ area: AREA, options: { secrets: testBox } });
+  // An empty Docker config: this machine's ~/.docker must not log the core in.
+  rig = await startCoreRig({ area: AREA, options: { secrets: testBox, dockerConfig: { dir: tmp('cfg-empty') } } });
 });
 
+const tmps: string[] = [];
+function tmp(name: string): string {
+  const d = mkdtempSync(join(tmpdir(), `wdtest-${AREA}-${name}-`));
+  tmps.push(d);
+  return d;
+}
+
 afterAll(async () => {
+  for (const d of tmps) rmSync(d, { recursive: true, force: true });
   await rig?.dispose();
   await reg?.stop();
   await cleanupTestImages(AREA);
@@ -94,5 +105,46 @@ describe.skipIf(!haveRegistry)('registry login, push, pull', () => {
     const refused = await stream('images.pull', ref);
     expect(refused.error?.message).toMatch(/no basic auth credentials|unauthorized|authentication required/i);
     expect(await imageExists(ref)).toBe(false);
+  });
+});
+
+describe.skipIf(!haveRegistry)("the Docker CLI's credentials", () => {
+  it('pushes and pulls with a credsStore helper found on PATH when WakeDock has no login', { timeout: 240_000 }, async () => {
+    const bin = tmp('bin');
+    const asked = join(bin, 'asked.log');
+    // A real credential helper: reads the server on stdin, answers for the test registry only.
+    writeFileSync(
+      join(bin, 'docker-credential-wdfake'),
+      `#!/bin/sh\n[ "$1" = get ] || exit 2\nread -r server\necho "$server" >> '${asked}'\n` +
+        `if [ "$server" = '${reg.server}' ]; then printf '{"ServerURL":"%s","Username":"%s","Secret":"%s"}' "$server" '${reg.user}' '${reg.password}'; exit 0; fi\n` +
+        `echo 'credentials not found in native keychain'; exit 1\n`,
+    );
+    chmodSync(join(bin, 'docker-credential-wdfake'), 0o755);
+    const cfg = tmp('cfg');
+    writeFileSync(join(cfg, 'config.json'), JSON.stringify({ credsStore: 'wdfake', auths: { 'other.example': { auth: 'eDp5' } } }));
+    const cli = await startCoreRig({ area: `${AREA}h`, options: { secrets: testBox, dockerConfig: { dir: cfg, path: `${bin}:${process.env.PATH ?? ''}` } } });
+    try {
+      expect((await cli.call('registry.list', {})).items).toEqual([]);
+      const ref = `${reg.server}/wdtest/helper:v1`;
+      await buildUniqueImage(AREA, { tag: ref });
+      const pushed = await stream('images.push', ref, cli);
+      expect(pushed.error).toBeUndefined();
+      expect(pushed.events.at(-1)).toMatchObject({ kind: 'done', status: `Pushed ${ref}` });
+      expect(await reg.tags('wdtest/helper')).toEqual(['v1']);
+      expect(readFileSync(asked, 'utf8').split('\n')).toContain(reg.server);
+
+      await docker(['rmi', ref]);
+      const pulled = await stream('images.pull', ref, cli);
+      expect(pulled.error).toBeUndefined();
+      expect(await imageExists(ref)).toBe(true);
+
+      // The same pull from the core with an empty Docker config is refused: the helper made the difference.
+      await docker(['rmi', ref]);
+      const refused = await stream('images.pull', ref);
+      expect(refused.error?.message).toMatch(/no basic auth credentials|unauthorized|authentication required/i);
+    } finally {
+      await cli.dispose();
+      await dockerRaw(['rmi', '-f', `${reg.server}/wdtest/helper:v1`]);
+    }
   });
 });
