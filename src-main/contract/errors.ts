@@ -60,6 +60,7 @@ export const ERROR_REASONS = [
   'IN_USE', // an image/volume/network still used by a container
   'LIMIT_REACHED', // a WakeDock limit (open terminals, rules, channels)
   'COMPOSE_FAILED', // the compose CLI exited non-zero; detail is its stderr
+  'BUILD_FAILED', // an image build failed (a Dockerfile error, a step exiting non-zero); the message is the engine's, detail the last log lines
   // VALIDATION
   'INVALID_INPUT', // the input failed the procedure's schema or a WakeDock check (see field)
   'ENGINE_REFUSED_INPUT', // the engine answered 400 to an input WakeDock let through

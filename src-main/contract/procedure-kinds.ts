@@ -104,6 +104,7 @@ export const PROCEDURE_KINDS = {
   'registry.login': 'command',
   'registry.logout': 'command',
   'images.push': 'stream',
+  'images.build': 'stream',
 } as const satisfies Record<string, ProcedureKind>;
 
 export type KindMappedName = keyof typeof PROCEDURE_KINDS;

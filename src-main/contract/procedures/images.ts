@@ -116,7 +116,45 @@ export const PruneResultSchema = z.object({
   spaceFreed: z.number(),
 });
 
+/** A path on the machine the core runs on (the desktop, or the server in serve mode). */
+const LocalPathSchema = z.string().trim().min(1, 'give a path').max(4096, 'the path is too long');
+
+/** A build argument's name, as in ARG. */
+const BuildArgName = z.string().trim().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a build argument name has letters, digits and "_" and does not start with a digit');
+
+export const BuildInputSchema = z.strictObject({
+  hostId: HostIdSchema,
+  /** The build context: a folder on the machine the core runs on (also for SSH hosts: it is sent to the engine, as docker build does). */
+  context: LocalPathSchema,
+  /** The Dockerfile, relative to the context (default Dockerfile). */
+  dockerfile: z.string().trim().min(1, 'give the Dockerfile').max(1024).default('Dockerfile'),
+  /** Names for the image (repo:tag), none: untagged. */
+  tags: z.array(ImageRefSchema).max(16, 'at most 16 tags').default([]),
+  buildArgs: z.array(z.strictObject({ name: BuildArgName, value: z.string().max(8192) })).max(100, 'at most 100 build arguments').default([]),
+  /** A stage of a multi-stage Dockerfile. */
+  target: z
+    .string()
+    .trim()
+    .max(128)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a stage name has letters, digits, ".", "_" and "-"')
+    .optional(),
+  noCache: z.boolean().default(false),
+  /** Pull newer versions of the FROM images. */
+  pull: z.boolean().default(false),
+});
+
+export const BuildEventSchema = z.discriminatedUnion('kind', [
+  /** The context is being sent: bytes and files so far (tar), sent = the whole context is sent. */
+  z.object({ kind: z.literal('context'), bytes: z.number(), files: z.number().int(), sent: z.boolean() }),
+  /** New lines of the engine's build output (each cut at 4 KiB). */
+  z.object({ kind: z.literal('log'), lines: z.array(z.string()) }),
+  /** The image was built; the stream ends after this. A failed build fails the stream (CONFLICT / BUILD_FAILED, the engine's words; detail: the last lines). */
+  z.object({ kind: z.literal('done'), imageId: z.string(), tags: z.array(z.string()) }),
+]);
+
 export type ImageRow = z.infer<typeof ImageRowSchema>;
+export type BuildInput = z.input<typeof BuildInputSchema>;
+export type BuildEvent = z.infer<typeof BuildEventSchema>;
 export type ImageListEvent = z.infer<typeof ImageListEventSchema>;
 export type ImageDetail = z.infer<typeof ImageDetailSchema>;
 export type ImageLayer = z.infer<typeof ImageLayerSchema>;
@@ -151,5 +189,10 @@ export const imagesProcedures = {
     z.strictObject({ hostId: HostIdSchema, ids: z.array(ImageIdSchema).min(1, 'nothing to remove').max(10_000) }),
     PruneResultSchema,
     'Remove exactly the listed images (the preview), never force; report what was freed',
+  ),
+  'images.build': stream(
+    BuildInputSchema,
+    BuildEventSchema,
+    'Build an image from a folder (.dockerignore honoured, the context streamed as tar): context progress, the build log, then done; unsubscribing cancels the build',
   ),
 } as const;

@@ -1,6 +1,7 @@
 // images.*: thin adapters over the ResourcesService (live list) and images-engine (actions).
 import type { imagesProcedures, ImageRow } from '../../contract/procedures/images';
 import type { CoreContext, DomainHandlers } from '../context';
+import { runBuild } from '../resources/image-build';
 import { imageHistory, imagePrunePreview, inspectImage, pruneImages, removeImage } from '../resources/images-engine';
 
 export function imagesHandlers(ctx: CoreContext): DomainHandlers<typeof imagesProcedures> {
@@ -25,6 +26,7 @@ export function imagesHandlers(ctx: CoreContext): DomainHandlers<typeof imagesPr
       touched(hostId);
       return r;
     },
+    'images.build': (input, sink, signal) => runBuild({ docker: docker(input.hostId), input, sink, signal, onDone: () => touched(input.hostId) }),
     'images.prunePreview': ({ hostId, scope }) => imagePrunePreview(docker(hostId), scope),
     'images.prune': async ({ hostId, ids }) => {
       const r = await pruneImages(docker(hostId), ids);
