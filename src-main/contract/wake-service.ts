@@ -69,6 +69,12 @@ export const WakeServiceSchema = z
         after: DurationSchema.default('30m'),
         grace: DurationSchema.default('30s'),
         action: z.enum(['stop', 'pause'], { error: 'the idle action is "stop" or "pause"' }).default('stop'),
+        /** Stay awake while the containers' CPU (% of one core, like `docker stats`) averages at least this over `window`. */
+        cpu_below_percent: z.number({ error: 'cpu_below_percent must be a number' }).min(0, 'cpu_below_percent is 0 or more').max(6400, 'cpu_below_percent may be at most 6400').optional(),
+        /** Stay awake while the containers' memory (without page cache, MiB) averages at least this over `window`. */
+        memory_below_mb: z.number({ error: 'memory_below_mb must be a number' }).min(0, 'memory_below_mb is 0 or more').max(1_048_576, 'memory_below_mb may be at most 1048576').optional(),
+        /** The window the thresholds are averaged over (default 1m). */
+        window: DurationSchema.optional(),
       })
       .default({ after: '30m', grace: '30s', action: 'stop' }),
     ready: z
@@ -101,6 +107,8 @@ export const WakeServiceSchema = z
         paths: z.array(z.string().trim().startsWith('/', 'a path starts with "/"')).max(64).default([]),
       })
       .default({ user_agents: [], paths: [] }),
+    /** Services woken before this one, in this order (each ready before the next); never put to sleep while this one is awake. */
+    depends_on: z.array(ServiceNameSchema).max(16, 'at most 16 dependencies').optional(),
   })
   .superRefine((s, ctx) => {
     const targets = [s.container, s.containers, s.compose].filter((t) => t !== undefined).length;
@@ -110,7 +118,42 @@ export const WakeServiceSchema = z
       if (seen.has(h)) ctx.addIssue({ code: 'custom', path: ['hosts', i], message: `${h} is listed twice` });
       seen.add(h);
     });
+    (s.depends_on ?? []).forEach((d, i) => {
+      if (d === s.name) ctx.addIssue({ code: 'custom', path: ['depends_on', i], message: `${s.name} cannot depend on itself` });
+      else if ((s.depends_on ?? []).indexOf(d) !== i) ctx.addIssue({ code: 'custom', path: ['depends_on', i], message: `${d} is listed twice` });
+    });
   });
+
+/** Default window the idle CPU/memory thresholds are averaged over. */
+export const DEFAULT_IDLE_WINDOW = '1m';
+
+/**
+ * A cycle in the services' depends_on, as the names along it (["a", "b", "a"]), or null.
+ * Dependencies on names that are not declared are not cycles (see missingDependencies).
+ */
+export function dependencyCycle(services: readonly Pick<WakeService, 'name' | 'depends_on'>[]): string[] | null {
+  const deps = new Map(services.map((s) => [s.name, s.depends_on ?? []]));
+  const state = new Map<string, 'visiting' | 'done'>();
+  const path: string[] = [];
+  const visit = (n: string): string[] | null => {
+    if (state.get(n) === 'done' || !deps.has(n)) return null;
+    if (state.get(n) === 'visiting') return [...path.slice(path.indexOf(n)), n];
+    state.set(n, 'visiting');
+    path.push(n);
+    for (const d of deps.get(n) ?? []) {
+      const c = visit(d);
+      if (c) return c;
+    }
+    path.pop();
+    state.set(n, 'done');
+    return null;
+  };
+  for (const s of [...services].sort((a, b) => a.name.localeCompare(b.name))) {
+    const c = visit(s.name);
+    if (c) return c;
+  }
+  return null;
+}
 
 export type WakeService = z.output<typeof WakeServiceSchema>;
 export type WakeServiceInput = z.input<typeof WakeServiceSchema>;
@@ -177,8 +220,32 @@ export const WakeServiceViewSchema = z.object({
   asleepSince: z.number().optional(),
   /** Memory its containers used when last put to sleep (what sleeping frees), bytes. */
   memoryBytes: z.number().optional(),
+  /** Why an idle service stays awake: its usage is above an idle threshold ("CPU 37% > 5%"). */
+  busy: z.string().optional(),
+  /** Awake services that depend on this one (it is not put to sleep while they are awake). */
+  neededBy: z.array(z.string()).optional(),
 });
 export type WakeServiceView = z.infer<typeof WakeServiceViewSchema>;
+
+/** A problem in a wakedock.yml: the file, the line and the field it names. */
+export const WakeYamlProblemSchema = z.object({ file: z.string(), line: z.number(), field: z.string(), message: z.string() });
+export type WakeYamlProblem = z.infer<typeof WakeYamlProblemSchema>;
+
+/** The wakedock.yml WakeDock watches (config as code). */
+export const WakeFileStatusSchema = z.object({
+  path: z.string(),
+  /** Epoch ms the file was last applied (its services are the stored services named in `services`). */
+  appliedAt: z.number().optional(),
+  /** The services the last good version of the file declares. */
+  services: z.array(z.string()),
+  /** The last edit could not be applied: the last good config stays. */
+  error: WakeYamlProblemSchema.optional(),
+});
+export type WakeFileStatus = z.infer<typeof WakeFileStatusSchema>;
+
+/** What an import changed in the stored services. */
+export const WakeImportResultSchema = z.object({ created: z.array(z.string()), updated: z.array(z.string()), unchanged: z.array(z.string()), removed: z.array(z.string()) });
+export type WakeImportResult = z.infer<typeof WakeImportResultSchema>;
 
 /** A label-declared service that could not be read. */
 export const WakeDeclarationErrorSchema = z.object({ container: z.string(), field: z.string(), message: z.string() });

@@ -4,16 +4,27 @@
 import { z } from 'zod';
 import { command, query, stream } from '../define';
 import { Empty, Void } from '../inputs';
-import { ServiceNameSchema, WakeDeclarationErrorSchema, WakePreviewSchema, WakeProxyStatusSchema, WakeServiceSchema, WakeServiceViewSchema } from '../wake-service';
+import { ServiceNameSchema, WakeDeclarationErrorSchema, WakeFileStatusSchema, WakeImportResultSchema, WakePreviewSchema, WakeProxyStatusSchema, WakeServiceSchema, WakeServiceViewSchema } from '../wake-service';
 
 export const WakeListSchema = z.object({
   services: z.array(WakeServiceViewSchema),
   errors: z.array(WakeDeclarationErrorSchema),
   proxy: WakeProxyStatusSchema,
+  /** The wakedock.yml being watched, if any. */
+  file: WakeFileStatusSchema.optional(),
 });
 export type WakeList = z.infer<typeof WakeListSchema>;
 
 const Name = z.strictObject({ name: ServiceNameSchema });
+
+/** A path on the machine the core runs on (absolute: the core has no working folder the user knows). */
+const FilePath = z
+  .string()
+  .trim()
+  .min(1, 'enter a path')
+  .max(4096, 'a path may have at most 4096 characters')
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\'), { message: 'give an absolute path, e.g. /home/me/wakedock.yml' })
+  .refine((p) => !p.includes('\0'), { message: 'a path has no NUL character' });
 
 export const wakeProcedures = {
   'wake.list': query(Empty, WakeListSchema, 'Services, label errors and the proxy'),
@@ -29,4 +40,11 @@ export const wakeProcedures = {
   'wake.remove': command(Name, Void, 'Remove a stored service (its containers are left as they are)'),
   'wake.wakeNow': command(Name, Void, 'Start a service now and wait until it is ready'),
   'wake.sleepNow': command(Name, Void, 'Stop (or pause) a service now'),
+  'wake.importYaml': command(
+    z.union([z.strictObject({ text: z.string().max(1024 * 1024, 'a wakedock.yml may have at most 1 MiB') }), z.strictObject({ path: FilePath })]),
+    WakeImportResultSchema,
+    'Create or replace stored services from a wakedock.yml (text, or a file on the core\'s machine); all or nothing, errors name file, line and field',
+  ),
+  'wake.exportYaml': command(z.strictObject({ path: FilePath.optional() }), z.object({ text: z.string() }), 'The stored services as a wakedock.yml; with a path, also written there atomically'),
+  'wake.watchFile': command(z.strictObject({ path: FilePath.nullable() }), WakeFileStatusSchema.nullable(), 'Watch a wakedock.yml and apply it on every change (null: stop)'),
 } as const;

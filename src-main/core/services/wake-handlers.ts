@@ -28,7 +28,8 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
 
 function list(m: WakeManager | null): WakeList {
   if (!m) return { services: [], errors: [], proxy: OFF };
-  return { services: m.controller.views(), errors: m.declarationErrors(), proxy: m.proxyStatus() };
+  const file = m.fileStatus();
+  return { services: m.controller.views(), errors: m.declarationErrors(), proxy: m.proxyStatus(), ...(file ? { file } : {}) };
 }
 
 export function wakeHandlers(ctx: CoreContext): DomainHandlers<typeof wakeProcedures> {
@@ -75,6 +76,9 @@ export function wakeHandlers(ctx: CoreContext): DomainHandlers<typeof wakeProced
         if (v?.state === 'failed') throw RpcError.from('CONFLICT', `${name} did not start: ${v.message ?? 'unknown error'}`);
         return null;
       }),
+    'wake.importYaml': (input) => guard(() => need().importYaml(input)),
+    'wake.exportYaml': ({ path }) => guard(async () => ({ text: await need().exportYaml(path) })),
+    'wake.watchFile': ({ path }) => guard(async () => (await need().watchFile(path)) ?? null),
     'wake.sleepNow': ({ name }) =>
       guard(async () => {
         await need().controller.sleep(name, 'sleep now');

@@ -6,6 +6,8 @@
 //   wakedock.hosts=app.localhost,b.localhost
 //   wakedock.port=80                     container port (published on the host)
 //   wakedock.idle.after=30m  wakedock.idle.grace=30s  wakedock.idle.action=stop|pause
+//   wakedock.idle.cpu_below_percent=5  wakedock.idle.memory_below_mb=200  wakedock.idle.window=1m
+//   wakedock.depends_on=db,cache
 //   wakedock.ready.http.path=/health  wakedock.ready.http.status=200  wakedock.ready.tcp=true
 //   wakedock.ready.timeout=60s  wakedock.ready.settle=2s
 //   wakedock.loading.title=…  wakedock.loading.message=…  wakedock.loading.theme=light|dark|auto
@@ -26,6 +28,10 @@ export const KNOWN_LABELS = [
   'idle.after',
   'idle.grace',
   'idle.action',
+  'idle.cpu_below_percent',
+  'idle.memory_below_mb',
+  'idle.window',
+  'depends_on',
   'ready.http.path',
   'ready.http.status',
   'ready.tcp',
@@ -43,7 +49,8 @@ const FIELD_TO_LABEL: [RegExp, string][] = [
   [/^name$/, 'name'],
   [/^hosts(\.\d+)?$/, 'hosts'],
   [/^port$/, 'port'],
-  [/^idle\.(after|grace|action)$/, 'idle.$1'],
+  [/^idle\.(after|grace|action|cpu_below_percent|memory_below_mb|window)$/, 'idle.$1'],
+  [/^depends_on(\.\d+)?$/, 'depends_on'],
   [/^ready\.http\.(path|status)$/, 'ready.http.$1'],
   [/^ready\.(tcp|timeout|settle)$/, 'ready.$1'],
   [/^loading_page\.(title|message|theme)$/, 'loading.$1'],
@@ -59,6 +66,7 @@ const list = (v: string | undefined): string[] | undefined =>
         .filter(Boolean);
 
 const num = (v: string | undefined): number | string | undefined => (v === undefined ? undefined : /^\d+$/.test(v.trim()) ? Number(v.trim()) : v);
+const dec = (v: string | undefined): number | string | undefined => (v === undefined ? undefined : /^\d+(\.\d+)?$/.test(v.trim()) ? Number(v.trim()) : v);
 
 export type LabelResult = { ok: true; service: WakeService } | { ok: false; error: WakeDeclarationError } | null;
 
@@ -90,7 +98,15 @@ export function serviceFromLabels(c: Pick<ContainerSummary, 'name' | 'labels' | 
     hosts: list(get('hosts')),
     ...(c.composeProject && c.composeService ? { compose: { project: c.composeProject, service: c.composeService } } : { container: c.name }),
     port: num(port),
-    idle: { after: get('idle.after'), grace: get('idle.grace'), action: get('idle.action') },
+    idle: {
+      after: get('idle.after'),
+      grace: get('idle.grace'),
+      action: get('idle.action'),
+      cpu_below_percent: dec(get('idle.cpu_below_percent')),
+      memory_below_mb: dec(get('idle.memory_below_mb')),
+      window: get('idle.window'),
+    },
+    depends_on: list(get('depends_on')),
     ready: { http, tcp: tcp === undefined ? undefined : /^true$/i.test(tcp.trim()), timeout: get('ready.timeout'), settle: get('ready.settle') },
     loading_page: { title: get('loading.title'), message: get('loading.message'), theme: get('loading.theme') },
     ignore: { user_agents: list(get('ignore.user_agents')), paths: list(get('ignore.paths')) },

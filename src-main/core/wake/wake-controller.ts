@@ -15,8 +15,9 @@
 import { connect } from 'node:net';
 import { request } from 'node:http';
 import type Dockerode from 'dockerode';
+import type { DerivedSample } from '../../contract';
 import type { Logger } from '../../contract/handlers';
-import { parseDuration, type WakeCounters, type WakeService, type WakeServiceView, type WakeState } from '../../contract/wake-service';
+import { DEFAULT_IDLE_WINDOW, parseDuration, type WakeCounters, type WakeService, type WakeServiceView, type WakeState } from '../../contract/wake-service';
 import { containerStatsOnce } from '../engine/engine-api';
 import { memUsedNoCache } from '../stats/formulas';
 import type { AccessEntry } from '../caddy/access-log';
@@ -52,7 +53,19 @@ interface Runtime {
   asleepSince?: number;
   /** Memory the containers used when last put to sleep, bytes. */
   memoryBytes?: number;
+  /** Usage readings while awake, for the idle thresholds (summed over the containers, one per second). */
+  usage: { t: number; cpu: number; mem: number }[];
+  /** The stats subscription while awake with thresholds, and the containers it covers. */
+  usageOff?: () => void;
+  usageKey?: string;
+  /** When the subscription began: without a reading yet, a threshold service waits up to its window. */
+  usageSince?: number;
+  /** Why an idle service stays awake ("CPU 37% > 5%"). */
+  busy?: string;
 }
+
+/** The core's stats pipeline (StatsHub) for one host: one batch per second of derived samples. */
+export type UsageSource = (ids: readonly string[], listener: (batch: DerivedSample[]) => void) => () => void;
 
 /** Where the counters are kept between runs (the store's `wakeCounters` section in the core). */
 export interface CountersPort {
@@ -73,6 +86,8 @@ export interface WakeControllerOptions {
   counters?: CountersPort;
   /** How long counter changes wait before they are written (default 2 s; dispose writes at once). */
   saveDelayMs?: number;
+  /** CPU/memory of the containers (the stats pipeline), for idle.cpu_below_percent / memory_below_mb. */
+  usage?: UsageSource;
 }
 
 const ms = (d: string): number => parseDuration(d) ?? 0;
@@ -195,6 +210,7 @@ export class WakeController {
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.tickTimer = null;
     this.listeners.clear();
+    for (const rt of this.services.values()) this.stopUsage(rt);
     await Promise.allSettled([...this.services.values()].flatMap((s) => [s.wake, s.sleep].filter(Boolean)));
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
@@ -224,10 +240,12 @@ export class WakeController {
         asleepMs: saved?.asleepMs ?? 0,
         asleepSince: saved?.asleepSince,
         memoryBytes: saved?.memoryBytes,
+        usage: [],
       };
       rt.decl = decl;
       next.set(decl.definition.name, rt);
     }
+    for (const [name, rt] of this.services) if (!next.has(name)) this.stopUsage(rt);
     this.services = next;
     await Promise.all([...next.values()].map((rt) => this.resolve(rt)));
     for (const rt of next.values()) {
@@ -381,6 +399,9 @@ export class WakeController {
     if (rt.asleepMs > 0) v.asleepMs = Math.round(rt.asleepMs);
     if (rt.asleepSince !== undefined) v.asleepSince = rt.asleepSince;
     if (rt.memoryBytes !== undefined) v.memoryBytes = rt.memoryBytes;
+    if (rt.busy && rt.state === 'awake') v.busy = rt.busy;
+    const neededBy = this.neededBy(rt);
+    if (neededBy.length > 0) v.neededBy = neededBy;
     return v;
   }
 
@@ -441,16 +462,68 @@ export class WakeController {
       }
     }
     for (const rt of this.services.values()) {
+      this.followUsage(rt);
       if (rt.state !== 'awake' || rt.wake || rt.sleep) continue;
       if (rt.inFlight > 0) {
         rt.lastActivity = this.now();
         continue;
       }
+      // A dependency of an awake service stays awake; its idle time counts from when none needs it.
+      if (this.neededBy(rt).length > 0) {
+        rt.lastActivity = this.now();
+        continue;
+      }
       const def = rt.decl.definition;
+      if (rt.busy || this.awaitingUsage(rt)) continue;
       if (this.now() >= rt.lastActivity + ms(def.idle.after) + ms(def.idle.grace)) {
         void this.sleep(def.name, 'idle').catch((e) => this.opts.logger.warn(`wake: could not put ${def.name} to sleep`, e));
       }
     }
+  }
+
+  // ---- idle thresholds (CPU / memory from the stats pipeline) -------------------------------------
+
+  /** Subscribe to the containers' stats while awake with a threshold; recompute whether it is busy. */
+  private followUsage(rt: Runtime): void {
+    const idle = rt.decl.definition.idle;
+    const want = this.opts.usage && rt.state === 'awake' && (idle.cpu_below_percent !== undefined || idle.memory_below_mb !== undefined) && rt.ids.length > 0;
+    const key = rt.ids.join(',');
+    if (!want || rt.usageKey !== key) this.stopUsage(rt);
+    if (!want || !this.opts.usage) return;
+    if (!rt.usageOff) {
+      rt.usageKey = key;
+      rt.usageSince = this.now();
+      rt.usageOff = this.opts.usage(rt.ids, (batch) => {
+        const mine = batch.filter((b) => rt.ids.includes(b.id));
+        if (mine.length === 0) return;
+        rt.usage.push({ t: this.now(), cpu: mine.reduce((a, b) => a + b.cpuPercent, 0), mem: mine.reduce((a, b) => a + b.memUsed, 0) });
+        if (rt.usage.length > 3600) rt.usage.shift();
+      });
+    }
+    const windowMs = ms(idle.window ?? DEFAULT_IDLE_WINDOW);
+    const from = this.now() - windowMs;
+    while (rt.usage.length > 0 && (rt.usage[0]?.t ?? 0) < from) rt.usage.shift();
+    const busy = busyReason(rt.usage, idle.cpu_below_percent, idle.memory_below_mb);
+    if (busy !== rt.busy) {
+      rt.busy = busy;
+      if (busy) this.opts.logger.info(`wake: ${rt.decl.definition.name} stays awake while busy: ${busy}`);
+      this.emit();
+    }
+  }
+
+  /** Thresholds are set but no reading has come yet (bounded by the window: stats that never come do not keep it awake). */
+  private awaitingUsage(rt: Runtime): boolean {
+    if (!rt.usageOff || rt.usage.length > 0 || rt.usageSince === undefined) return false;
+    return this.now() - rt.usageSince < ms(rt.decl.definition.idle.window ?? DEFAULT_IDLE_WINDOW);
+  }
+
+  private stopUsage(rt: Runtime): void {
+    rt.usageOff?.();
+    rt.usageOff = undefined;
+    rt.usageKey = undefined;
+    rt.usageSince = undefined;
+    rt.usage = [];
+    rt.busy = undefined;
   }
 
   // ---- wake and sleep ----------------------------------------------------------------------------
@@ -462,19 +535,39 @@ export class WakeController {
   }
 
   /** Start the service's containers and wait until ready. Concurrent calls share one wake. */
-  wake(name: string, reason = 'request', opts: { force?: boolean } = {}): Promise<void> {
+  wake(name: string, reason = 'request', opts: { force?: boolean; chain?: readonly string[] } = {}): Promise<void> {
     const rt = this.get(name);
     if (rt.wake) return rt.wake;
     if (rt.state === 'unavailable') return Promise.reject(new WakeError(rt.message ?? 'unavailable', 'CONFLICT'));
     if (rt.state === 'failed' && !opts.force && rt.retryAt && this.now() < rt.retryAt) return Promise.resolve();
-    const p = this.doWake(rt, reason).finally(() => {
+    const p = this.doWake(rt, reason, [...(opts.chain ?? []), name]).finally(() => {
       rt.wake = null;
     });
     rt.wake = p;
     return p;
   }
 
-  private async doWake(rt: Runtime, reason: string): Promise<void> {
+  /** Awake or waking services that list this one in depends_on. */
+  private neededBy(rt: Runtime): string[] {
+    const name = rt.decl.definition.name;
+    const out: string[] = [];
+    for (const o of this.services.values()) if (o !== rt && (o.state === 'awake' || o.wake) && (o.decl.definition.depends_on ?? []).includes(name)) out.push(o.decl.definition.name);
+    return out.sort();
+  }
+
+  /** Wake the service's dependencies first, in order, each ready before the next. */
+  private async wakeDependencies(rt: Runtime, chain: readonly string[]): Promise<void> {
+    for (const dep of rt.decl.definition.depends_on ?? []) {
+      if (chain.includes(dep)) throw new WakeError(`depends_on makes a cycle: ${[...chain, dep].join(' → ')}`);
+      const d = this.services.get(dep);
+      if (!d) throw new WakeError(`it depends on ${dep}, which is not declared`);
+      if (d.state === 'awake' && !d.wake && !d.sleep) continue;
+      await this.wake(dep, `needed by ${rt.decl.definition.name}`, { force: true, chain });
+      if (d.state !== 'awake') throw new WakeError(`its dependency ${dep} did not start${d.message ? `: ${d.message}` : ''}`);
+    }
+  }
+
+  private async doWake(rt: Runtime, reason: string, chain: readonly string[] = [rt.decl.definition.name]): Promise<void> {
     const def = rt.decl.definition;
     if (rt.sleep) await rt.sleep.catch(() => undefined);
     const started = this.now();
@@ -487,6 +580,7 @@ export class WakeController {
     this.opts.logger.info(`wake: waking ${def.name} (${reason})`);
     let cold = false;
     try {
+      await this.wakeDependencies(rt, chain);
       const docker = this.opts.docker();
       for (const id of rt.ids) {
         const info = await docker.getContainer(id).inspect();
@@ -552,6 +646,8 @@ export class WakeController {
     const rt = this.get(name);
     if (rt.wake) return Promise.reject(new WakeError(`${name} is starting; it can be put to sleep once it is awake`, 'CONFLICT'));
     if (rt.sleep) return rt.sleep;
+    const needed = this.neededBy(rt);
+    if (needed.length > 0) return Promise.reject(new WakeError(`${name} is needed by ${needed.join(', ')}, which ${needed.length > 1 ? 'are' : 'is'} awake; put ${needed.length > 1 ? 'them' : 'it'} to sleep first`, 'CONFLICT'));
     const p = this.doSleep(rt, reason).finally(() => {
       rt.sleep = null;
     });
@@ -604,6 +700,20 @@ export class WakeController {
       return undefined;
     }
   }
+}
+
+/**
+ * Why a service is busy over the window: its average CPU (% of one core) or memory (MiB) is at or
+ * above a threshold ("CPU 37% > 5%"); undefined when below both, or with no readings yet.
+ */
+export function busyReason(readings: readonly { cpu: number; mem: number }[], cpuBelow?: number, memBelowMb?: number): string | undefined {
+  if (readings.length === 0) return undefined;
+  const cpu = readings.reduce((a, r) => a + r.cpu, 0) / readings.length;
+  const mib = readings.reduce((a, r) => a + r.mem, 0) / readings.length / 1048576;
+  const parts: string[] = [];
+  if (cpuBelow !== undefined && cpu >= cpuBelow) parts.push(`CPU ${cpu >= 10 ? Math.round(cpu) : cpu.toFixed(1)}% > ${cpuBelow}%`);
+  if (memBelowMb !== undefined && mib >= memBelowMb) parts.push(`memory ${Math.round(mib)} MiB > ${memBelowMb} MiB`);
+  return parts.length > 0 ? parts.join(', ') : undefined;
 }
 
 function httpProbe(upstream: string, host: string, path: string, status?: number): Promise<true | string> {

@@ -6,10 +6,12 @@
 // The Caddy config is rebuilt from the routable services and loaded only when it differs from the
 // last one applied, so waking and sleeping never reload Caddy (2.6.2 would close every WebSocket).
 // Every 10 s the supervisor checks that Caddy still runs our config and loads it again if not.
-import { join } from 'node:path';
+import { watch as fsWatch, type FSWatcher } from 'node:fs';
+import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import type Dockerode from 'dockerode';
 import type { ContainerSummary } from '../../contract';
-import { describeIssue, WakeServiceSchema, type WakeDeclarationError, type WakePreview, type WakeProxyStatus, type WakeService, type WakeServiceInput, type WakeServiceView } from '../../contract/wake-service';
+import { dependencyCycle, describeIssue, WakeServiceSchema, type WakeDeclarationError, type WakeFileStatus, type WakeImportResult, type WakeYamlProblem, type WakePreview, type WakeProxyStatus, type WakeService, type WakeServiceInput, type WakeServiceView } from '../../contract/wake-service';
 import type { Logger } from '../../contract/handlers';
 import { AccessLogListener } from '../caddy/access-log';
 import { buildConfig, portOf, serviceRoute, stableJson, type CaddyJson } from '../caddy/caddy-config';
@@ -17,8 +19,24 @@ import { ADMIN_ORIGIN, CaddySupervisor, INSTALL_HINT } from '../caddy/caddy-supe
 import type { EngineEvent, HostConnection } from '../engine/host-connection';
 import { loadingPage } from './loading-page';
 import { serviceFromLabels } from './service-labels';
-import { WakeController, WakeError, type CountersPort, type ServiceDecl } from './wake-controller';
+import { WakeController, WakeError, type CountersPort, type ServiceDecl, type UsageSource } from './wake-controller';
 import { Waker } from './waker';
+import { formatProblem, MAX_YAML_BYTES, parseWakeYaml, toWakeYaml, type ContextIssue } from './wake-yaml';
+
+/** How long the watched file must be quiet before it is read (editors write in several steps). */
+export const WATCH_DEBOUNCE_MS = 300;
+
+interface WatchedFile {
+  path: string;
+  watcher: FSWatcher | null;
+  timer: NodeJS.Timeout | null;
+  /** Stored services the file declared last time (removed from the store when the file drops them). */
+  owned: string[];
+  appliedAt?: number;
+  error?: WakeYamlProblem;
+  lastText?: string;
+  reading: Promise<void>;
+}
 
 export const DEFAULT_WAKE_LISTEN = '127.0.0.1:8480';
 /** Where stored services live: the store's `wakeServices` section in the core, an array in tests. */
@@ -60,6 +78,8 @@ export interface WakeManagerOptions extends WakeOptions {
   stored?: StoredServices;
   /** Where counters survive a restart (default: not kept). */
   counters?: CountersPort;
+  /** The stats pipeline for the host (idle CPU/memory thresholds); absent: thresholds are not checked. */
+  usage?: UsageSource;
 }
 
 export class WakeManager {
@@ -85,6 +105,9 @@ export class WakeManager {
   private readonly listen: string;
   private readonly storedPort: StoredServices;
   private started = false;
+  private file: WatchedFile | null = null;
+  /** Serializes changes to the stored services (editor, import, the watched file). */
+  private storedChain: Promise<unknown> = Promise.resolve();
   /** Settles when start() finished (the core starts the manager without waiting). */
   ready: Promise<void> = Promise.resolve();
 
@@ -101,6 +124,7 @@ export class WakeManager {
       pollMs: opts.pollMs,
       failBackoffMs: opts.failBackoffMs,
       counters: opts.counters,
+      usage: opts.usage,
     });
     this.waker = new Waker({ controller: this.controller, logger: opts.logger, holdMs: opts.holdMs });
     this.controller.onChange(() => this.emit());
@@ -169,6 +193,7 @@ export class WakeManager {
 
   async dispose(): Promise<void> {
     await this.ready;
+    this.stopWatching();
     for (const c of this.cleanup.splice(0)) c();
     if (this.recomputeTimer) clearTimeout(this.recomputeTimer);
     if (this.checkTimer) clearInterval(this.checkTimer);
@@ -232,7 +257,11 @@ export class WakeManager {
 
   declarationErrors(): WakeDeclarationError[] {
     const names = new Set(this.fromLabels.map((s) => s.name));
-    return [...this.labelErrors, ...this.stored.filter((s) => names.has(s.name)).map((s) => ({ container: '(stored)', field: 'name', message: `the stored service ${s.name} is hidden by a service with the same name declared by labels` }))];
+    const out = [...this.labelErrors, ...this.stored.filter((s) => names.has(s.name)).map((s) => ({ container: '(stored)', field: 'name', message: `the stored service ${s.name} is hidden by a service with the same name declared by labels` }))];
+    // Stored services are checked when saved; labels are not, so a cycle can only come from them.
+    const cycle = dependencyCycle(this.decls().map((d) => d.definition));
+    if (cycle) out.push({ container: '(labels)', field: 'wakedock.depends_on', message: `depends_on makes a cycle: ${cycle.join(' → ')}; waking any of them fails` });
+    return out;
   }
 
   caddyConfig(): CaddyJson {
@@ -294,6 +323,15 @@ export class WakeManager {
       const other = hosts.get(h);
       if (other) issues.push({ field: `hosts.${i}`, message: `${h} is already served by ${other}` });
     });
+    const others = this.decls()
+      .map((d) => d.definition)
+      .filter((d) => d.name !== s.name && d.name !== replacing);
+    const known = new Set([...others.map((d) => d.name), s.name]);
+    (s.depends_on ?? []).forEach((d, i) => {
+      if (!known.has(d)) issues.push({ field: `depends_on.${i}`, message: `no service named ${d}` });
+    });
+    const cycle = dependencyCycle([...others, s]);
+    if (cycle) issues.push({ field: 'depends_on', message: `depends_on makes a cycle: ${cycle.join(' → ')}` });
     return issues;
   }
 
@@ -306,6 +344,13 @@ export class WakeManager {
     const issue = this.conflicts(r.data, replacing)[0];
     if (issue) throw Object.assign(new WakeError(issue.field === 'name' ? issue.message : `${issue.field}: ${issue.message}`, 'CONFLICT'), { validation: issue });
     return r.data;
+  }
+
+  /** Runs changes to the stored services one after another. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.storedChain.then(fn, fn);
+    this.storedChain = p.catch(() => undefined);
+    return p;
   }
 
   /** The editor's preview: conflicts, the upstream Caddy would dial, the route and the loading page. */
@@ -321,14 +366,22 @@ export class WakeManager {
     return out;
   }
 
-  async create(input: WakeServiceInput): Promise<WakeService> {
+  create(input: WakeServiceInput): Promise<WakeService> {
+    return this.serial(() => this.doCreate(input));
+  }
+
+  private async doCreate(input: WakeServiceInput): Promise<WakeService> {
     const s = this.parse(input);
     await this.saveStored([...this.stored, s]);
     await this.recompute();
     return s;
   }
 
-  async update(name: string, input: WakeServiceInput): Promise<WakeService> {
+  update(name: string, input: WakeServiceInput): Promise<WakeService> {
+    return this.serial(() => this.doUpdate(name, input));
+  }
+
+  private async doUpdate(name: string, input: WakeServiceInput): Promise<WakeService> {
     if (this.fromLabels.some((s) => s.name === name)) throw new WakeError(`${name} is declared by container labels; change the labels instead`, 'CONFLICT');
     const i = this.stored.findIndex((s) => s.name === name);
     if (i < 0) throw new WakeError(`no stored service named ${name}`, 'NOT_FOUND');
@@ -340,10 +393,193 @@ export class WakeManager {
     return s;
   }
 
-  async remove(name: string): Promise<void> {
+  remove(name: string): Promise<void> {
+    return this.serial(() => this.doRemove(name));
+  }
+
+  private async doRemove(name: string): Promise<void> {
     if (this.fromLabels.some((s) => s.name === name)) throw new WakeError(`${name} is declared by container labels; remove the wakedock.enable label instead`, 'CONFLICT');
     if (!this.stored.some((s) => s.name === name)) throw new WakeError(`no stored service named ${name}`, 'NOT_FOUND');
     await this.saveStored(this.stored.filter((s) => s.name !== name));
     await this.recompute();
   }
+
+  // ---- wakedock.yml: import, export, watch ---------------------------------------------------------
+
+  /** What the file cannot see alone: names declared by labels, hostnames served elsewhere, unknown dependencies, cycles. */
+  private fileCheck(removing: readonly string[]): (services: WakeService[]) => ContextIssue | null {
+    return (services) => {
+      const names = new Set(services.map((s) => s.name));
+      const labelNames = new Set(this.fromLabels.map((s) => s.name));
+      const others = [...this.fromLabels, ...this.stored.filter((s) => !labelNames.has(s.name) && !names.has(s.name) && !removing.includes(s.name))];
+      const hosts = new Map<string, string>();
+      for (const o of others) for (const h of o.hosts) hosts.set(h, o.name);
+      const known = new Set([...others.map((o) => o.name), ...names]);
+      for (const [index, s] of services.entries()) {
+        if (labelNames.has(s.name)) return { index, path: ['name'], message: `${s.name} is declared by container labels; give this service another name` };
+        for (const [j, h] of s.hosts.entries()) {
+          const other = hosts.get(h);
+          if (other) return { index, path: ['hosts', j], message: `${h} is already served by ${other}` };
+        }
+        for (const [j, d] of (s.depends_on ?? []).entries()) if (!known.has(d)) return { index, path: ['depends_on', j], message: `no service named ${d}` };
+      }
+      const cycle = dependencyCycle([...others, ...services]);
+      if (cycle) {
+        const index = Math.max(0, services.findIndex((s) => cycle.includes(s.name)));
+        return { index, path: ['depends_on'], message: `depends_on makes a cycle: ${cycle.join(' → ')}` };
+      }
+      return null;
+    };
+  }
+
+  /**
+   * Apply a wakedock.yml's services to the stored services: each is created or replaced by name;
+   * `removing` (the services an earlier version of a watched file declared) are removed when the
+   * file no longer has them. All or nothing: a problem anywhere changes nothing.
+   */
+  private async applyYaml(text: string, file: string, removing: readonly string[] = []): Promise<{ result: WakeImportResult; names: string[] }> {
+    const r = parseWakeYaml(text, file, this.fileCheck(removing));
+    if (!r.ok) throw Object.assign(new WakeError(formatProblem(r.problem), 'CONFLICT'), { validation: { field: r.problem.field, message: formatProblem(r.problem) }, problem: r.problem });
+    const names = r.services.map((s) => s.name);
+    const result: WakeImportResult = { created: [], updated: [], unchanged: [], removed: [] };
+    const byName = new Map(this.stored.map((s) => [s.name, s]));
+    for (const s of r.services) {
+      const prev = byName.get(s.name);
+      if (!prev) result.created.push(s.name);
+      else if (stableJson(prev) === stableJson(s)) result.unchanged.push(s.name);
+      else result.updated.push(s.name);
+    }
+    result.removed = removing.filter((n) => !names.includes(n) && byName.has(n));
+    if (result.created.length + result.updated.length + result.removed.length > 0) {
+      const fresh = new Map(r.services.map((s) => [s.name, s]));
+      // Replaced services keep their place in the list; new ones go at the end, in the file's order.
+      const next = this.stored.filter((s) => !result.removed.includes(s.name)).map((s) => fresh.get(s.name) ?? s);
+      for (const s of r.services) if (!byName.has(s.name)) next.push(s);
+      await this.saveStored(next);
+      await this.recompute();
+    }
+    return { result, names };
+  }
+
+  /** Import a wakedock.yml given as text or read from a path (on the machine the core runs on). */
+  importYaml(input: { text: string } | { path: string }): Promise<WakeImportResult> {
+    return this.serial(async () => {
+      const file = 'path' in input ? input.path : 'wakedock.yml';
+      const text = 'path' in input ? await readYamlFile(input.path) : input.text;
+      return (await this.applyYaml(text, 'path' in input ? basename(file) : file)).result;
+    });
+  }
+
+  /** The stored services as a wakedock.yml; with a path, also written there atomically (temp file + rename). */
+  async exportYaml(path?: string): Promise<string> {
+    const text = toWakeYaml(this.stored);
+    if (path !== undefined) {
+      if (!isAbsolute(path)) throw new WakeError(`${path}: give an absolute path`, 'CONFLICT');
+      const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+      try {
+        await writeFile(tmp, text, { mode: 0o644 });
+        await rename(tmp, path);
+      } catch (e) {
+        await unlink(tmp).catch(() => undefined);
+        throw new WakeError(`could not write ${path}: ${(e as Error).message}`, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'NOT_FOUND' : 'CONFLICT');
+      }
+    }
+    return text;
+  }
+
+  /** The watched file and whether its last edit applied. */
+  fileStatus(): WakeFileStatus | undefined {
+    const f = this.file;
+    if (!f) return undefined;
+    const out: WakeFileStatus = { path: f.path, services: [...f.owned] };
+    if (f.appliedAt !== undefined) out.appliedAt = f.appliedAt;
+    if (f.error) out.error = f.error;
+    return out;
+  }
+
+  /**
+   * Watch a wakedock.yml (null: stop). It is applied now and again after each change (debounced);
+   * a bad edit keeps the last good config and is reported in fileStatus().error.
+   */
+  async watchFile(path: string | null): Promise<WakeFileStatus | undefined> {
+    this.stopWatching();
+    if (path === null) {
+      this.emit();
+      return undefined;
+    }
+    if (!isAbsolute(path)) throw new WakeError(`${path}: give an absolute path`, 'CONFLICT');
+    const dir = dirname(path);
+    const st = await stat(dir).catch(() => null);
+    if (!st?.isDirectory()) throw new WakeError(`${dir} is not a folder`, 'NOT_FOUND');
+    const f: WatchedFile = { path, watcher: null, timer: null, owned: [], reading: Promise.resolve() };
+    this.file = f;
+    // Watch the folder, not the file: editors and atomic writers replace the file (a new inode).
+    f.watcher = fsWatch(dir, { persistent: false }, (_event, name) => {
+      if (name !== null && name !== basename(path)) return;
+      if (f.timer) clearTimeout(f.timer);
+      f.timer = setTimeout(() => {
+        f.timer = null;
+        f.reading = this.reloadFile(f);
+      }, WATCH_DEBOUNCE_MS);
+    });
+    f.watcher.on('error', (e) => {
+      f.error = { file: basename(path), line: 0, field: '', message: `cannot watch the folder: ${e.message}` };
+      this.emit();
+    });
+    f.reading = this.reloadFile(f);
+    await f.reading;
+    return this.fileStatus();
+  }
+
+  /** Settles when the watched file's pending read (if any) is done (tests). */
+  async fileSettled(): Promise<void> {
+    await this.file?.reading;
+  }
+
+  private stopWatching(): void {
+    const f = this.file;
+    if (!f) return;
+    f.watcher?.close();
+    if (f.timer) clearTimeout(f.timer);
+    this.file = null;
+  }
+
+  private reloadFile(f: WatchedFile): Promise<void> {
+    return this.serial(async () => {
+      if (this.file !== f) return;
+      const name = basename(f.path);
+      let text: string;
+      try {
+        text = await readYamlFile(f.path);
+      } catch (e) {
+        f.error = { file: name, line: 0, field: '', message: (e as Error).message };
+        this.emit();
+        return;
+      }
+      if (text === f.lastText && !f.error) return;
+      try {
+        const { names } = await this.applyYaml(text, name, f.owned);
+        f.owned = names;
+        f.appliedAt = Date.now();
+        f.error = undefined;
+        f.lastText = text;
+        this.opts.logger.info(`wake: applied ${f.path} (${names.length} services)`);
+      } catch (e) {
+        const problem = (e as { problem?: WakeYamlProblem }).problem;
+        f.error = problem ?? { file: name, line: 0, field: '', message: (e as Error).message };
+        this.opts.logger.warn(`wake: ${f.path} not applied, the last good config stays: ${problem ? formatProblem(problem) : (e as Error).message}`);
+      }
+      this.emit();
+    });
+  }
+}
+
+async function readYamlFile(path: string): Promise<string> {
+  if (!isAbsolute(path)) throw new WakeError(`${path}: give an absolute path`, 'CONFLICT');
+  const st = await stat(path).catch((e: NodeJS.ErrnoException) => {
+    throw new WakeError(e.code === 'ENOENT' ? `${path} does not exist` : `cannot read ${path}: ${e.message}`, e.code === 'ENOENT' ? 'NOT_FOUND' : 'CONFLICT');
+  });
+  if (!st.isFile()) throw new WakeError(`${path} is not a file`, 'CONFLICT');
+  if (st.size > MAX_YAML_BYTES) throw new WakeError(`${path} is larger than ${MAX_YAML_BYTES / 1024} KiB`, 'CONFLICT');
+  return readFile(path, 'utf8');
 }
