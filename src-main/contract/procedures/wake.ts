@@ -41,7 +41,9 @@ export const wakeProcedures = {
   'wake.wakeNow': command(Name, Void, 'Start a service now and wait until it is ready'),
   'wake.sleepNow': command(Name, Void, 'Stop (or pause) a service now'),
   'wake.importYaml': command(
-    z.union([z.strictObject({ text: z.string().max(1024 * 1024, 'a wakedock.yml may have at most 1 MiB') }), z.strictObject({ path: FilePath })]),
+    z
+      .strictObject({ text: z.string().max(1024 * 1024, 'a wakedock.yml may have at most 1 MiB').optional(), path: FilePath.optional() })
+      .refine((i) => (i.text === undefined) !== (i.path === undefined), { message: 'give the text of a wakedock.yml or its path, not both', path: ['text'] }),
     WakeImportResultSchema,
     'Create or replace stored services from a wakedock.yml (text, or a file on the core\'s machine); all or nothing, errors name file, line and field',
   ),

@@ -462,11 +462,11 @@ export class WakeManager {
   }
 
   /** Import a wakedock.yml given as text or read from a path (on the machine the core runs on). */
-  importYaml(input: { text: string } | { path: string }): Promise<WakeImportResult> {
+  importYaml(input: { text?: string; path?: string }): Promise<WakeImportResult> {
     return this.serial(async () => {
-      const file = 'path' in input ? input.path : 'wakedock.yml';
-      const text = 'path' in input ? await readYamlFile(input.path) : input.text;
-      return (await this.applyYaml(text, 'path' in input ? basename(file) : file)).result;
+      const { path } = input;
+      const text = path !== undefined ? await readYamlFile(path) : (input.text ?? '');
+      return (await this.applyYaml(text, path !== undefined ? basename(path) : 'wakedock.yml')).result;
     });
   }
 
