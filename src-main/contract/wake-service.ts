@@ -55,6 +55,10 @@ export const ServiceNameSchema = z
   .max(64, 'a name may have at most 64 characters')
   .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'a name has only letters, digits, "_", "." and "-"');
 
+/** Load-balancing policies of Caddy 2.6.2's reverse_proxy that need no extra options. */
+export const LB_POLICIES = ['round_robin', 'least_conn', 'first', 'ip_hash', 'random', 'uri_hash'] as const;
+export type LbPolicy = (typeof LB_POLICIES)[number];
+
 export const WakeServiceSchema = z
   .strictObject({
     name: ServiceNameSchema,
@@ -99,6 +103,15 @@ export const WakeServiceSchema = z
         theme: z.enum(['light', 'dark', 'auto'], { error: 'the theme is light, dark or auto' }).default('auto'),
       })
       .default({ theme: 'auto' }),
+    /** Replicas (`containers[]`): how Caddy spreads requests, and active health checks on each. */
+    load_balancing: z
+      .strictObject({
+        policy: z.enum(LB_POLICIES, { error: `the policy is one of ${LB_POLICIES.join(', ')}` }).default('round_robin'),
+        /** GET this path on every replica each `health_interval`; a replica that fails gets no traffic. */
+        health_uri: z.string().trim().startsWith('/', 'the health URI starts with "/"').max(512).optional(),
+        health_interval: DurationSchema.default('5s'),
+      })
+      .optional(),
     ignore: z
       .strictObject({
         /** Case-insensitive substrings of the User-Agent (monitors, bots). */

@@ -8,7 +8,7 @@
 // server and app is sent back exactly as Caddy had it.
 import { request } from 'node:http';
 import { z } from 'zod';
-import { mergeOwned, ownedServer, stableJson, type CaddyJson } from './caddy-config';
+import { mergeOwned, ownedServer, ownedServers, stableJson, type CaddyJson } from './caddy-config';
 
 export class CaddyAdminError extends Error {
   constructor(
@@ -163,11 +163,11 @@ export class CaddyAdminClient {
     validateOwned(config);
     const previous = (await this.getConfig()) as CaddyJson | null;
     const next = mode === 'all' ? config : mergeOwned(previous, config);
-    const wanted = stableJson(ownedServer(next));
+    const wanted = stableJson(ownedServers(next));
     try {
       await this.load(next);
       const running = await this.getConfig();
-      if (stableJson(ownedServer(running)) !== wanted) throw new CaddyAdminError('Caddy does not run the config it accepted');
+      if (stableJson(ownedServers(running)) !== wanted) throw new CaddyAdminError('Caddy does not run the config it accepted');
     } catch (e) {
       const err = e instanceof CaddyAdminError ? e : new CaddyAdminError((e as Error).message);
       let rolledBack = false;

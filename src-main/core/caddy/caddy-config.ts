@@ -13,7 +13,16 @@
 //
 // Verified against Caddy 2.6.2 (tests/integration/caddy/*).
 
+import type { LbPolicy } from '../../contract/wake-service';
+
 export const WAKEDOCK_SERVER = 'wakedock';
+/**
+ * The page Caddy serves itself when the waker does not answer (WakeDock not running, or restarting):
+ * a small second server on loopback, the waker's fallback upstream.
+ */
+export const FALLBACK_SERVER = 'wakedock-fallback';
+/** Every server WakeDock owns in a config (merge mode replaces exactly these). */
+export const OWNED_SERVERS = [WAKEDOCK_SERVER, FALLBACK_SERVER] as const;
 export const WAKEDOCK_LOGGER = 'wakedock';
 /** Caddy's logger name for the access logs of the server's default_logger_name. */
 export const ACCESS_LOGGER = `http.log.access.${WAKEDOCK_LOGGER}`;
@@ -29,6 +38,13 @@ export interface CaddyRouteService {
   hosts: string[];
   /** host:port Caddy dials: the container's published loopback port. Unique per service. */
   upstream: string;
+  /** Every replica's host:port (replicas: `containers[]`); default `[upstream]`. */
+  upstreams?: string[];
+  /** Replicas: the selection policy (default round_robin when there are several upstreams). */
+  policy?: LbPolicy;
+  /** Active health checks: GET this path on each upstream every `healthInterval`. */
+  healthUri?: string;
+  healthInterval?: string;
 }
 
 export interface CaddyConfigInput {
@@ -45,6 +61,12 @@ export interface CaddyConfigInput {
   services: CaddyRouteService[];
   /** Seconds clients are told to wait (Retry-After) when a request with a body arrives while the service sleeps. */
   retryAfterSeconds?: number;
+  /**
+   * host:port on loopback where Caddy serves its own "WakeDock is not running" page; the waker's
+   * fallback upstream, so a request for a sleeping service gets a clear page (not a bare 502) when the
+   * waker does not answer. Omit for no fallback.
+   */
+  fallback?: string;
 }
 
 export type CaddyJson = Record<string, unknown>;
@@ -73,22 +95,70 @@ export function routeId(serviceName: string): string {
   return `${ROUTE_ID_PREFIX}${serviceName.replace(/[^a-zA-Z0-9_.-]/g, '_')}`;
 }
 
-/** One service's route: its hostnames → its container's published loopback port, always. */
+/**
+ * One service's route: its hostnames → its containers' published loopback ports, always. Several
+ * replicas get a selection policy (round_robin unless set); a health URI adds active health checks,
+ * so a replica that stops answering gets no traffic (and, all down, Caddy answers 503 "no upstreams
+ * available", which the error routes send to the waker like a dial error).
+ */
 export function serviceRoute(s: CaddyRouteService): CaddyJson {
+  const dials = s.upstreams && s.upstreams.length > 0 ? s.upstreams : [s.upstream];
+  const proxy: CaddyJson = { handler: 'reverse_proxy', upstreams: dials.map((dial) => ({ dial })) };
+  if (dials.length > 1 || s.policy) proxy.load_balancing = { selection_policy: { policy: s.policy ?? 'round_robin' } };
+  if (s.healthUri) proxy.health_checks = { active: { uri: s.healthUri, interval: s.healthInterval ?? '5s', timeout: '2s' } };
   return {
     '@id': routeId(s.name),
     match: [{ host: [...s.hosts].sort() }],
-    handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: s.upstream }] }],
+    handle: [proxy],
     terminal: true,
+  };
+}
+
+/** The page Caddy answers itself when the waker is unreachable (static: no placeholders from the request). */
+export const WAKER_DOWN_PAGE = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="refresh" content="10"><title>WakeDock is not running</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:15vh auto;padding:0 1rem;color:#222;background:#fafafa}
+@media(prefers-color-scheme:dark){body{color:#eee;background:#16181c}}h1{font-size:1.4rem}code{font-size:.95em}</style></head>
+<body><h1>This service is asleep, and WakeDock is not running to wake it</h1>
+<p>The app behind this address is stopped while nobody uses it. WakeDock starts it on the first request, but WakeDock itself does not answer right now.</p>
+<p>Start the WakeDock app (or <code>wakedock serve --wake</code>) and this page will load the app. It tries again every 10 seconds.</p></body></html>
+`;
+
+/** The fallback server: any request → 503 with the page above (HTML) or one line of text. */
+export function buildFallbackServer(listen: string, retryAfter: string): CaddyJson {
+  const headers = (type: string): Record<string, string[]> => ({ 'Content-Type': [type], 'Cache-Control': ['no-store'], 'Retry-After': [retryAfter], [WAKEDOCK_HEADER]: ['unavailable'] });
+  return {
+    listen: [listen],
+    automatic_https: { disable: true },
+    routes: [
+      {
+        match: [{ header: { Accept: ['*text/html*'] } }],
+        handle: [{ handler: 'static_response', status_code: 503, headers: headers('text/html; charset=utf-8'), body: WAKER_DOWN_PAGE }],
+        terminal: true,
+      },
+      {
+        handle: [{ handler: 'static_response', status_code: 503, headers: headers('text/plain; charset=utf-8'), body: 'This service is asleep and WakeDock, which wakes it, is not running. Retry later.\n' }],
+        terminal: true,
+      },
+    ],
   };
 }
 
 /** The "wakedock" server: status path → waker, one route per service, error routes → waker. */
 export function buildServer(input: CaddyConfigInput): CaddyJson {
   const retryAfter = String(input.retryAfterSeconds ?? 5);
+  // With a fallback: the waker first; a dial error marks it failed for 1 s (passive health check) and
+  // the retry (dial errors are retried for any method, no body was read) picks the fallback.
   const waker = (extra: CaddyJson = {}): CaddyJson => ({
     handler: 'reverse_proxy',
-    upstreams: [{ dial: input.waker }],
+    upstreams: input.fallback ? [{ dial: input.waker }, { dial: input.fallback }] : [{ dial: input.waker }],
+    ...(input.fallback
+      ? {
+          load_balancing: { selection_policy: { policy: 'first' }, try_duration: '2s', try_interval: '50ms' },
+          health_checks: { passive: { fail_duration: '1s', max_fails: 1 } },
+        }
+      : {}),
     ...extra,
   });
   const routes: CaddyJson[] = [
@@ -144,7 +214,7 @@ export function buildConfig(input: CaddyConfigInput): CaddyJson {
     apps: {
       http: {
         http_port: portOf(input.listen),
-        servers: { [WAKEDOCK_SERVER]: buildServer(input) },
+        servers: { [WAKEDOCK_SERVER]: buildServer(input), ...(input.fallback ? { [FALLBACK_SERVER]: buildFallbackServer(input.fallback, String(input.retryAfterSeconds ?? 5)) } : {}) },
       },
     },
   };
@@ -175,7 +245,10 @@ export function mergeOwned(current: CaddyJson | null, ours: CaddyJson): CaddyJso
   const apps = (base.apps ??= {}) as Record<string, unknown>;
   const http = (apps.http ??= {}) as Record<string, unknown>;
   const servers = (http.servers ??= {}) as Record<string, unknown>;
-  servers[WAKEDOCK_SERVER] = ourApps.http.servers[WAKEDOCK_SERVER];
+  for (const name of OWNED_SERVERS) {
+    if (ourApps.http.servers[name] === undefined) delete servers[name];
+    else servers[name] = ourApps.http.servers[name];
+  }
   if (http.http_port === undefined && ourApps.http.http_port !== undefined) http.http_port = ourApps.http.http_port;
   const ourLogs = (ours.logging as { logs?: Record<string, unknown> } | undefined)?.logs;
   if (ourLogs) {
@@ -194,6 +267,17 @@ export function mergeOwned(current: CaddyJson | null, ours: CaddyJson): CaddyJso
 export function ownedServer(config: unknown): unknown {
   const c = config as { apps?: { http?: { servers?: Record<string, unknown> } } } | null;
   return c?.apps?.http?.servers?.[WAKEDOCK_SERVER] ?? null;
+}
+
+/** Every server WakeDock owns, by name (what apply and the supervisor compare). */
+export function ownedServers(config: unknown): Record<string, unknown> {
+  const c = config as { apps?: { http?: { servers?: Record<string, unknown> } } } | null;
+  const out: Record<string, unknown> = {};
+  for (const name of OWNED_SERVERS) {
+    const s = c?.apps?.http?.servers?.[name];
+    if (s !== undefined) out[name] = s;
+  }
+  return out;
 }
 
 /** Stable JSON (sorted keys) for comparing configs. */

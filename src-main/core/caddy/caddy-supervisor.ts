@@ -15,7 +15,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import type { Logger } from '../../contract/handlers';
 import { CaddyAdminClient, CaddyAdminError } from './caddy-admin-client';
-import { ownedServer, stableJson, type CaddyJson } from './caddy-config';
+import { ownedServers, stableJson, type CaddyJson } from './caddy-config';
 
 export type CaddyState =
   | { status: 'absent'; message: string }
@@ -155,7 +155,7 @@ export class CaddySupervisor {
     return this.serial(async () => {
       if (!this.child || !this.config || this._state.status !== 'running') return false;
       const running = await this.client.getConfig();
-      if (stableJson(ownedServer(running)) === stableJson(ownedServer(this.config))) return false;
+      if (stableJson(ownedServers(running)) === stableJson(ownedServers(this.config))) return false;
       this.opts.logger.warn('caddy: the running config is not WakeDock\'s; loading it again');
       await this.client.apply(this.config, 'all');
       return true;

@@ -12,6 +12,8 @@
 //   wakedock.ready.timeout=60s  wakedock.ready.settle=2s
 //   wakedock.loading.title=…  wakedock.loading.message=…  wakedock.loading.theme=light|dark|auto
 //   wakedock.ignore.user_agents=Uptime-Kuma,bot   wakedock.ignore.paths=/healthz,/metrics
+//   wakedock.lb.policy=round_robin|least_conn|first|ip_hash|random|uri_hash (replicas: a scaled compose service)
+//   wakedock.lb.health_uri=/health  wakedock.lb.health_interval=5s
 //
 // The target is the labelled container: its compose project/service when it has them (so the service
 // survives `docker compose up` recreating it), else its name. Errors name the label.
@@ -42,6 +44,9 @@ export const KNOWN_LABELS = [
   'loading.theme',
   'ignore.user_agents',
   'ignore.paths',
+  'lb.policy',
+  'lb.health_uri',
+  'lb.health_interval',
 ] as const;
 
 /** Schema field path → label name, so a schema error names the label the user wrote. */
@@ -55,6 +60,7 @@ const FIELD_TO_LABEL: [RegExp, string][] = [
   [/^ready\.(tcp|timeout|settle)$/, 'ready.$1'],
   [/^loading_page\.(title|message|theme)$/, 'loading.$1'],
   [/^ignore\.(user_agents|paths)(\.\d+)?$/, 'ignore.$1'],
+  [/^load_balancing\.(policy|health_uri|health_interval)$/, 'lb.$1'],
 ];
 
 const list = (v: string | undefined): string[] | undefined =>
@@ -110,6 +116,7 @@ export function serviceFromLabels(c: Pick<ContainerSummary, 'name' | 'labels' | 
     ready: { http, tcp: tcp === undefined ? undefined : /^true$/i.test(tcp.trim()), timeout: get('ready.timeout'), settle: get('ready.settle') },
     loading_page: { title: get('loading.title'), message: get('loading.message'), theme: get('loading.theme') },
     ignore: { user_agents: list(get('ignore.user_agents')), paths: list(get('ignore.paths')) },
+    load_balancing: (get('lb.policy') ?? get('lb.health_uri') ?? get('lb.health_interval')) !== undefined ? { policy: get('lb.policy'), health_uri: get('lb.health_uri'), health_interval: get('lb.health_interval') } : undefined,
   };
   const r = WakeServiceSchema.safeParse(stripUndefined(raw));
   if (r.success) return { ok: true, service: r.data };

@@ -22,7 +22,7 @@ import { containerStatsOnce } from '../engine/engine-api';
 import { memUsedNoCache } from '../stats/formulas';
 import type { AccessEntry } from '../caddy/access-log';
 import type { Upstream } from '../caddy/caddy-admin-client';
-import { WAKEDOCK_PATH_PREFIX } from '../caddy/caddy-config';
+import { WAKEDOCK_PATH_PREFIX, type CaddyRouteService } from '../caddy/caddy-config';
 
 export interface ServiceDecl {
   definition: WakeService;
@@ -32,7 +32,10 @@ export interface ServiceDecl {
 interface Runtime {
   decl: ServiceDecl;
   ids: string[];
+  /** The first replica's address (what a held request is forwarded to). */
   upstream?: string;
+  /** Every replica's published loopback address, in `ids` order. */
+  upstreams: string[];
   /** Why the service cannot be routed (no container, port not published). */
   unavailable?: string;
   state: WakeState;
@@ -228,6 +231,7 @@ export class WakeController {
       const rt: Runtime = prev ?? {
         decl,
         ids: [],
+        upstreams: [],
         state: 'sleeping',
         wake: null,
         sleep: null,
@@ -262,7 +266,7 @@ export class WakeController {
     this.byUpstream.clear();
     for (const [name, rt] of this.services) {
       for (const h of rt.decl.definition.hosts) this.byHostMap.set(h.toLowerCase(), name);
-      if (rt.upstream) this.byUpstream.set(rt.upstream, name);
+      for (const u of rt.upstreams) this.byUpstream.set(u, name);
     }
   }
 
@@ -286,22 +290,28 @@ export class WakeController {
    * A service's containers and the loopback address Caddy dials (its published port), or why it
    * cannot be routed. Also what the editor's preview shows for a service not saved yet.
    */
-  async resolveTarget(def: WakeService): Promise<{ ids: string[]; infos: Dockerode.ContainerInspectInfo[]; upstream?: string; unavailable?: string }> {
+  async resolveTarget(def: WakeService): Promise<{ ids: string[]; infos: Dockerode.ContainerInspectInfo[]; upstream?: string; upstreams: string[]; unavailable?: string }> {
     try {
       const refs = await this.containerIds(def);
       if (refs.length === 0) throw new WakeError(def.compose ? `no container of compose service ${def.compose.project}/${def.compose.service}` : 'no container');
       const infos = await Promise.all(refs.map((r) => this.opts.docker().getContainer(r).inspect()));
       const ids = infos.map((i) => i.Id);
-      const first = infos[0] as Dockerode.ContainerInspectInfo;
-      const bindings = (first.HostConfig.PortBindings as Record<string, { HostIp?: string; HostPort?: string }[] | null> | undefined)?.[`${def.port}/tcp`] ?? [];
-      const b = bindings.find((x) => x.HostPort && x.HostPort !== '0');
-      if (!b) return { ids, infos, unavailable: `container ${first.Name.replace(/^\//, '')} does not publish port ${def.port} on a fixed host port; publish it on loopback, e.g. -p 127.0.0.1:18080:${def.port}` };
-      const ip = !b.HostIp || b.HostIp === '0.0.0.0' || b.HostIp === '::' ? '127.0.0.1' : b.HostIp;
-      const upstream = `${ip.includes(':') ? `[${ip}]` : ip}:${b.HostPort}`;
-      return { ids, infos, upstream, unavailable: /^127\.|^\[::1\]/.test(upstream) ? undefined : `port ${def.port} is published on ${ip}, not on loopback; WakeDock's Caddy dials loopback only` };
+      // Every replica must publish the port on a fixed loopback address: Caddy dials each one.
+      const upstreams: string[] = [];
+      for (const info of infos) {
+        const bindings = (info.HostConfig.PortBindings as Record<string, { HostIp?: string; HostPort?: string }[] | null> | undefined)?.[`${def.port}/tcp`] ?? [];
+        const b = bindings.find((x) => x.HostPort && x.HostPort !== '0');
+        if (!b) return { ids, infos, upstreams, unavailable: `container ${info.Name.replace(/^\//, '')} does not publish port ${def.port} on a fixed host port; publish it on loopback, e.g. -p 127.0.0.1:18080:${def.port}` };
+        const ip = !b.HostIp || b.HostIp === '0.0.0.0' || b.HostIp === '::' ? '127.0.0.1' : b.HostIp;
+        const upstream = `${ip.includes(':') ? `[${ip}]` : ip}:${b.HostPort}`;
+        if (!/^127\.|^\[::1\]/.test(upstream)) return { ids, infos, upstream: upstreams[0] ?? upstream, upstreams, unavailable: `port ${def.port} of ${info.Name.replace(/^\//, '')} is published on ${ip}, not on loopback; WakeDock's Caddy dials loopback only` };
+        if (upstreams.includes(upstream)) return { ids, infos, upstream: upstreams[0], upstreams, unavailable: `two replicas publish port ${def.port} on the same address ${upstream}` };
+        upstreams.push(upstream);
+      }
+      return { ids, infos, upstream: upstreams[0], upstreams };
     } catch (e) {
       const status = (e as { statusCode?: number }).statusCode;
-      return { ids: [], infos: [], unavailable: status === 404 ? `container ${def.container ?? def.containers?.join(', ') ?? ''} not found` : (e as Error).message };
+      return { ids: [], infos: [], upstreams: [], unavailable: status === 404 ? `container ${def.container ?? def.containers?.join(', ') ?? ''} not found` : (e as Error).message };
     }
   }
 
@@ -309,6 +319,7 @@ export class WakeController {
     const r = await this.resolveTarget(rt.decl.definition);
     rt.ids = r.ids;
     rt.upstream = r.upstream;
+    rt.upstreams = r.upstreams;
     rt.unavailable = r.unavailable;
     if (r.infos.length > 0 && !rt.wake && !rt.sleep) this.applyEngineState(rt, r.infos);
     if (rt.unavailable && !rt.wake) {
@@ -367,8 +378,8 @@ export class WakeController {
   }
 
   /** Routes for Caddy: services that can be routed. */
-  routes(): { name: string; hosts: string[]; upstream: string }[] {
-    return [...this.services.values()].filter((rt) => rt.upstream && !rt.unavailable).map((rt) => ({ name: rt.decl.definition.name, hosts: rt.decl.definition.hosts, upstream: rt.upstream as string }));
+  routes(): CaddyRouteService[] {
+    return [...this.services.values()].filter((rt) => rt.upstream && !rt.unavailable).map((rt) => routeOf(rt.decl.definition, rt.upstreams));
   }
 
   upstreamOf(name: string): string | undefined {
@@ -447,7 +458,7 @@ export class WakeController {
         const ups = await this.opts.upstreams();
         const counts = new Map(ups.map((u) => [u.address, u.num_requests]));
         for (const rt of this.services.values()) {
-          const n = rt.upstream ? (counts.get(rt.upstream) ?? 0) : 0;
+          const n = rt.upstreams.reduce((sum, u) => sum + (counts.get(u) ?? 0), 0);
           if (n !== rt.inFlight) {
             rt.inFlight = n;
             this.emit();
@@ -618,24 +629,33 @@ export class WakeController {
     }
   }
 
+  /** Ready when every replica is (each checked the same way; one that exits fails the wake). */
   private async waitReady(rt: Runtime, deadline: number): Promise<void> {
     const def = rt.decl.definition;
     const docker = this.opts.docker();
-    const main = rt.ids[0] as string;
+    const pending = new Set(rt.ids.map((_, i) => i));
     let last = 'no answer yet';
     for (;;) {
-      const info = await docker.getContainer(main).inspect();
-      if (!info.State.Running) throw new WakeError(`the container exited (code ${info.State.ExitCode})${info.State.Error ? `: ${info.State.Error}` : ''}`);
-      const health = info.State.Health;
-      if (health) {
-        if (health.Status === 'healthy') return;
-        if (health.Status === 'unhealthy') throw new WakeError(`the container's healthcheck says unhealthy${health.Log?.length ? `: ${String(health.Log.at(-1)?.Output ?? '').trim().slice(0, 300)}` : ''}`);
-        last = `healthcheck: ${health.Status}`;
-      } else if (rt.upstream) {
-        const probe = def.ready.tcp && !def.ready.http ? await tcpProbe(rt.upstream) : await httpProbe(rt.upstream, def.hosts[0] as string, def.ready.http?.path ?? '/', def.ready.http?.status);
-        if (probe === true) return;
-        last = probe;
+      for (const i of [...pending]) {
+        const id = rt.ids[i] as string;
+        const upstream = rt.upstreams[i];
+        const who = rt.ids.length > 1 ? `replica ${i + 1}: ` : '';
+        const info = await docker.getContainer(id).inspect();
+        if (!info.State.Running) throw new WakeError(`${who}the container exited (code ${info.State.ExitCode})${info.State.Error ? `: ${info.State.Error}` : ''}`);
+        const health = info.State.Health;
+        if (health) {
+          if (health.Status === 'healthy') pending.delete(i);
+          else if (health.Status === 'unhealthy') throw new WakeError(`${who}the container's healthcheck says unhealthy${health.Log?.length ? `: ${String(health.Log.at(-1)?.Output ?? '').trim().slice(0, 300)}` : ''}`);
+          else last = `${who}healthcheck: ${health.Status}`;
+        } else if (upstream) {
+          const probe = def.ready.tcp && !def.ready.http ? await tcpProbe(upstream) : await httpProbe(upstream, def.hosts[0] as string, def.ready.http?.path ?? '/', def.ready.http?.status);
+          if (probe === true) pending.delete(i);
+          else last = `${who}${probe}`;
+        } else {
+          pending.delete(i);
+        }
       }
+      if (pending.size === 0) return;
       if (this.now() >= deadline) throw new WakeError(`not ready after ${def.ready.timeout} (${last})`);
       await sleepMs(100);
     }
@@ -743,4 +763,18 @@ function tcpProbe(upstream: string): Promise<true | string> {
     });
     s.on('error', (e) => resolve(`TCP connect: ${e.message}`));
   });
+}
+
+/** What Caddy's route for a service needs: hostnames, every replica's address, the policy and health checks. */
+export function routeOf(def: WakeService, upstreams: string[]): CaddyRouteService {
+  const r: CaddyRouteService = { name: def.name, hosts: def.hosts, upstream: upstreams[0] ?? '', upstreams };
+  const lb = def.load_balancing;
+  if (lb) {
+    r.policy = lb.policy;
+    if (lb.health_uri) {
+      r.healthUri = lb.health_uri;
+      r.healthInterval = lb.health_interval;
+    }
+  }
+  return r;
 }

@@ -9,6 +9,7 @@
 import { watch as fsWatch, type FSWatcher } from 'node:fs';
 import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import type Dockerode from 'dockerode';
 import type { ContainerSummary } from '../../contract';
 import { dependencyCycle, describeIssue, WakeServiceSchema, type WakeDeclarationError, type WakeFileStatus, type WakeImportResult, type WakeYamlProblem, type WakePreview, type WakeProxyStatus, type WakeService, type WakeServiceInput, type WakeServiceView } from '../../contract/wake-service';
@@ -19,7 +20,7 @@ import { ADMIN_ORIGIN, CaddySupervisor, INSTALL_HINT } from '../caddy/caddy-supe
 import type { EngineEvent, HostConnection } from '../engine/host-connection';
 import { loadingPage } from './loading-page';
 import { serviceFromLabels } from './service-labels';
-import { WakeController, WakeError, type CountersPort, type ServiceDecl, type UsageSource } from './wake-controller';
+import { routeOf, WakeController, WakeError, type CountersPort, type ServiceDecl, type UsageSource } from './wake-controller';
 import { Waker } from './waker';
 import { formatProblem, MAX_YAML_BYTES, parseWakeYaml, toWakeYaml, type ContextIssue } from './wake-yaml';
 
@@ -44,6 +45,18 @@ export interface StoredServices {
   get(): WakeService[];
   update(fn: (current: WakeService[]) => WakeService[]): Promise<unknown>;
   onChange?(fn: () => void): () => void;
+}
+
+/** A loopback port free right now (for Caddy's fallback server; Caddy binds it when it loads). */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 export function memoryStoredServices(initial: WakeService[] = []): StoredServices {
@@ -96,6 +109,8 @@ export class WakeManager {
   private appliedNames: string[] = [];
   private wakerAddr = '';
   private logAddr = '';
+  /** Where Caddy serves its own "WakeDock is not running" page (the waker's fallback upstream). */
+  private fallbackAddr = '';
   private cleanup: (() => void)[] = [];
   private recomputeTimer: NodeJS.Timeout | null = null;
   private checkTimer: NodeJS.Timeout | null = null;
@@ -151,6 +166,7 @@ export class WakeManager {
   private async run(): Promise<void> {
     this.logAddr = await this.accessLog.listen();
     this.wakerAddr = await this.waker.listen();
+    this.fallbackAddr = `127.0.0.1:${await freeLoopbackPort()}`;
     this.cleanup.push(this.accessLog.onEntry((e) => this.controller.noteAccess(e)));
     this.stored = this.storedPort.get();
     if (this.storedPort.onChange) {
@@ -265,7 +281,7 @@ export class WakeManager {
   }
 
   caddyConfig(): CaddyJson {
-    return buildConfig({ adminListen: this.supervisor.adminListen, adminOrigin: ADMIN_ORIGIN, listen: this.listen, waker: this.wakerAddr, accessLog: this.logAddr, services: this.controller.routes() });
+    return buildConfig({ adminListen: this.supervisor.adminListen, adminOrigin: ADMIN_ORIGIN, listen: this.listen, waker: this.wakerAddr, fallback: this.fallbackAddr || undefined, accessLog: this.logAddr, services: this.controller.routes() });
   }
 
   private applyCaddy(): Promise<void> {
@@ -357,7 +373,7 @@ export class WakeManager {
   async preview(input: WakeServiceInput, replacing?: string): Promise<WakePreview> {
     const s = WakeServiceSchema.parse(input);
     const target = await this.controller.resolveTarget(s);
-    const route = serviceRoute({ name: s.name, hosts: s.hosts, upstream: target.upstream ?? '(no published port yet)' });
+    const route = serviceRoute(target.upstreams.length > 0 ? routeOf(s, target.upstreams) : { name: s.name, hosts: s.hosts, upstream: target.upstream ?? '(no published port yet)' });
     const now = Date.now();
     const view: WakeServiceView = { name: s.name, source: 'stored', definition: s, state: 'waking', inFlight: 0, wakes: 0, wakingSince: now };
     const out: WakePreview = { issues: this.conflicts(s, replacing), route: JSON.stringify(route, null, 2), loadingPage: loadingPage(view, 'preview', now, { script: false }) };

@@ -35,6 +35,7 @@ describe.skipIf(!CADDY_BIN)('private Caddy (real 2.6.2)', () => {
       listen: `127.0.0.1:${port}`,
       waker: `127.0.0.1:${waker.port}`,
       accessLog: logAddr,
+      fallback: `127.0.0.1:${await freePort()}`,
       services: [{ name: 'app', hosts: ['app.localhost'], upstream: `127.0.0.1:${app.port}` }],
     };
     await sup.start(buildConfig(input));
@@ -74,6 +75,54 @@ describe.skipIf(!CADDY_BIN)('private Caddy (real 2.6.2)', () => {
     await waitFor('access log lines', () => entries.length >= 4);
     expect(entries[0]).toMatchObject({ host: 'app.localhost', method: 'GET', uri: '/hello', status: 200, userAgent: 'wd-test/1', wakedock: null });
     expect(entries.find((e) => e.method === 'POST')).toMatchObject({ status: 503, wakedock: 'rejected' });
+  });
+
+  it('when the waker does not answer, a sleeping service gets Caddy\'s own page (503, why, retry), not a bare 502; the waker back, it answers again', async () => {
+    await app.close();
+    await waker.close();
+    const page = await httpTo(port, 'app.localhost', '/page', { headers: { Accept: 'text/html' } });
+    expect(page.status).toBe(503);
+    expect(page.headers['x-wakedock']).toBe('unavailable');
+    expect(page.headers['retry-after']).toBe('5');
+    expect(page.headers['cache-control']).toBe('no-store');
+    expect(page.body).toContain('WakeDock is not running');
+    const api = await httpTo(port, 'app.localhost', '/api/x');
+    expect(api.status).toBe(503);
+    expect(api.headers['content-type']).toMatch(/text\/plain/);
+    expect(api.body).toMatch(/WakeDock, which wakes it, is not running/);
+    // The loading page's status polling gets the same answer instead of a reset connection.
+    expect((await httpTo(port, 'app.localhost', '/__wakedock/status')).status).toBe(503);
+    // The waker listens again on its port: after the 1 s the passive check remembers the failure, it answers.
+    waker = await startHttp('waker here', waker.port);
+    await waitFor('the waker answers again', async () => (await httpTo(port, 'app.localhost', '/page')).body === 'waker here', { timeoutMs: 10_000 });
+  });
+
+  it('replicas: requests are spread round-robin over every upstream, a replica failing its health check gets none', async () => {
+    const b = await startHttp('replica b');
+    cleanups.push(() => b.close());
+    const svc = { name: 'app', hosts: ['app.localhost'], upstream: `127.0.0.1:${app.port}`, upstreams: [`127.0.0.1:${app.port}`, `127.0.0.1:${b.port}`] };
+    await sup.apply(buildConfig({ ...input, services: [svc] }));
+    await waitFor('both replicas answer', async () => {
+      const bodies = new Set<string>();
+      for (let i = 0; i < 4; i++) bodies.add((await httpTo(port, 'app.localhost', '/')).body);
+      return bodies.size === 2;
+    });
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 20; i++) {
+      const r = await httpTo(port, 'app.localhost', '/');
+      counts.set(r.body, (counts.get(r.body) ?? 0) + 1);
+    }
+    expect(counts.get('hello from the app')).toBe(10);
+    expect(counts.get('replica b')).toBe(10);
+
+    // `first` with a health URI: everything to the first healthy replica; the first down → the second.
+    await sup.apply(buildConfig({ ...input, services: [{ ...svc, policy: 'first', healthUri: '/health', healthInterval: '200ms' }] }));
+    await waitFor('first replica only', async () => (await httpTo(port, 'app.localhost', '/')).body === 'hello from the app');
+    await app.close();
+    await waitFor('the health check drops the first replica', async () => (await httpTo(port, 'app.localhost', '/')).body === 'replica b', { timeoutMs: 10_000 });
+    for (let i = 0; i < 5; i++) expect((await httpTo(port, 'app.localhost', '/')).body).toBe('replica b');
+    await b.close();
+    await waitFor('all replicas down: the waker', async () => (await httpTo(port, 'app.localhost', '/')).body === 'waker here', { timeoutMs: 10_000 });
   });
 
   it('the access log is sampled: a burst of requests logs a few lines a second, and a POST to a sleeping service in the next second is seen', async () => {
