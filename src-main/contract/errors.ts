@@ -50,6 +50,8 @@ export const ERROR_REASONS = [
   'HOST_KEY_NOT_SEEN', // hosts.trustHostKey for a key the core did not see on a recent connection attempt
   'PROJECT_NOT_FOUND', // no compose project of that name on the host
   'COMPOSE_CLI_MISSING', // neither `docker compose` nor `docker-compose` runs here (or cannot reach the host)
+  'PATH_NOT_FOUND', // no such file or folder (inside a volume, or on the machine that runs WakeDock)
+  'HELPER_IMAGE_MISSING', // no local image can run the volume helper container (or the chosen one has no shell)
   // CONFLICT
   'PORT_IN_USE', // a host port is taken (by a container or another process)
   'NAME_IN_USE', // a container/object name is taken
@@ -61,7 +63,10 @@ export const ERROR_REASONS = [
   'LIMIT_REACHED', // a WakeDock limit (open terminals, rules, channels)
   'COMPOSE_FAILED', // the compose CLI exited non-zero; detail is its stderr
   'BUILD_FAILED', // an image build failed (a Dockerfile error, a step exiting non-zero); the message is the engine's, detail the last log lines
+  'FILE_EXISTS', // a file is already there (a compose file, a backup); overwrite only when confirmed
   // VALIDATION
+  'COMPOSE_INVALID', // `compose config` refused the compose file; detail is the CLI's words, line set when it names one
+  'ARCHIVE_INVALID', // a .tar.gz that cannot be read through (not gzip, truncated, not a tar)
   'INVALID_INPUT', // the input failed the procedure's schema or a WakeDock check (see field)
   'ENGINE_REFUSED_INPUT', // the engine answered 400 to an input WakeDock let through
   'SSH_CONFIG_INVALID', // ~/.ssh/config cannot be parsed (the message names the line)
