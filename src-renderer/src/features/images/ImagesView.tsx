@@ -1,6 +1,6 @@
 // The Images page: every image on the host, live (images.watch), searchable, filterable, sortable,
-// virtualized. Actions: run, tag, untag, remove, details, pull and prune, each in its dialog where the
-// engine's answer is shown.
+// virtualized. Actions: run, tag, untag, remove, details, pull, build and prune, each in its dialog
+// where the engine's answer is shown.
 import { useMemo, useState } from 'react';
 import type { ImageRow } from '@contract/procedures/images';
 import { useApp } from '../../stores/app-store';
@@ -14,6 +14,8 @@ import { useListFeed } from '../resources/use-list-feed';
 import { SortButton, VirtualTable } from '../resources/VirtualTable';
 import { ImageDetailsDialog, PruneImagesDialog, PullDialog, RemoveImageDialog, TagDialog } from './ImageDialogs';
 import { PushDialog, RegistriesDialog } from './RegistryDialogs';
+import { BuildDialog } from './BuildDialog';
+import { useImageBuilds } from './image-builds';
 import '../resources/resources.css';
 
 const FILTERS: { key: ImageFilter; label: string }[] = [
@@ -23,7 +25,7 @@ const FILTERS: { key: ImageFilter; label: string }[] = [
   { key: 'dangling', label: 'Dangling' },
 ];
 
-type Open = { kind: 'pull' } | { kind: 'prune' } | { kind: 'registries' } | { kind: 'tag' | 'remove' | 'details' | 'push'; view: ImageView } | { kind: 'untag'; view: ImageView; tag: string } | null;
+type Open = { kind: 'pull' } | { kind: 'prune' } | { kind: 'registries' } | { kind: 'build' } | { kind: 'tag' | 'remove' | 'details' | 'push'; view: ImageView } | { kind: 'untag'; view: ImageView; tag: string } | null;
 
 const imageKey = (i: ImageRow): string => i.id;
 
@@ -37,6 +39,7 @@ export function ImagesView() {
   const [sort, setSort] = useState<ImageSortKey>('name');
   const [desc, setDesc] = useState(false);
   const [open, setOpen] = useState<Open>(null);
+  const building = useImageBuilds((s) => s.builds.filter((b) => b.hostId === hostId && b.status === 'running').length);
   const now = useNow(60_000);
 
   const views = useMemo(() => buildImageViews(feed.items.values(), { query, filter, sort, desc }), [feed.items, query, filter, sort, desc]);
@@ -63,6 +66,9 @@ export function ImagesView() {
           </button>
           <button type="button" className="btn" onClick={() => setOpen({ kind: 'prune' })}>
             Prune…
+          </button>
+          <button type="button" className="btn" onClick={() => setOpen({ kind: 'build' })}>
+            {building > 0 ? `Building (${building})…` : 'Build…'}
           </button>
           <button type="button" className="btn btn-primary" onClick={() => setOpen({ kind: 'pull' })}>
             Pull an image
@@ -160,6 +166,7 @@ export function ImagesView() {
       />
 
       {open?.kind === 'pull' && <PullDialog hostId={hostId} onClose={() => setOpen(null)} />}
+      {open?.kind === 'build' && <BuildDialog hostId={hostId} onClose={() => setOpen(null)} />}
       {open?.kind === 'prune' && <PruneImagesDialog hostId={hostId} onClose={() => setOpen(null)} />}
       {open?.kind === 'tag' && <TagDialog hostId={hostId} view={open.view} onClose={() => setOpen(null)} />}
       {open?.kind === 'remove' && <RemoveImageDialog hostId={hostId} view={open.view} onClose={() => setOpen(null)} />}

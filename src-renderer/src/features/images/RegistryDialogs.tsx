@@ -62,7 +62,7 @@ export function RegistriesDialog({ hostId, onClose }: { hostId: string; onClose(
         {list === null ? (
           <p className="muted">Loading…</p>
         ) : list.items.length === 0 ? (
-          <p className="muted">Not logged in to any registry. Pulls and pushes go without a login.</p>
+          <p className="muted">Not logged in to any registry. Pulls and pushes use the Docker CLI's credentials (~/.docker/config.json and its helpers) when it has some for the registry, else go without a login.</p>
         ) : (
           <ul className="res-list" aria-label="Logged-in registries">
             {list.items.map((l) => (
