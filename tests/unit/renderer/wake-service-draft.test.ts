@@ -30,8 +30,16 @@ describe('service editor draft', () => {
       }),
       WakeServiceSchema.parse({ name: 'b', hosts: ['b.localhost'], compose: { project: 'shop', service: 'web' }, port: 8080, ready: { tcp: true } }),
       WakeServiceSchema.parse({ name: 'c', hosts: ['c.localhost'], container: 'c', port: 1 }),
+      // Thresholds and dependencies survive an edit in the form (they are not dropped).
+      WakeServiceSchema.parse({ name: 'd', hosts: ['d.localhost'], container: 'd', port: 80, idle: { after: '5m', cpu_below_percent: 2.5, memory_below_mb: 300, window: '2m' }, depends_on: ['db', 'cache'] }),
     ];
     for (const s of services) expect(checkDraft(serviceToDraft(s)).service).toEqual(s);
+  });
+
+  it('a bad threshold or dependency is shown at its field', () => {
+    expect(checkDraft({ ...base, cpuBelow: 'lots' }).errors.cpuBelow).toBe('cpu_below_percent must be a number');
+    expect(checkDraft({ ...base, idleWindow: '2 min' }).errors.idleWindow).toMatch(/is not a duration/);
+    expect(checkDraft({ ...base, dependsOn: `${base.name}` }).errors.dependsOn).toBe(`${base.name} cannot depend on itself`);
   });
 
   it('user agents split on commas only (they may contain spaces); hostnames on commas or spaces', () => {

@@ -106,7 +106,7 @@ export function ServiceEditor(props: { editing: WakeServiceView | null; onDone(s
       </div>
     );
   };
-  const text = (f: Exclude<DraftField, 'targetKind' | 'action' | 'probe' | 'theme'>, extra: { placeholder?: string; list?: string; inputMode?: 'numeric'; mono?: boolean } = {}): ReactNode => (
+  const text = (f: Exclude<DraftField, 'targetKind' | 'action' | 'probe' | 'theme'>, extra: { placeholder?: string; list?: string; inputMode?: 'numeric' | 'decimal'; mono?: boolean } = {}): ReactNode => (
     <input
       id={`${ids}-${f}`}
       value={d[f]}
@@ -171,6 +171,7 @@ export function ServiceEditor(props: { editing: WakeServiceView | null; onDone(s
           {d.targetKind === 'compose' && field('project', 'Compose project', text('project', { list: `${ids}-projects` }))}
           {d.targetKind === 'compose' && field('composeService', 'Compose service', text('composeService', { list: `${ids}-services` }))}
           {field('port', 'Container port', text('port', { inputMode: 'numeric', placeholder: '80' }), 'Published on a fixed loopback port, e.g. -p 127.0.0.1:18080:80.')}
+          {field('dependsOn', 'Depends on', text('dependsOn', { placeholder: 'db, cache' }), 'Services woken first, in this order; kept awake while this one is.')}
         </fieldset>
 
         <fieldset className="wake-fieldset">
@@ -184,6 +185,9 @@ export function ServiceEditor(props: { editing: WakeServiceView | null; onDone(s
               <option value="pause">Pause the containers</option>
             </select>
           </div>
+          {field('cpuBelow', 'Busy at CPU %', text('cpuBelow', { inputMode: 'decimal', placeholder: 'off' }), 'Stays awake while CPU (% of one core) is at least this.')}
+          {field('memoryBelow', 'Busy at memory MiB', text('memoryBelow', { inputMode: 'decimal', placeholder: 'off' }), 'Stays awake while memory is at least this.')}
+          {field('idleWindow', 'Averaged over', text('idleWindow', { placeholder: '1m' }))}
         </fieldset>
 
         <fieldset className="wake-fieldset">

@@ -9,8 +9,9 @@ import type { WakeServiceView } from '@contract/wake-service';
 import { call, errorText, subscribe } from '../../transport/client';
 import { ConfirmDialog } from '../../components/Dialog';
 import { useNow } from '../../components/use-now';
+import { ConfigPanel } from './ConfigPanel';
 import { ServiceEditor } from './ServiceEditor';
-import { PROXY_TEXT, STATE_LABEL, STATE_TONE, ago, formatSpan, hostUrl, savedText, stateDetail, targetText } from './wake-presenter';
+import { PROXY_TEXT, STATE_LABEL, STATE_TONE, ago, fileStatusText, formatSpan, hostUrl, savedText, stateDetail, targetText } from './wake-presenter';
 import './wake.css';
 
 export function ServicesView() {
@@ -23,6 +24,7 @@ export function ServicesView() {
   /** The editor: closed (null), a new service ('new') or the stored service being changed. */
   const [editor, setEditor] = useState<'new' | WakeServiceView | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [configOpen, setConfigOpen] = useState(false);
   const now = useNow(1000);
 
   useEffect(
@@ -82,12 +84,19 @@ export function ServicesView() {
           <h1>Services</h1>
           <p className="muted">Containers that sleep when idle and wake on the first request for their hostname.</p>
         </div>
-        {editor === null && (
-          <button type="button" className="btn btn-primary" disabled={proxy?.caddy === 'disabled'} onClick={() => (setEditor('new'), setNotice(null))}>
-            New service
+        <div className="wake-header-actions">
+          <button type="button" className="btn" aria-expanded={configOpen} disabled={proxy?.caddy === 'disabled'} onClick={() => (setConfigOpen((o) => !o), setNotice(null))}>
+            wakedock.yml
           </button>
-        )}
+          {editor === null && (
+            <button type="button" className="btn btn-primary" disabled={proxy?.caddy === 'disabled'} onClick={() => (setEditor('new'), setNotice(null))}>
+              New service
+            </button>
+          )}
+        </div>
       </header>
+
+      {configOpen && <ConfigPanel file={list?.file} onNotice={setNotice} onClose={() => setConfigOpen(false)} />}
 
       {editor !== null && (
         <ServiceEditor
@@ -115,6 +124,22 @@ export function ServicesView() {
           {proxy.listen && proxy.caddy !== 'disabled' && <span className="muted">serving on <span className="mono">{proxy.listen}</span></span>}
           {proxy.message && <span className="wake-proxy-msg">{proxy.message}</span>}
           {proxy.hint && <span className="muted">{proxy.hint}</span>}
+        </div>
+      )}
+
+      {list?.file && (
+        <div className={`wake-proxy ${list.file.error ? 'wake-proxy-warn' : ''}`} data-testid="wake-file" role="status">
+          <span className={`badge badge-${list.file.error ? 'warn' : 'ok'}`}>
+            <span className="dot" />
+            {list.file.error ? 'Watched file not applied' : 'Watching'}
+          </span>
+          <span className="mono wake-file-path">{list.file.path}</span>
+          <span className="muted">{fileStatusText(list.file, now).main}</span>
+          {list.file.error && (
+            <span className="wake-proxy-msg" data-testid="wake-file-error">
+              {fileStatusText(list.file, now).error}
+            </span>
+          )}
         </div>
       )}
 
@@ -166,6 +191,7 @@ export function ServicesView() {
                   <div className="wake-name">{v.name}</div>
                   <div className="muted small">
                     {targetText(v)} · {v.source === 'labels' ? 'labels' : 'stored'}
+                    {v.definition.depends_on?.length ? ` · needs ${v.definition.depends_on.join(', ')}` : ''}
                   </div>
                 </td>
                 <td>

@@ -19,6 +19,12 @@ export interface Draft {
   idleAfter: string;
   idleGrace: string;
   action: 'stop' | 'pause';
+  /** Idle thresholds: stay awake while CPU % / memory MiB average at least this over the window. */
+  cpuBelow: string;
+  memoryBelow: string;
+  idleWindow: string;
+  /** Services woken first, in this order (commas or spaces). */
+  dependsOn: string;
   probe: 'http' | 'tcp';
   httpPath: string;
   httpStatus: string;
@@ -46,6 +52,10 @@ export const EMPTY_DRAFT: Draft = {
   idleAfter: '30m',
   idleGrace: '30s',
   action: 'stop',
+  cpuBelow: '',
+  memoryBelow: '',
+  idleWindow: '',
+  dependsOn: '',
   probe: 'http',
   httpPath: '/',
   httpStatus: '',
@@ -62,6 +72,13 @@ const words = (s: string): string[] => s.split(/[\s,]+/).filter((w) => w !== '')
 /** User agents may contain spaces ("Uptime Kuma"): one per comma. */
 const commaList = (s: string): string[] => s.split(',').map((w) => w.trim()).filter((w) => w !== '');
 const optional = (s: string): string | undefined => (s.trim() === '' ? undefined : s.trim());
+
+/** A number (decimals allowed) as a number; anything else as typed. */
+function decimalOrRaw(s: string): unknown {
+  const t = s.trim();
+  if (t === '') return undefined;
+  return /^\d+(\.\d+)?$/.test(t) ? Number(t) : t;
+}
 
 /** A whole number as a number; anything else as typed, so the schema's message names the problem. */
 function numberOrRaw(s: string): unknown {
@@ -92,10 +109,18 @@ export function draftToInput(d: Draft): WakeServiceInput {
     hosts: words(d.hosts),
     ...target,
     port: numberOrRaw(d.port),
-    idle: { after: d.idleAfter.trim(), grace: d.idleGrace.trim(), action: d.action },
+    idle: {
+      after: d.idleAfter.trim(),
+      grace: d.idleGrace.trim(),
+      action: d.action,
+      ...(decimalOrRaw(d.cpuBelow) !== undefined ? { cpu_below_percent: decimalOrRaw(d.cpuBelow) } : {}),
+      ...(decimalOrRaw(d.memoryBelow) !== undefined ? { memory_below_mb: decimalOrRaw(d.memoryBelow) } : {}),
+      ...(optional(d.idleWindow) ? { window: optional(d.idleWindow) } : {}),
+    },
     ready,
     loading_page: loading,
     ignore: { user_agents: commaList(d.ignoreAgents), paths: words(d.ignorePaths) },
+    ...(words(d.dependsOn).length > 0 ? { depends_on: words(d.dependsOn) } : {}),
   } as WakeServiceInput;
 }
 
@@ -113,6 +138,10 @@ export function serviceToDraft(s: WakeService): Draft {
     idleAfter: s.idle.after,
     idleGrace: s.idle.grace,
     action: s.idle.action,
+    cpuBelow: s.idle.cpu_below_percent !== undefined ? String(s.idle.cpu_below_percent) : '',
+    memoryBelow: s.idle.memory_below_mb !== undefined ? String(s.idle.memory_below_mb) : '',
+    idleWindow: s.idle.window ?? '',
+    dependsOn: (s.depends_on ?? []).join(', '),
     probe: s.ready.tcp && !s.ready.http ? 'tcp' : 'http',
     httpPath: s.ready.http?.path ?? '/',
     httpStatus: s.ready.http?.status !== undefined ? String(s.ready.http.status) : '',
@@ -137,6 +166,10 @@ const FIELD_OF: Record<string, DraftField> = {
   'idle.after': 'idleAfter',
   'idle.grace': 'idleGrace',
   'idle.action': 'action',
+  'idle.cpu_below_percent': 'cpuBelow',
+  'idle.memory_below_mb': 'memoryBelow',
+  'idle.window': 'idleWindow',
+  depends_on: 'dependsOn',
   'ready.http.path': 'httpPath',
   'ready.http.status': 'httpStatus',
   'ready.timeout': 'readyTimeout',

@@ -1,5 +1,5 @@
 // Pure view-model functions for the Services page (wake on demand).
-import type { WakeProxyStatus, WakeServiceView } from '@contract/wake-service';
+import type { WakeFileStatus, WakeImportResult, WakeProxyStatus, WakeServiceView } from '@contract/wake-service';
 import { formatBytes } from '../../presenters/stats-presenter';
 
 export const STATE_LABEL: Record<WakeServiceView['state'], string> = {
@@ -38,6 +38,8 @@ export function ago(at: number | undefined, now: number): string {
 export function stateDetail(v: WakeServiceView, now: number): string {
   if (v.state === 'awake' && v.sleepsAt) {
     if (v.inFlight > 0) return `${v.inFlight} request${v.inFlight === 1 ? '' : 's'} in flight`;
+    if (v.neededBy?.length) return `needed by ${v.neededBy.join(', ')}`;
+    if (v.busy) return `busy: ${v.busy}`;
     return v.sleepsAt <= now ? 'going to sleep' : `sleeps in ${formatSpan(v.sleepsAt - now)}`;
   }
   if (v.state === 'waking' && v.wakingSince) return `for ${formatSpan(now - v.wakingSince)}${v.medianColdStartMs ? ` (usually ${formatSpan(v.medianColdStartMs)})` : ''}`;
@@ -78,4 +80,23 @@ export function totalAsleepMs(v: WakeServiceView, now: number): number {
 export function savedText(v: WakeServiceView, now: number): { asleep: string; memory: string | null } {
   const t = totalAsleepMs(v, now);
   return { asleep: t >= 1000 ? formatSpan(t) : '—', memory: v.memoryBytes ? `frees ${formatBytes(v.memoryBytes)}` : null };
+}
+
+/** "created web, db; updated shop; 1 unchanged" — what an import did. */
+export function importSummary(r: WakeImportResult): string {
+  const parts: string[] = [];
+  if (r.created.length) parts.push(`created ${r.created.join(', ')}`);
+  if (r.updated.length) parts.push(`updated ${r.updated.join(', ')}`);
+  if (r.removed.length) parts.push(`removed ${r.removed.join(', ')}`);
+  if (r.unchanged.length) parts.push(`${r.unchanged.length} unchanged`);
+  return parts.length ? parts.join('; ') : 'no services in the file';
+}
+
+/** The watched file's strip: where, when last applied, and the problem of the last edit. */
+export function fileStatusText(f: WakeFileStatus, now: number): { main: string; error: string | null } {
+  const n = f.services.length;
+  const main = f.appliedAt ? `applied ${ago(f.appliedAt, now)} · ${n} service${n === 1 ? '' : 's'}` : 'not applied yet';
+  const e = f.error;
+  const error = e ? `${e.line > 0 ? `${e.file}:${e.line}: ` : ''}${e.field ? `${e.field}: ` : ''}${e.message}${f.appliedAt ? ' — the last good version stays applied' : ''}` : null;
+  return { main, error };
 }
