@@ -14,6 +14,7 @@ import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { HostConfigSchema, RpcError, type Endpoint, type Host, type HostConfig, type HostKeyInfo, type HostSecret, type HostTestResult, type HostTestStep, type SshHostConfig, type TcpHostConfig } from '../../contract';
 import type { Logger } from '../../contract/handlers';
+import { withShortInspect } from '../engine/agent-inspect';
 import { clientConnector, type EngineConnector } from '../engine/connectors';
 import { KnownHosts } from '../ssh/known-hosts';
 import { defaultSshConfigEnv, SshConfigResolver } from '../ssh/ssh-config';
@@ -126,7 +127,7 @@ export function connectorFor(config: HostConfig, o: Pick<AddedHostsOptions, 'doc
       const pem = await readTls(config);
       signal.throwIfAborted();
       const { host, port } = hostPort(config.url);
-      const agent = new HttpsAgent({ keepAlive: true, ...pem, rejectUnauthorized: tls.verify });
+      const agent = withShortInspect(new HttpsAgent({ keepAlive: true, ...pem, rejectUnauthorized: tls.verify }), `https agent ${host}:${port}`);
       const docker = new Dockerode({ host, port, protocol: 'https', agent } as Dockerode.DockerOptions);
       return { docker, close: () => agent.destroy(), onLost: () => () => {} };
     },

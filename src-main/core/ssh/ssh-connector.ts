@@ -8,6 +8,7 @@ import { Agent, type AgentOptions, type ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
 import type { HostSecret, SshHostConfig } from '../../contract';
+import { withShortInspect } from '../engine/agent-inspect';
 import type { EngineConnection, EngineConnector } from '../engine/connectors';
 import type { KnownHosts } from './known-hosts';
 import { SshConfigResolver, targetLabel, type ResolvedSsh } from './ssh-config';
@@ -38,6 +39,7 @@ export class SshStreamAgent extends Agent {
     opts: AgentOptions = {},
   ) {
     super({ keepAlive: true, maxFreeSockets: 4, ...opts });
+    withShortInspect(this, `SshStreamAgent ${socketPath}`);
   }
 
   override createConnection(_options: ClientRequestArgs, cb?: (err: Error | null, socket: Duplex) => void): Duplex | null | undefined {

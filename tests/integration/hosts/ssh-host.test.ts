@@ -10,7 +10,8 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import util from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CallName, HostTestResult, ProcInput, ProcOutput, RpcErrorData, SshHostConfig } from '../../../src-main/contract';
 import { silentLogger } from '../../../src-main/contract/handlers';
 import { createCore, type Core } from '../../../src-main/core/create-core';
@@ -310,6 +311,21 @@ describe('an added ssh host', () => {
     // The same SSH connection carries other channels (the host shell, the socket forward).
     const session = core.hosts.get(hostId).sshSession()!;
     expect((await session.run('id -un')).stdout.trim()).toBe(PW_USER);
+  }, 60_000);
+
+  it('a request through the tunnel does not walk the SSH connection: docker-modem inspects each request\'s options (with the agent) for its debug line', async () => {
+    // Before the fix, the agent's full walk (showHidden, depth null) went through the ssh2 client
+    // and Node's timer lists: ~300 KB of text and ~100 ms of CPU per request on one host.
+    const spy = vi.spyOn(util, 'inspect');
+    try {
+      for (let i = 0; i < 3; i++) await call('containers.list', { hostId });
+      const texts = spy.mock.results.filter((r) => r.type === 'return').map((r) => String(r.value));
+      const lines = texts.filter((t) => t.includes('SshStreamAgent'));
+      expect(lines.length).toBeGreaterThanOrEqual(3);
+      for (const t of lines) expect(t.length).toBeLessThan(4096);
+    } finally {
+      spy.mockRestore();
+    }
   }, 60_000);
 
   it('killing the sshd child of the connection: unreachable, then back by itself with the list right; a log follower loses no line', async () => {
