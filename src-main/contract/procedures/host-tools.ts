@@ -29,6 +29,8 @@ export const SocketForwardSchema = z.object({
   /** The local unix socket (named pipe on Windows) that reaches the host's engine; absent when off. */
   path: z.string().optional(),
   enabled: z.boolean(),
+  /** On: the socket exists now (true), or the host is reconnecting and the socket comes back at `path` when it is connected again (false). */
+  listening: z.boolean().optional(),
 });
 
 export const hostToolsProcedures = {
@@ -40,9 +42,9 @@ export const hostToolsProcedures = {
   'hosts.forwardSocket': command(
     z.strictObject({ hostId: HostIdSchema, enabled: z.boolean() }),
     SocketForwardSchema,
-    "Expose a connected SSH host's engine as an owner-only local unix socket (each connection = one channel of the host's SSH connection); removed when turned off, on disconnect and at shutdown",
+    "Expose a connected SSH host's engine as an owner-only local unix socket (each connection = one channel of the host's SSH connection); the socket is removed on disconnect and made again at the same path when the host has reconnected; off when turned off, when the host is removed and at shutdown",
   ),
-  'hosts.forwards': query(Empty, z.array(SocketForwardSchema), 'The local socket forwards that are on'),
+  'hosts.forwards': query(Empty, z.array(SocketForwardSchema), 'The local socket forwards that are on (listening now, or waiting for their host to reconnect)'),
 } as const;
 
 export type DockerContext = z.infer<typeof DockerContextSchema>;

@@ -1,7 +1,8 @@
 // The host shell and the local socket forward of an SSH host, against real parts: OpenSSH on
 // loopback and a PRIVATE dockerd as the "remote" engine (its own socket, its own containers). The
 // real docker CLI, pointed at the forwarded socket, lists the remote engine's containers; the
-// socket is owner-only and goes away when turned off and when the connection drops. A login shell
+// socket is owner-only, goes away when turned off, and while the connection is down (made again at
+// the same path when the host has reconnected). A login shell
 // on the server runs commands, follows resizes, and says the session ended when the SSH
 // connection is lost.
 import { execFile } from 'node:child_process';
@@ -90,7 +91,7 @@ describe('local socket forward', () => {
     expect(statSync(path).isSocket()).toBe(true);
     expect(statSync(path).mode & 0o777).toBe(0o600);
     expect(statSync(dirname(path)).mode & 0o777).toBe(0o700);
-    expect(await call('hosts.forwards', {})).toEqual([{ hostId, path, enabled: true }]);
+    expect(await call('hosts.forwards', {})).toEqual([{ hostId, path, enabled: true, listening: true }]);
 
     const names = await cliPs(path);
     expect(names).toContain(remoteBox.name);
@@ -105,14 +106,63 @@ describe('local socket forward', () => {
     expect(await call('hosts.forwards', {})).toEqual([]);
   }, 90_000);
 
-  it('is removed when the SSH connection drops (and the host reconnects by itself)', async () => {
+  it('is removed while the SSH connection is down and made again at the same path when the host has reconnected', async () => {
     const { path } = await call('hosts.forwardSocket', { hostId, enabled: true });
     expect(existsSync(path!)).toBe(true);
-    await sshd.dropConnections();
-    await waitFor('the forward socket to be removed', () => !existsSync(path!), { timeoutMs: 30_000 });
-    expect(await call('hosts.forwards', {})).toEqual([]);
+    expect(await cliPs(path!)).toContain(remoteBox.name);
+    // Watch the socket file and the host state: it must go while the connection is down.
+    let sawGone = false;
+    const off = core.hosts.get(hostId).onState(() => {
+      if (!existsSync(path!)) sawGone = true;
+    });
+    const watch = setInterval(() => {
+      if (!existsSync(path!)) sawGone = true;
+    }, 10);
+    try {
+      const states: string[] = [];
+      const offStates = core.hosts.get(hostId).onState((h) => states.push(h.state));
+      await sshd.dropConnections();
+      await waitFor('the host to lose its connection', () => states.some((s) => s === 'unreachable' || s === 'connecting'), { timeoutMs: 30_000 });
+      offStates();
+      await connected();
+      await waitFor('the forward socket to be back', () => existsSync(path!), { timeoutMs: 30_000 });
+    } finally {
+      clearInterval(watch);
+      off();
+    }
+    expect(sawGone).toBe(true);
+    expect(statSync(path!).isSocket()).toBe(true);
+    expect(statSync(path!).mode & 0o777).toBe(0o600);
+    expect(await call('hosts.forwards', {})).toEqual([{ hostId, path, enabled: true, listening: true }]);
+    // The real docker CLI works again through the new connection, without touching the switch.
+    const names = await cliPs(path!);
+    expect(names).toContain(remoteBox.name);
+    expect(names).not.toContain(localBox.name);
+
+    // A longer outage (sshd gone): the forward stays on, waiting, with no socket file.
+    const port = sshd.port;
+    await sshd.stop();
+    await waitFor('the host to be unreachable', async () => (await call('hosts.list', {})).find((h) => h.id === hostId && h.state === 'unreachable'), { timeoutMs: 30_000 });
+    await waitFor('the socket to be gone', () => !existsSync(path!), { timeoutMs: 10_000 });
+    expect(await call('hosts.forwards', {})).toEqual([{ hostId, path, enabled: true, listening: false }]);
+    sshd = await startSshd(join(work, 'sshd'), { authorizedKeys: [key.pub], port });
     await connected();
-  }, 90_000);
+    await waitFor('the forward socket to be back after the outage', () => existsSync(path!), { timeoutMs: 30_000 });
+    expect(await cliPs(path!)).toContain(remoteBox.name);
+
+    // Turned off, it stays off across the next reconnect.
+    expect(await call('hosts.forwardSocket', { hostId, enabled: false })).toEqual({ hostId, enabled: false });
+    expect(existsSync(path!)).toBe(false);
+    expect(await call('hosts.forwards', {})).toEqual([]);
+    const states: string[] = [];
+    const offStates = core.hosts.get(hostId).onState((h) => states.push(h.state));
+    await sshd.dropConnections();
+    await waitFor('the host to lose its connection again', () => states.some((x) => x !== 'connected'), { timeoutMs: 30_000 });
+    offStates();
+    await connected();
+    expect(await call('hosts.forwards', {})).toEqual([]);
+    expect(existsSync(path!)).toBe(false);
+  }, 150_000);
 
   it('only SSH hosts have one', async () => {
     const e = await callErr('hosts.forwardSocket', { hostId: 'local', enabled: true });

@@ -10,15 +10,22 @@ import { dockerLines } from './host-tools-text';
 export function HostTools({ host }: { host: Host }) {
   const navigate = useApp((a) => a.navigate);
   const [path, setPath] = useState<string | null>(null);
+  // On but not listening: the host is reconnecting; the core makes the socket again when it is back.
+  const [listening, setListening] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const connected = host.state === 'connected';
 
-  // The forward ends with the connection: follow the core's list when the state changes.
+  // The socket goes with the connection and comes back with it: follow the core's list when the state changes.
   useEffect(() => {
     let live = true;
     call('hosts.forwards', {}).then(
-      (list) => live && setPath(list.find((f) => f.hostId === host.id)?.path ?? null),
+      (list) => {
+        if (!live) return;
+        const f = list.find((x) => x.hostId === host.id);
+        setPath(f?.path ?? null);
+        setListening(f?.listening ?? false);
+      },
       () => {},
     );
     return () => {
@@ -33,13 +40,14 @@ export function HostTools({ host }: { host: Host }) {
     try {
       const r = await call('hosts.forwardSocket', { hostId: host.id, enabled: on });
       setPath(r.path ?? null);
+      setListening(r.listening ?? false);
     } catch (e) {
       setError(errorText(e));
     } finally {
       setBusy(false);
     }
   };
-  const lines = path ? dockerLines(host.name, path) : null;
+  const lines = path && listening ? dockerLines(host.name, path) : null;
   return (
     <div className="host-tools-wrap">
       <div className="host-tools">
@@ -54,7 +62,7 @@ export function HostTools({ host }: { host: Host }) {
       {lines && path && (
         <div className="host-forward" data-testid="host-forward">
           <span className="muted">
-            Tools on this machine reach {host.name}&apos;s engine at <code className="mono">{path}</code> (only your user can open it; it goes away when WakeDock disconnects).
+            Tools on this machine reach {host.name}&apos;s engine at <code className="mono">{path}</code> (only your user can open it; it is removed while WakeDock is disconnected from the server and comes back when it reconnects).
           </span>
           <div className="cmd">
             <code className="mono" data-testid="forward-context">
@@ -69,6 +77,11 @@ export function HostTools({ host }: { host: Host }) {
             <CopyButton text={lines.env} label="Copy the DOCKER_HOST line" />
           </div>
         </div>
+      )}
+      {path && !listening && (
+        <p className="muted" data-testid="host-forward-waiting">
+          The local socket is back at <code className="mono">{path}</code> as soon as {host.name} is connected again.
+        </p>
       )}
       {error && (
         <p className="field-error" role="alert">
