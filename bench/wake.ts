@@ -4,8 +4,7 @@
 // `reverse_proxy` server to the same upstream, in the same Caddy process, interleaved request by
 // request over keep-alive connections. Figure: p50 ratio (target <= 1.05). The access log is sampled
 // (caddy-config.ts ACCESS_LOG_SAMPLING).
-// Not measured yet (next slice): wake overhead (request → first byte minus docker start + readiness)
-// and 100 sleeping services.
+// The cold path (wake overhead, 100 sleeping services, a burst of 10) is the `wake-cold` suite.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -110,7 +109,7 @@ async function run(ctx: SuiteContext): Promise<SuiteResult> {
       'The access log is sampled (the first 50 lines per second, then 1 in 1,000,000; zap drops a sampled-out line before encoding it). Unsampled, Caddy 2.6.2 encoded and wrote every line synchronously: 1.34. One sampled logger per service (isolation) measured 1.17-1.19 with 20 services: every line is matched against every log.',
       'What is left over the routes alone is the access-log machinery Caddy runs for every request while a server logs (response recorder, fields), sampled or not.',
       'Same Caddy process, same upstream, interleaved.',
-      'Wake overhead and 100 sleeping services are not measured yet.',
+      'Wake overhead, 100 sleeping services and a burst of 10: suite wake-cold.',
     ],
     summary: [`| awake path p50 (WakeDock / plain Caddy) | ${a.median} ms / ${b.median} ms | **${r}** |`, `| routes only (no access log) / plain | ${c.median} ms / ${b.median} ms | ${rRoutes} |`, `| awake path p95 | ${a.p95} ms / ${b.p95} ms | ${ratio(a.p95, b.p95)} |`],
   };
