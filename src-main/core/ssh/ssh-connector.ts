@@ -45,10 +45,30 @@ export class SshStreamAgent extends Agent {
   override createConnection(_options: ClientRequestArgs, cb?: (err: Error | null, socket: Duplex) => void): Duplex | null | undefined {
     this.session.forwardOutStreamLocal(this.socketPath).then(
       (ch) => cb?.(null, asSocket(ch)),
-      (e: Error) => cb?.(Object.assign(e, { code: (e as { code?: string }).code ?? 'ECONNRESET' }), undefined as unknown as Duplex),
+      (e: Error) => cb?.(Object.assign(channelRefusal(e, this.socketPath), { code: (e as { code?: string }).code ?? 'ECONNRESET' }), undefined as unknown as Duplex),
     );
     return undefined;
   }
+}
+
+/**
+ * ssh2's "(SSH) Channel open failure: …" in words that say who refused and why (RFC 4254 reason
+ * codes): a request then fails with the server's reason instead of a bare channel error.
+ */
+export function channelRefusal(e: Error, socketPath: string): Error {
+  if (!/Channel open failure/i.test(e.message)) return e;
+  const reason = (e as { reason?: number | string }).reason;
+  const detail = e.message.replace(/^\(SSH\) Channel open failure:\s*/i, '');
+  const why =
+    reason === 1
+      ? 'administratively prohibited: the server does not allow forwarding to unix sockets (AllowStreamLocalForwarding), or one of its limits was reached'
+      : reason === 2
+        ? 'connect failed: nothing accepts connections on that socket on the server (is Docker running there?)'
+        : reason === 4
+          ? 'resource shortage: the server has no room for another channel'
+          : detail || 'the server closed the channel';
+  const err = new Error(`the SSH server refused a channel to ${socketPath}: ${why}${detail && !why.includes(detail) ? ` (${detail})` : ''}`);
+  return Object.assign(err, { sshReason: reason, cause: e });
 }
 
 /** node:http treats its connection as a net.Socket: give the channel the few socket methods it calls. */
