@@ -236,7 +236,7 @@ export class ExecBackend implements TerminalBackend {
     let reason: string;
     if (this.terminating) reason = 'closed';
     else if (this.containerStopped || containerRunning === false) reason = 'container stopped';
-    else if (engineLost) reason = 'connection to the Docker engine lost';
+    else if (engineLost) reason = 'session ended: the connection to the Docker engine was lost';
     else reason = exitReason(code);
     this.exitInfo = { code, reason };
     this.exitListener?.(this.exitInfo);
