@@ -180,7 +180,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...networksHandlers(ctx),
     ...diskHandlers(ctx),
     ...hostToolsHandlers(ctx, sshLinkOf(hosts)),
-    ...composeHandlers(ctx),
+    ...composeHandlers(ctx, sshLinkOf(hosts)),
     ...registryHandlers(ctx),
   }, hosts);
 

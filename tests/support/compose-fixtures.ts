@@ -39,10 +39,11 @@ function run(file: string, args: string[], cwd?: string): Promise<{ code: number
   });
 }
 
-/** Run the compose CLI the way a user would in `cwd`; throws with its stderr on failure. */
-export async function composeCli(args: string[], cwd: string): Promise<string> {
+/** Run the compose CLI the way a user would in `cwd` (against the engine on `socket`, default the shared one); throws with its stderr on failure. */
+export async function composeCli(args: string[], cwd: string, opts: { socket?: string } = {}): Promise<string> {
   cliKind ??= run('docker', ['compose', 'version']).then((r) => (r.code === 0 ? 'v2' : 'v1'));
-  const r = (await cliKind) === 'v2' ? await run('docker', ['compose', ...args], cwd) : await run('docker-compose', args, cwd);
+  const host = opts.socket ? ['-H', `unix://${opts.socket}`] : [];
+  const r = (await cliKind) === 'v2' ? await run('docker', [...host, 'compose', ...args], cwd) : await run('docker-compose', [...host, ...args], cwd);
   if (r.code !== 0) throw new Error(`compose ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout;
 }

@@ -1,5 +1,6 @@
 // The compose CLI: found once per core (`docker compose` v2 first, then `docker-compose` v1), run
-// against a host's engine (-H and the TLS files of a tcp host) in a project's working dir, with its
+// against a host's engine (-H and the TLS files of a tcp host; an ssh host's engine through a local
+// socket forwarded over its SSH connection) in a project's working dir, with its
 // output split into bounded lines (a line is cut at 4 KiB; only the last lines of stderr are kept
 // for the error) and read only as fast as the peer takes it.
 import { execFile, spawn } from 'node:child_process';
@@ -47,10 +48,14 @@ export async function detectComposeCli(candidates: readonly ComposeCandidate[] =
   return null;
 }
 
-/** How the CLI reaches the host's engine, or why it cannot. */
-export function hostArgs(host: Pick<Host, 'kind' | 'endpoint' | 'config'>): { args: string[] } | { problem: string } {
+/**
+ * How the CLI reaches the host's engine: its arguments; `viaForward` for an ssh host (the engine is
+ * reached through a local socket forwarded over the host's SSH connection: forwardArgs); or why it cannot.
+ */
+export function hostArgs(host: Pick<Host, 'kind' | 'endpoint' | 'config'>): { args: string[] } | { viaForward: true } | { problem: string } {
   const url = host.endpoint.url;
-  if (host.kind === 'ssh' || url.startsWith('ssh://')) return { problem: 'Compose actions on SSH hosts are not supported yet; run them on that machine.' };
+  if (host.kind === 'ssh') return { viaForward: true };
+  if (url.startsWith('ssh://')) return { problem: 'The compose CLI reaches an ssh:// engine only when it is added as an SSH host.' };
   if (!/^(unix|npipe|tcp):\/\//.test(url)) return { problem: `The compose CLI cannot reach ${url || 'this host'}.` };
   const args = ['-H', url];
   const tls = host.config?.kind === 'tcp' ? host.config.tls : undefined;
@@ -63,18 +68,44 @@ export function hostArgs(host: Pick<Host, 'kind' | 'endpoint' | 'config'>): { ar
   return { args };
 }
 
+/** The engine flag for a local socket forward of an ssh host's engine. */
+export const forwardArgs = (socketPath: string): string[] => ['-H', `unix://${socketPath}`];
+
 export interface ProjectPlace {
   name: string;
   workingDir: string | null;
   configFiles: readonly string[];
 }
 
-/** compose's own arguments for an action: the project, its files when they still exist, the action. */
-export function composeArgs(p: ProjectPlace, action: ComposeAction, opts: { services: readonly string[]; removeVolumes: boolean }): { args: string[]; cwd: string } {
-  const wd = p.workingDir && existsSync(p.workingDir) ? p.workingDir : null;
+/**
+ * The project's files on another machine (an ssh host), copied here for this run: the compose files
+ * (in the labels' order), the working dir's .env when it has one, and the folder they are in.
+ */
+export interface FetchedFiles {
+  /** The server's working dir (from the labels): relative paths in the files resolve against it there. */
+  projectDir: string;
+  /** The compose files as `-f` takes them: relative to `dir` (and to projectDir on the server). */
+  files: readonly string[];
+  envFile?: string;
+  /** The local mirror of the server's working dir, holding the copies (the CLI's cwd). */
+  dir: string;
+}
+
+/**
+ * compose's own arguments for an action: the project, its files when they still exist (or the copies
+ * of a remote project's files, with its working dir on the server as the project directory), the action.
+ */
+export function composeArgs(p: ProjectPlace, action: ComposeAction, opts: { services: readonly string[]; removeVolumes: boolean }, fetched?: FetchedFiles): { args: string[]; cwd: string } {
+  const wd = fetched ? null : p.workingDir && existsSync(p.workingDir) ? p.workingDir : null;
   const args = ['--ansi', 'never', '-p', p.name];
-  if (wd) args.push('--project-directory', wd);
-  for (const f of p.configFiles) if (existsSync(f)) args.push('-f', f);
+  if (fetched) {
+    args.push('--project-directory', fetched.projectDir);
+    if (fetched.envFile) args.push('--env-file', fetched.envFile);
+    for (const f of fetched.files) args.push('-f', f);
+  } else {
+    if (wd) args.push('--project-directory', wd);
+    for (const f of p.configFiles) if (existsSync(f)) args.push('-f', f);
+  }
   const verb: Record<ComposeAction, string[]> = {
     up: ['up', '-d'],
     down: ['down', ...(opts.removeVolumes ? ['-v'] : [])],
@@ -84,7 +115,7 @@ export function composeArgs(p: ProjectPlace, action: ComposeAction, opts: { serv
     pull: ['pull'],
   };
   args.push(...verb[action], ...(action === 'down' ? [] : opts.services));
-  return { args, cwd: wd ?? tmpdir() };
+  return { args, cwd: fetched?.dir ?? wd ?? tmpdir() };
 }
 
 export const MAX_LINE = 4096;

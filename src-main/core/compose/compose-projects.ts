@@ -5,6 +5,7 @@
 import { isAbsolute, join } from 'node:path';
 import type Dockerode from 'dockerode';
 import type { ComposeProject, ComposeService } from '../../contract/procedures/compose';
+import { serverPathOf } from './remote-files';
 
 export const PROJECT_LABEL = 'com.docker.compose.project';
 const SERVICE_LABEL = 'com.docker.compose.service';
@@ -25,14 +26,14 @@ export function portText(p: { IP?: string; PrivatePort: number; PublicPort?: num
   return `${ip}${p.PublicPort}->${p.PrivatePort}/${p.Type}`;
 }
 
-/** Config files from the label: comma-separated, resolved against the working dir. */
+/** Config files from the label: comma-separated, resolved against the working dir (our copies of an SSH host's files: the server's path). */
 export function configFilesOf(label: string | undefined, workingDir: string | null): string[] {
   if (!label) return [];
   return label
     .split(',')
     .map((f) => f.trim())
     .filter(Boolean)
-    .map((f) => (isAbsolute(f) || !workingDir ? f : join(workingDir, f)));
+    .map((f) => (isAbsolute(f) || !workingDir ? serverPathOf(f) : join(workingDir, f)));
 }
 
 export function groupProjects(containers: readonly Dockerode.ContainerInfo[]): ComposeProject[] {

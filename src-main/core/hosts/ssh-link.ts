@@ -3,6 +3,7 @@
 import type { Duplex } from 'node:stream';
 import { RpcError } from '../../contract';
 import type { HostRegistry } from '../host-registry';
+import type { Exec } from '../ssh/remote-file';
 import type { SshShellOpener } from '../terminal/ssh-shell-backend';
 
 export interface SshLink {
@@ -12,6 +13,8 @@ export interface SshLink {
   shell: SshShellOpener['shell'];
   /** A new channel to the remote engine socket (direct-streamlocal@openssh.com). */
   openEngineStream(): Promise<Duplex>;
+  /** A command on the server (an exec channel: stdout, stderr, exit code). */
+  exec: Exec;
   /** Called once when this connection is lost or closed; returns an unsubscribe. */
   onLost(listener: (why: Error) => void): () => void;
 }
@@ -37,6 +40,7 @@ export function sshLinkOf(hosts: HostRegistry): SshLinkOf {
       hostName: host.name,
       shell: (pty) => session.shell(pty),
       openEngineStream: () => session.forwardOutStreamLocal(socket),
+      exec: (command) => session.exec(command),
       onLost: (l) => session.onClose(l),
     };
   };

@@ -1,15 +1,27 @@
 // compose.*: the projects list is a ResourcesService feed (kind 'project'); actions run the compose
 // CLI found once per core, against the host's engine, in the project's working dir from its labels.
 // A running CLI is stopped when its stream is torn down (unsubscribe, connection closed, shutdown).
+// An SSH host's engine is reached through a local socket forwarded over the host's SSH connection:
+// this service's own forward (not the user's hosts.forwardSocket one), made on the first action and
+// removed when the host disconnects or is removed and when the core stops; the project's files are
+// read from the server for each action (compose/remote-files.ts).
+import { join } from 'node:path';
 import { RpcError } from '../../contract/errors';
 import type { ComposeProject, composeProcedures } from '../../contract/procedures/compose';
 import type { CoreContext, DomainHandlers } from '../context';
-import { commandText, composeArgs, detectComposeCli, fullArgs, hostArgs, runCompose, type ComposeCommand } from '../compose/compose-cli';
+import { commandText, composeArgs, detectComposeCli, forwardArgs, fullArgs, hostArgs, runCompose, type ComposeCommand, type FetchedFiles } from '../compose/compose-cli';
 import { fetchProjectRows } from '../compose/compose-projects';
+import { fetchComposeFiles } from '../compose/remote-files';
+import { SocketForwards } from '../hosts/socket-forwards';
+import type { SshLinkOf } from '../hosts/ssh-link';
+import { readRemoteFile } from '../ssh/remote-file';
 
 const NO_CLI = 'Neither `docker compose` (v2) nor `docker-compose` (v1) was found on this machine.';
 
-export function composeHandlers(ctx: CoreContext): DomainHandlers<typeof composeProcedures> {
+/** A compose file (or .env) read from an SSH host is refused above this size. */
+const MAX_REMOTE_FILE = 1024 * 1024;
+
+export function composeHandlers(ctx: CoreContext, sshLink?: SshLinkOf): DomainHandlers<typeof composeProcedures> {
   let detected: Promise<ComposeCommand | null> | null = null;
   // Found once; a miss is asked again next time (the user may install it meanwhile).
   const cli = async (): Promise<ComposeCommand | null> => {
@@ -19,8 +31,11 @@ export function composeHandlers(ctx: CoreContext): DomainHandlers<typeof compose
     return c;
   };
   const running = new Set<AbortController>();
+  // Builds nothing that runs: a forward starts with the first action on an SSH host.
+  const forwards = new SocketForwards({ hosts: ctx.hosts, dataDir: join(ctx.opts.dataDir, 'compose'), logger: ctx.logger, sshLink });
   ctx.onDispose(() => {
     for (const a of running) a.abort();
+    return forwards.dispose();
   });
 
   return {
@@ -47,7 +62,28 @@ export function composeHandlers(ctx: CoreContext): DomainHandlers<typeof compose
       const unknown = services.filter((s) => !known.has(s));
       if (unknown.length > 0) throw RpcError.from('VALIDATION', `The project has no service ${unknown.join(', ')}.`, { reason: 'INVALID_INPUT', field: 'services' });
 
-      const { args, cwd } = composeArgs(p, action, { services, removeVolumes });
+      let global: string[];
+      let fetched: (FetchedFiles & { remove(): void }) | undefined;
+      if ('viaForward' in reach) {
+        // Throws NOT_CONNECTED (retryable) while the host has no live SSH connection.
+        const link = sshLink?.(hostId);
+        if (!link) throw RpcError.from('ENGINE_UNREACHABLE', 'This WakeDock cannot open SSH connections', { reason: 'SSH_UNAVAILABLE' });
+        try {
+          fetched = await fetchComposeFiles(p, (path) => readRemoteFile(link.exec, path, MAX_REMOTE_FILE));
+        } catch (e) {
+          throw RpcError.from('NOT_FOUND', `Could not read the project's files on ${conn.host.name}: ${(e as Error).message}`, { reason: 'COMPOSE_FAILED', detail: (e as Error).message });
+        }
+        try {
+          global = forwardArgs((await forwards.set(hostId, true)).path!);
+        } catch (e) {
+          fetched.remove();
+          throw e;
+        }
+      } else {
+        global = reach.args;
+      }
+
+      const { args, cwd } = composeArgs(p, action, { services, removeVolumes }, fetched);
       const abort = new AbortController();
       const stop = (): void => abort.abort();
       signal.addEventListener('abort', stop, { once: true });
@@ -56,7 +92,7 @@ export function composeHandlers(ctx: CoreContext): DomainHandlers<typeof compose
       const resources = ctx.services.resources;
       void runCompose({
         cmd: c,
-        global: reach.args,
+        global,
         args,
         cwd,
         signal: abort.signal,
@@ -76,6 +112,7 @@ export function composeHandlers(ctx: CoreContext): DomainHandlers<typeof compose
         })
         .catch((e: unknown) => sink.fail(RpcError.from('NOT_FOUND', `Could not run ${commandText(c)}: ${(e as Error).message}`, { reason: 'COMPOSE_CLI_MISSING' })))
         .finally(() => {
+          fetched?.remove();
           running.delete(abort);
           signal.removeEventListener('abort', stop);
           // Volumes and networks may have come or gone with the project.

@@ -3,8 +3,12 @@
 // bounded output lines and stderr tail, and "no CLI" when neither candidate runs.
 import { describe, expect, it } from 'vitest';
 import type Dockerode from 'dockerode';
-import { LineSplitter, MAX_LINE, TailLines, composeArgs, detectComposeCli, fullArgs, hostArgs } from '../../../../src-main/core/compose/compose-cli';
-import { groupProjects, portText } from '../../../../src-main/core/compose/compose-projects';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LineSplitter, MAX_LINE, TailLines, composeArgs, detectComposeCli, forwardArgs, fullArgs, hostArgs } from '../../../../src-main/core/compose/compose-cli';
+import { fetchComposeFiles } from '../../../../src-main/core/compose/remote-files';
+import { configFilesOf, groupProjects, portText } from '../../../../src-main/core/compose/compose-projects';
 
 const c = (id: string, project: string, service: string, state: string, extra: Record<string, string> = {}, ports: Dockerode.Port[] = []): Dockerode.ContainerInfo =>
   ({
@@ -59,7 +63,45 @@ describe('compose CLI arguments', () => {
     expect(reach).toEqual({ args: ['-H', 'tcp://10.0.0.2:2376', '--tlsverify', '--tlscacert', '/c/ca.pem', '--tlscert', '/c/cert.pem', '--tlskey', '/c/key.pem'] });
     expect(fullArgs({ cmd: { kind: 'v2', file: 'docker', pre: ['compose'] }, global: ['-H', 'x'], args: ['stop'] })).toEqual(['-H', 'x', 'compose', 'stop']);
     expect(fullArgs({ cmd: { kind: 'v1', file: 'docker-compose', pre: [] }, global: ['-H', 'x'], args: ['stop'] })).toEqual(['-H', 'x', 'stop']);
-    expect(hostArgs({ kind: 'ssh', endpoint: { url: 'ssh://me@box', source: 'settings' } })).toHaveProperty('problem');
+    // An SSH host: through the compose service's own local socket forward.
+    expect(hostArgs({ kind: 'ssh', endpoint: { url: 'ssh://me@box', source: 'settings' } })).toEqual({ viaForward: true });
+    expect(forwardArgs('/d/compose/sockets/h1.sock')).toEqual(['-H', 'unix:///d/compose/sockets/h1.sock']);
+    // An ssh:// url that is not an SSH host (a docker context) cannot be reached by the CLI.
+    expect(hostArgs({ kind: 'tcp', endpoint: { url: 'ssh://me@box', source: 'settings' } })).toHaveProperty('problem');
+  });
+
+  it('a project on an SSH host: its files are read from the server into a private mirror of its paths; labels keep naming the server\'s files', async () => {
+    const server = new Map<string, string>([
+      ['/srv/app/docker-compose.yml', 'services: {}\n'],
+      ['/srv/app/override/docker-compose.yml', 'x: 1\n'],
+      ['/srv/shared/base.yml', 'y: 2\n'],
+      ['/srv/app/.env', 'TAG=3\n'],
+    ]);
+    const asked: string[] = [];
+    const read = async (path: string): Promise<Buffer | null> => (asked.push(path), server.has(path) ? Buffer.from(server.get(path)!) : null);
+    const f = await fetchComposeFiles({ name: 'app', workingDir: '/srv/app', configFiles: ['/srv/app/docker-compose.yml', '/srv/app/override/docker-compose.yml', '/srv/shared/base.yml'] }, read);
+    try {
+      expect(asked).toEqual(['/srv/app/docker-compose.yml', '/srv/app/override/docker-compose.yml', '/srv/shared/base.yml', '/srv/app/.env']);
+      expect(f.dir.endsWith('/root/srv/app')).toBe(true);
+      expect(statSync(join(f.dir, '../../..')).mode & 0o777).toBe(0o700);
+      // -f relative to the working dir (v1 writes that into the label; it resolves on the server).
+      expect(f.files).toEqual(['docker-compose.yml', 'override/docker-compose.yml', '../shared/base.yml']);
+      expect(f.files.map((x) => readFileSync(join(f.dir, x), 'utf8'))).toEqual(['services: {}\n', 'x: 1\n', 'y: 2\n']);
+      expect(readFileSync(f.envFile!, 'utf8')).toBe('TAG=3\n');
+      expect(composeArgs({ name: 'app', workingDir: '/srv/app', configFiles: [] }, 'up', { services: [], removeVolumes: false }, f)).toEqual({
+        args: ['--ansi', 'never', '-p', 'app', '--project-directory', '/srv/app', '--env-file', f.envFile, '-f', 'docker-compose.yml', '-f', 'override/docker-compose.yml', '-f', '../shared/base.yml', 'up', '-d'],
+        cwd: f.dir,
+      });
+      // v2 writes the absolute path of the copy: the list maps it back to the server's file.
+      expect(configFilesOf(`${join(f.dir, 'docker-compose.yml')},override/docker-compose.yml`, '/srv/app')).toEqual(['/srv/app/docker-compose.yml', '/srv/app/override/docker-compose.yml']);
+    } finally {
+      f.remove();
+    }
+    expect(existsSync(f.dir)).toBe(false);
+    // A compose file gone from the server: refused, and nothing left behind.
+    const before = readdirSync(tmpdir()).filter((n) => n.startsWith('wakedock-compose-')).length;
+    await expect(fetchComposeFiles({ name: 'app', workingDir: '/srv/app', configFiles: ['/srv/app/gone.yml'] }, read)).rejects.toThrow(/gone.yml is not on the server/);
+    expect(readdirSync(tmpdir()).filter((n) => n.startsWith('wakedock-compose-')).length).toBe(before);
   });
 
   it('finds no CLI when no candidate runs', async () => {
