@@ -253,17 +253,19 @@ export class HostConnection {
   }
 
   /**
-   * The SSH session of an ssh host while it is connected (undefined otherwise): the host shell and
+   * The SSH session of an ssh host while it has its connection (connected, degraded or unresponsive;
+   * undefined otherwise): the host shell and
    * the local socket forward open channels on the same connection as the engine's requests.
    */
   sshSession(): SshSession | undefined {
-    return this.state.state === 'connected' ? this.connection?.ssh : undefined;
+    // Degraded and unresponsive keep their connection (a slow engine, not a lost link).
+    return engineAttached(this.state.state) ? this.connection?.ssh : undefined;
   }
 
-  /** ssh hosts while connected: the engine's socket path on the server (the local socket forward opens it). */
+  /** ssh hosts while connected (or degraded/unresponsive): the engine's socket path on the server (the local socket forward opens it). */
   sshEngineSocket(): string | undefined {
     const c = this.connection as (EngineConnection & { socketPath?: unknown }) | null;
-    return this.state.state === 'connected' && c?.ssh && typeof c.socketPath === 'string' ? c.socketPath : undefined;
+    return engineAttached(this.state.state) && c?.ssh && typeof c.socketPath === 'string' ? c.socketPath : undefined;
   }
 
   /** The engine client, or a typed ENGINE_UNREACHABLE error. */

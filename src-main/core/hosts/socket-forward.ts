@@ -68,7 +68,14 @@ export class SocketForward {
     local.once('close', () => this.conns.delete(local));
     local.on('error', () => local.destroy());
     local.pause();
-    this.target.openEngineStream().then(
+    let opening: Promise<Duplex>;
+    try {
+      opening = this.target.openEngineStream();
+    } catch (e) {
+      // A throw (the host lost its connection meanwhile) ends this connection, not the process.
+      opening = Promise.reject(e as Error);
+    }
+    opening.then(
       (remote) => {
         if (local.destroyed) {
           remote.destroy();

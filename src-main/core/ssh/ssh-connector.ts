@@ -5,7 +5,7 @@
 // gone) is reported through onLost, and HostConnection reconnects with backoff.
 import Dockerode from 'dockerode';
 import { Agent, type AgentOptions, type ClientRequestArgs } from 'node:http';
-import type { Duplex } from 'node:stream';
+import { Duplex } from 'node:stream';
 import type { ClientChannel } from 'ssh2';
 import type { HostSecret, SshHostConfig } from '../../contract';
 import { withShortInspect } from '../engine/agent-inspect';
@@ -31,8 +31,20 @@ export interface SshEngineConnection extends EngineConnection {
   socketPath: string;
 }
 
-/** The http.Agent that makes every engine connection a channel of the SSH connection. */
+/**
+ * The http.Agent that makes every engine connection a channel of the SSH connection.
+ *
+ * When the SSH connection dies, ssh2 pushes EOF into each channel but emits 'close' only after
+ * 'end', 'end' only once the channel is read, and its destroy() emits nothing and leaves
+ * `destroyed` false. A keep-alive channel resting in the agent's free list is never read, so
+ * node:http would hand it to the next request (an ended exec's inspect after the drop), which then
+ * waits forever: not even the call guard's deadline frees it. So on the connection's loss every
+ * channel of this agent is destroyed as a stream (the agent skips destroyed free sockets) and
+ * closed here: requests on them fail at once (ECONNRESET) and new ones find the connection closed.
+ */
 export class SshStreamAgent extends Agent {
+  private readonly channels = new Set<ClientChannel>();
+
   constructor(
     private readonly session: SshSession,
     private readonly socketPath: string,
@@ -40,11 +52,27 @@ export class SshStreamAgent extends Agent {
   ) {
     super({ keepAlive: true, maxFreeSockets: 4, ...opts });
     withShortInspect(this, `SshStreamAgent ${socketPath}`);
+    session.onClose(() => {
+      const all = [...this.channels];
+      this.channels.clear();
+      // All are marked destroyed before any 'close' runs a listener: one that sends a request at
+      // once (the exec's inspect) must not be handed a channel not yet marked.
+      for (const ch of all) {
+        ch.on('error', () => {});
+        Duplex.prototype.destroy.call(ch);
+      }
+      for (const ch of all) ch.emit('close');
+    });
   }
 
   override createConnection(_options: ClientRequestArgs, cb?: (err: Error | null, socket: Duplex) => void): Duplex | null | undefined {
     this.session.forwardOutStreamLocal(this.socketPath).then(
-      (ch) => cb?.(null, asSocket(ch)),
+      (ch) => {
+        closesOnce(ch);
+        this.channels.add(ch);
+        ch.once('close', () => this.channels.delete(ch));
+        cb?.(null, asSocket(ch));
+      },
       (e: Error) => cb?.(Object.assign(channelRefusal(e, this.socketPath), { code: (e as { code?: string }).code ?? 'ECONNRESET' }), undefined as unknown as Duplex),
     );
     return undefined;
@@ -69,6 +97,19 @@ export function channelRefusal(e: Error, socketPath: string): Error {
           : detail || 'the server closed the channel';
   const err = new Error(`the SSH server refused a channel to ${socketPath}: ${why}${detail && !why.includes(detail) ? ` (${detail})` : ''}`);
   return Object.assign(err, { sshReason: reason, cause: e });
+}
+
+/** 'close' reaches the listeners once, whether ssh2 or the agent above emits it first. */
+function closesOnce(ch: ClientChannel): void {
+  const emit = ch.emit.bind(ch);
+  let closed = false;
+  ch.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
+    if (event === 'close') {
+      if (closed) return false;
+      closed = true;
+    }
+    return emit(event, ...args);
+  }) as ClientChannel['emit'];
 }
 
 /** node:http treats its connection as a net.Socket: give the channel the few socket methods it calls. */

@@ -359,11 +359,19 @@ export async function openSshSession(o: OpenSshOptions): Promise<SshSession> {
   }
   const client = clients[clients.length - 1]!;
   const listeners = new Set<(why: Error) => void>();
+  // Channel requests not answered yet. ssh2 drops its channel table when the connection closes
+  // (ending the open channels) before our 'close' listener runs: a request made in between (an
+  // ended exec's inspect, say) would never be answered, so losing the connection fails them.
+  const pending = new Set<(why: Error) => void>();
   let closed = false;
+  const failPending = (why: Error): void => {
+    for (const fail of [...pending]) fail(Object.assign(new Error(`the SSH connection was lost (${why.message})`), { code: 'ECONNRESET' }));
+  };
   const lost = (why: Error): void => {
     if (closed) return;
     closed = true;
     closeAll();
+    failPending(why);
     for (const l of listeners) l(why);
   };
   for (const [i, c] of clients.entries()) {
@@ -374,7 +382,21 @@ export async function openSshSession(o: OpenSshOptions): Promise<SshSession> {
   const channel = (fn: (cb: (err: Error | undefined, ch: ClientChannel) => void) => void): Promise<ClientChannel> =>
     new Promise((resolve, reject) => {
       if (closed) return reject(Object.assign(new Error('the SSH connection is closed'), { code: 'ECONNRESET' }));
-      fn((err, ch) => (err ? reject(err) : resolve(ch)));
+      const fail = (e: Error): void => {
+        pending.delete(fail);
+        reject(e);
+      };
+      pending.add(fail);
+      fn((err, ch) => {
+        if (!pending.delete(fail)) {
+          // Failed already (the connection was lost): a late channel is of no use.
+          ch?.on('error', () => {});
+          ch?.close();
+          return;
+        }
+        if (err) reject(err);
+        else resolve(ch);
+      });
     });
   const session: SshSession = {
     target: o.target,
@@ -404,6 +426,7 @@ export async function openSshSession(o: OpenSshOptions): Promise<SshSession> {
       if (closed) return;
       closed = true;
       closeAll();
+      failPending(new Error('closed'));
     },
   };
   return session;
