@@ -47,13 +47,14 @@ export async function readRemoteFile(exec: Exec, path: string, maxBytes: number,
       chunks.push(d);
     });
     ch.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString('utf8')).slice(-4096)));
-    ch.on('exit', (c: number | null) => (code = c));
+    let signal: string | undefined;
+    ch.on('exit', (c: number | null, sig?: string) => ((code = c), (signal = sig)));
     ch.on('error', (e: Error) => done(() => reject(new RemoteFileError(`reading ${path} on the server: ${e.message}`, path))));
     ch.on('close', () =>
       done(() => {
         if (code === 0) return resolve(Buffer.concat(chunks));
         if (/no such file/i.test(stderr)) return resolve(null);
-        reject(new RemoteFileError(`reading ${path} on the server: ${stderr.trim() || `cat exited with ${code ?? 'a signal'}`}`, path));
+        reject(new RemoteFileError(`reading ${path} on the server: ${stderr.trim() || (code !== null ? `cat exited with ${code}` : signal ? `cat was killed (${signal})` : 'the channel closed without an exit status')}`, path));
       }),
     );
   });

@@ -257,7 +257,12 @@ describe('faults: the sshd child of the connection is killed', () => {
     await call('terminal.write', { sessionId, data: 'echo ready-$((2+3))\r' });
     await waitFor('the terminal to answer', () => tlog.events.some((e) => (e.type === 'output' || e.type === 'replay') && e.data.includes('ready-5')), { timeoutMs: 20_000 });
 
-    // The compose forward from the first test is still there (it lives as long as the connection).
+    // A compose action leaves the compose service's forward open (it lives as long as the connection).
+    const project = uniqueName(AREA).replace(/[^a-z0-9_-]/g, '');
+    const dir = composeDir(composeYaml(['solo']));
+    dirs.push(dir);
+    await composeCli(['-p', project, 'up', '-d'], dir.dir, { socket: spec.socket });
+    expect((await runAction({ project, action: 'stop' })).error).toBeUndefined();
     const sock = composeSocket();
     expect(existsSync(sock)).toBe(true);
 
