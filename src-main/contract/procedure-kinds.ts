@@ -115,6 +115,8 @@ export const PROCEDURE_KINDS = {
   'registry.logout': 'command',
   'images.push': 'stream',
   'images.build': 'stream',
+  'images.save': 'stream',
+  'images.load': 'stream',
 } as const satisfies Record<string, ProcedureKind>;
 
 export type KindMappedName = keyof typeof PROCEDURE_KINDS;

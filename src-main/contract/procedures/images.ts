@@ -152,7 +152,23 @@ export const BuildEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('done'), imageId: z.string(), tags: z.array(z.string()) }),
 ]);
 
+export const ImageSaveEventSchema = z.discriminatedUnion('kind', [
+  /** Bytes of the archive written so far. */
+  z.object({ kind: z.literal('progress'), bytes: z.number() }),
+  /** The archive is complete at `path` (renamed from its temporary name only now). */
+  z.object({ kind: z.literal('done'), path: z.string(), bytes: z.number() }),
+]);
+
+export const ImageLoadEventSchema = z.discriminatedUnion('kind', [
+  /** Bytes of the file sent to the engine so far, of `total`. */
+  z.object({ kind: z.literal('progress'), bytes: z.number(), total: z.number() }),
+  /** What the engine loaded: "repo:tag" names, or "sha256:…" for an archive without names. */
+  z.object({ kind: z.literal('done'), loaded: z.array(z.string()) }),
+]);
+
 export type ImageRow = z.infer<typeof ImageRowSchema>;
+export type ImageSaveEvent = z.infer<typeof ImageSaveEventSchema>;
+export type ImageLoadEvent = z.infer<typeof ImageLoadEventSchema>;
 export type BuildInput = z.input<typeof BuildInputSchema>;
 export type BuildEvent = z.infer<typeof BuildEventSchema>;
 export type ImageListEvent = z.infer<typeof ImageListEventSchema>;
@@ -194,5 +210,21 @@ export const imagesProcedures = {
     BuildInputSchema,
     BuildEventSchema,
     'Build an image from a folder (.dockerignore honoured, the context streamed as tar): context progress, the build log, then done; unsubscribing cancels the build',
+  ),
+  'images.save': stream(
+    z.strictObject({
+      hostId: HostIdSchema,
+      ids: z.array(ImageIdSchema).min(1, 'choose an image').max(100, 'at most 100 images in one archive'),
+      /** A file on the machine the core runs on (in serve mode: the server). */
+      path: LocalPathSchema,
+      overwrite: z.boolean().default(false),
+    }),
+    ImageSaveEventSchema,
+    'Save images to a tar file (docker save): streamed, progress in bytes, written under a temporary name and renamed at the end; unsubscribing cancels and leaves no file',
+  ),
+  'images.load': stream(
+    z.strictObject({ hostId: HostIdSchema, path: LocalPathSchema }),
+    ImageLoadEventSchema,
+    'Load images from a tar file (docker load): streamed, progress in bytes; unsubscribing cancels',
   ),
 } as const;

@@ -86,7 +86,8 @@ export function classifyCall(o: DialOptions, t: EngineTimeouts): CallInfo {
   if (/^\/_ping$/.test(path)) return info('ping', t.pingTimeoutMs);
   // Waits for the container to exit: as long as it runs.
   if (/^\/containers\/[^/]+\/wait$/.test(path)) return info('unbounded', null);
-  if (/^\/(images\/create|images\/load|build|images\/.+\/push)$/.test(path)) return info('transfer', o.file ? null : t.transferOpenMs);
+  // A save (images/get) may prepare the archive for a while before its first byte.
+  if (/^\/(images\/create|images\/load|images\/get|build|images\/.+\/(push|get))$/.test(path)) return info('transfer', o.file ? null : t.transferOpenMs);
   if (o.hijack || o.isStream || o.openStdin) return info('stream', o.file ? null : t.streamOpenMs);
   if (/^\/containers\/[^/]+\/(stop|restart)$/.test(path)) {
     const q = o.options?._query ?? o.options;

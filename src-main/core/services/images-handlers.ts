@@ -2,6 +2,7 @@
 import type { imagesProcedures, ImageRow } from '../../contract/procedures/images';
 import type { CoreContext, DomainHandlers } from '../context';
 import { runBuild } from '../resources/image-build';
+import { runLoad, runSave } from '../resources/image-archive';
 import { imageHistory, imagePrunePreview, inspectImage, pruneImages, removeImage } from '../resources/images-engine';
 
 export function imagesHandlers(ctx: CoreContext): DomainHandlers<typeof imagesProcedures> {
@@ -27,6 +28,8 @@ export function imagesHandlers(ctx: CoreContext): DomainHandlers<typeof imagesPr
       return r;
     },
     'images.build': (input, sink, signal) => runBuild({ docker: docker(input.hostId), input, sink, signal, onDone: () => touched(input.hostId) }),
+    'images.save': ({ hostId, ids, path, overwrite }, sink, signal) => runSave({ docker: docker(hostId), names: ids, path, overwrite, sink, signal }),
+    'images.load': ({ hostId, path }, sink, signal) => runLoad({ docker: docker(hostId), path, sink, signal, onDone: () => touched(hostId) }),
     'images.prunePreview': ({ hostId, scope }) => imagePrunePreview(docker(hostId), scope),
     'images.prune': async ({ hostId, ids }) => {
       const r = await pruneImages(docker(hostId), ids);

@@ -1,0 +1,171 @@
+// images.save / images.load: an image archive (docker save's tar) written to or read from a file on
+// the machine the core runs on, streamed both ways (never held in memory), progress in bytes at most
+// every PROGRESS_MS, cancel by unsubscribing (the engine request and the file streams are destroyed).
+// A save writes to a temporary name beside the target and renames it only when the engine's stream
+// ended well: a cancelled or failed save leaves no half-written file (the temp file is removed).
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, normalize } from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type Dockerode from 'dockerode';
+import { RpcError } from '../../contract/errors';
+import type { StreamSink } from '../../contract/handlers';
+import type { ImageLoadEvent, ImageSaveEvent } from '../../contract/procedures/images';
+import { engineError, engineMessage } from '../engine/engine-errors';
+
+export const PROGRESS_MS = 250;
+
+const invalid = (message: string): RpcError => RpcError.from('VALIDATION', message, { reason: 'INVALID_INPUT', field: 'path' });
+
+function counter(onBytes: (n: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _e, cb) {
+      onBytes(chunk.length);
+      cb(null, chunk);
+    },
+  });
+}
+
+/** The target of a save, checked: absolute, in an existing folder, not an existing file unless overwrite. */
+export async function checkSavePath(path: string, overwrite: boolean): Promise<string> {
+  if (!isAbsolute(path)) throw invalid(`Give the file as an absolute path (${path} is relative).`);
+  const file = normalize(path);
+  const dir = await stat(dirname(file)).catch(() => null);
+  if (!dir?.isDirectory()) throw invalid(`There is no folder ${dirname(file)}.`);
+  const existing = await stat(file).catch(() => null);
+  if (existing?.isDirectory()) throw invalid(`${file} is a folder; give a file name.`);
+  if (existing && !overwrite) throw invalid(`${file} exists. Choose another name or allow overwriting it.`);
+  return file;
+}
+
+export interface SaveRun {
+  docker: Dockerode;
+  names: string[];
+  path: string;
+  overwrite: boolean;
+  sink: StreamSink<ImageSaveEvent>;
+  signal: AbortSignal;
+}
+
+export async function runSave(o: SaveRun): Promise<() => void> {
+  const file = await checkSavePath(o.path, o.overwrite);
+  // Each name must exist: the engine's own 404 says which.
+  for (const n of o.names) {
+    await (o.docker.getImage(n).inspect() as Promise<unknown>).catch((e: unknown) => {
+      throw engineError(e, { context: `Cannot save ${n}` });
+    });
+  }
+  const temp = join(dirname(file), `.${basename(file)}.wakedock-${randomBytes(4).toString('hex')}.part`);
+  let bytes = 0;
+  let engine: Readable | null = null;
+  const timer = setInterval(() => o.sink.next({ kind: 'progress', bytes }), PROGRESS_MS);
+  const abort = new AbortController();
+  const onAbort = (): void => abort.abort();
+  o.signal.addEventListener('abort', onAbort, { once: true });
+  const stop = (): void => {
+    clearInterval(timer);
+    abort.abort();
+    engine?.destroy();
+  };
+  void (async () => {
+    try {
+      // dockerode's getImages (GET /images/get?names=…), not in its type definitions.
+      const getImages = (o.docker as unknown as { getImages(opts: unknown): Promise<Readable> }).getImages.bind(o.docker);
+      engine = await getImages({ names: o.names, abortSignal: abort.signal });
+      await pipeline(engine, counter((n) => (bytes += n)), createWriteStream(temp, { flags: 'wx', mode: 0o644 }), { signal: abort.signal });
+      await rename(temp, file);
+      clearInterval(timer);
+      if (o.signal.aborted) return;
+      o.sink.next({ kind: 'progress', bytes });
+      o.sink.next({ kind: 'done', path: file, bytes });
+      o.sink.end();
+    } catch (e) {
+      clearInterval(timer);
+      await unlink(temp).catch(() => undefined);
+      if (o.signal.aborted) return;
+      o.sink.fail(e instanceof RpcError ? e : (e as { statusCode?: number }).statusCode ? engineError(e, { context: 'The engine could not save the image' }) : RpcError.from('INTERNAL', `Could not write ${file}: ${(e as Error).message}`, { field: 'path', detail: (e as Error).message }));
+    } finally {
+      o.signal.removeEventListener('abort', onAbort);
+    }
+  })();
+  return stop;
+}
+
+export interface LoadRun {
+  docker: Dockerode;
+  path: string;
+  sink: StreamSink<ImageLoadEvent>;
+  signal: AbortSignal;
+  onDone?(): void;
+}
+
+export async function runLoad(o: LoadRun): Promise<() => void> {
+  if (!isAbsolute(o.path)) throw invalid(`Give the file as an absolute path (${o.path} is relative).`);
+  const file = normalize(o.path);
+  const st = await stat(file).catch(() => null);
+  if (!st) throw invalid(`There is no file ${file}.`);
+  if (!st.isFile()) throw invalid(`${file} is not a file.`);
+  const total = st.size;
+  let bytes = 0;
+  const source = createReadStream(file);
+  const body = source.pipe(counter((n) => (bytes += n)));
+  source.on('error', (e) => body.destroy(e));
+  const timer = setInterval(() => o.sink.next({ kind: 'progress', bytes, total }), PROGRESS_MS);
+  let engine: Readable | null = null;
+  let finished = false;
+  const stop = (): void => {
+    clearInterval(timer);
+    source.destroy();
+    body.destroy();
+    engine?.destroy();
+  };
+  const fail = (e: unknown): void => {
+    if (finished || o.signal.aborted) return;
+    finished = true;
+    stop();
+    o.sink.fail(e);
+  };
+  o.docker.loadImage(body as unknown as NodeJS.ReadableStream, { quiet: true, abortSignal: o.signal } as never, (err: unknown, res?: NodeJS.ReadableStream) => {
+    if (o.signal.aborted) return void (res as Readable | undefined)?.destroy();
+    if (err || !res) {
+      const status = (err as { statusCode?: number } | null)?.statusCode;
+      return fail(status && status !== 404 ? RpcError.from('VALIDATION', engineMessage(err as never), { reason: 'ENGINE_REFUSED_INPUT', field: 'path', detail: engineMessage(err as never) }) : engineError(err ?? new Error('the engine sent no answer'), { context: 'The engine could not load the file' }));
+    }
+    engine = res as Readable;
+    const loaded: string[] = [];
+    let error: string | null = null;
+    let buf = '';
+    engine.on('data', (chunk: Buffer) => {
+      buf += chunk.toString('utf8');
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i).trim();
+        buf = buf.slice(i + 1);
+        if (!line) continue;
+        try {
+          const j = JSON.parse(line) as { stream?: string; error?: string; errorDetail?: { message?: string } };
+          if (j.error || j.errorDetail) error = j.errorDetail?.message ?? j.error ?? 'the load failed';
+          const m = /^Loaded image(?: ID)?: (.+)$/.exec((j.stream ?? '').trim());
+          if (m && loaded.length < 1000) loaded.push(m[1]!);
+        } catch {
+          // Not JSON: ignore (the engine sends JSON lines).
+        }
+      }
+      if (buf.length > 1024 * 1024) buf = '';
+    });
+    engine.on('error', (e) => fail(engineError(e, { context: 'The load stopped' })));
+    engine.on('end', () => {
+      if (finished || o.signal.aborted) return;
+      if (error) return fail(RpcError.from('VALIDATION', error, { reason: 'ENGINE_REFUSED_INPUT', field: 'path', detail: error }));
+      finished = true;
+      stop();
+      o.onDone?.();
+      o.sink.next({ kind: 'progress', bytes, total });
+      o.sink.next({ kind: 'done', loaded });
+      o.sink.end();
+    });
+  });
+  return stop;
+}
