@@ -2,9 +2,10 @@
 // checks its fields as you type, streams the engine's log, names the image; the image (without the
 // file .dockerignore excludes) appears in the list; the log is kept after closing the dialog; a
 // Dockerfile error shows the engine's words in the dialog; Cancel stops the engine's build; the
-// dialog at 1280×800, 1024×700 and 390×844 (screenshots, no page-level horizontal scroll).
+// dialog at 1280×800, 1024×700 and 390×844 (screenshots, no page-level horizontal scroll). The
+// built image is saved to a tar file and loaded back through the Save / load dialog.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
 const dirs: string[] = [];
+let builtTag = '';
 
 function folder(files: Record<string, string | Buffer>): string {
   const d = mkdtempSync(join(tmpdir(), `${PREFIX}ctx-`));
@@ -59,6 +61,7 @@ afterAll(async () => {
 describe('build an image (e2e)', () => {
   it('builds a folder with its .dockerignore, streams the log, and lists the tagged image', async () => {
     const tag = `${PREFIX}app:${randomBytes(3).toString('hex')}`;
+    builtTag = tag;
     const ctx = folder({
       Dockerfile: `FROM ${TEST_IMAGE}\nLABEL wdtest.res=${AREA}\nARG NOTE=none\nCOPY . /ctx/\nRUN echo "$NOTE" > /note\n`,
       '.dockerignore': 'secret.txt\n',
@@ -118,6 +121,33 @@ describe('build an image (e2e)', () => {
     await dlg.getByRole('button', { name: 'Cancel build' }).click();
     await dlg.getByRole('status', { name: 'Build status' }).getByText('Cancelled').waitFor();
     await waitFor('the build container to go', async () => !(await running()), { timeoutMs: 60_000 });
+  });
+
+  it('saves the built image to a tar file and loads it back', async () => {
+    await dialog().getByRole('button', { name: 'Close' }).click();
+    const out = mkdtempSync(join(tmpdir(), `${PREFIX}tar-`));
+    dirs.push(out);
+    const file = join(out, 'app.tar');
+    await page.getByRole('button', { name: 'Save / load…' }).click();
+    const dlg = page.getByRole('dialog', { name: 'Save or load images' });
+    await dlg.getByRole('radio', { name: 'Save to a file' }).click();
+    await dlg.getByLabel(/^Images/).fill(builtTag);
+    await dlg.getByLabel(/^File to write/).fill('rel.tar');
+    await dlg.getByText('give an absolute path').waitFor();
+    await dlg.getByLabel(/^File to write/).fill(file);
+    await dlg.getByRole('button', { name: 'Save', exact: true }).click();
+    await dlg.getByRole('status', { name: 'Archive result' }).getByText(`to ${file}`).waitFor({ timeout: 120_000 });
+    expect(existsSync(file)).toBe(true);
+
+    await docker(['rmi', builtTag]);
+    await dlg.getByRole('radio', { name: 'Load from a file' }).click();
+    await dlg.getByLabel(/^File to read/).fill(file);
+    await dlg.getByRole('button', { name: 'Load', exact: true }).click();
+    await dlg.getByRole('status', { name: 'Archive result' }).getByText(`Loaded ${builtTag}`).waitFor({ timeout: 120_000 });
+    expect(await imageExists(builtTag)).toBe(true);
+    await page.screenshot({ path: '/tmp/wakedock-shots/image-archive-1280x800.png' });
+    await dlg.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: /^Build/ }).click();
   });
 
   it('fits at 1280×800, 1024×700 and 390×844 (screenshots)', async () => {

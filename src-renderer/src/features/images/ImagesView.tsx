@@ -15,6 +15,7 @@ import { SortButton, VirtualTable } from '../resources/VirtualTable';
 import { ImageDetailsDialog, PruneImagesDialog, PullDialog, RemoveImageDialog, TagDialog } from './ImageDialogs';
 import { PushDialog, RegistriesDialog } from './RegistryDialogs';
 import { BuildDialog } from './BuildDialog';
+import { ArchiveDialog } from './ArchiveDialog';
 import { useImageBuilds } from './image-builds';
 import '../resources/resources.css';
 
@@ -25,7 +26,7 @@ const FILTERS: { key: ImageFilter; label: string }[] = [
   { key: 'dangling', label: 'Dangling' },
 ];
 
-type Open = { kind: 'pull' } | { kind: 'prune' } | { kind: 'registries' } | { kind: 'build' } | { kind: 'tag' | 'remove' | 'details' | 'push'; view: ImageView } | { kind: 'untag'; view: ImageView; tag: string } | null;
+type Open = { kind: 'pull' } | { kind: 'prune' } | { kind: 'registries' } | { kind: 'build' } | { kind: 'archive' } | { kind: 'tag' | 'remove' | 'details' | 'push'; view: ImageView } | { kind: 'untag'; view: ImageView; tag: string } | null;
 
 const imageKey = (i: ImageRow): string => i.id;
 
@@ -66,6 +67,9 @@ export function ImagesView() {
           </button>
           <button type="button" className="btn" onClick={() => setOpen({ kind: 'prune' })}>
             Prune…
+          </button>
+          <button type="button" className="btn" onClick={() => setOpen({ kind: 'archive' })}>
+            Save / load…
           </button>
           <button type="button" className="btn" onClick={() => setOpen({ kind: 'build' })}>
             {building > 0 ? `Building (${building})…` : 'Build…'}
@@ -166,6 +170,7 @@ export function ImagesView() {
       />
 
       {open?.kind === 'pull' && <PullDialog hostId={hostId} onClose={() => setOpen(null)} />}
+      {open?.kind === 'archive' && <ArchiveDialog hostId={hostId} onClose={() => setOpen(null)} />}
       {open?.kind === 'build' && <BuildDialog hostId={hostId} onClose={() => setOpen(null)} />}
       {open?.kind === 'prune' && <PruneImagesDialog hostId={hostId} onClose={() => setOpen(null)} />}
       {open?.kind === 'tag' && <TagDialog hostId={hostId} view={open.view} onClose={() => setOpen(null)} />}
