@@ -3,7 +3,7 @@
 // the compose CLI (`docker compose` v2 when present, else `docker-compose` v1) in the project's
 // working dir with its config files, both from the labels, and stream the CLI's output.
 import { z } from 'zod';
-import { query, stream } from '../define';
+import { command, query, stream } from '../define';
 import { HostIdSchema } from '../inputs';
 
 /** Compose's project name rule (v2; v1 normalises to the same set). */
@@ -70,7 +70,7 @@ export const ComposeCliSchema = z.object({
   problem: z.string().optional(),
 });
 
-export const COMPOSE_ACTIONS = ['up', 'down', 'start', 'stop', 'restart', 'pull'] as const;
+export const COMPOSE_ACTIONS = ['up', 'down', 'start', 'stop', 'restart', 'pull', 'scale'] as const;
 export const ComposeActionSchema = z.enum(COMPOSE_ACTIONS);
 
 export const ComposeRunEventSchema = z.discriminatedUnion('kind', [
@@ -88,6 +88,71 @@ export type ComposeCli = z.infer<typeof ComposeCliSchema>;
 export type ComposeAction = z.infer<typeof ComposeActionSchema>;
 export type ComposeRunEvent = z.infer<typeof ComposeRunEventSchema>;
 
+/** An absolute folder on the machine that runs WakeDock. */
+export const ComposeDirSchema = z
+  .string()
+  .trim()
+  .min(1, 'the folder is required')
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'a path may not contain NUL')
+  .refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), 'give an absolute folder');
+
+export const MAX_COMPOSE_FILE = 1024 * 1024;
+const ComposeText = z.string().max(MAX_COMPOSE_FILE, 'a compose file may have at most 1 MiB').refine((t) => t.trim() !== '', 'the compose file is empty');
+
+export const ComposeFileSchema = z.object({ path: z.string(), content: z.string(), size: z.number() });
+
+/** What `config` said: valid, or the CLI's own error with the line it names (in the edited file), if any. */
+export const ComposeCheckSchema = z.object({ valid: z.boolean(), error: z.string().nullable(), line: z.number().int().nullable() });
+
+export const COMPOSE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'] as const;
+
+export type ComposeFile = z.infer<typeof ComposeFileSchema>;
+export type ComposeCheck = z.infer<typeof ComposeCheckSchema>;
+
+export const composeFileProcedures = {
+  'compose.files': query(
+    z.strictObject({ hostId: HostIdSchema, project: ComposeProjectNameSchema }),
+    z.object({ workingDir: z.string().nullable(), files: z.array(ComposeFileSchema) }),
+    'The compose files of a project (from its labels) with their text',
+  ),
+  'compose.check': query(
+    z.strictObject({
+      hostId: HostIdSchema,
+      /** The project's folder (its .env is read from there). */
+      dir: ComposeDirSchema,
+      /** The file being edited (or to be written); the other files of the project stay as they are. */
+      file: ComposeDirSchema,
+      otherFiles: z.array(ComposeDirSchema).max(20).default([]),
+      content: ComposeText,
+      project: ComposeProjectNameSchema.optional(),
+    }),
+    ComposeCheckSchema,
+    'Check a compose file with the CLI\'s `config` (in its folder, .env honoured) without writing it',
+  ),
+  'compose.save': command(
+    z.strictObject({ hostId: HostIdSchema, project: ComposeProjectNameSchema, file: ComposeDirSchema, content: ComposeText }),
+    z.object({ path: z.string(), bytes: z.number() }),
+    'Save a project\'s compose file: checked with `config` first (COMPOSE_INVALID with the CLI\'s words), then written atomically',
+  ),
+  'compose.deploy': stream(
+    z.strictObject({
+      hostId: HostIdSchema,
+      /** Created when missing. */
+      dir: ComposeDirSchema,
+      /** Empty: compose's default (the folder's name). */
+      project: z.union([z.literal(''), ComposeProjectNameSchema]).default(''),
+      content: ComposeText,
+      /** Replace an existing compose file in the folder (asked first in the UI). */
+      overwrite: z.boolean().default(false),
+      build: z.boolean().default(false),
+      pull: z.boolean().default(false),
+    }),
+    ComposeRunEventSchema,
+    'Deploy a new project: write the pasted compose file into a folder (created if missing; its .env honoured), checked with `config` first, then `up -d`; refuses to replace a compose file unless overwrite',
+  ),
+} as const;
+
 export const composeProcedures = {
   'compose.watch': stream(z.strictObject({ hostId: HostIdSchema }), ComposeListEventSchema, 'Compose projects of a host from their containers\' labels: a snapshot, then patches'),
   'compose.cli': query(z.strictObject({ hostId: HostIdSchema }), ComposeCliSchema, 'Which compose CLI runs the actions (v2 or v1) and its version, or why none can'),
@@ -101,10 +166,19 @@ export const composeProcedures = {
         services: z.array(ComposeServiceNameSchema).max(200).default([]),
         /** down only: also remove the project's named and anonymous volumes (asked first in the UI). */
         removeVolumes: z.boolean().default(false),
+        /** up: build images first (`--build`). */
+        build: z.boolean().default(false),
+        /** up: pull images first (v2 `--pull always`; v1 runs `pull` before `up`). */
+        pull: z.boolean().default(false),
+        /** scale: the number of containers for the one service in `services` (`up -d --no-recreate --scale svc=N`). */
+        replicas: z.number().int().min(0, 'at least 0').max(100, 'at most 100').optional(),
       })
       .refine((i) => !(i.action === 'down' && i.services.length > 0), { message: 'down takes the whole project, not single services', path: ['services'] })
-      .refine((i) => i.action === 'down' || !i.removeVolumes, { message: 'only down removes volumes', path: ['removeVolumes'] }),
+      .refine((i) => i.action === 'down' || !i.removeVolumes, { message: 'only down removes volumes', path: ['removeVolumes'] })
+      .refine((i) => i.action !== 'scale' || (i.services.length === 1 && i.replicas !== undefined), { message: 'scale takes one service and a number of replicas', path: ['replicas'] })
+      .refine((i) => i.action === 'up' || (!i.build && !i.pull), { message: 'only up builds or pulls first', path: ['build'] }),
     ComposeRunEventSchema,
-    'Run a compose action (up -d, down [-v], start, stop, restart, pull) on a project or some of its services; streams the CLI output; unsubscribing stops the CLI',
+    'Run a compose action (up -d [--build] [pull first], down [-v], start, stop, restart, pull, scale a service) on a project or some of its services; streams the CLI output; unsubscribing stops the CLI',
   ),
+  ...composeFileProcedures,
 } as const;

@@ -91,11 +91,23 @@ export interface FetchedFiles {
   dir: string;
 }
 
+/** How an action runs (beyond the project and the action). */
+export interface ActionOptions {
+  services: readonly string[];
+  removeVolumes: boolean;
+  /** up: --build. */
+  build?: boolean;
+  /** up on v2: --pull always (v1 has no such flag: the caller runs `pull` first). */
+  pullAlways?: boolean;
+  /** scale: containers for the one service. */
+  replicas?: number;
+}
+
 /**
  * compose's own arguments for an action: the project, its files when they still exist (or the copies
  * of a remote project's files, with its working dir on the server as the project directory), the action.
  */
-export function composeArgs(p: ProjectPlace, action: ComposeAction, opts: { services: readonly string[]; removeVolumes: boolean }, fetched?: FetchedFiles): { args: string[]; cwd: string } {
+export function composeArgs(p: ProjectPlace, action: ComposeAction, opts: ActionOptions, fetched?: FetchedFiles): { args: string[]; cwd: string } {
   const wd = fetched ? null : p.workingDir && existsSync(p.workingDir) ? p.workingDir : null;
   const args = ['--ansi', 'never', '-p', p.name];
   if (fetched) {
@@ -107,7 +119,9 @@ export function composeArgs(p: ProjectPlace, action: ComposeAction, opts: { serv
     for (const f of p.configFiles) if (existsSync(f)) args.push('-f', f);
   }
   const verb: Record<ComposeAction, string[]> = {
-    up: ['up', '-d'],
+    up: ['up', '-d', ...(opts.build ? ['--build'] : []), ...(opts.pullAlways ? ['--pull', 'always'] : [])],
+    // --no-recreate: the running containers stay; only the count changes.
+    scale: ['up', '-d', '--no-recreate', '--scale', `${opts.services[0] ?? ''}=${opts.replicas ?? 1}`],
     down: ['down', ...(opts.removeVolumes ? ['-v'] : [])],
     start: ['start'],
     stop: ['stop'],
