@@ -8,6 +8,8 @@ import { RpcServer, type Logger } from '../rpc/dispatcher';
 import { mapEngineError } from '../core/engine/engine-errors';
 import { startHttpServer, type RunningServer } from './http-server';
 import { logsRoute } from './logs-route';
+import { volumeBackupsRoute, volumeFileRoute } from './volume-files-route';
+import { backupDir } from '../core/services/volumes-handlers';
 import { metricsRoute } from './metrics-route';
 import { createMetricsCollector } from '../core/metrics/collector';
 import { isLoopbackAddress, tokenStrength } from '../edge/auth';
@@ -69,7 +71,7 @@ export async function startHeadless(opts: HeadlessOptions): Promise<Headless> {
   const rpc = new RpcServer(core.handlers, { mapError: mapEngineError, logger: opts.logger });
   let http: RunningServer;
   try {
-    http = await startHttpServer({ rpc, token, host: opts.host, port: opts.port, staticDir: opts.staticDir, appVersion: opts.appVersion, tls: opts.tls, logger: opts.logger, routes: [logsRoute(core.hosts, opts.logger), metricsRoute(opts.metrics ? createMetricsCollector(core.context) : null)] });
+    http = await startHttpServer({ rpc, token, host: opts.host, port: opts.port, staticDir: opts.staticDir, appVersion: opts.appVersion, tls: opts.tls, logger: opts.logger, routes: [logsRoute(core.hosts, opts.logger), volumeFileRoute(core.hosts, opts.logger), volumeBackupsRoute(backupDir(opts.dataDir)), metricsRoute(opts.metrics ? createMetricsCollector(core.context) : null)] });
   } catch (e) {
     await core.dispose();
     throw e;

@@ -13,12 +13,13 @@ import { SearchIcon } from '../../components/icons';
 import { filterProjects, projectStateText, stateBadge } from '../../presenters/compose-presenter';
 import { useListFeed } from '../resources/use-list-feed';
 import { runKey, useComposeRuns, type ComposeRun } from './compose-runs';
+import { DeployDialog, EditFileDialog, ScaleDialog } from './ComposeDialogs';
 import '../resources/resources.css';
 import './compose.css';
 
 const projectKey = (p: ComposeProject): string => p.name;
 
-const PROJECT_ACTIONS: { action: Exclude<ComposeAction, 'down'>; label: string; title: string }[] = [
+const PROJECT_ACTIONS: { action: Exclude<ComposeAction, 'down' | 'scale'>; label: string; title: string }[] = [
   { action: 'up', label: 'Up', title: 'Create and start what is missing or changed (up -d)' },
   { action: 'start', label: 'Start', title: 'Start the stopped containers' },
   { action: 'stop', label: 'Stop', title: 'Stop every container' },
@@ -75,6 +76,7 @@ function ProjectCard({ hostId, project, cli }: { hostId: string; project: Compos
   const start = useComposeRuns((s) => s.start);
   const dismiss = useComposeRuns((s) => s.dismiss);
   const [askDown, setAskDown] = useState(false);
+  const [dialog, setDialog] = useState<'scale' | 'file' | null>(null);
   const [downOpts, setDownOpts] = useState<Record<string, boolean>>({ volumes: false });
   const blocked = run?.status === 'running' || !cli || !cli.kind || !!cli.problem;
   const blockedWhy = run?.status === 'running' ? 'An action is running on this project' : cli?.problem;
@@ -95,6 +97,12 @@ function ProjectCard({ hostId, project, cli }: { hostId: string; project: Compos
               {a.label}
             </button>
           ))}
+          <button type="button" className="btn btn-sm" title={blockedWhy ?? 'Change the number of containers of a service'} disabled={blocked} onClick={() => setDialog('scale')}>
+            Scale…
+          </button>
+          <button type="button" className="btn btn-sm" title="View and edit the compose file (checked with the CLI's config)" disabled={project.configFiles.length === 0} onClick={() => setDialog('file')}>
+            Compose file…
+          </button>
           <button type="button" className="btn btn-sm" onClick={() => navigate({ name: 'project-logs', project: project.name })}>
             Logs
           </button>
@@ -168,6 +176,8 @@ function ProjectCard({ hostId, project, cli }: { hostId: string; project: Compos
         </tbody>
       </table>
       {run && <RunOutput run={run} project={project.name} onDismiss={() => dismiss(hostId, project.name)} />}
+      {dialog === 'scale' && <ScaleDialog hostId={hostId} project={project} onClose={() => setDialog(null)} />}
+      {dialog === 'file' && <EditFileDialog hostId={hostId} project={project} onClose={() => setDialog(null)} />}
       {askDown && (
         <ConfirmDialog
           title={`Take ${project.name} down?`}
@@ -197,6 +207,7 @@ export function ProjectsView() {
   const host = useApp((a) => a.hosts.find((h) => h.id === hostId));
   const feed = useListFeed('compose.watch', hostId, projectKey);
   const [query, setQuery] = useState('');
+  const [deploy, setDeploy] = useState(false);
   const [cli, setCli] = useState<{ hostId: string; cli: ComposeCli } | null>(null);
   useEffect(() => {
     let live = true;
@@ -225,7 +236,13 @@ export function ProjectsView() {
             )}
           </p>
         </div>
+        <div className="res-header-actions">
+          <button type="button" className="btn btn-primary" disabled={!cliNow?.kind || !!cliNow.problem} title={cliNow?.problem} onClick={() => setDeploy(true)}>
+            Deploy a project…
+          </button>
+        </div>
       </header>
+      {deploy && <DeployDialog hostId={hostId} onClose={() => setDeploy(false)} />}
 
       {cliNow?.problem && (
         <div className="banner banner-warn" role="status">

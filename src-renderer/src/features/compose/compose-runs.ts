@@ -28,7 +28,7 @@ export interface ComposeRun {
 
 interface RunsState {
   runs: Record<string, ComposeRun>;
-  start(hostId: string, project: string, action: ComposeAction, opts?: { services?: string[]; removeVolumes?: boolean }): void;
+  start(hostId: string, project: string, action: ComposeAction, opts?: { services?: string[]; removeVolumes?: boolean; replicas?: number; build?: boolean; pull?: boolean }): void;
   dismiss(hostId: string, project: string): void;
 }
 
@@ -54,7 +54,7 @@ export const useComposeRuns = create<RunsState>((set, get) => ({
       });
     let unsubscribe: () => void = () => {};
     const run: ComposeRun = {
-      title: [action, ...(removeVolumes ? ['-v'] : []), ...services].join(' '),
+      title: action === 'scale' ? `scale ${services[0] ?? ''}=${opts.replicas ?? 1}` : [action, ...(removeVolumes ? ['-v'] : []), ...(opts.build ? ['--build'] : []), ...(opts.pull ? ['--pull'] : []), ...services].join(' '),
       action,
       services,
       status: 'running',
@@ -68,7 +68,7 @@ export const useComposeRuns = create<RunsState>((set, get) => ({
     set((s) => ({ runs: { ...s.runs, [key]: run } }));
     unsubscribe = subscribe(
       'compose.run',
-      { hostId, project, action, services, removeVolumes },
+      { hostId, project, action, services, removeVolumes, ...(opts.replicas !== undefined ? { replicas: opts.replicas } : {}), ...(opts.build ? { build: true } : {}), ...(opts.pull ? { pull: true } : {}) },
       (e) => {
         if (e.kind === 'start') update((r) => appendLines(r, [{ stream: 'info', text: `$ ${e.command}` }]));
         else if (e.kind === 'output') update((r) => appendLines(r, [{ stream: e.stream, text: e.text }]));

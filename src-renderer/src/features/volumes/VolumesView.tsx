@@ -15,7 +15,9 @@ import { useListFeed } from '../resources/use-list-feed';
 import { ActionError, SortButton, VirtualTable } from '../resources/VirtualTable';
 import { shownError, type ShownError } from '../resources/errors';
 import { PruneList } from '../resources/PruneList';
+import { VolumeFilesDialog } from './VolumeFilesDialog';
 import '../resources/resources.css';
+import './volumes.css';
 
 const FILTERS: { key: VolumeFilter; label: string }[] = [
   { key: 'all', label: 'All' },
@@ -24,7 +26,7 @@ const FILTERS: { key: VolumeFilter; label: string }[] = [
   { key: 'anonymous', label: 'Anonymous' },
 ];
 
-type Open = { kind: 'create' } | { kind: 'prune' } | { kind: 'remove' | 'details'; volume: VolumeRow } | null;
+type Open = { kind: 'create' } | { kind: 'prune' } | { kind: 'remove' | 'details' | 'files'; volume: VolumeRow } | null;
 
 function CreateVolumeDialog({ hostId, onClose }: { hostId: string; onClose(): void }) {
   const [name, setName] = useState('');
@@ -354,6 +356,9 @@ export function VolumesView() {
               <span className="ellipsis">{Object.keys(v.labels).length > 0 ? `${Object.keys(v.labels).length} label${Object.keys(v.labels).length === 1 ? '' : 's'}` : '—'}</span>
             </div>
             <div role="cell" className="res-cell res-c-actions">
+              <button type="button" className="btn btn-sm btn-ghost" title="Browse, back up, restore or clone its files" onClick={() => setOpen({ kind: 'files', volume: v })}>
+                Files
+              </button>
               <button type="button" className="btn btn-sm btn-ghost" onClick={() => setOpen({ kind: 'details', volume: v })}>
                 Details
               </button>
@@ -368,6 +373,7 @@ export function VolumesView() {
       {open?.kind === 'create' && <CreateVolumeDialog hostId={hostId} onClose={() => setOpen(null)} />}
       {open?.kind === 'prune' && <PruneVolumesDialog hostId={hostId} onClose={() => setOpen(null)} />}
       {open?.kind === 'remove' && <RemoveVolumeDialog hostId={hostId} volume={open.volume} onClose={() => setOpen(null)} />}
+      {open?.kind === 'files' && <VolumeFilesDialog hostId={hostId} volume={open.volume} onClose={() => setOpen(null)} />}
       {open?.kind === 'details' && <VolumeDetailsDialog volume={open.volume} onClose={() => setOpen(null)} />}
     </section>
   );
