@@ -81,6 +81,7 @@ export const PROCEDURE_KINDS = {
   'wake.wakeNow': 'command',
   'wake.sleepNow': 'command',
   'wake.importYaml': 'command',
+  'wake.setWebhook': 'command',
   'wake.exportYaml': 'command',
   'wake.watchFile': 'command',
   'volumes.watch': 'stream',

@@ -202,6 +202,20 @@ export const WakeCountersSchema = z.object({
 });
 export type WakeCounters = z.infer<typeof WakeCountersSchema>;
 
+/** What a service's webhook is sent for. */
+export const WakeWebhookEventSchema = z.enum(['started', 'stopped', 'failed']);
+export type WakeWebhookEvent = z.infer<typeof WakeWebhookEventSchema>;
+
+/** A service's webhook as the renderer sees it: never the URL (it is a secret, sealed in the store). */
+export const WakeWebhookInfoSchema = z.object({
+  events: z.array(WakeWebhookEventSchema),
+  /** The last delivery: its event, whether the receiver took it, after how many attempts. */
+  lastDelivery: z
+    .object({ event: WakeWebhookEventSchema, ok: z.boolean(), at: z.number(), attempts: z.number(), status: z.number().optional(), error: z.string().optional() })
+    .optional(),
+});
+export type WakeWebhookInfo = z.infer<typeof WakeWebhookInfoSchema>;
+
 /** What the Services page shows for one service. */
 export const WakeServiceViewSchema = z.object({
   name: z.string(),
@@ -237,6 +251,8 @@ export const WakeServiceViewSchema = z.object({
   busy: z.string().optional(),
   /** Awake services that depend on this one (it is not put to sleep while they are awake). */
   neededBy: z.array(z.string()).optional(),
+  /** Its webhook (without the URL), if one is set. */
+  webhook: WakeWebhookInfoSchema.optional(),
 });
 export type WakeServiceView = z.infer<typeof WakeServiceViewSchema>;
 

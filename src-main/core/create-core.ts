@@ -147,6 +147,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
           stored: { get: () => store.get('wakeServices'), update: (fn) => store.update('wakeServices', fn), onChange: (fn) => store.onChange('wakeServices', () => fn()) },
           counters: { load: () => store.get('wakeCounters'), save: (next) => store.update('wakeCounters', () => next) },
           usage: (ids, fn) => stats.subscribe(DISCOVERED_HOST_ID, ids, fn),
+          webhooks: { get: () => store.get('wakeWebhooks'), update: (fn) => store.update('wakeWebhooks', fn) },
         }),
       )
     : null;

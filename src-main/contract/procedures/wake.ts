@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { command, query, stream } from '../define';
 import { Empty, Void } from '../inputs';
-import { ServiceNameSchema, WakeDeclarationErrorSchema, WakeFileStatusSchema, WakeImportResultSchema, WakePreviewSchema, WakeProxyStatusSchema, WakeServiceSchema, WakeServiceViewSchema } from '../wake-service';
+import { ServiceNameSchema, WakeWebhookEventSchema, WakeWebhookInfoSchema, WakeDeclarationErrorSchema, WakeFileStatusSchema, WakeImportResultSchema, WakePreviewSchema, WakeProxyStatusSchema, WakeServiceSchema, WakeServiceViewSchema } from '../wake-service';
 
 export const WakeListSchema = z.object({
   services: z.array(WakeServiceViewSchema),
@@ -40,6 +40,20 @@ export const wakeProcedures = {
   'wake.remove': command(Name, Void, 'Remove a stored service (its containers are left as they are)'),
   'wake.wakeNow': command(Name, Void, 'Start a service now and wait until it is ready'),
   'wake.sleepNow': command(Name, Void, 'Stop (or pause) a service now'),
+  'wake.setWebhook': command(
+    z.strictObject({
+      name: ServiceNameSchema,
+      /** null removes it; absent keeps the current URL (change the events only). Sealed in the store; never sent back. */
+      url: z
+        .url({ protocol: /^https?$/, error: 'enter an http:// or https:// URL' })
+        .max(2048, 'a URL may have at most 2048 characters')
+        .nullable()
+        .optional(),
+      events: z.array(WakeWebhookEventSchema).min(1, 'choose at least one event').max(3).default(['started', 'stopped', 'failed']),
+    }),
+    WakeWebhookInfoSchema.nullable(),
+    'Set (or remove) the URL a service POSTs JSON to when it is started, stopped or fails to start',
+  ),
   'wake.importYaml': command(
     z
       .strictObject({ text: z.string().max(1024 * 1024, 'a wakedock.yml may have at most 1 MiB').optional(), path: FilePath.optional() })

@@ -29,7 +29,7 @@ async function guard<T>(fn: () => Promise<T>): Promise<T> {
 function list(m: WakeManager | null): WakeList {
   if (!m) return { services: [], errors: [], proxy: OFF };
   const file = m.fileStatus();
-  return { services: m.controller.views(), errors: m.declarationErrors(), proxy: m.proxyStatus(), ...(file ? { file } : {}) };
+  return { services: m.views(), errors: m.declarationErrors(), proxy: m.proxyStatus(), ...(file ? { file } : {}) };
 }
 
 export function wakeHandlers(ctx: CoreContext): DomainHandlers<typeof wakeProcedures> {
@@ -76,6 +76,7 @@ export function wakeHandlers(ctx: CoreContext): DomainHandlers<typeof wakeProced
         if (v?.state === 'failed') throw RpcError.from('CONFLICT', `${name} did not start: ${v.message ?? 'unknown error'}`);
         return null;
       }),
+    'wake.setWebhook': ({ name, url, events }) => guard(() => need().setWebhook(name, url, events)),
     'wake.importYaml': (input) => guard(() => need().importYaml(input)),
     'wake.exportYaml': ({ path }) => guard(async () => ({ text: await need().exportYaml(path) })),
     'wake.watchFile': ({ path }) => guard(async () => (await need().watchFile(path)) ?? null),

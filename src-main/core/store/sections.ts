@@ -290,6 +290,45 @@ export const registriesSection: SectionDef<StoredRegistryLogin[]> = {
   },
 };
 
+// ---- wake webhooks: the URL sealed by the SecretBox, like alert channels ------------------------
+
+export interface StoredWakeWebhook {
+  service: string;
+  url: string;
+  events: ('started' | 'stopped' | 'failed')[];
+}
+
+const WakeWebhookRaw = z.object({ service: z.string().min(1), url: z.union([z.string(), SealedSchema]), events: z.array(z.enum(['started', 'stopped', 'failed'])).min(1) });
+
+/** Absent from the file until the first webhook, so files without one keep their shape. */
+export const wakeWebhooksSection: SectionDef<StoredWakeWebhook[]> = {
+  empty: () => undefined,
+  read(raw, ctx) {
+    if (raw === undefined) return { value: [], problems: [] };
+    if (!Array.isArray(raw)) return { value: [], problems: [`The wake webhooks are not a list (${show(raw)}); kept in the file until you change one.`] };
+    const value: StoredWakeWebhook[] = [];
+    const problems: string[] = [];
+    for (const r of raw) {
+      const p = WakeWebhookRaw.safeParse(r);
+      if (!p.success) {
+        problems.push('A wake webhook WakeDock does not understand is kept in the file but not used.');
+        continue;
+      }
+      try {
+        const url = typeof p.data.url === 'string' ? p.data.url : ctx.secrets.open(p.data.url);
+        value.push({ service: p.data.service, url, events: p.data.events });
+      } catch (e) {
+        problems.push(`The webhook of service ${p.data.service} is encrypted with ${(p.data.url as { $sealed: string }).$sealed} and cannot be read here (${(e as Error).message}); set it again.`);
+      }
+    }
+    return { value, problems };
+  },
+  write(next, prev, ctx) {
+    if (next.length === 0 && prev.raw === undefined) return undefined;
+    return next.map((h) => ({ service: h.service, url: ctx.secrets.seal(h.url), events: h.events }));
+  },
+};
+
 export const SECTIONS = {
   settings: settingsSection,
   hosts: hostsSection,
@@ -297,6 +336,7 @@ export const SECTIONS = {
   wakeServices: wakeServicesSection,
   wakeCounters: wakeCountersSection,
   registries: registriesSection,
+  wakeWebhooks: wakeWebhooksSection,
 };
 
 export type SectionName = keyof typeof SECTIONS;

@@ -67,6 +67,20 @@ interface Runtime {
   busy?: string;
 }
 
+/** A service's lifecycle: woken (containers started and ready), put to sleep, or a wake that failed. */
+export interface WakeLifecycleEvent {
+  service: string;
+  event: 'started' | 'stopped' | 'failed';
+  /** Epoch ms. */
+  at: number;
+  /** Why (failed), or what triggered it ("request", "idle", "wake now"). */
+  reason: string;
+  /** The failure's message. */
+  message?: string;
+  /** Cold start, ms (started). */
+  coldStartMs?: number;
+}
+
 /** The core's stats pipeline (StatsHub) for one host: one batch per second of derived samples. */
 export type UsageSource = (ids: readonly string[], listener: (batch: DerivedSample[]) => void) => () => void;
 
@@ -187,6 +201,24 @@ export class WakeController {
     }
   }
 
+  private lifecycle = new Set<(e: WakeLifecycleEvent) => void>();
+
+  /** Started / stopped / failed (webhooks, alerts). */
+  onLifecycle(fn: (e: WakeLifecycleEvent) => void): () => void {
+    this.lifecycle.add(fn);
+    return () => this.lifecycle.delete(fn);
+  }
+
+  private announce(e: WakeLifecycleEvent): void {
+    for (const l of this.lifecycle) {
+      try {
+        l(e);
+      } catch (err) {
+        this.opts.logger.warn('wake: lifecycle listener failed', err);
+      }
+    }
+  }
+
   onChange(fn: () => void): () => void {
     this.listeners.add(fn);
     return () => this.listeners.delete(fn);
@@ -213,6 +245,7 @@ export class WakeController {
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.tickTimer = null;
     this.listeners.clear();
+    this.lifecycle.clear();
     for (const rt of this.services.values()) this.stopUsage(rt);
     await Promise.allSettled([...this.services.values()].flatMap((s) => [s.wake, s.sleep].filter(Boolean)));
     if (this.saveTimer) clearTimeout(this.saveTimer);
@@ -617,12 +650,14 @@ export class WakeController {
         this.scheduleSave();
       }
       this.opts.logger.info(`wake: ${def.name} is ready after ${this.now() - started} ms`);
+      if (cold) this.announce({ service: def.name, event: 'started', at: this.now(), reason, coldStartMs: this.now() - started });
     } catch (e) {
       const msg = (e as { json?: { message?: string } }).json?.message ?? (e as Error).message;
       rt.state = 'failed';
       rt.message = msg;
       rt.retryAt = this.now() + (this.opts.failBackoffMs ?? 15_000);
       this.opts.logger.warn(`wake: ${def.name} failed to start: ${msg}`);
+      this.announce({ service: def.name, event: 'failed', at: this.now(), reason, message: msg });
     } finally {
       rt.wakingSince = undefined;
       this.emit();
@@ -696,6 +731,7 @@ export class WakeController {
     rt.inFlight = 0;
     this.markAsleep(rt);
     this.emit();
+    this.announce({ service: def.name, event: 'stopped', at: this.now(), reason });
   }
 
   /** Memory (without page cache) the running containers use now: what putting them to sleep frees. */

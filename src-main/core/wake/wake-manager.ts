@@ -22,6 +22,9 @@ import { loadingPage } from './loading-page';
 import { serviceFromLabels } from './service-labels';
 import { routeOf, WakeController, WakeError, type CountersPort, type ServiceDecl, type UsageSource } from './wake-controller';
 import { Waker } from './waker';
+import { memoryWebhooks, WakeWebhooks, type WebhooksPort } from './wake-webhooks';
+import type { WakeWebhookEvent, WakeWebhookInfo } from '../../contract/wake-service';
+import type { DeliverOptions } from '../alerts/webhook';
 import { formatProblem, MAX_YAML_BYTES, parseWakeYaml, toWakeYaml, type ContextIssue } from './wake-yaml';
 
 /** How long the watched file must be quiet before it is read (editors write in several steps). */
@@ -81,6 +84,8 @@ export interface WakeOptions {
   pollMs?: number;
   failBackoffMs?: number;
   holdMs?: number;
+  /** Delivery attempts, backoff and timeout of webhooks (tests shorten them). */
+  webhookDelivery?: DeliverOptions;
 }
 
 export interface WakeManagerOptions extends WakeOptions {
@@ -93,6 +98,8 @@ export interface WakeManagerOptions extends WakeOptions {
   counters?: CountersPort;
   /** The stats pipeline for the host (idle CPU/memory thresholds); absent: thresholds are not checked. */
   usage?: UsageSource;
+  /** Where webhook URLs are kept (sealed in the core's store; default: in memory). */
+  webhooks?: WebhooksPort;
 }
 
 export class WakeManager {
@@ -100,6 +107,7 @@ export class WakeManager {
   readonly supervisor: CaddySupervisor;
   readonly accessLog = new AccessLogListener();
   readonly waker: Waker;
+  readonly webhooks: WakeWebhooks;
   private stored: WakeService[] = [];
   private fromLabels: WakeService[] = [];
   private labelErrors: WakeDeclarationError[] = [];
@@ -141,6 +149,9 @@ export class WakeManager {
       counters: opts.counters,
       usage: opts.usage,
     });
+    this.webhooks = new WakeWebhooks({ port: opts.webhooks ?? memoryWebhooks(), logger: opts.logger, hostsOf: (n) => this.controller.view(n)?.definition.hosts ?? [], deliver: opts.webhookDelivery });
+    this.webhooks.onDelivered = () => this.emit();
+    this.controller.onLifecycle((e) => this.webhooks.onLifecycle(e));
     this.waker = new Waker({ controller: this.controller, logger: opts.logger, holdMs: opts.holdMs });
     this.controller.onChange(() => this.emit());
     this.supervisor.onState(() => this.emit());
@@ -215,6 +226,7 @@ export class WakeManager {
     if (this.checkTimer) clearInterval(this.checkTimer);
     this.listeners.clear();
     await this.controller.dispose();
+    await this.webhooks.dispose();
     await this.applyChain.catch(() => undefined);
     await this.supervisor.dispose();
     await this.waker.close();
@@ -405,6 +417,7 @@ export class WakeManager {
     const next = [...this.stored];
     next[i] = s;
     await this.saveStored(next);
+    await this.webhooks.rename(name, s.name);
     await this.recompute();
     return s;
   }
@@ -417,7 +430,29 @@ export class WakeManager {
     if (this.fromLabels.some((s) => s.name === name)) throw new WakeError(`${name} is declared by container labels; remove the wakedock.enable label instead`, 'CONFLICT');
     if (!this.stored.some((s) => s.name === name)) throw new WakeError(`no stored service named ${name}`, 'NOT_FOUND');
     await this.saveStored(this.stored.filter((s) => s.name !== name));
+    if (this.webhooks.info(name)) await this.webhooks.set(name, null);
     await this.recompute();
+  }
+
+  // ---- webhooks ------------------------------------------------------------------------------------
+
+  /** The Services page's rows: the controller's views with each service's webhook (never its URL). */
+  views(): WakeServiceView[] {
+    return this.controller.views().map((v) => {
+      const w = this.webhooks.info(v.name);
+      return w ? { ...v, webhook: w } : v;
+    });
+  }
+
+  async setWebhook(name: string, url: string | null | undefined, events?: WakeWebhookEvent[]): Promise<WakeWebhookInfo | null> {
+    if (!this.controller.has(name)) throw new WakeError(`no service named ${name}`, 'NOT_FOUND');
+    if (url === undefined && !this.webhooks.info(name)) {
+      const message = `${name} has no webhook yet: enter its URL`;
+      throw Object.assign(new WakeError(message, 'CONFLICT'), { validation: { field: 'url', message } });
+    }
+    const r = await this.webhooks.set(name, url, events);
+    this.emit();
+    return r;
   }
 
   // ---- wakedock.yml: import, export, watch ---------------------------------------------------------

@@ -11,7 +11,8 @@ import { ConfirmDialog } from '../../components/Dialog';
 import { useNow } from '../../components/use-now';
 import { ConfigPanel } from './ConfigPanel';
 import { ServiceEditor } from './ServiceEditor';
-import { PROXY_TEXT, STATE_LABEL, STATE_TONE, ago, fileStatusText, formatSpan, hostUrl, savedText, stateDetail, targetText } from './wake-presenter';
+import { WebhookDialog } from './WebhookDialog';
+import { PROXY_TEXT, STATE_LABEL, STATE_TONE, ago, fileStatusText, formatSpan, hostUrl, savedText, stateDetail, targetText, webhookText } from './wake-presenter';
 import './wake.css';
 
 export function ServicesView() {
@@ -25,6 +26,7 @@ export function ServicesView() {
   const [editor, setEditor] = useState<'new' | WakeServiceView | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [configOpen, setConfigOpen] = useState(false);
+  const [hookFor, setHookFor] = useState<WakeServiceView | null>(null);
   const now = useNow(1000);
 
   useEffect(
@@ -193,6 +195,11 @@ export function ServicesView() {
                     {targetText(v)} · {v.source === 'labels' ? 'labels' : 'stored'}
                     {v.definition.depends_on?.length ? ` · needs ${v.definition.depends_on.join(', ')}` : ''}
                   </div>
+                  {v.webhook && (
+                    <div className={`small ${v.webhook.lastDelivery && !v.webhook.lastDelivery.ok ? 'wake-error' : 'muted'}`} data-testid="webhook">
+                      {webhookText(v.webhook, now)}
+                    </div>
+                  )}
                 </td>
                 <td>
                   <span className={`badge badge-${STATE_TONE[v.state]}`} data-testid="state">
@@ -231,6 +238,9 @@ export function ServicesView() {
                     <button type="button" className="btn btn-sm" disabled={!!busy[v.name] || v.state !== 'awake'} onClick={() => setConfirmSleep(v)}>
                       {busy[v.name] === 'sleep' ? 'Stopping…' : 'Sleep now'}
                     </button>
+                    <button type="button" className="btn btn-sm" aria-label={`Webhook of ${v.name}`} disabled={!!busy[v.name]} onClick={() => setHookFor(v)}>
+                      Webhook
+                    </button>
                     {v.source === 'stored' ? (
                       <>
                         <button type="button" className="btn btn-sm" aria-label={`Edit ${v.name}`} disabled={!!busy[v.name]} onClick={() => (setEditor(v), setNotice(null))}>
@@ -256,6 +266,16 @@ export function ServicesView() {
             ))}
           </tbody>
         </table>
+      )}
+
+      {hookFor && (
+        <WebhookDialog
+          service={services.find((s) => s.name === hookFor.name) ?? hookFor}
+          onDone={(n) => {
+            setHookFor(null);
+            if (n) setNotice(n);
+          }}
+        />
       )}
 
       {confirmRemove && (

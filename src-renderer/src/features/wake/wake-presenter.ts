@@ -1,5 +1,5 @@
 // Pure view-model functions for the Services page (wake on demand).
-import type { WakeFileStatus, WakeImportResult, WakeProxyStatus, WakeServiceView } from '@contract/wake-service';
+import type { WakeFileStatus, WakeImportResult, WakeProxyStatus, WakeServiceView, WakeWebhookInfo } from '@contract/wake-service';
 import { formatBytes } from '../../presenters/stats-presenter';
 
 export const STATE_LABEL: Record<WakeServiceView['state'], string> = {
@@ -99,4 +99,13 @@ export function fileStatusText(f: WakeFileStatus, now: number): { main: string; 
   const e = f.error;
   const error = e ? `${e.line > 0 ? `${e.file}:${e.line}: ` : ''}${e.field ? `${e.field}: ` : ''}${e.message}${f.appliedAt ? ' — the last good version stays applied' : ''}` : null;
   return { main, error };
+}
+
+/** "Webhook on started, failed · last sent 12s ago" / "… not delivered: HTTP 500 after 3 attempts". */
+export function webhookText(w: WakeWebhookInfo | undefined, now = Date.now()): string {
+  if (!w) return '';
+  const base = `Webhook on ${w.events.join(', ')}`;
+  const d = w.lastDelivery;
+  if (!d) return base;
+  return d.ok ? `${base} · ${d.event} sent ${ago(d.at, now)}` : `${base} · ${d.event} not delivered: ${d.error ?? 'failed'} after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`;
 }
