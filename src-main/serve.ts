@@ -19,6 +19,10 @@ Options:
   --tls-key <file>    the certificate's private key (PEM)
   --wake              wake on demand: run a private Caddy (needs caddy on PATH) for service hostnames
   --wake-listen <a>   where that Caddy serves them (default 127.0.0.1:8480)
+  --wake-https <a>    also serve them over HTTPS there (e.g. 127.0.0.1:8443), certificates from
+                      Caddy's local CA (its root is exported on the Services page; no trust prompt)
+  --wake-acme         with --wake-https: public hostnames get ACME certificates (Let's Encrypt)
+  --wake-acme-email <e>  the ACME account's e-mail (implies --wake-acme)
   -h, --help          this text
 
 The token is root-equivalent on the engine's host, whatever --enable-host-terminal says: whoever
@@ -48,11 +52,11 @@ const log = (level: string) => (msg: string, extra?: unknown) => {
 
 export async function main(argv: string[]): Promise<number> {
   const args = argv[0] === 'serve' ? argv.slice(1) : argv;
-  let values: { host?: string; port?: string; 'data-dir'?: string; 'enable-host-terminal'?: boolean; metrics?: boolean; 'tls-cert'?: string; 'tls-key'?: string; wake?: boolean; 'wake-listen'?: string; help?: boolean };
+  let values: { host?: string; port?: string; 'data-dir'?: string; 'enable-host-terminal'?: boolean; metrics?: boolean; 'tls-cert'?: string; 'tls-key'?: string; wake?: boolean; 'wake-listen'?: string; 'wake-https'?: string; 'wake-acme'?: boolean; 'wake-acme-email'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args,
-      options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'enable-host-terminal': { type: 'boolean' }, metrics: { type: 'boolean' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, wake: { type: 'boolean' }, 'wake-listen': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'enable-host-terminal': { type: 'boolean' }, metrics: { type: 'boolean' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, wake: { type: 'boolean' }, 'wake-listen': { type: 'string' }, 'wake-https': { type: 'string' }, 'wake-acme': { type: 'boolean' }, 'wake-acme-email': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }));
   } catch (e) {
@@ -90,7 +94,7 @@ export async function main(argv: string[]): Promise<number> {
   const logger = { info: log('info'), warn: log('warn'), error: log('error') };
   let app;
   try {
-    app = await startHeadless({ host, port, dataDir: values['data-dir'] ?? defaultDataDir(), token: process.env.WAKEDOCK_TOKEN, staticDir, appVersion: appVersion(), logger, hostTerminal: values['enable-host-terminal'] === true, metrics: values.metrics === true, tls, wake: values.wake || values['wake-listen'] ? { listen: values['wake-listen'] } : undefined });
+    app = await startHeadless({ host, port, dataDir: values['data-dir'] ?? defaultDataDir(), token: process.env.WAKEDOCK_TOKEN, staticDir, appVersion: appVersion(), logger, hostTerminal: values['enable-host-terminal'] === true, metrics: values.metrics === true, tls, wake: values.wake || values['wake-listen'] || values['wake-https'] ? { listen: values['wake-listen'], ...httpsOf(values) } : undefined });
   } catch (e) {
     if (e instanceof ServeConfigError) {
       process.stderr.write(`wakedock serve: ${e.message}\n`);
@@ -138,4 +142,11 @@ if (isEntry) {
   void main(process.argv.slice(2)).then((code) => {
     if (code >= 0) process.exit(code);
   });
+}
+
+/** --wake-https [--wake-acme] [--wake-acme-email]: HTTPS for service hostnames, ACME only when asked. */
+function httpsOf(v: { 'wake-https'?: string; 'wake-acme'?: boolean; 'wake-acme-email'?: string }): { https?: { listen: string; acme?: { email?: string } } } {
+  if (!v['wake-https']) return {};
+  const acme = v['wake-acme'] || v['wake-acme-email'] ? { ...(v['wake-acme-email'] ? { email: v['wake-acme-email'] } : {}) } : undefined;
+  return { https: { listen: v['wake-https'], ...(acme ? { acme } : {}) } };
 }

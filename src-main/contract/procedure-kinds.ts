@@ -80,6 +80,7 @@ export const PROCEDURE_KINDS = {
   'wake.remove': 'command',
   'wake.wakeNow': 'command',
   'wake.sleepNow': 'command',
+  'wake.rootCertificate': 'query',
   'wake.importYaml': 'command',
   'wake.setWebhook': 'command',
   'wake.exportYaml': 'command',

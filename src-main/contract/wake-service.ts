@@ -288,6 +288,11 @@ export const WakeProxyStatusSchema = z.object({
   port: z.number().optional(),
   admin: z.string().optional(),
   hint: z.string().optional(),
+  /** e.g. https://127.0.0.1:8443 — HTTPS for the same hostnames (local CA), when on. */
+  https: z.string().optional(),
+  httpsPort: z.number().optional(),
+  /** Whether public hostnames get ACME certificates (else every name: the local CA). */
+  acme: z.boolean().optional(),
 });
 export type WakeProxyStatus = z.infer<typeof WakeProxyStatusSchema>;
 

@@ -54,6 +54,7 @@ export const wakeProcedures = {
     WakeWebhookInfoSchema.nullable(),
     'Set (or remove) the URL a service POSTs JSON to when it is started, stopped or fails to start',
   ),
+  'wake.rootCertificate': query(Empty, z.object({ pem: z.string(), name: z.string() }), "The root certificate (PEM) of Caddy's local CA that signs the HTTPS certificates of .localhost names"),
   'wake.importYaml': command(
     z
       .strictObject({ text: z.string().max(1024 * 1024, 'a wakedock.yml may have at most 1 MiB').optional(), path: FilePath.optional() })

@@ -141,6 +141,14 @@ export class CaddyAdminClient {
     return UpstreamsSchema.parse(text.trim() === '' ? [] : JSON.parse(text));
   }
 
+  /** GET /pki/ca/local: the local CA's root certificate (PEM) and name. */
+  async rootCertificate(): Promise<{ pem: string; name: string }> {
+    const { status, text } = await this.req('GET', '/pki/ca/local');
+    if (status !== 200) throw CaddyAdminClient.errorOf(status, text);
+    const ca = z.object({ name: z.string().optional(), root_certificate: z.string().min(1) }).loose().parse(JSON.parse(text));
+    return { pem: ca.root_certificate, name: ca.name ?? 'Caddy Local Authority' };
+  }
+
   /** POST /stop: ask Caddy to exit (used for an instance an earlier run left behind). */
   async stop(): Promise<void> {
     await this.req('POST', '/stop');

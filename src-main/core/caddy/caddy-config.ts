@@ -21,8 +21,10 @@ export const WAKEDOCK_SERVER = 'wakedock';
  * a small second server on loopback, the waker's fallback upstream.
  */
 export const FALLBACK_SERVER = 'wakedock-fallback';
+/** The HTTPS twin of the "wakedock" server (same routes), when TLS is on. */
+export const TLS_SERVER = 'wakedock-tls';
 /** Every server WakeDock owns in a config (merge mode replaces exactly these). */
-export const OWNED_SERVERS = [WAKEDOCK_SERVER, FALLBACK_SERVER] as const;
+export const OWNED_SERVERS = [WAKEDOCK_SERVER, FALLBACK_SERVER, TLS_SERVER] as const;
 export const WAKEDOCK_LOGGER = 'wakedock';
 /** Caddy's logger name for the access logs of the server's default_logger_name. */
 export const ACCESS_LOGGER = `http.log.access.${WAKEDOCK_LOGGER}`;
@@ -67,6 +69,15 @@ export interface CaddyConfigInput {
    * waker does not answer. Omit for no fallback.
    */
   fallback?: string;
+  /** HTTPS: where the TLS twin of the server listens (e.g. 127.0.0.1:8443); omit for HTTP only. */
+  tls?: {
+    listen: string;
+    /**
+     * ACME (Let's Encrypt, ZeroSSL) for public hostnames, only when the user turned it on; else every
+     * name gets a certificate from Caddy's local CA.
+     */
+    acme?: { email?: string };
+  };
 }
 
 export type CaddyJson = Record<string, unknown>;
@@ -207,16 +218,63 @@ export function buildServer(input: CaddyConfigInput): CaddyJson {
   return server;
 }
 
+/**
+ * Names certmagic 0.17 (Caddy 2.6.2) treats as internal, and the private suffixes added later or by
+ * convention: they always get the local CA, never ACME.
+ */
+export function isInternalName(host: string): boolean {
+  const h = host.toLowerCase();
+  return h === 'localhost' || /\.(localhost|local|test|internal|home\.arpa|lan|invalid|example)$/.test(h) || /^\d+\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/**
+ * The TLS twin of the server: the same routes and error routes (without @id: Caddy indexes @id
+ * globally), on the HTTPS listener, automatic HTTPS for its hostnames but no HTTP→HTTPS redirects
+ * (the HTTP server keeps serving the same names).
+ */
+export function buildTlsServer(input: CaddyConfigInput, http: CaddyJson): CaddyJson {
+  const copy = JSON.parse(JSON.stringify(http).replace(/"@id":"[^"]*",?/g, '')) as CaddyJson;
+  copy.listen = [input.tls?.listen];
+  copy.automatic_https = { disable_redirects: true };
+  copy.tls_connection_policies = [{}];
+  return copy;
+}
+
+/**
+ * TLS automation: internal names (and, without ACME, every name) from the local CA; public names
+ * from ACME only when it is on. The local CA never installs itself into the system trust store (no
+ * sudo prompt): the root certificate is exported from the UI instead.
+ */
+export function tlsApps(input: CaddyConfigInput): CaddyJson {
+  const hosts = [...new Set(input.services.flatMap((s) => s.hosts.map((h) => h.toLowerCase())))].sort();
+  const internal = hosts.filter(isInternalName);
+  const pub = hosts.filter((h) => !isInternalName(h));
+  const policies: CaddyJson[] = [];
+  if (input.tls?.acme) {
+    if (internal.length > 0) policies.push({ subjects: internal, issuers: [{ module: 'internal' }] });
+    if (pub.length > 0) policies.push({ subjects: pub, issuers: [{ module: 'acme', ...(input.tls.acme.email ? { email: input.tls.acme.email } : {}) }] });
+    // Any other name: the local CA (never ACME for a name nobody declared).
+    policies.push({ issuers: [{ module: 'internal' }] });
+  } else {
+    policies.push({ issuers: [{ module: 'internal' }] });
+  }
+  return {
+    tls: { automation: { policies } },
+    pki: { certificate_authorities: { local: { install_trust: false } } },
+  };
+}
+
 /** The full config of a private Caddy WakeDock runs. */
 export function buildConfig(input: CaddyConfigInput): CaddyJson {
+  const server = buildServer(input);
+  const servers: CaddyJson = { [WAKEDOCK_SERVER]: server };
+  if (input.fallback) servers[FALLBACK_SERVER] = buildFallbackServer(input.fallback, String(input.retryAfterSeconds ?? 5));
+  if (input.tls) servers[TLS_SERVER] = buildTlsServer(input, server);
+  const http: CaddyJson = { http_port: portOf(input.listen), servers };
+  if (input.tls) http.https_port = portOf(input.tls.listen);
   const config: CaddyJson = {
     admin: { listen: input.adminListen, origins: [input.adminOrigin] },
-    apps: {
-      http: {
-        http_port: portOf(input.listen),
-        servers: { [WAKEDOCK_SERVER]: buildServer(input), ...(input.fallback ? { [FALLBACK_SERVER]: buildFallbackServer(input.fallback, String(input.retryAfterSeconds ?? 5)) } : {}) },
-      },
-    },
+    apps: { http, ...(input.tls ? tlsApps(input) : {}) },
   };
   if (input.accessLog) {
     config.logging = {

@@ -80,6 +80,7 @@ export function wakeHandlers(ctx: CoreContext): DomainHandlers<typeof wakeProced
     'wake.importYaml': (input) => guard(() => need().importYaml(input)),
     'wake.exportYaml': ({ path }) => guard(async () => ({ text: await need().exportYaml(path) })),
     'wake.watchFile': ({ path }) => guard(async () => (await need().watchFile(path)) ?? null),
+    'wake.rootCertificate': () => guard(() => need().rootCertificate()),
     'wake.sleepNow': ({ name }) =>
       guard(async () => {
         await need().controller.sleep(name, 'sleep now');

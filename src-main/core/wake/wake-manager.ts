@@ -86,6 +86,12 @@ export interface WakeOptions {
   holdMs?: number;
   /** Delivery attempts, backoff and timeout of webhooks (tests shorten them). */
   webhookDelivery?: DeliverOptions;
+  /**
+   * HTTPS for service hostnames (e.g. 127.0.0.1:8443): certificates from Caddy's local CA, whose root
+   * is never put in the system trust store (no prompt) and is exported from the Services page. With
+   * `acme`, public hostnames get ACME certificates (Let's Encrypt / ZeroSSL) instead; off by default.
+   */
+  https?: { listen: string; acme?: { email?: string } };
 }
 
 export interface WakeManagerOptions extends WakeOptions {
@@ -293,7 +299,7 @@ export class WakeManager {
   }
 
   caddyConfig(): CaddyJson {
-    return buildConfig({ adminListen: this.supervisor.adminListen, adminOrigin: ADMIN_ORIGIN, listen: this.listen, waker: this.wakerAddr, fallback: this.fallbackAddr || undefined, accessLog: this.logAddr, services: this.controller.routes() });
+    return buildConfig({ adminListen: this.supervisor.adminListen, adminOrigin: ADMIN_ORIGIN, listen: this.listen, waker: this.wakerAddr, fallback: this.fallbackAddr || undefined, accessLog: this.logAddr, services: this.controller.routes(), ...(this.opts.https ? { tls: this.opts.https } : {}) });
   }
 
   private applyCaddy(): Promise<void> {
@@ -328,10 +334,22 @@ export class WakeManager {
     const s = this.supervisor.state;
     const port = portOf(this.listen);
     const base: WakeProxyStatus = { caddy: s.status, listen: `http://${this.listen}`, port, admin: this.supervisor.adminListen };
+    if (this.opts.https) {
+      base.https = `https://${this.opts.https.listen}`;
+      base.httpsPort = portOf(this.opts.https.listen);
+      base.acme = Boolean(this.opts.https.acme);
+    }
     if (s.status === 'absent') return { ...base, message: s.message, hint: INSTALL_HINT[process.platform] ?? INSTALL_HINT.linux };
     if (s.status === 'restarting' || s.status === 'failed') return { ...base, message: s.message };
     if (this.proxyError) return { ...base, message: this.proxyError };
     return base;
+  }
+
+  /** The root certificate of Caddy's local CA (PEM), which signs the .localhost certificates. */
+  async rootCertificate(): Promise<{ pem: string; name: string }> {
+    if (!this.opts.https) throw new WakeError('HTTPS is off: start WakeDock with HTTPS for service hostnames (wakedock serve --wake-https) to get a local CA', 'CONFLICT');
+    if (this.supervisor.state.status !== 'running') throw new WakeError(`Caddy is not running (${this.supervisor.state.status})`, 'CONFLICT');
+    return this.supervisor.client.rootCertificate();
   }
 
   // ---- stored services ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import { call, errorText, subscribe } from '../../transport/client';
 import { ConfirmDialog } from '../../components/Dialog';
 import { useNow } from '../../components/use-now';
 import { ConfigPanel } from './ConfigPanel';
+import { RootCertButton } from './RootCertButton';
 import { ServiceEditor } from './ServiceEditor';
 import { WebhookDialog } from './WebhookDialog';
 import { PROXY_TEXT, STATE_LABEL, STATE_TONE, ago, fileStatusText, formatSpan, hostUrl, savedText, stateDetail, targetText, webhookText } from './wake-presenter';
@@ -124,6 +125,7 @@ export function ServicesView() {
             {PROXY_TEXT[proxy.caddy]}
           </span>
           {proxy.listen && proxy.caddy !== 'disabled' && <span className="muted">serving on <span className="mono">{proxy.listen}</span></span>}
+          <RootCertButton proxy={proxy} />
           {proxy.message && <span className="wake-proxy-msg">{proxy.message}</span>}
           {proxy.hint && <span className="muted">{proxy.hint}</span>}
         </div>

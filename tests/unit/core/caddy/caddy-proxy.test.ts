@@ -87,3 +87,40 @@ describe('the waker\'s fallback', () => {
     expect(without.apps.http.servers[FALLBACK_SERVER]).toBeUndefined();
   });
 });
+
+describe('HTTPS (local CA, ACME only when on)', () => {
+  const svc = [
+    { name: 'a', hosts: ['a.localhost'], upstream: '127.0.0.1:18001' },
+    { name: 'p', hosts: ['shop.example.com', 'nas.home.arpa'], upstream: '127.0.0.1:18002' },
+  ];
+  it('a TLS twin of the server (same routes, no @id, no redirects), the https port, no trust-store install, every name from the local CA', () => {
+    const c = buildConfig({ ...input, services: svc, tls: { listen: '127.0.0.1:8443' } }) as any;
+    const tls = c.apps.http.servers['wakedock-tls'];
+    expect(tls.listen).toEqual(['127.0.0.1:8443']);
+    expect(tls.automatic_https).toEqual({ disable_redirects: true });
+    expect(tls.tls_connection_policies).toEqual([{}]);
+    expect(JSON.stringify(tls)).not.toContain('@id');
+    expect(tls.routes).toHaveLength(c.apps.http.servers.wakedock.routes.length);
+    expect(c.apps.http.https_port).toBe(8443);
+    expect(c.apps.pki.certificate_authorities.local.install_trust).toBe(false);
+    // ACME off: even the public name gets the local CA (never a request to Let's Encrypt).
+    expect(c.apps.tls.automation.policies).toEqual([{ issuers: [{ module: 'internal' }] }]);
+    expect(() => validateOwned(c)).not.toThrow();
+  });
+
+  it('ACME on: public names ACME (with the e-mail), internal names and anything else the local CA', () => {
+    const c = buildConfig({ ...input, services: svc, tls: { listen: '127.0.0.1:8443', acme: { email: 'me@example.com' } } }) as any;
+    expect(c.apps.tls.automation.policies).toEqual([
+      { subjects: ['a.localhost', 'nas.home.arpa'], issuers: [{ module: 'internal' }] },
+      { subjects: ['shop.example.com'], issuers: [{ module: 'acme', email: 'me@example.com' }] },
+      { issuers: [{ module: 'internal' }] },
+    ]);
+  });
+
+  it('no tls: no TLS server, no tls/pki apps (as before)', () => {
+    const c = buildConfig(input) as any;
+    expect(c.apps.http.servers['wakedock-tls']).toBeUndefined();
+    expect(c.apps.tls).toBeUndefined();
+    expect(c.apps.http.https_port).toBeUndefined();
+  });
+});
