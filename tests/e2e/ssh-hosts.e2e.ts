@@ -133,6 +133,23 @@ describe('SSH hosts in Settings → Hosts (e2e)', () => {
     await page.getByRole('row', { name: remoteBox.name, exact: true }).waitFor({ timeout: 20_000 });
     // Only the server's engine: a container of the local engine is not in this host's list.
     expect(await page.getByRole('row', { name: localBox.name, exact: true }).count()).toBe(0);
+
+    // All hosts: the local engine's container and the server's, each with its host in the Host column.
+    await nav.getByTestId('host-entry-all').click();
+    expect(new URL(page.url()).hash).toBe('#/all/containers');
+    await page.getByRole('searchbox', { name: 'Filter containers' }).fill('wdtest-');
+    const row = (name: string) => page.getByRole('row', { name, exact: true });
+    await row(remoteBox.name).waitFor({ timeout: 20_000 });
+    await row(localBox.name).waitFor({ timeout: 20_000 });
+    expect(await row(remoteBox.name).getByTestId('host-cell').innerText()).toBe('Build box');
+    expect(await row(localBox.name).getByTestId('host-cell').innerText()).toBe('Local engine');
+    // Filter by host: only the server's rows.
+    await page.getByLabel('Filter by host').selectOption(hostId);
+    await expect.poll(() => row(localBox.name).count()).toBe(0);
+    expect(await row(remoteBox.name).count()).toBe(1);
+    await page.getByLabel('Filter by host').selectOption('');
+    await row(localBox.name).waitFor();
+    await shoot('all-hosts-1440');
     expect(uncaughtErrors(page)).toEqual([]);
   }, 180_000);
 
