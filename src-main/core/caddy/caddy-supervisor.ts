@@ -132,7 +132,17 @@ export class CaddySupervisor {
         await this.client.apply(config, 'all');
         return;
       }
-      await this.spawnAndWait();
+      try {
+        await this.spawnAndWait();
+      } catch (e) {
+        // Never leave a half-started child behind with the state stuck at 'starting' (routes would
+        // never count as applied): kill it and retry with backoff, like a crash.
+        const child = this.child as ChildProcess | null;
+        this.child = null;
+        child?.kill('SIGKILL');
+        this.scheduleRestart((e as Error).message);
+        throw e;
+      }
     });
   }
 

@@ -160,7 +160,12 @@ export class WakeManager {
     this.controller.onLifecycle((e) => this.webhooks.onLifecycle(e));
     this.waker = new Waker({ controller: this.controller, logger: opts.logger, holdMs: opts.holdMs });
     this.controller.onChange(() => this.emit());
-    this.supervisor.onState(() => this.emit());
+    this.supervisor.onState((st) => {
+      // Caddy (re)started by the supervisor itself after a failed start or a crash runs the last config
+      // it was given; apply again so what counts as routed is what Caddy really has.
+      if (st.status === 'running' && this.started) this.scheduleRecompute();
+      this.emit();
+    });
   }
 
   /** Something visible changed (services, states, proxy). */
