@@ -66,3 +66,28 @@ export async function startHttp(text: string, port = 0): Promise<TestServer> {
       }),
   };
 }
+
+/** What `waitRouted` needs of a WakeManager (kept structural so tests/support does not import core state). */
+export interface RoutedProbe {
+  routedServices(): string[];
+  proxyStatus(): unknown;
+  controller: { view(name: string): unknown };
+}
+
+/**
+ * Wait until Caddy runs the routes of these services. Generous (30 s: Caddy's start and the engine's
+ * answers are slow on a loaded CI machine), and on time-out it says what it saw: the proxy's status
+ * (Caddy starting, restarting with its error, the apply error) and each service's state and message.
+ */
+export async function waitRouted(wake: RoutedProbe, names: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const routed = wake.routedServices();
+    if (names.every((n) => routed.includes(n))) return;
+    if (Date.now() >= deadline) {
+      const views = names.map((n) => JSON.stringify(wake.controller.view(n) ?? { name: n, missing: true }));
+      throw new Error(`timed out after ${timeoutMs} ms waiting for Caddy to route ${names.join(', ')}; routed: [${routed.join(', ')}]; proxy: ${JSON.stringify(wake.proxyStatus())}; services: ${views.join('; ')}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -63,15 +63,31 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, opts
 }
 
 /** A TCP port that was free on 127.0.0.1 a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
+/**
+ * A free loopback port for a listener a test starts later (Caddy, serve, a published port). Taken
+ * below the kernel's ephemeral range (32768–60999 here): a port from port 0 is an ephemeral one, and
+ * an outgoing connection (the engine's, Caddy's upstream dials, the test's own clients) can take it as
+ * its local port before the listener binds it, which failed CI once with "address in use". Ports
+ * handed out are not handed out again by this process.
+ */
+const handedOut = new Set<number>();
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (handedOut.has(port)) continue;
+    if (await bindable(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free port between 20000 and 32000 after 200 tries');
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((ok) => {
     const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => ok(port));
-    });
+    srv.once('error', () => ok(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => ok(true)));
   });
 }
 
@@ -229,7 +245,7 @@ export interface TestContainer {
 }
 
 function createArgs(spec: ContainerSpec, name: string): string[] {
-  const args = ['--name', name, '--label', `${TEST_LABEL}=1`];
+  const args = ['--name', name, '--label', `${TEST_LABEL}=1`, '--label', `${OWNER_LABEL}=${process.pid}`];
   for (const [k, v] of Object.entries(spec.labels ?? {})) args.push('--label', `${k}=${v}`);
   for (const p of spec.ports ?? []) args.push('-p', p);
   for (const v of spec.volumes ?? []) args.push('-v', v);
@@ -259,13 +275,32 @@ export async function runContainer(spec: ContainerSpec): Promise<TestContainer> 
  */
 export async function cleanupTestContainers(opts: { socket?: string; namePrefix?: string } = {}): Promise<void> {
   const filters = ['--filter', `label=${TEST_LABEL}=1`];
-  const out = await docker(['ps', '-a', ...filters, '--format', '{{.ID}} {{.Names}}'], { socket: opts.socket }).catch(() => '');
+  const out = await docker(['ps', '-a', ...filters, '--format', `{{.ID}} {{.Names}} {{.Label "${OWNER_LABEL}"}}`], { socket: opts.socket }).catch(() => '');
   const ids = out
     .split('\n')
     .map((l) => l.trim().split(' '))
     .filter(([id, name]) => id && name && (!opts.namePrefix || name.split(',').some((n) => n.startsWith(opts.namePrefix!))))
+    .filter(([, , owner]) => !ownedByAnotherLiveRun(owner))
     .map(([id]) => id!);
   if (ids.length > 0) await dockerRaw(['rm', '-f', '-v', ...ids], { socket: opts.socket });
+}
+
+/**
+ * The test process that made a container (by pid). Leftovers of a crashed run are removed, but not
+ * the containers of the same test file running right now in another process (two engineers running
+ * the same file at once removed each other's containers mid-test).
+ */
+export const OWNER_LABEL = 'wakedock.test.owner';
+
+function ownedByAnotherLiveRun(owner: string | undefined): boolean {
+  const pid = Number(owner);
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 // ---- daemons -----------------------------------------------------------------------------------

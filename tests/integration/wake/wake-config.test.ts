@@ -19,7 +19,7 @@ import { createCore, type Core } from '../../../src-main/core/create-core';
 import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
 import { parseWakeYaml } from '../../../src-main/core/wake/wake-yaml';
 import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
-import { CADDY_BIN, httpTo } from '../../support/caddy';
+import { CADDY_BIN, httpTo, waitRouted } from '../../support/caddy';
 import { SHARED_SOCKET, cleanupTestContainers, createContainer, discoveryFor, ensureTestImage, freePort, inspectContainer, waitFor, type TestContainer } from '../../support/docker-fixtures';
 import { connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
 
@@ -109,7 +109,7 @@ describe.skipIf(!CADDY_BIN)('wakedock.yml, depends_on and idle thresholds (real 
     ]);
     const stored = JSON.parse(readFileSync(join(dataDir, 'wakedock.json'), 'utf8')) as { wakeServices: { name: string; depends_on?: string[] }[] };
     expect(stored.wakeServices.map((s) => [s.name, s.depends_on])).toEqual([['db', undefined], ['web', ['db']]]);
-    await waitFor('routed', () => ['db', 'web'].every((n) => core.services.wake!.routedServices().includes(n)));
+    await waitRouted(core.services.wake!, ['db', 'web']);
     // The same text again changes nothing (Caddy is not reloaded for it).
     expect(await call('wake.importYaml', { text: YAML() })).toEqual({ created: [], updated: [], unchanged: ['db', 'web'], removed: [] });
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src-main/core/create-core';
 import { WakeManager } from '../../../src-main/core/wake/wake-manager';
 import { silentLogger } from '../../../src-main/rpc/dispatcher';
-import { CADDY_BIN, httpTo } from '../../support/caddy';
+import { CADDY_BIN, httpTo, waitRouted } from '../../support/caddy';
 import { SHARED_SOCKET, cleanupTestContainers, createContainer, discoveryFor, docker, ensureTestImage, freePort, inspectContainer, waitFor, type TestContainer } from '../../support/docker-fixtures';
 
 const AREA = 'wakerep';
@@ -48,7 +48,7 @@ describe.skipIf(!CADDY_BIN)('replicas through Caddy (real engine, real Caddy)', 
 
   it('one request wakes every replica once, and Caddy spreads requests over both', async () => {
     await wake.create({ name: 'rep', hosts: [HOST], containers: replicas.map((r) => r.name), port: 80, idle: { after: '10m' }, load_balancing: { policy: 'round_robin' } });
-    await waitFor('routed', () => wake.routedServices().includes('rep'));
+    await waitRouted(wake, ['rep']);
     expect(wake.controller.view('rep')?.state).toBe('sleeping');
     const since = Math.floor(Date.now() / 1000) - 1;
     // An API client's GET is held until the service is ready, then answered by a replica.

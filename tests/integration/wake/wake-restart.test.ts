@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WakeServiceView } from '../../../src-main/contract/wake-service';
 import { createCore, type Core } from '../../../src-main/core/create-core';
 import { silentLogger } from '../../../src-main/rpc/dispatcher';
-import { CADDY_BIN, httpTo } from '../../support/caddy';
+import { CADDY_BIN, httpTo, waitRouted } from '../../support/caddy';
 import { SHARED_SOCKET, cleanupTestContainers, createContainer, discoveryFor, docker, ensureTestImage, freePort, inspectContainer, sleep, waitFor, type TestContainer } from '../../support/docker-fixtures';
 
 const AREA = 'wakerestart';
@@ -52,7 +52,7 @@ describe.skipIf(!CADDY_BIN)('wake on demand across restarts of the core', () => 
     await m.create({ name: 'keep', hosts: [HOST], container: app.name, port: 80, idle: { after: '10m' } });
     expect(view()).toMatchObject({ state: 'sleeping', wakes: 0 });
     expect(view()?.asleepSince).toBeGreaterThan(0);
-    await waitFor('routed', () => m.routedServices().includes('keep'));
+    await waitRouted(m, ['keep']);
     const r = await waitFor('the app through Caddy', async () => {
       const a = await httpTo(port, HOST, '/');
       return a.status === 200 ? a : null;

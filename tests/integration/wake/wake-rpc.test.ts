@@ -11,7 +11,7 @@ import type { WakeList } from '../../../src-main/contract/procedures/wake';
 import { createCore, type Core } from '../../../src-main/core/create-core';
 import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
 import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
-import { CADDY_BIN, httpTo } from '../../support/caddy';
+import { CADDY_BIN, httpTo, waitRouted } from '../../support/caddy';
 import { SHARED_SOCKET, cleanupTestContainers, createContainer, discoveryFor, ensureTestImage, freePort, inspectContainer, waitFor, type TestContainer } from '../../support/docker-fixtures';
 import { connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
 
@@ -82,7 +82,7 @@ describe.skipIf(!CADDY_BIN)('wake.* procedures (real engine, real Caddy)', () =>
     expect((await callError('wake.create', { name: 'other', hosts: [HOST], container: app.name, port: 80 })).field).toBe('hosts.0');
 
     const m = core.services.wake!;
-    await waitFor('routed', () => m.routedServices().includes('rpcweb'));
+    await waitRouted(m, ['rpcweb']);
     await waitFor('the route answers', async () => (await httpTo(port, HOST, '/__wakedock/status')).status === 200);
     const page = await waitFor('the loading page', async () => {
       const r = await httpTo(port, HOST, '/', { headers: { Accept: 'text/html' } });

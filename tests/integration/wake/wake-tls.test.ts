@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src-main/core/create-core';
 import { WakeManager } from '../../../src-main/core/wake/wake-manager';
 import { silentLogger } from '../../../src-main/rpc/dispatcher';
-import { CADDY_BIN } from '../../support/caddy';
+import { CADDY_BIN, waitRouted } from '../../support/caddy';
 import { SHARED_SOCKET, cleanupTestContainers, createContainer, discoveryFor, ensureTestImage, freePort, inspectContainer, waitFor, type TestContainer } from '../../support/docker-fixtures';
 
 const AREA = 'waketls';
@@ -54,7 +54,7 @@ describe.skipIf(!CADDY_BIN)('HTTPS for .localhost names through the local CA (re
     wake.start();
     await wake.ready;
     await wake.create({ name: 'tls', hosts: [HOST], container: app.name, port: 80, idle: { after: '10m' } });
-    await waitFor('routed', () => wake.routedServices().includes('tls'));
+    await waitRouted(wake, ['tls']);
   }, 60_000);
 
   afterAll(async () => {
