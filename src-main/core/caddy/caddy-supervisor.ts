@@ -59,6 +59,8 @@ export interface CaddySupervisorOptions {
   adminListen?: string;
   backoffMinMs?: number;
   backoffMaxMs?: number;
+  /** How long a starting Caddy may take to answer on its admin address (default 15 s). */
+  startTimeoutMs?: number;
 }
 
 export const ADMIN_ORIGIN = 'wakedock';
@@ -202,9 +204,10 @@ export class CaddySupervisor {
     child.once('error', (e) => {
       exited = `caddy could not be started (${e.message})`;
     });
-    await this.waitUntil(async () => exited !== null || (await this.client.reachable()), 15_000);
+    const limit = this.opts.startTimeoutMs ?? 15_000;
+    await this.waitUntil(async () => exited !== null || (await this.client.reachable()), limit);
     if (exited !== null) throw new CaddyAdminError(`${exited}: ${this.lastError()}`);
-    if (!(await this.client.reachable())) throw new CaddyAdminError(`caddy did not answer on ${this.adminListen} within 15 s: ${this.lastError()}`);
+    if (!(await this.client.reachable())) throw new CaddyAdminError(`caddy did not answer on ${this.adminListen} within ${limit / 1000} s: ${this.lastError()}`);
     this.backoff = this.opts.backoffMinMs ?? 250;
     this.setState({ status: 'running', pid: child.pid ?? 0 });
     this.opts.logger.info(`caddy: running (pid ${child.pid}, admin ${this.adminListen})`);

@@ -2,6 +2,8 @@
 // its upstream, sends a dead upstream's GET to the waker and answers a POST with 503 + Retry-After;
 // a refused config leaves the old one running; merge mode never touches foreign routes; a killed Caddy
 // comes back with its config; access log lines reach WakeDock's listener.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AccessLogListener, type AccessEntry } from '../../../src-main/core/caddy/access-log';
 import { CaddyAdminClient, CaddyAdminError } from '../../../src-main/core/caddy/caddy-admin-client';
@@ -203,5 +205,41 @@ describe.skipIf(!CADDY_BIN)('private Caddy (real 2.6.2)', () => {
     expect(await sup.ensureApplied()).toBe(true);
     expect((await httpTo(port, 'changed.localhost', '/')).body).toBe('hello from the app');
     expect(await sup.ensureApplied()).toBe(false);
+  });
+});
+
+describe.skipIf(!CADDY_BIN)('a Caddy that is slow to start (real 2.6.2)', () => {
+  it('a start that times out kills the slow child, says restarting (not starting for ever), and the retry runs the config', async () => {
+    const tmp = tempDir('caddyslow');
+    const app = await startHttp('hello from the app');
+    const port = await freePort();
+    // The first start sleeps before becoming Caddy (as on a loaded machine); later starts are quick.
+    const bin = join(tmp.dir, 'slow-caddy.sh');
+    writeFileSync(bin, `#!/bin/sh\nif [ ! -e "${tmp.dir}/started-once" ]; then touch "${tmp.dir}/started-once"; echo $$ > "${tmp.dir}/first.pid"; sleep 3; fi\nexec ${CADDY_BIN} "$@"\n`, { mode: 0o755 });
+    const sup = new CaddySupervisor({ dir: tmp.dir, logger: silentLogger, bin, startTimeoutMs: 700, backoffMinMs: 100, backoffMaxMs: 500 });
+    try {
+      const config = buildConfig({ adminListen: sup.adminListen, adminOrigin: ADMIN_ORIGIN, listen: `127.0.0.1:${port}`, waker: `127.0.0.1:${app.port}`, services: [{ name: 'app', hosts: ['app.localhost'], upstream: `127.0.0.1:${app.port}` }] });
+      await expect(sup.start(config)).rejects.toThrow(/did not answer .* within 0.7 s/);
+      expect(sup.state.status).toBe('restarting');
+      const firstPid = Number(readFileSync(join(tmp.dir, 'first.pid'), 'utf8'));
+      await waitFor('the slow child gone', () => {
+        try {
+          process.kill(firstPid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      await waitFor('running after the retry', () => sup.state.status === 'running', { timeoutMs: 15_000 });
+      const r = await waitFor('the route served', async () => {
+        const a = await httpTo(port, 'app.localhost', '/');
+        return a.status === 200 ? a : null;
+      });
+      expect(r.body).toBe('hello from the app');
+    } finally {
+      await sup.dispose();
+      await app.close();
+      tmp.remove();
+    }
   });
 });
