@@ -199,6 +199,10 @@ export const WakeCountersSchema = z.object({
   asleepSince: z.number().optional(),
   /** Memory (without page cache) the containers used when last put to sleep, bytes. */
   memoryBytes: z.number().min(0).optional(),
+  /** Their average CPU (% of one core, summed) over the awake period before the last sleep. */
+  cpuPercent: z.number().min(0).optional(),
+  /** CPU time saved by the sleeps that ended, ms of one core (the current sleep: cpuPercent × its length). */
+  cpuSavedMs: z.number().min(0).optional(),
 });
 export type WakeCounters = z.infer<typeof WakeCountersSchema>;
 
@@ -247,6 +251,10 @@ export const WakeServiceViewSchema = z.object({
   asleepSince: z.number().optional(),
   /** Memory its containers used when last put to sleep (what sleeping frees), bytes. */
   memoryBytes: z.number().optional(),
+  /** Their average CPU while awake before the last sleep, % of one core (summed over the containers). */
+  cpuPercent: z.number().optional(),
+  /** CPU time saved by the sleeps that ended, ms of one core; see `cpuSavedAt` for the total up to now. */
+  cpuSavedMs: z.number().optional(),
   /** Why an idle service stays awake: its usage is above an idle threshold ("CPU 37% > 5%"). */
   busy: z.string().optional(),
   /** Awake services that depend on this one (it is not put to sleep while they are awake). */
@@ -255,6 +263,15 @@ export const WakeServiceViewSchema = z.object({
   webhook: WakeWebhookInfoSchema.optional(),
 });
 export type WakeServiceView = z.infer<typeof WakeServiceViewSchema>;
+
+/**
+ * CPU time sleeping saved up to `now`, ms of one core: the sleeps that ended, plus the current one
+ * × the average CPU its containers used while awake before it. Grows while the service sleeps.
+ */
+export function cpuSavedAt(v: Pick<WakeServiceView, 'cpuSavedMs' | 'cpuPercent' | 'asleepSince'>, now: number): number {
+  const current = v.asleepSince !== undefined && v.cpuPercent !== undefined ? ((v.cpuPercent / 100) * Math.max(0, now - v.asleepSince)) : 0;
+  return (v.cpuSavedMs ?? 0) + current;
+}
 
 /** A problem in a wakedock.yml: the file, the line and the field it names. */
 export const WakeYamlProblemSchema = z.object({ file: z.string(), line: z.number(), field: z.string(), message: z.string() });

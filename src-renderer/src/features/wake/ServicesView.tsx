@@ -182,92 +182,110 @@ export function ServicesView() {
               <th scope="col">Last request</th>
               <th scope="col">Wakes</th>
               <th scope="col">Cold start</th>
-              <th scope="col">Asleep</th>
+              <th scope="col">Asleep · saved</th>
               <th scope="col">
                 <span className="sr-only">Actions</span>
               </th>
             </tr>
           </thead>
           <tbody>
-            {services.map((v) => (
-              <tr key={v.name} data-testid={`service-${v.name}`} data-state={v.state}>
-                <td>
-                  <div className="wake-name">{v.name}</div>
-                  <div className="muted small">
-                    {targetText(v)} · {v.source === 'labels' ? 'labels' : 'stored'}
-                    {v.definition.depends_on?.length ? ` · needs ${v.definition.depends_on.join(', ')}` : ''}
-                  </div>
-                  {v.webhook && (
-                    <div className={`small ${v.webhook.lastDelivery && !v.webhook.lastDelivery.ok ? 'wake-error' : 'muted'}`} data-testid="webhook">
-                      {webhookText(v.webhook, now)}
+            {services.map((v) => {
+              const saved = savedText(v, now);
+              return (
+                <tr key={v.name} data-testid={`service-${v.name}`} data-state={v.state}>
+                  <td>
+                    <div className="wake-name">{v.name}</div>
+                    <div className="muted small">
+                      {targetText(v)} · {v.source === 'labels' ? 'labels' : 'stored'}
+                      {v.definition.depends_on?.length ? ` · needs ${v.definition.depends_on.join(', ')}` : ''}
                     </div>
-                  )}
-                </td>
-                <td>
-                  <span className={`badge badge-${STATE_TONE[v.state]}`} data-testid="state">
-                    <span className="dot" />
-                    {STATE_LABEL[v.state]}
-                  </span>
-                  <div className={`small ${v.state === 'failed' || v.state === 'unavailable' ? 'wake-error' : 'muted'}`} data-testid="state-detail">
-                    {stateDetail(v, now)}
-                  </div>
-                </td>
-                <td>
-                  {v.definition.hosts.map((h) => (
-                    <div key={h}>
-                      {proxy && proxy.caddy !== 'disabled' ? (
-                        <a href={hostUrl(h, proxy)} target="_blank" rel="noreferrer">
-                          {h}
-                        </a>
-                      ) : (
-                        h
-                      )}
-                    </div>
-                  ))}
-                </td>
-                <td title={v.lastRequestAt ? new Date(v.lastRequestAt).toLocaleString() : undefined}>{ago(v.lastRequestAt, now)}</td>
-                <td>{v.wakes}</td>
-                <td>{v.medianColdStartMs !== undefined ? formatSpan(v.medianColdStartMs) : '—'}</td>
-                <td data-testid="asleep" title={v.lastWakeAt ? `last woken ${new Date(v.lastWakeAt).toLocaleString()}` : undefined}>
-                  {savedText(v, now).asleep}
-                  {savedText(v, now).memory && <div className="muted small">{savedText(v, now).memory}</div>}
-                </td>
-                <td className="wake-actions-cell">
-                  <div className="wake-actions">
-                    <button type="button" className="btn btn-sm" disabled={!!busy[v.name] || v.state === 'awake' || v.state === 'waking' || v.state === 'unavailable'} onClick={() => void act(v.name, 'wake')}>
-                      {busy[v.name] === 'wake' ? 'Waking…' : 'Wake now'}
-                    </button>
-                    <button type="button" className="btn btn-sm" disabled={!!busy[v.name] || v.state !== 'awake'} onClick={() => setConfirmSleep(v)}>
-                      {busy[v.name] === 'sleep' ? 'Stopping…' : 'Sleep now'}
-                    </button>
-                    <button type="button" className="btn btn-sm" aria-label={`Webhook of ${v.name}`} disabled={!!busy[v.name]} onClick={() => setHookFor(v)}>
-                      Webhook
-                    </button>
-                    {v.source === 'stored' ? (
-                      <>
-                        <button type="button" className="btn btn-sm" aria-label={`Edit ${v.name}`} disabled={!!busy[v.name]} onClick={() => (setEditor(v), setNotice(null))}>
-                          Edit
-                        </button>
-                        <button type="button" className="btn btn-sm btn-danger" aria-label={`Remove ${v.name}`} disabled={!!busy[v.name]} onClick={() => setConfirmRemove(v)}>
-                          {busy[v.name] === 'remove' ? 'Removing…' : 'Remove'}
-                        </button>
-                      </>
-                    ) : (
-                      <span className="muted small wake-labels-note" title="Change or remove its wakedock.* labels to change this service">
-                        set by labels
-                      </span>
-                    )}
-                    {rowError[v.name] && (
-                      <div className="small wake-error" role="alert">
-                        {rowError[v.name]}
+                    {v.webhook && (
+                      <div className={`small ${v.webhook.lastDelivery && !v.webhook.lastDelivery.ok ? 'wake-error' : 'muted'}`} data-testid="webhook">
+                        {webhookText(v.webhook, now)}
                       </div>
                     )}
-                  </div>
-                </td>
-              </tr>
-            ))}
+                  </td>
+                  <td>
+                    <span className={`badge badge-${STATE_TONE[v.state]}`} data-testid="state">
+                      <span className="dot" />
+                      {STATE_LABEL[v.state]}
+                    </span>
+                    <div className={`small ${v.state === 'failed' || v.state === 'unavailable' ? 'wake-error' : 'muted'}`} data-testid="state-detail">
+                      {stateDetail(v, now)}
+                    </div>
+                  </td>
+                  <td>
+                    {v.definition.hosts.map((h) => (
+                      <div key={h}>
+                        {proxy && proxy.caddy !== 'disabled' ? (
+                          <a href={hostUrl(h, proxy)} target="_blank" rel="noreferrer">
+                            {h}
+                          </a>
+                        ) : (
+                          h
+                        )}
+                      </div>
+                    ))}
+                  </td>
+                  <td title={v.lastRequestAt ? new Date(v.lastRequestAt).toLocaleString() : undefined}>{ago(v.lastRequestAt, now)}</td>
+                  <td>{v.wakes}</td>
+                  <td>{v.medianColdStartMs !== undefined ? formatSpan(v.medianColdStartMs) : '—'}</td>
+                  <td data-testid="asleep" title={v.lastWakeAt ? `last woken ${new Date(v.lastWakeAt).toLocaleString()}` : undefined}>
+                    {saved.asleep}
+                    {saved.memory && (
+                      <div className="muted small" data-testid="saved-memory">
+                        {saved.memory}
+                      </div>
+                    )}
+                    {saved.cpu && (
+                      <div className="muted small" data-testid="saved-cpu" title={saved.cpuTitle ?? undefined}>
+                        {saved.cpu}
+                      </div>
+                    )}
+                  </td>
+                  <td className="wake-actions-cell">
+                    <div className="wake-actions">
+                      <button type="button" className="btn btn-sm" disabled={!!busy[v.name] || v.state === 'awake' || v.state === 'waking' || v.state === 'unavailable'} onClick={() => void act(v.name, 'wake')}>
+                        {busy[v.name] === 'wake' ? 'Waking…' : 'Wake now'}
+                      </button>
+                      <button type="button" className="btn btn-sm" disabled={!!busy[v.name] || v.state !== 'awake'} onClick={() => setConfirmSleep(v)}>
+                        {busy[v.name] === 'sleep' ? 'Stopping…' : 'Sleep now'}
+                      </button>
+                      <button type="button" className="btn btn-sm" aria-label={`Webhook of ${v.name}`} disabled={!!busy[v.name]} onClick={() => setHookFor(v)}>
+                        Webhook
+                      </button>
+                      {v.source === 'stored' ? (
+                        <>
+                          <button type="button" className="btn btn-sm" aria-label={`Edit ${v.name}`} disabled={!!busy[v.name]} onClick={() => (setEditor(v), setNotice(null))}>
+                            Edit
+                          </button>
+                          <button type="button" className="btn btn-sm btn-danger" aria-label={`Remove ${v.name}`} disabled={!!busy[v.name]} onClick={() => setConfirmRemove(v)}>
+                            {busy[v.name] === 'remove' ? 'Removing…' : 'Remove'}
+                          </button>
+                        </>
+                      ) : (
+                        <span className="muted small wake-labels-note" title="Change or remove its wakedock.* labels to change this service">
+                          set by labels
+                        </span>
+                      )}
+                      {rowError[v.name] && (
+                        <div className="small wake-error" role="alert">
+                          {rowError[v.name]}
+                        </div>
+                      )}
+                    </div>
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
+      )}
+      {services.some((v) => v.memoryBytes !== undefined || v.cpuPercent !== undefined) && (
+        <p className="muted small wake-saved-note" data-testid="saved-note">
+          Saved by sleeping: <strong>frees</strong> is the memory its containers used when last put to sleep; <strong>CPU</strong> is CPU time (of one core) not spent — the average
+          CPU they used while awake × the time asleep.
+        </p>
       )}
 
       {hookFor && (

@@ -1,5 +1,5 @@
 // Pure view-model functions for the Services page (wake on demand).
-import type { WakeFileStatus, WakeImportResult, WakeProxyStatus, WakeServiceView, WakeWebhookInfo } from '@contract/wake-service';
+import { cpuSavedAt, type WakeFileStatus, type WakeImportResult, type WakeProxyStatus, type WakeServiceView, type WakeWebhookInfo } from '@contract/wake-service';
 import { formatBytes } from '../../presenters/stats-presenter';
 
 export const STATE_LABEL: Record<WakeServiceView['state'], string> = {
@@ -76,10 +76,27 @@ export function totalAsleepMs(v: WakeServiceView, now: number): number {
   return (v.asleepMs ?? 0) + (v.asleepSince !== undefined ? Math.max(0, now - v.asleepSince) : 0);
 }
 
-/** "4h 10m asleep" and "frees 48 MiB" (the memory its containers used when last put to sleep). */
-export function savedText(v: WakeServiceView, now: number): { asleep: string; memory: string | null } {
+/** CPU time as "1h 02m", "4m 05s", "12s", or "0.4s" under a second. */
+export function formatCpuTime(ms: number): string {
+  return ms < 1000 ? `${(Math.max(0, ms) / 1000).toFixed(1)}s` : formatSpan(ms);
+}
+
+/**
+ * The Asleep column: total time asleep, "frees 48 MiB" (the memory its containers used when last put
+ * to sleep) and "saved 12m 30s CPU" (their average CPU while awake × the time asleep), with the
+ * sentence that says what the CPU figure means.
+ */
+export function savedText(v: WakeServiceView, now: number): { asleep: string; memory: string | null; cpu: string | null; cpuTitle: string | null } {
   const t = totalAsleepMs(v, now);
-  return { asleep: t >= 1000 ? formatSpan(t) : '—', memory: v.memoryBytes ? `frees ${formatBytes(v.memoryBytes)}` : null };
+  const saved = cpuSavedAt(v, now);
+  const showCpu = v.cpuPercent !== undefined && (saved > 0 || v.asleepSince !== undefined);
+  const pct = v.cpuPercent !== undefined ? (v.cpuPercent >= 10 ? Math.round(v.cpuPercent) : Math.round(v.cpuPercent * 10) / 10) : 0;
+  return {
+    asleep: t >= 1000 ? formatSpan(t) : '—',
+    memory: v.memoryBytes ? `frees ${formatBytes(v.memoryBytes)}` : null,
+    cpu: showCpu ? `saved ${formatCpuTime(saved)} CPU` : null,
+    cpuTitle: showCpu ? `CPU time saved: it used ${pct}% of one core on average while awake, × the time it has slept` : null,
+  };
 }
 
 /** "created web, db; updated shop; 1 unchanged" — what an import did. */
