@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src-main/core/create-core';
 import { WakeManager } from '../../../src-main/core/wake/wake-manager';
 import { silentLogger } from '../../../src-main/rpc/dispatcher';
-import { CADDY_BIN, httpTo } from '../../support/caddy';
+import { CADDY_BIN, httpTo, waitRouted } from '../../support/caddy';
 import { SHARED_SOCKET, cleanupTestContainers, createContainer, discoveryFor, docker, ensureTestImage, freePort, inspectContainer, sleep, waitFor, type TestContainer } from '../../support/docker-fixtures';
 
 const AREA = 'wake';
@@ -70,10 +70,10 @@ describe.skipIf(!CADDY_BIN)('wake on demand through Caddy (real engine, real Cad
     wake.start();
     await wake.ready;
     await waitFor('the labelled service', () => wake.controller.view('web'), { timeoutMs: 15_000 });
-    await waitFor('caddy routes the service', () => wake.routedServices().includes('web'));
+    await waitRouted(wake, ['web']);
     // A reload hands the listener over while the old server drains: a connection may still land on it
     // for a moment. Wait until the route answers (an ignored monitor's request: it does not wake).
-    await waitFor('the route answers', async () => (await httpTo(port, HOST, '/', { headers: { 'User-Agent': 'Uptime-Kuma/1.23' } })).headers['x-wakedock'] === 'ignored');
+    await waitFor('the route answers', async () => (await httpTo(port, HOST, '/', { headers: { 'User-Agent': 'Uptime-Kuma/1.23' } })).headers['x-wakedock'] === 'ignored', { timeoutMs: 30_000 });
   });
 
   afterAll(async () => {
