@@ -18,8 +18,7 @@ import { createMainWindow } from './electron/window';
 import { askSavePath } from './electron/save-dialog';
 import { safeStorageBox } from './electron/safe-storage-box';
 import { DataDirLockedError } from './core/store/data-dir-lock';
-import { startLocalEdge } from './edge/local-edge';
-import type { EdgeRoute } from './edge/edge-server';
+import { serveWakerOnEdge } from './edge/waker-edge';
 import trayIcon from '../resources/tray.png?asset';
 import trayIcon2x from '../resources/tray@2x.png?asset';
 import windowIcon from '../resources/icon.png?asset';
@@ -77,13 +76,9 @@ if (!app.requestSingleInstanceLock()) {
 
   const start = async (): Promise<void> => {
     hardenSession(session.defaultSession, target, logger);
-    const core = await createCore({ dataDir: app.getPath('userData'), mode: 'desktop', appVersion: app.getVersion(), logger, hostTerminal: true, wake: {}, saveDialog: (name) => askSavePath(win, name), secrets: safeStorageBox() });
+    const core = await createCore({ dataDir: app.getPath('userData'), mode: 'desktop', appVersion: app.getVersion(), logger, hostTerminal: true, wake: { serveWaker: serveWakerOnEdge({ logger }) }, saveDialog: (name) => askSavePath(win, name), secrets: safeStorageBox() });
     for (const n of core.store.notices) logger.warn(`store: ${n.message}`);
     const rpc = new RpcServer(core.handlers, { mapError: mapEngineError, logger });
-    // The loopback HTTP edge, for routes that need a listener (wake-on-demand: Caddy's error routes,
-    // the loading page). None yet, so it does not start; stopped on quit when it does.
-    const edgeRoutes: EdgeRoute[] = [];
-    const edge = await startLocalEdge({ routes: edgeRoutes, logger });
     ipc = new IpcRpcHost(rpc, ipcMain, { isAppUrl: (url) => target.isAppUrl(url), logger });
     const stopNotifications = startAlertNotifications(core.services.alerts, {
       logger,
@@ -97,7 +92,6 @@ if (!app.requestSingleInstanceLock()) {
       tray?.dispose();
       tray = null;
       ipc?.dispose();
-      void edge?.close();
       rpc.closeAll();
       // Hangs up exec shells, writes the last alert changes, closes the history database.
       await core.dispose();

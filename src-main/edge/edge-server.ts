@@ -35,6 +35,12 @@ export interface EdgeRoute {
   /** find-my-way pattern: '/healthz', '/api/logs/*', '/wake/:name'. */
   path: string;
   auth: AuthPolicy;
+  /**
+   * The route writes every response header itself, so the edge's security headers are taken off
+   * (the waker: the loading page carries its own CSP, and a held request gets the app's response
+   * exactly as the app sent it, which the edge's CSP/CORP/framing headers would change).
+   */
+  ownHeaders?: boolean;
   handle(r: EdgeRequest): void | Promise<void>;
 }
 
@@ -56,7 +62,8 @@ export interface EdgeOptions {
     failedAuth?: FailedAuthLimiterOptions;
     /** Connections that have not yet shown a credential, at once (default 64). */
     maxUnauthenticatedConnections?: number;
-    /** How long such a connection may live (default 30 s). */
+    /** How long such a connection may live (default 30 s; 0: no limit, for a loopback-only edge whose
+     *  client is a proxy that pools connections and holds requests, e.g. the waker's). */
     unauthenticatedLifetimeMs?: number;
     /** The whole request head must arrive within this (default 10 s). */
     headersTimeoutMs?: number;
@@ -138,7 +145,7 @@ export async function startEdge(opts: EdgeOptions): Promise<RunningEdge> {
 
   // Connections that have not shown a credential yet: capped in number and in lifetime, so slow or
   // idle unauthenticated clients cannot hold the server's sockets.
-  const pending = new Map<string, { socket: Socket; timer: NodeJS.Timeout }>();
+  const pending = new Map<string, { socket: Socket; timer: NodeJS.Timeout | undefined }>();
   const socketKey = (s: { remoteAddress?: string; remotePort?: number }): string => `${s.remoteAddress}|${s.remotePort}`;
   const markAuthenticated = (s: { remoteAddress?: string; remotePort?: number }): void => {
     const key = socketKey(s);
@@ -191,6 +198,7 @@ export async function startEdge(opts: EdgeOptions): Promise<RunningEdge> {
         return;
       }
     }
+    if (route.ownHeaders) for (const k of res.getHeaderNames()) res.removeHeader(k);
     const secure = requestIsSecure(req);
     if (route.auth === 'token') {
       const auth = authenticate(req, url);
@@ -238,13 +246,15 @@ export async function startEdge(opts: EdgeOptions): Promise<RunningEdge> {
       return;
     }
     const key = socketKey(socket);
-    const timer = setTimeout(() => {
-      if (pending.get(key)?.socket === socket) {
-        pending.delete(key);
-        socket.destroy();
-      }
-    }, pendingLifetime);
-    timer.unref();
+    const timer =
+      pendingLifetime > 0
+        ? setTimeout(() => {
+            if (pending.get(key)?.socket === socket) {
+              pending.delete(key);
+              socket.destroy();
+            }
+          }, pendingLifetime).unref()
+        : undefined;
     pending.set(key, { socket, timer });
     socket.once('close', () => {
       if (pending.get(key)?.socket === socket) {

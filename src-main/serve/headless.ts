@@ -13,6 +13,7 @@ import { backupDir } from '../core/services/volumes-handlers';
 import { metricsRoute } from './metrics-route';
 import { createMetricsCollector } from '../core/metrics/collector';
 import { isLoopbackAddress, tokenStrength } from '../edge/auth';
+import { serveWakerOnEdge } from '../edge/waker-edge';
 
 export interface HeadlessOptions {
   host: string;
@@ -67,7 +68,7 @@ export async function startHeadless(opts: HeadlessOptions): Promise<Headless> {
     const strength = tokenStrength(token);
     if (!strength.ok) throw new ServeConfigError(`WAKEDOCK_TOKEN is too weak to listen on ${opts.host}: ${strength.reason}. Unset it to get a generated one, or use e.g. \`openssl rand -base64 32\`.`);
   }
-  const core = await createCore({ dataDir: opts.dataDir, mode: 'serve', appVersion: opts.appVersion, logger: opts.logger, backoffMaxMs: opts.backoffMaxMs, hostTerminal: opts.hostTerminal === true, wake: opts.wake });
+  const core = await createCore({ dataDir: opts.dataDir, mode: 'serve', appVersion: opts.appVersion, logger: opts.logger, backoffMaxMs: opts.backoffMaxMs, hostTerminal: opts.hostTerminal === true, wake: opts.wake ? { ...opts.wake, serveWaker: serveWakerOnEdge({ logger: opts.logger }) } : undefined });
   const rpc = new RpcServer(core.handlers, { mapError: mapEngineError, logger: opts.logger });
   let http: RunningServer;
   try {

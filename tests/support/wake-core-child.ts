@@ -5,12 +5,13 @@
 // (Caddy stopped) and exits 0.
 import type { WakeServiceInput } from '../../src-main/contract/wake-service';
 import { createCore } from '../../src-main/core/create-core';
+import { serveWakerOnEdge } from '../../src-main/edge/waker-edge';
 import { silentLogger } from '../../src-main/rpc/dispatcher';
 import { SHARED_SOCKET, discoveryFor } from './docker-fixtures';
 
 const dataDir = process.env.WD_DATA_DIR as string;
 const listen = process.env.WD_WAKE_LISTEN as string;
-const core = await createCore({ dataDir, mode: 'serve', appVersion: 'test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET), wake: { listen, tickMs: 200, pollMs: 300 } });
+const core = await createCore({ dataDir, mode: 'serve', appVersion: 'test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET), wake: { listen, serveWaker: serveWakerOnEdge(), tickMs: 200, pollMs: 300 } });
 const wake = core.services.wake;
 if (!wake) throw new Error('wake is off');
 await wake.ready;

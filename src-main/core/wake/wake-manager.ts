@@ -1,5 +1,6 @@
 // Wake-on-demand, assembled: the access-log listener and the waker (both on loopback, started before
-// Caddy because Caddy dials the log receiver when it provisions), the private Caddy, the controller,
+// Caddy because Caddy dials the log receiver when it provisions; the waker is served by the shell's
+// loopback HTTP edge through `serveWaker`), the private Caddy, the controller,
 // services declared by container labels (from the local host's live container table) and stored
 // services (the store's `wakeServices` section).
 //
@@ -21,7 +22,7 @@ import type { EngineEvent, HostConnection } from '../engine/host-connection';
 import { loadingPage } from './loading-page';
 import { serviceFromLabels } from './service-labels';
 import { routeOf, WakeController, WakeError, type CountersPort, type ServiceDecl, type UsageSource } from './wake-controller';
-import { Waker } from './waker';
+import { Waker, type ServeWaker, type ServedWaker } from './waker';
 import { memoryWebhooks, WakeWebhooks, type WebhooksPort } from './wake-webhooks';
 import type { WakeWebhookEvent, WakeWebhookInfo } from '../../contract/wake-service';
 import type { DeliverOptions } from '../alerts/webhook';
@@ -92,6 +93,12 @@ export interface WakeOptions {
    * `acme`, public hostnames get ACME certificates (Let's Encrypt / ZeroSSL) instead; off by default.
    */
   https?: { listen: string; acme?: { email?: string } };
+  /**
+   * Serves the waker where Caddy can dial it: a route of the shell's loopback HTTP edge
+   * (`serveWakerOnEdge()` from edge/waker-edge.ts, which both shells pass). Required: without it
+   * the wake service does not start (the core does not run servers of its own).
+   */
+  serveWaker?: ServeWaker;
 }
 
 export interface WakeManagerOptions extends WakeOptions {
@@ -122,6 +129,7 @@ export class WakeManager {
   private applied = '';
   private appliedNames: string[] = [];
   private wakerAddr = '';
+  private served: ServedWaker | null = null;
   private logAddr = '';
   /** Where Caddy serves its own "WakeDock is not running" page (the waker's fallback upstream). */
   private fallbackAddr = '';
@@ -187,7 +195,9 @@ export class WakeManager {
 
   private async run(): Promise<void> {
     this.logAddr = await this.accessLog.listen();
-    this.wakerAddr = await this.waker.listen();
+    if (!this.opts.serveWaker) throw new Error('no edge to serve the waker on (WakeOptions.serveWaker)');
+    this.served = await this.opts.serveWaker(this.waker);
+    this.wakerAddr = this.served.address;
     this.fallbackAddr = `127.0.0.1:${await freeLoopbackPort()}`;
     this.cleanup.push(this.accessLog.onEntry((e) => this.controller.noteAccess(e)));
     this.stored = this.storedPort.get();
@@ -240,7 +250,8 @@ export class WakeManager {
     await this.webhooks.dispose();
     await this.applyChain.catch(() => undefined);
     await this.supervisor.dispose();
-    await this.waker.close();
+    await this.served?.close();
+    this.served = null;
     await this.accessLog.close();
   }
 

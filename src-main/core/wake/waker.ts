@@ -1,16 +1,15 @@
-// The waker: a small HTTP listener on loopback that Caddy's error routes reach when a service's
-// upstream is down, and that serves /__wakedock/* (status polling of the loading page) on every
-// service host.
+// The waker: the request handler that Caddy's error routes reach when a service's upstream is down,
+// and that serves /__wakedock/* (status polling of the loading page) on every service host. It has
+// no listener of its own: it is a route of the shell's HTTP edge (edge/waker-edge.ts, a loopback
+// edge both shells start through `WakeOptions.serveWaker`), so the core stays free of servers.
 //
 // - HTML GET (Accept: text/html) → the loading page at once: 503, Retry-After, no-store; wakes.
 // - Other GET/HEAD → wakes and holds the request up to `holdMs`; when the service is ready in time the
 //   request is forwarded to the upstream once, else 503 + Retry-After.
 // - Anything else → 503 + Retry-After at once (a body cannot be replayed); wakes.
 // - Ignored user agents / paths → 503 without waking.
-// The edge engineer is lifting serve's HTTP server into a shared edge; this becomes routes there.
 import { randomBytes } from 'node:crypto';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from '../../contract/handlers';
 import { WAKEDOCK_HEADER, WAKEDOCK_PATH_PREFIX } from '../caddy/caddy-config';
 import { loadingPage, statusJson } from './loading-page';
@@ -24,39 +23,39 @@ export interface WakerOptions {
   retryAfterSeconds?: number;
 }
 
-export class Waker {
-  private server: Server | null = null;
-  private sockets = new Set<Socket>();
+/** What a shell's edge serves the waker with. */
+export interface WakerHandler {
+  /** Answers one request Caddy sent (any method, any path, the service's Host); never throws. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+/** The waker's requests served on loopback, where Caddy dials them. */
+export interface ServedWaker {
+  /** host:port on loopback. */
+  address: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts serving the waker and says where (the shells pass `serveWakerOnEdge` from
+ * edge/waker-edge.ts). Called by the wake service before Caddy starts; closed after Caddy stops.
+ */
+export type ServeWaker = (waker: WakerHandler) => Promise<ServedWaker>;
+
+export class Waker implements WakerHandler {
   /** Requests answered with the loading page (tests read it). */
   pagesServed = 0;
 
   constructor(private readonly opts: WakerOptions) {}
 
-  async listen(host = '127.0.0.1', port = 0): Promise<string> {
-    const server = createServer((req, res) => {
-      this.handle(req, res).catch((e) => {
-        this.opts.logger.warn('waker: request failed', e);
-        if (!res.headersSent) this.plain(res, 500, 'WakeDock could not handle this request.');
-        else res.destroy();
-      });
-    });
-    server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    this.server = server;
-    await new Promise<void>((ok, fail) => {
-      server.once('error', fail);
-      server.listen(port, host, () => ok());
-    });
-    return `${host}:${(server.address() as AddressInfo).port}`;
-  }
-
-  async close(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    for (const s of this.sockets) s.destroy();
-    if (server) await new Promise<void>((ok) => server.close(() => ok()));
+  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      await this.answer(req, res);
+    } catch (e) {
+      this.opts.logger.warn('waker: request failed', e);
+      if (!res.headersSent) this.plain(res, 500, 'WakeDock could not handle this request.');
+      else res.destroy();
+    }
   }
 
   private retryAfter(): string {
@@ -68,7 +67,7 @@ export class Waker {
     res.end(`${text}\n`);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const c = this.opts.controller;
     const host = (req.headers.host ?? '').toLowerCase();
     const url = req.url ?? '/';

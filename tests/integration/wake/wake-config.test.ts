@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallName, ProcInput, ProcOutput, RpcErrorData } from '../../../src-main/contract';
 import { createCore, type Core } from '../../../src-main/core/create-core';
+import { serveWakerOnEdge } from '../../../src-main/edge/waker-edge';
 import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
 import { parseWakeYaml } from '../../../src-main/core/wake/wake-yaml';
 import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
@@ -75,7 +76,7 @@ describe.skipIf(!CADDY_BIN)('wakedock.yml, depends_on and idle thresholds (real 
     // 40 MiB in /dev/shm (tmpfs: memory the container uses, not page cache), then the web server.
     const p = await freePort();
     c.fat = { ...(await createContainer({ area: AREA, ports: [`127.0.0.1:${p}:80`], extra: ['--init'], cmd: ['sh', '-c', 'dd if=/dev/zero of=/dev/shm/fill bs=1M count=40 2>/dev/null; exec httpd -f -p 80 -h /www'] })), port: p };
-    core = await createCore({ dataDir, mode: 'serve', appVersion: 'test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET), wake: { listen: `127.0.0.1:${port}`, tickMs: 200, pollMs: 300 } });
+    core = await createCore({ dataDir, mode: 'serve', appVersion: 'test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET), wake: { listen: `127.0.0.1:${port}`, serveWaker: serveWakerOnEdge(), tickMs: 200, pollMs: 300 } });
     server = new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true });
     link = connectInMemory(server);
     await core.services.wake?.ready;

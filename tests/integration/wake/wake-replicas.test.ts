@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src-main/core/create-core';
+import { serveWakerOnEdge } from '../../../src-main/edge/waker-edge';
 import { WakeManager } from '../../../src-main/core/wake/wake-manager';
 import { silentLogger } from '../../../src-main/rpc/dispatcher';
 import { CADDY_BIN, httpTo, waitRouted } from '../../support/caddy';
@@ -34,7 +35,7 @@ describe.skipIf(!CADDY_BIN)('replicas through Caddy (real engine, real Caddy)', 
       replicas.push(await createContainer({ area: AREA, ports: [`127.0.0.1:${p}:80`], extra: ['--init'], cmd: ['sh', '-c', `mkdir -p /tmp/w && echo replica-${tag} > /tmp/w/index.html && echo ok > /tmp/w/health && exec httpd -f -p 80 -h /tmp/w`] }));
     }
     core = await createCore({ dataDir, mode: 'serve', appVersion: 'test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET) });
-    wake = new WakeManager({ dataDir, logger: silentLogger, host: core.hosts.get('local'), listen: `127.0.0.1:${port}`, tickMs: 200, pollMs: 300, holdMs: 20_000 });
+    wake = new WakeManager({ dataDir, logger: silentLogger, host: core.hosts.get('local'), listen: `127.0.0.1:${port}`, serveWaker: serveWakerOnEdge(), tickMs: 200, pollMs: 300, holdMs: 20_000 });
     wake.start();
     await wake.ready;
   }, 60_000);

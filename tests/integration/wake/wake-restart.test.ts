@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WakeServiceView } from '../../../src-main/contract/wake-service';
 import { createCore, type Core } from '../../../src-main/core/create-core';
+import { serveWakerOnEdge } from '../../../src-main/edge/waker-edge';
 import { silentLogger } from '../../../src-main/rpc/dispatcher';
 import { CADDY_BIN, httpTo, waitRouted } from '../../support/caddy';
 import { SHARED_SOCKET, cleanupTestContainers, createContainer, discoveryFor, docker, ensureTestImage, freePort, inspectContainer, sleep, waitFor, type TestContainer } from '../../support/docker-fixtures';
@@ -23,7 +24,7 @@ let app: TestContainer;
 let appPort: number;
 
 async function startCore(): Promise<Core> {
-  const c = await createCore({ dataDir, mode: 'serve', appVersion: 'test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET), wake: { listen: `127.0.0.1:${port}`, tickMs: 200, pollMs: 300 } });
+  const c = await createCore({ dataDir, mode: 'serve', appVersion: 'test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET), wake: { listen: `127.0.0.1:${port}`, serveWaker: serveWakerOnEdge(), tickMs: 200, pollMs: 300 } });
   await c.services.wake?.ready;
   return c;
 }

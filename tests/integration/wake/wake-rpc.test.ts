@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallName, ProcInput, ProcOutput, RpcErrorData } from '../../../src-main/contract';
 import type { WakeList } from '../../../src-main/contract/procedures/wake';
 import { createCore, type Core } from '../../../src-main/core/create-core';
+import { serveWakerOnEdge } from '../../../src-main/edge/waker-edge';
 import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
 import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
 import { CADDY_BIN, httpTo, waitRouted } from '../../support/caddy';
@@ -45,7 +46,7 @@ describe.skipIf(!CADDY_BIN)('wake.* procedures (real engine, real Caddy)', () =>
     port = await freePort();
     appPort = await freePort();
     app = await createContainer({ area: AREA, ports: [`127.0.0.1:${appPort}:80`], extra: ['--init'], cmd: ['httpd', '-f', '-p', '80', '-h', '/www'] });
-    core = await createCore({ dataDir, mode: 'serve', appVersion: 'test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET), wake: { listen: `127.0.0.1:${port}`, tickMs: 200, pollMs: 300 } });
+    core = await createCore({ dataDir, mode: 'serve', appVersion: 'test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET), wake: { listen: `127.0.0.1:${port}`, serveWaker: serveWakerOnEdge(), tickMs: 200, pollMs: 300 } });
     server = new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true });
     link = connectInMemory(server);
     await core.services.wake?.ready;

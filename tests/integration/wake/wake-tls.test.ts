@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src-main/core/create-core';
+import { serveWakerOnEdge } from '../../../src-main/edge/waker-edge';
 import { WakeManager } from '../../../src-main/core/wake/wake-manager';
 import { silentLogger } from '../../../src-main/rpc/dispatcher';
 import { CADDY_BIN, waitRouted } from '../../support/caddy';
@@ -50,7 +51,7 @@ describe.skipIf(!CADDY_BIN)('HTTPS for .localhost names through the local CA (re
     const appPort = await freePort();
     app = await createContainer({ area: AREA, ports: [`127.0.0.1:${appPort}:80`], extra: ['--init'], cmd: ['httpd', '-f', '-p', '80', '-h', '/www'] });
     core = await createCore({ dataDir, mode: 'serve', appVersion: 'test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET) });
-    wake = new WakeManager({ dataDir, logger: silentLogger, host: core.hosts.get('local'), listen: `127.0.0.1:${port}`, https: { listen: `127.0.0.1:${httpsPort}` }, tickMs: 200, pollMs: 300, holdMs: 20_000 });
+    wake = new WakeManager({ dataDir, logger: silentLogger, host: core.hosts.get('local'), listen: `127.0.0.1:${port}`, serveWaker: serveWakerOnEdge(), https: { listen: `127.0.0.1:${httpsPort}` }, tickMs: 200, pollMs: 300, holdMs: 20_000 });
     wake.start();
     await wake.ready;
     await wake.create({ name: 'tls', hosts: [HOST], container: app.name, port: 80, idle: { after: '10m' } });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallName, ProcInput, ProcOutput, RpcErrorData } from '../../../src-main/contract';
 import { createCore, type Core } from '../../../src-main/core/create-core';
+import { serveWakerOnEdge } from '../../../src-main/edge/waker-edge';
 import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
 import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
 import { CADDY_BIN } from '../../support/caddy';
@@ -75,7 +76,7 @@ describe.skipIf(!CADDY_BIN)('wake webhooks (real engine, real Caddy, loopback re
       appVersion: 'test',
       logger: silentLogger,
       discovery: discoveryFor(SHARED_SOCKET),
-      wake: { listen: `127.0.0.1:${port}`, tickMs: 200, pollMs: 300, failBackoffMs: 500, webhookDelivery: { attempts: 3, backoffMs: 50, timeoutMs: 2000 } },
+      wake: { listen: `127.0.0.1:${port}`, serveWaker: serveWakerOnEdge(), tickMs: 200, pollMs: 300, failBackoffMs: 500, webhookDelivery: { attempts: 3, backoffMs: 50, timeoutMs: 2000 } },
     });
     server = new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true });
     link = connectInMemory(server);

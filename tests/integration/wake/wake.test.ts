@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src-main/core/create-core';
+import { serveWakerOnEdge } from '../../../src-main/edge/waker-edge';
 import { WakeManager } from '../../../src-main/core/wake/wake-manager';
 import { silentLogger } from '../../../src-main/rpc/dispatcher';
 import { CADDY_BIN, httpTo, waitRouted } from '../../support/caddy';
@@ -66,7 +67,7 @@ describe.skipIf(!CADDY_BIN)('wake on demand through Caddy (real engine, real Cad
       cmd: ['sh', '-c', `mkdir -p /www/cgi-bin; printf '${SLOW_CGI}' > /www/cgi-bin/slow; busybox chmod +x /www/cgi-bin/slow; sleep 2; exec httpd -f -p 80 -h /www`],
     });
     core = await createCore({ dataDir, mode: 'serve', appVersion: 'test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET) });
-    wake = new WakeManager({ dataDir, logger: silentLogger, host: core.hosts.get('local'), listen: `127.0.0.1:${port}`, tickMs: 200, pollMs: 300, failBackoffMs: 2000, holdMs: 20_000 });
+    wake = new WakeManager({ dataDir, logger: silentLogger, host: core.hosts.get('local'), listen: `127.0.0.1:${port}`, serveWaker: serveWakerOnEdge(), tickMs: 200, pollMs: 300, failBackoffMs: 2000, holdMs: 20_000 });
     wake.start();
     await wake.ready;
     await waitFor('the labelled service', () => wake.controller.view('web'), { timeoutMs: 15_000 });
