@@ -288,9 +288,11 @@ export async function cleanupTestContainers(opts: { socket?: string; namePrefix?
 /**
  * The test process that made a container (by pid). Leftovers of a crashed run are removed, but not
  * the containers of the same test file running right now in another process (two engineers running
- * the same file at once removed each other's containers mid-test).
+ * the same file at once removed each other's containers mid-test). Not `wakedock.test.owner`: a
+ * `wakedock.<namespace>.<key>` label that wake on demand does not know makes a labelled service a
+ * declaration error (a typo), so wake.test's labelled service was never declared.
  */
-export const OWNER_LABEL = 'wakedock.test.owner';
+export const OWNER_LABEL = 'wakedock.test-owner';
 
 function ownedByAnotherLiveRun(owner: string | undefined): boolean {
   const pid = Number(owner);
