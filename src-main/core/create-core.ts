@@ -163,6 +163,19 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     dispose: async () => offMembership?.(),
   });
 
+  // "Wake failed" alert rules follow the Services page's states.
+  if (wake) {
+    let offWake: (() => void) | null = null;
+    set.add('alerts-follow-wake', {
+      start: () => {
+        const feed = (): void => alerts.noteWake(DISCOVERED_HOST_ID, wake.controller.views());
+        offWake = wake.controller.onChange(feed);
+        feed();
+      },
+      dispose: async () => offWake?.(),
+    });
+  }
+
   const disposers: (() => void | Promise<void>)[] = [];
   const ctx: CoreContext = { opts, logger, store, hosts, addedHosts, discovery, services, onDispose: (fn) => void disposers.push(fn) };
   // A per-host stream ends (NOT_FOUND) when its host is removed.

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { command, query, stream } from '../define';
 import { Empty, HostIdSchema, Void } from '../inputs';
+import { ServiceNameSchema } from '../wake-service';
 
 const seconds = (what: string, min: number, max: number) =>
   z
@@ -30,6 +31,8 @@ export const AlertScopeSchema = z.discriminatedUnion('kind', [
     project: z.string().trim().min(1, 'enter the compose project name').max(128, 'a project name may have at most 128 characters'),
   }),
   z.strictObject({ kind: z.literal('host') }),
+  /** Wake-on-demand services (the Services page): one by name, or every service when name is absent. */
+  z.strictObject({ kind: z.literal('service'), name: ServiceNameSchema.optional() }),
 ]);
 
 export const AlertConditionSchema = z.discriminatedUnion('kind', [
@@ -58,6 +61,8 @@ export const AlertConditionSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('unhealthy') }),
   /** The engine of the host cannot be reached. */
   z.strictObject({ kind: z.literal('engine-down'), forSeconds: seconds('the duration', 0, DAY) }),
+  /** A wake-on-demand service could not be started (its start error in the alert); the next successful wake resolves it. */
+  z.strictObject({ kind: z.literal('wake-failed') }),
 ]);
 
 /** A rule's hostId for "every host": it watches each host of the registry, including hosts added later. */
@@ -81,6 +86,12 @@ const RuleFields = {
 const checkRule = (r: { scope: { kind: string }; condition: { kind: string } }, ctx: z.RefinementCtx): void => {
   if (r.condition.kind === 'engine-down' && r.scope.kind !== 'host') {
     ctx.addIssue({ code: 'custom', path: ['scope', 'kind'], message: '"engine unreachable" watches the whole host: choose the host as the target' });
+  }
+  if (r.condition.kind === 'wake-failed' && r.scope.kind !== 'service') {
+    ctx.addIssue({ code: 'custom', path: ['scope', 'kind'], message: '"wake failed" watches wake-on-demand services: choose a service (or every service) as the target' });
+  }
+  if (r.scope.kind === 'service' && r.condition.kind !== 'wake-failed') {
+    ctx.addIssue({ code: 'custom', path: ['scope', 'kind'], message: 'a service can only be watched for "wake failed"; choose a container, a project or the host' });
   }
 };
 
@@ -153,6 +164,8 @@ export const AlertTargetSchema = z.object({
   containerName: z.string().optional(),
   containerId: z.string().optional(),
   project: z.string().optional(),
+  /** The wake-on-demand service (wake-failed). */
+  service: z.string().optional(),
 });
 
 export const AlertSchema = z.object({
@@ -160,7 +173,7 @@ export const AlertSchema = z.object({
   ruleId: z.string(),
   ruleName: z.string(),
   hostId: z.string(),
-  condition: z.enum(['cpu', 'memory', 'exit', 'oom', 'restart-loop', 'unhealthy', 'engine-down']),
+  condition: z.enum(['cpu', 'memory', 'exit', 'oom', 'restart-loop', 'unhealthy', 'engine-down', 'wake-failed']),
   target: AlertTargetSchema,
   state: z.enum(['open', 'resolved']),
   message: z.string(),

@@ -114,6 +114,8 @@ export class AlertService {
   /** Fire deliveries in flight, by alertId|channelId: a resolve notice waits for its fire notice so a
    *  receiver never hears "resolved" before "firing" (a container that crashes and restarts at once). */
   private readonly fireInFlight = new Map<string, Promise<void>>();
+  /** Wake-on-demand service → its last state seen (noteWake feeds changes only). */
+  private readonly wakeStates = new Map<string, string>();
   /** Container id → when its last engine event arrived here (local ms). */
   private readonly lastEventAt = new Map<string, number>();
 
@@ -313,6 +315,29 @@ export class AlertService {
     this.apply(this.engine.feed(input));
   }
 
+  /**
+   * The wake-on-demand services now (the wake manager calls this on every change of its list): a
+   * service whose state became 'failed' fires wake-failed rules with its start error; one that is
+   * awake, or gone, resolves them. Only changes are fed (the list changes often: in-flight counts).
+   */
+  noteWake(hostId: string, services: readonly { name: string; state: string; message?: string }[]): void {
+    const at = this.now();
+    const seen = new Set<string>();
+    for (const s of services) {
+      seen.add(s.name);
+      const before = this.wakeStates.get(s.name);
+      this.wakeStates.set(s.name, s.state);
+      if (before === s.state) continue;
+      if (s.state === 'failed') this.feed({ type: 'wake', at, hostId, service: s.name, state: 'failed', ...(s.message ? { message: s.message } : {}) });
+      else if (s.state === 'awake') this.feed({ type: 'wake', at, hostId, service: s.name, state: 'awake' });
+    }
+    for (const name of [...this.wakeStates.keys()]) {
+      if (seen.has(name)) continue;
+      this.wakeStates.delete(name);
+      this.feed({ type: 'wake', at, hostId, service: name, state: 'removed' });
+    }
+  }
+
   private onEngineEvent(hostId: string, e: EngineEvent<'container'>): void {
     this.lastEventAt.set(e.id, Date.now());
     if (this.lastEventAt.size > 10_000) this.pruneEventTimes();
@@ -395,7 +420,8 @@ export class AlertService {
     // A rule for every host watches each host of the registry (hostsChanged re-runs this).
     const every = this.deps.hostIds?.() ?? [];
     const hostsOf = (r: AlertRule): string[] => (r.hostId === ALL_HOSTS_RULE ? every : [r.hostId]);
-    const hostIds = new Set(enabled.flatMap(hostsOf));
+    // Wake-failed rules are fed by the wake manager (noteWake), not by a host's engine.
+    const hostIds = new Set(enabled.filter((r) => r.scope.kind !== 'service').flatMap(hostsOf));
     for (const [hostId, off] of this.hostSubs) {
       if (!hostIds.has(hostId)) {
         off();
@@ -436,7 +462,7 @@ export class AlertService {
         const cur = byHost.get(hostId) ?? new Set<string>();
         if (cur === 'all' || r.scope.kind === 'host') byHost.set(hostId, 'all');
         else if (r.scope.kind === 'container') byHost.set(hostId, cur.add(r.scope.name));
-        else {
+        else if (r.scope.kind === 'project') {
           const project = r.scope.project;
           projectHosts.add(hostId);
           let table: AlertHost['cached'] = [];

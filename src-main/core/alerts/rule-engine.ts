@@ -11,6 +11,8 @@
 // - restart-loop: fire when `restarts` starts happen within `withinSeconds`; a full window without
 //   a start resolves it.
 // - engine-down: fire when the host has been unreachable for forSeconds; reconnecting resolves it.
+// - wake-failed: fire when a wake-on-demand service's wake fails (the start error in the message);
+//   it becoming awake (or being removed) resolves it; a second failure while open is a repeat.
 // A rule for every host (hostId '*') takes the input's host: its targets are per host as above.
 // De-duplication: while an alert is open, the same condition again only counts an occurrence
 // ('repeat'). Cool-down: limits NOTIFICATIONS, never the alert's state. A condition that holds
@@ -60,6 +62,8 @@ export type EngineInput =
   | { type: 'snapshot'; at: number; hostId: string; containers: readonly ContainerNow[]; complete: boolean }
   | { type: 'event'; at: number; hostId: string; container: ContainerInfo; event: ContainerEventKind; exitCode?: number }
   | { type: 'host'; at: number; hostId: string; hostName?: string; up: boolean; reason?: string }
+  /** A wake-on-demand service: its wake failed (with why), it is awake, or it was removed. */
+  | { type: 'wake'; at: number; hostId: string; service: string; state: 'failed' | 'awake' | 'removed'; message?: string }
   | { type: 'tick'; at: number };
 
 export interface FireTarget {
@@ -69,6 +73,7 @@ export interface FireTarget {
   containerName?: string;
   containerId?: string;
   project?: string;
+  service?: string;
 }
 
 export type EngineOutput =
@@ -129,6 +134,8 @@ export function describeCondition(c: AlertCondition): string {
       return 'health check unhealthy';
     case 'engine-down':
       return `engine unreachable${c.forSeconds ? ` for ${secs(c.forSeconds)}` : ''}`;
+    case 'wake-failed':
+      return 'wake failed';
   }
 }
 
@@ -204,6 +211,8 @@ export class RuleEngine {
     for (const rule of this.rules.values()) {
       if (!rule.enabled) continue;
       if (input.type === 'tick') this.onTick(rule, input.at, out);
+      // Services belong to the engine Caddy runs next to, whatever host the rule was made on.
+      else if (input.type === 'wake') this.onWake(rule, input, out);
       else if (rule.hostId !== ALL_HOSTS_RULE && input.hostId !== rule.hostId) continue;
       else if (input.type === 'host') this.onHost(rule, input, out);
       else if (input.type === 'snapshot') this.onSnapshot(rule, input, out);
@@ -387,6 +396,21 @@ export class RuleEngine {
     }
   }
 
+  private onWake(rule: AlertRule, w: Extract<EngineInput, { type: 'wake' }>, out: EngineOutput[]): void {
+    const s = rule.scope;
+    if (rule.condition.kind !== 'wake-failed' || s.kind !== 'service' || (s.name !== undefined && s.name !== w.service)) return;
+    const key = `${w.hostId}/service:${w.service}`;
+    if (w.state === 'failed') {
+      const st = this.state(rule.id, { key, label: w.service, hostId: w.hostId, service: w.service });
+      this.fire(rule, st, w.at, `${w.service} failed to wake${w.message ? `: ${w.message}` : ''}`, undefined, out);
+      return;
+    }
+    const existing = this.states.get(rule.id)?.get(key);
+    if (!existing) return;
+    existing.observed = true;
+    if (existing.open) this.resolve(rule, existing, w.at, w.state === 'awake' ? `${w.service} woke` : `${w.service} was removed`, out);
+  }
+
   private onHost(rule: AlertRule, h: Extract<EngineInput, { type: 'host' }>, out: EngineOutput[]): void {
     if (rule.condition.kind !== 'engine-down') return;
     const st = this.state(rule.id, { key: h.hostId, label: h.hostName ?? h.hostId, hostId: h.hostId });
@@ -470,6 +494,7 @@ function containerTarget(hostId: string, c: ContainerInfo): FireTarget {
 /** Whether a rule's scope covers a container (host rules cover every container of the host). */
 export function matches(rule: AlertRule, c: ContainerInfo): boolean {
   const s = rule.scope;
+  if (s.kind === 'service') return false;
   if (s.kind === 'host') return rule.condition.kind !== 'engine-down';
   if (s.kind === 'container') return c.name === s.name;
   return c.project === s.project;

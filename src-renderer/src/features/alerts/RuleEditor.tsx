@@ -19,8 +19,10 @@ interface Draft {
   /** The host the rule watches (a rule always names its host). */
   hostId: string;
   enabled: boolean;
-  scopeKind: 'container' | 'project' | 'host';
+  scopeKind: 'container' | 'project' | 'host' | 'service';
   containerName: string;
+  /** Wake failed: one service by name, or '' for every service. */
+  serviceName: string;
   project: string;
   kind: Kind;
   threshold: string;
@@ -38,6 +40,7 @@ const EMPTY: Draft = {
   enabled: true,
   scopeKind: 'container',
   containerName: '',
+  serviceName: '',
   project: '',
   kind: 'cpu',
   threshold: '80',
@@ -59,6 +62,7 @@ function draftOf(r: AlertRule): Draft {
     scopeKind: r.scope.kind,
     containerName: r.scope.kind === 'container' ? r.scope.name : '',
     project: r.scope.kind === 'project' ? r.scope.project : '',
+    serviceName: r.scope.kind === 'service' ? (r.scope.name ?? '') : '',
     kind: c.kind,
     threshold: c.kind === 'cpu' || c.kind === 'memory' ? String(c.thresholdPercent) : EMPTY.threshold,
     forSeconds: c.kind === 'cpu' || c.kind === 'memory' || c.kind === 'engine-down' ? String(c.forSeconds) : EMPTY.forSeconds,
@@ -82,7 +86,14 @@ function inputOf(d: Draft): unknown {
         : d.kind === 'engine-down'
           ? { kind: d.kind, forSeconds: num(d.forSeconds) }
           : { kind: d.kind };
-  const scope = d.scopeKind === 'container' ? { kind: 'container', name: d.containerName } : d.scopeKind === 'project' ? { kind: 'project', project: d.project } : { kind: 'host' };
+  const scope =
+    d.scopeKind === 'container'
+      ? { kind: 'container', name: d.containerName }
+      : d.scopeKind === 'project'
+        ? { kind: 'project', project: d.project }
+        : d.scopeKind === 'service'
+          ? { kind: 'service', ...(d.serviceName.trim() ? { name: d.serviceName.trim() } : {}) }
+          : { kind: 'host' };
   return {
     ...(d.id ? { id: d.id } : {}),
     name: d.name,
@@ -155,7 +166,7 @@ export function RulesPanel() {
                 <strong>{r.name}</strong>
                 <span className="muted small">
                   {ruleSummary(r)}
-                  {hosts.length > 1 || r.hostId === ALL_HOSTS_RULE ? ` · ${hostText(r.hostId, hosts)}` : ''}
+                  {r.scope.kind !== 'service' && (hosts.length > 1 || r.hostId === ALL_HOSTS_RULE) ? ` · ${hostText(r.hostId, hosts)}` : ''}
                 </span>
               </div>
               <button type="button" className="btn btn-sm" aria-label={`Edit ${r.name}`} onClick={() => setEditing(draftOf(r))}>
@@ -189,6 +200,19 @@ function RuleForm({ initial, onDone }: { initial: Draft; onDone(): void }) {
   const names = useMemo(() => [...new Set([...containers.values()].map((c) => c.name))].sort(), [containers]);
   const projects = useMemo(() => [...new Set([...containers.values()].map((c) => c.composeProject).filter((p): p is string => !!p))].sort(), [containers]);
   const ids = useId();
+  /** Wake-on-demand services, offered for "wake failed" (fetched when that condition is chosen). */
+  const [services, setServices] = useState<string[]>([]);
+  const wantsServices = d.kind === 'wake-failed';
+  useEffect(() => {
+    if (!wantsServices) return;
+    let live = true;
+    call('wake.list', {})
+      .then((l) => live && setServices(l.services.map((s) => s.name).sort()))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [wantsServices]);
 
   const set = <K extends keyof Draft>(k: K, v: Draft[K], ...clear: string[]): void => {
     setD((x) => ({ ...x, [k]: v }));
@@ -238,7 +262,7 @@ function RuleForm({ initial, onDone }: { initial: Draft; onDone(): void }) {
               value={d.kind}
               onChange={(e) => {
                 const kind = e.target.value as Kind;
-                setD((x) => ({ ...x, kind, scopeKind: kind === 'engine-down' ? 'host' : x.scopeKind }));
+                setD((x) => ({ ...x, kind, scopeKind: kind === 'engine-down' ? 'host' : kind === 'wake-failed' ? 'service' : x.scopeKind === 'service' ? 'container' : x.scopeKind }));
                 setErrors({});
               }}
             >
@@ -250,7 +274,7 @@ function RuleForm({ initial, onDone }: { initial: Draft; onDone(): void }) {
             </select>
           )}
         </Field>
-        {(hosts.length > 1 || d.hostId === ALL_HOSTS_RULE || !hosts.some((h) => h.id === d.hostId)) && (
+        {d.kind !== 'wake-failed' && (hosts.length > 1 || d.hostId === ALL_HOSTS_RULE || !hosts.some((h) => h.id === d.hostId)) && (
           <Field label="Host" error={errors.hostId}>
             {(p) => (
               <select {...p} value={d.hostId} onChange={(e) => set('hostId', e.target.value, 'hostId')}>
@@ -265,15 +289,31 @@ function RuleForm({ initial, onDone }: { initial: Draft; onDone(): void }) {
             )}
           </Field>
         )}
-        <Field label="Watch" error={errors['scope.kind']}>
-          {(p) => (
-            <select {...p} value={d.scopeKind} onChange={(e) => set('scopeKind', e.target.value as Draft['scopeKind'], 'scope.kind', 'scope.name', 'scope.project')}>
-              <option value="container">A container (by name)</option>
-              <option value="project">A compose project</option>
-              <option value="host">The whole host</option>
-            </select>
-          )}
-        </Field>
+        {d.kind === 'wake-failed' ? (
+          <Field label="Service" error={errors['scope.name'] ?? errors['scope.kind']}>
+            {(p) => (
+              <>
+                <input {...p} list={`${ids}-services`} className="mono" value={d.serviceName} onChange={(e) => set('serviceName', e.target.value, 'scope.name', 'scope.kind')} placeholder="every service" />
+                <datalist id={`${ids}-services`}>
+                  {services.map((n) => (
+                    <option key={n} value={n} />
+                  ))}
+                </datalist>
+                <span className="muted small">Empty: every service on the Services page. The alert says why its start failed.</span>
+              </>
+            )}
+          </Field>
+        ) : (
+          <Field label="Watch" error={errors['scope.kind']}>
+            {(p) => (
+              <select {...p} value={d.scopeKind} onChange={(e) => set('scopeKind', e.target.value as Draft['scopeKind'], 'scope.kind', 'scope.name', 'scope.project')}>
+                <option value="container">A container (by name)</option>
+                <option value="project">A compose project</option>
+                <option value="host">The whole host</option>
+              </select>
+            )}
+          </Field>
+        )}
         {d.scopeKind === 'container' && (
           <Field label="Container name" error={errors['scope.name']}>
             {(p) => (

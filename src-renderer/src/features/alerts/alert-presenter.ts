@@ -10,6 +10,7 @@ export const CONDITION_LABEL: Record<AlertCondition['kind'], string> = {
   'restart-loop': 'Restart loop',
   unhealthy: 'Health check unhealthy',
   'engine-down': 'Engine unreachable',
+  'wake-failed': 'Wake failed (a service)',
 };
 
 export const CHANNEL_KIND_LABEL: Record<Channel['kind'], string> = {
@@ -38,6 +39,7 @@ export function conditionText(c: AlertCondition): string {
 export function scopeText(s: AlertScope): string {
   if (s.kind === 'container') return `container ${s.name}`;
   if (s.kind === 'project') return `compose project ${s.project}`;
+  if (s.kind === 'service') return s.name ? `service ${s.name}` : 'every service';
   return 'every container of the host';
 }
 
