@@ -5,9 +5,6 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, dialog, ipcMain, session, type BrowserWindow } from 'electron';
-import { createCore } from './core/create-core';
-import { mapEngineError } from './core/engine/engine-errors';
-import { RpcServer } from './rpc/dispatcher';
 import { appUrl } from './electron/app-url';
 import { IpcRpcHost } from './electron/ipc-connection';
 import { consoleLogger } from './electron/logger';
@@ -18,7 +15,7 @@ import { createMainWindow } from './electron/window';
 import { askSavePath } from './electron/save-dialog';
 import { safeStorageBox } from './electron/safe-storage-box';
 import { DataDirLockedError } from './core/store/data-dir-lock';
-import { serveWakerOnEdge } from './edge/waker-edge';
+import { startDesktopCore } from './electron/desktop-core';
 import trayIcon from '../resources/tray.png?asset';
 import trayIcon2x from '../resources/tray@2x.png?asset';
 import windowIcon from '../resources/icon.png?asset';
@@ -76,9 +73,11 @@ if (!app.requestSingleInstanceLock()) {
 
   const start = async (): Promise<void> => {
     hardenSession(session.defaultSession, target, logger);
-    const core = await createCore({ dataDir: app.getPath('userData'), mode: 'desktop', appVersion: app.getVersion(), logger, hostTerminal: true, wake: { serveWaker: serveWakerOnEdge({ logger }) }, saveDialog: (name) => askSavePath(win, name), secrets: safeStorageBox() });
+    // The core with wake on demand as in serve (docs/features/desktop.md); Electron only hands in
+    // its dialog, key store and paths.
+    const desktop = await startDesktopCore({ dataDir: app.getPath('userData'), appVersion: app.getVersion(), logger, saveDialog: (name) => askSavePath(win, name), secrets: safeStorageBox() });
+    const { core, rpc } = desktop;
     for (const n of core.store.notices) logger.warn(`store: ${n.message}`);
-    const rpc = new RpcServer(core.handlers, { mapError: mapEngineError, logger });
     ipc = new IpcRpcHost(rpc, ipcMain, { isAppUrl: (url) => target.isAppUrl(url), logger });
     const stopNotifications = startAlertNotifications(core.services.alerts, {
       logger,
@@ -92,9 +91,9 @@ if (!app.requestSingleInstanceLock()) {
       tray?.dispose();
       tray = null;
       ipc?.dispose();
-      rpc.closeAll();
-      // Hangs up exec shells, writes the last alert changes, closes the history database.
-      await core.dispose();
+      // Closes every stream, then the core: hangs up exec shells, writes the last alert changes,
+      // closes the history database, stops Caddy and the waker's edge.
+      await desktop.stop();
     };
     openWindow();
     try {

@@ -239,6 +239,11 @@ export class WakeManager {
     this.checkTimer.unref?.();
   }
 
+  /** Where the waker is served (host:port on loopback): null before start and after dispose. */
+  wakerAddress(): string | null {
+    return this.served?.address ?? null;
+  }
+
   async dispose(): Promise<void> {
     await this.ready;
     this.stopWatching();
