@@ -23,6 +23,9 @@ Options:
                       Caddy's local CA (its root is exported on the Services page; no trust prompt)
   --wake-acme         with --wake-https: public hostnames get ACME certificates (Let's Encrypt)
   --wake-acme-email <e>  the ACME account's e-mail (implies --wake-acme)
+                      Settings → Proxy holds the same choices (and "my own Caddy" at an admin
+                      address); a --wake-listen/--wake-https/--wake-acme* flag given here wins over
+                      the saved setting for its field, which the form then shows as fixed
   -h, --help          this text
 
 The token is root-equivalent on the engine's host, whatever --enable-host-terminal says: whoever

@@ -85,6 +85,8 @@ export const PROCEDURE_KINDS = {
   'wake.setWebhook': 'command',
   'wake.exportYaml': 'command',
   'wake.watchFile': 'command',
+  'wake.proxySettings': 'query',
+  'wake.setProxySettings': 'command',
   'volumes.watch': 'stream',
   'volumes.measure': 'command',
   'volumes.create': 'command',

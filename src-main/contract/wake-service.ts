@@ -310,6 +310,8 @@ export const WakeProxyStatusSchema = z.object({
   httpsPort: z.number().optional(),
   /** Whether public hostnames get ACME certificates (else every name: the local CA). */
   acme: z.boolean().optional(),
+  /** private: WakeDock's own Caddy; external: the user's Caddy at `admin` (Settings → Proxy). */
+  mode: z.enum(['private', 'external']).optional(),
 });
 export type WakeProxyStatus = z.infer<typeof WakeProxyStatusSchema>;
 

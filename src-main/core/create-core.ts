@@ -148,6 +148,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
           counters: { load: () => store.get('wakeCounters'), save: (next) => store.update('wakeCounters', () => next) },
           usage: (ids, fn) => stats.subscribe(DISCOVERED_HOST_ID, ids, fn),
           webhooks: { get: () => store.get('wakeWebhooks'), update: (fn) => store.update('wakeWebhooks', fn) },
+          proxySettings: { get: () => store.get('wakeProxy'), update: (fn) => store.update('wakeProxy', fn) },
         }),
       )
     : null;

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { command, query, stream } from '../define';
 import { Empty, Void } from '../inputs';
+import { WakeProxyApplyResultSchema, WakeProxySettingsSchema, WakeProxySettingsViewSchema } from '../wake-proxy-settings';
 import { ServiceNameSchema, WakeWebhookEventSchema, WakeWebhookInfoSchema, WakeDeclarationErrorSchema, WakeFileStatusSchema, WakeImportResultSchema, WakePreviewSchema, WakeProxyStatusSchema, WakeServiceSchema, WakeServiceViewSchema } from '../wake-service';
 
 export const WakeListSchema = z.object({
@@ -63,5 +64,7 @@ export const wakeProcedures = {
     'Create or replace stored services from a wakedock.yml (text, or a file on the core\'s machine); all or nothing, errors name file, line and field',
   ),
   'wake.exportYaml': command(z.strictObject({ path: FilePath.optional() }), z.object({ text: z.string() }), 'The stored services as a wakedock.yml; with a path, also written there atomically'),
+  'wake.proxySettings': query(Empty, WakeProxySettingsViewSchema, 'The proxy setting in effect (private Caddy or yours, ports, HTTPS, ACME) and the fields start-up flags fix'),
+  'wake.setProxySettings': command(WakeProxySettingsSchema, WakeProxyApplyResultSchema, 'Apply a proxy setting live (checked first: ports, the admin address); saved once it works, the previous proxy put back otherwise'),
   'wake.watchFile': command(z.strictObject({ path: FilePath.nullable() }), WakeFileStatusSchema.nullable(), 'Watch a wakedock.yml and apply it on every change (null: stop)'),
 } as const;

@@ -8,7 +8,7 @@
 // server and app is sent back exactly as Caddy had it.
 import { request } from 'node:http';
 import { z } from 'zod';
-import { mergeOwned, ownedServer, ownedServers, stableJson, type CaddyJson } from './caddy-config';
+import { mergeOwned, ownedParts, ownedServer, ownedServers, stableJson, unmergeOwned, type CaddyJson } from './caddy-config';
 
 export class CaddyAdminError extends Error {
   constructor(
@@ -141,12 +141,31 @@ export class CaddyAdminClient {
     return UpstreamsSchema.parse(text.trim() === '' ? [] : JSON.parse(text));
   }
 
-  /** GET /pki/ca/local: the local CA's root certificate (PEM) and name. */
-  async rootCertificate(): Promise<{ pem: string; name: string }> {
-    const { status, text } = await this.req('GET', '/pki/ca/local');
+  /** GET /pki/ca/<id>: a CA's root certificate (PEM) and name (`local`: Caddy's default CA). */
+  async rootCertificate(caId = 'local'): Promise<{ pem: string; name: string }> {
+    const { status, text } = await this.req('GET', `/pki/ca/${encodeURIComponent(caId)}`);
     if (status !== 200) throw CaddyAdminClient.errorOf(status, text);
     const ca = z.object({ name: z.string().optional(), root_certificate: z.string().min(1) }).loose().parse(JSON.parse(text));
     return { pem: ca.root_certificate, name: ca.name ?? 'Caddy Local Authority' };
+  }
+
+  /**
+   * Merge mode, switching away: remove exactly what WakeDock added (servers, logger, TLS policies,
+   * CA, and the containers it created that are now empty). Caddy had no config before: it gets none
+   * again (DELETE /config/). Returns whether anything was removed.
+   */
+  async detach(created: Iterable<string> = []): Promise<boolean> {
+    const { previous, next } = await this.readModify((cur) => unmergeOwned(cur, created));
+    if (stableJson(previous) === stableJson(next)) return false;
+    if (next === null) {
+      const { status, text } = await this.req('DELETE', '/config/');
+      if (status !== 200) throw CaddyAdminClient.errorOf(status, text);
+    } else {
+      await this.load(next);
+    }
+    const running = await this.getConfig();
+    if (Object.keys(ownedServers(running)).length > 0) throw new CaddyAdminError('Caddy still runs WakeDock\'s servers after they were removed');
+    return true;
   }
 
   /** POST /stop: ask Caddy to exit (used for an instance an earlier run left behind). */
@@ -164,18 +183,35 @@ export class CaddyAdminClient {
   }
 
   /**
-   * Validate, load, verify; roll back on failure. mode 'all': `config` is the whole config (a private
-   * Caddy); 'merge': only WakeDock's server and logger are replaced in the running config.
+   * Read the config, change it, and read it again right before loading: if someone changed it in
+   * between, start over (at most 3 times). Caddy 2.6.2's ETag cannot guard a /load (it sends the
+   * ETag as a trailer whose hash If-Match never matches, and /load ignores If-Match), so the read-
+   * compare-load is done by hand; the window left is the load itself.
    */
-  async apply(config: CaddyJson, mode: 'all' | 'merge'): Promise<void> {
+  private async readModify(change: (current: CaddyJson | null) => CaddyJson | null): Promise<{ previous: CaddyJson | null; next: CaddyJson | null }> {
+    for (let attempt = 0; ; attempt++) {
+      const previous = (await this.getConfig()) as CaddyJson | null;
+      const next = change(previous);
+      const again = (await this.getConfig()) as CaddyJson | null;
+      if (stableJson(again) === stableJson(previous) || attempt >= 2) return { previous: again, next: stableJson(again) === stableJson(previous) ? next : change(again) };
+    }
+  }
+
+  /**
+   * Validate, load, verify; roll back on failure. mode 'all': `config` is the whole config (a private
+   * Caddy); 'merge': only WakeDock's parts (servers, logger, TLS policies, CA) are replaced in the
+   * running config, and the containers it had to create are added to `created`.
+   */
+  async apply(config: CaddyJson, mode: 'all' | 'merge', created: Set<string> = new Set()): Promise<void> {
     validateOwned(config);
-    const previous = (await this.getConfig()) as CaddyJson | null;
-    const next = mode === 'all' ? config : mergeOwned(previous, config);
-    const wanted = stableJson(ownedServers(next));
+    const { previous, next: merged } = mode === 'all' ? { previous: (await this.getConfig()) as CaddyJson | null, next: config } : await this.readModify((cur) => mergeOwned(cur, config, created));
+    const next = merged as CaddyJson;
+    const parts = mode === 'all' ? ownedServers : ownedParts;
+    const wanted = stableJson(parts(next));
     try {
       await this.load(next);
       const running = await this.getConfig();
-      if (stableJson(ownedServers(running)) !== wanted) throw new CaddyAdminError('Caddy does not run the config it accepted');
+      if (stableJson(parts(running)) !== wanted) throw new CaddyAdminError('Caddy does not run the config it accepted');
     } catch (e) {
       const err = e instanceof CaddyAdminError ? e : new CaddyAdminError((e as Error).message);
       let rolledBack = false;

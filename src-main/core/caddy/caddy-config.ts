@@ -33,6 +33,11 @@ export const WAKEDOCK_PATH_PREFIX = '/__wakedock/';
 /** Response header WakeDock sets on its own answers, so the access log can tell them from the app's. */
 export const WAKEDOCK_HEADER = 'X-WakeDock';
 export const ROUTE_ID_PREFIX = 'wakedock-svc-';
+/** `@id` prefix of WakeDock's TLS automation policies in a shared Caddy (merge mode). */
+export const TLS_POLICY_ID_PREFIX = 'wakedock-tls-';
+/** WakeDock's own CA in a shared Caddy (the user's `local` CA is never touched). */
+export const SHARED_CA = 'wakedock';
+export const SHARED_CA_NAME = 'WakeDock Local Authority';
 
 export interface CaddyRouteService {
   /** Unique service name (used in the route @id). */
@@ -78,6 +83,13 @@ export interface CaddyConfigInput {
      */
     acme?: { email?: string };
   };
+  /**
+   * The config goes into a Caddy the user also runs (merge mode): TLS automation policies only for
+   * WakeDock's own hostnames (never a catch-all, each with an `@id`, placed first so they win over a
+   * user's catch-all), certificates from WakeDock's own CA (`pki.certificate_authorities.wakedock`,
+   * never the user's `local`), and no `http_port`/`https_port` (those are the user's globals).
+   */
+  shared?: boolean;
 }
 
 export type CaddyJson = Record<string, unknown>;
@@ -250,6 +262,20 @@ export function tlsApps(input: CaddyConfigInput): CaddyJson {
   const internal = hosts.filter(isInternalName);
   const pub = hosts.filter((h) => !isInternalName(h));
   const policies: CaddyJson[] = [];
+  if (input.shared) {
+    // In the user's Caddy: our names only, from our own CA (or ACME for public names when on).
+    const ours = { module: 'internal', ca: SHARED_CA };
+    if (input.tls?.acme) {
+      if (internal.length > 0) policies.push({ '@id': `${TLS_POLICY_ID_PREFIX}internal`, subjects: internal, issuers: [ours] });
+      if (pub.length > 0) policies.push({ '@id': `${TLS_POLICY_ID_PREFIX}acme`, subjects: pub, issuers: [{ module: 'acme', ...(input.tls.acme.email ? { email: input.tls.acme.email } : {}) }] });
+    } else if (hosts.length > 0) {
+      policies.push({ '@id': `${TLS_POLICY_ID_PREFIX}internal`, subjects: hosts, issuers: [ours] });
+    }
+    return {
+      tls: { automation: { policies } },
+      pki: { certificate_authorities: { [SHARED_CA]: { name: SHARED_CA_NAME, install_trust: false } } },
+    };
+  }
   if (input.tls?.acme) {
     if (internal.length > 0) policies.push({ subjects: internal, issuers: [{ module: 'internal' }] });
     if (pub.length > 0) policies.push({ subjects: pub, issuers: [{ module: 'acme', ...(input.tls.acme.email ? { email: input.tls.acme.email } : {}) }] });
@@ -270,8 +296,8 @@ export function buildConfig(input: CaddyConfigInput): CaddyJson {
   const servers: CaddyJson = { [WAKEDOCK_SERVER]: server };
   if (input.fallback) servers[FALLBACK_SERVER] = buildFallbackServer(input.fallback, String(input.retryAfterSeconds ?? 5));
   if (input.tls) servers[TLS_SERVER] = buildTlsServer(input, server);
-  const http: CaddyJson = { http_port: portOf(input.listen), servers };
-  if (input.tls) http.https_port = portOf(input.tls.listen);
+  const http: CaddyJson = input.shared ? { servers } : { http_port: portOf(input.listen), servers };
+  if (input.tls && !input.shared) http.https_port = portOf(input.tls.listen);
   const config: CaddyJson = {
     admin: { listen: input.adminListen, origins: [input.adminOrigin] },
     apps: { http, ...(input.tls ? tlsApps(input) : {}) },
@@ -293,32 +319,132 @@ export function buildConfig(input: CaddyConfigInput): CaddyJson {
 }
 
 /**
- * Merge WakeDock's parts into a config someone else also uses (a user-configured admin endpoint):
- * only `apps.http.servers.wakedock` and `logging.logs.wakedock` (+ the default logger's exclude) are
- * ours; every other server, route, app and logger is kept as it was.
+ * Containers (dotted paths) merge mode may have to create in the user's config. Each one it created
+ * is remembered, so removing WakeDock's parts also removes the containers that then stand empty,
+ * and the user's config is left as it was, byte for byte. '' is the whole config (Caddy had none).
  */
-export function mergeOwned(current: CaddyJson | null, ours: CaddyJson): CaddyJson {
-  const base = structuredClone(current ?? {}) as CaddyJson;
-  const ourApps = ours.apps as { http: { servers: Record<string, unknown>; http_port?: number } };
-  const apps = (base.apps ??= {}) as Record<string, unknown>;
-  const http = (apps.http ??= {}) as Record<string, unknown>;
-  const servers = (http.servers ??= {}) as Record<string, unknown>;
-  for (const name of OWNED_SERVERS) {
-    if (ourApps.http.servers[name] === undefined) delete servers[name];
-    else servers[name] = ourApps.http.servers[name];
+export const MERGE_CONTAINERS = [
+  '',
+  'apps',
+  'apps.http',
+  'apps.http.servers',
+  'apps.tls',
+  'apps.tls.automation',
+  'apps.tls.automation.policies',
+  'apps.pki',
+  'apps.pki.certificate_authorities',
+  'logging',
+  'logging.logs',
+  'logging.logs.default',
+  'logging.logs.default.exclude',
+] as const;
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function at(root: Obj, path: string): unknown {
+  if (path === '') return root;
+  let cur: unknown = root;
+  for (const k of path.split('.')) {
+    if (!isObj(cur)) return undefined;
+    cur = cur[k];
   }
-  if (http.http_port === undefined && ourApps.http.http_port !== undefined) http.http_port = ourApps.http.http_port;
-  const ourLogs = (ours.logging as { logs?: Record<string, unknown> } | undefined)?.logs;
-  if (ourLogs) {
-    const logging = (base.logging ??= {}) as Record<string, unknown>;
-    const logs = (logging.logs ??= {}) as Record<string, Record<string, unknown>>;
-    logs[WAKEDOCK_LOGGER] = ourLogs[WAKEDOCK_LOGGER] as Record<string, unknown>;
-    const def = (logs.default ??= {});
-    const exclude = new Set<string>((def.exclude as string[] | undefined) ?? []);
-    exclude.add(ACCESS_LOGGER);
-    def.exclude = [...exclude];
+  return cur;
+}
+
+/** The container at `path`, created (and remembered in `created`) when missing. */
+function ensure<T extends Obj | unknown[]>(root: Obj, path: string, created: Set<string>, make: () => T): T {
+  const keys = path.split('.');
+  const last = keys.pop() as string;
+  const parent = keys.length === 0 ? root : ensure(root, keys.join('.'), created, () => ({}) as Obj);
+  const p = parent as Obj;
+  if (p[last] === undefined) {
+    p[last] = make();
+    created.add(path);
+  }
+  return p[last] as T;
+}
+
+function isOurPolicy(p: unknown): boolean {
+  return isObj(p) && typeof p['@id'] === 'string' && p['@id'].startsWith(TLS_POLICY_ID_PREFIX);
+}
+
+/**
+ * The user's config without anything WakeDock put there: its servers, logger (and the default
+ * logger's exclude entry), TLS policies (by `@id`) and CA; containers WakeDock created that are now
+ * empty are removed too. null when Caddy had no config at all before WakeDock's.
+ */
+export function unmergeOwned(current: CaddyJson | null, created: Iterable<string> = []): CaddyJson | null {
+  if (current === null) return null;
+  const base = structuredClone(current);
+  const servers = at(base, 'apps.http.servers');
+  if (isObj(servers)) for (const name of OWNED_SERVERS) delete servers[name];
+  const logs = at(base, 'logging.logs');
+  if (isObj(logs)) delete logs[WAKEDOCK_LOGGER];
+  const def = at(base, 'logging.logs.default');
+  if (isObj(def) && Array.isArray(def.exclude)) def.exclude = def.exclude.filter((e) => e !== ACCESS_LOGGER);
+  const auto = at(base, 'apps.tls.automation');
+  if (isObj(auto) && Array.isArray(auto.policies)) auto.policies = auto.policies.filter((p) => !isOurPolicy(p));
+  const cas = at(base, 'apps.pki.certificate_authorities');
+  if (isObj(cas)) delete cas[SHARED_CA];
+  // Prune what WakeDock created and nothing else uses, deepest first.
+  const mine = new Set(created);
+  for (const path of [...MERGE_CONTAINERS].reverse()) {
+    if (!mine.has(path) || path === '') continue;
+    const v = at(base, path);
+    const empty = Array.isArray(v) ? v.length === 0 : isObj(v) && Object.keys(v).length === 0;
+    if (!empty) continue;
+    const keys = path.split('.');
+    const last = keys.pop() as string;
+    const parent = at(base, keys.join('.'));
+    if (isObj(parent)) delete parent[last];
+  }
+  if (mine.has('') && Object.keys(base).length === 0) return null;
+  return base;
+}
+
+/**
+ * Merge WakeDock's parts into a config someone else also uses (a user-configured admin endpoint):
+ * `apps.http.servers.{wakedock,wakedock-fallback,wakedock-tls}`, `logging.logs.wakedock` (+ the
+ * default logger's exclude entry) and, for HTTPS, its TLS automation policies (first, by `@id`) and
+ * its own CA. Everything else is kept as it was. What had to be created is added to `created`.
+ * Earlier WakeDock parts are removed first, so turning HTTPS off leaves no policy behind.
+ */
+export function mergeOwned(current: CaddyJson | null, ours: CaddyJson, created: Set<string> = new Set()): CaddyJson {
+  if (current === null) created.add('');
+  const base = unmergeOwned(current, created) ?? {};
+  const ourApps = ours.apps as { http: { servers: Obj; http_port?: number }; tls?: { automation?: { policies?: unknown[] } }; pki?: { certificate_authorities?: Obj } };
+  const servers = ensure<Obj>(base, 'apps.http.servers', created, () => ({}));
+  for (const name of OWNED_SERVERS) if (ourApps.http.servers[name] !== undefined) servers[name] = ourApps.http.servers[name];
+  const ourPolicies = (ourApps.tls?.automation?.policies ?? []).filter(isOurPolicy);
+  if (ourPolicies.length > 0) {
+    const policies = ensure<unknown[]>(base, 'apps.tls.automation.policies', created, () => []);
+    policies.unshift(...ourPolicies);
+  }
+  const ourCa = ourApps.pki?.certificate_authorities?.[SHARED_CA];
+  if (ourCa !== undefined) ensure<Obj>(base, 'apps.pki.certificate_authorities', created, () => ({}))[SHARED_CA] = ourCa;
+  const ourLogs = (ours.logging as { logs?: Obj } | undefined)?.logs;
+  if (ourLogs?.[WAKEDOCK_LOGGER] !== undefined) {
+    ensure<Obj>(base, 'logging.logs', created, () => ({}))[WAKEDOCK_LOGGER] = ourLogs[WAKEDOCK_LOGGER];
+    const exclude = ensure<string[]>(base, 'logging.logs.default.exclude', created, () => []);
+    if (!exclude.includes(ACCESS_LOGGER)) exclude.push(ACCESS_LOGGER);
   }
   return base;
+}
+
+/** WakeDock's parts of a config (servers, TLS policies, CA): what apply verifies after a load. */
+export function ownedParts(config: unknown): Record<string, unknown> {
+  const c = isObj(config) ? config : {};
+  const policies = at(c, 'apps.tls.automation.policies');
+  const cas = at(c, 'apps.pki.certificate_authorities');
+  return {
+    servers: ownedServers(config),
+    policies: Array.isArray(policies) ? policies.filter(isOurPolicy) : [],
+    ca: isObj(cas) ? (cas[SHARED_CA] ?? null) : null,
+  };
 }
 
 /** Our server as it stands in a config (null when missing): what the supervisor compares to detect a restart. */

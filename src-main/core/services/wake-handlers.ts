@@ -5,11 +5,12 @@ import type { wakeProcedures, WakeList } from '../../contract/procedures/wake';
 import type { WakeProxyStatus } from '../../contract/wake-service';
 import type { CoreContext, DomainHandlers } from '../context';
 import { WakeError } from '../wake/wake-controller';
-import type { WakeManager } from '../wake/wake-manager';
+import { ProxySettingError, type WakeManager } from '../wake/wake-manager';
 
 const OFF: WakeProxyStatus = { caddy: 'disabled', message: 'Wake on demand is off in this WakeDock.', hint: 'Start the headless server with `wakedock serve --wake` (the desktop app turns it on by itself).' };
 
 function toRpc(e: unknown): unknown {
+  if (e instanceof ProxySettingError) return RpcError.from('VALIDATION', e.message, { field: e.field, reason: 'INVALID_INPUT', detail: e.message });
   if (e instanceof WakeError) {
     const v = (e as WakeError & { validation?: { field: string; message: string } }).validation;
     if (v) return RpcError.from('VALIDATION', e.message, { field: v.field, reason: 'INVALID_INPUT', detail: v.message });
@@ -81,6 +82,8 @@ export function wakeHandlers(ctx: CoreContext): DomainHandlers<typeof wakeProced
     'wake.exportYaml': ({ path }) => guard(async () => ({ text: await need().exportYaml(path) })),
     'wake.watchFile': ({ path }) => guard(async () => (await need().watchFile(path)) ?? null),
     'wake.rootCertificate': () => guard(() => need().rootCertificate()),
+    'wake.proxySettings': () => guard(async () => need().proxySettings()),
+    'wake.setProxySettings': (input) => guard(() => need().setProxySettings(input)),
     'wake.sleepNow': ({ name }) =>
       guard(async () => {
         await need().controller.sleep(name, 'sleep now');

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { SettingsSchema, type Settings } from '../../contract';
 import { WakeCountersSchema, WakeServiceSchema } from '../../contract/wake-service';
+import { WakeProxySettingsSchema, type WakeProxySettings } from '../../contract/wake-proxy-settings';
 import type { SecretBox } from './secret-box';
 
 /** Alert history kept in the file (and in memory): newest first, older ones dropped on load. */
@@ -329,6 +330,42 @@ export const wakeWebhooksSection: SectionDef<StoredWakeWebhook[]> = {
   },
 };
 
+// ---- the wake proxy setting (Settings → Proxy) and what merge mode created in the user's Caddy ----
+
+export interface StoredWakeProxy {
+  /** The user's setting; null: never saved (defaults and start-up flags). */
+  settings: WakeProxySettings | null;
+  /** The user's Caddy WakeDock merged into, and the containers it created there (removed on switch). */
+  merged: { admin: string; created: string[] } | null;
+}
+
+const StoredMergedSchema = z.object({ admin: z.string().min(1), created: z.array(z.string()) });
+
+/** Absent from the file until the setting is first saved. */
+export const wakeProxySection: SectionDef<StoredWakeProxy> = {
+  empty: () => undefined,
+  read(raw) {
+    const value: StoredWakeProxy = { settings: null, merged: null };
+    if (raw === undefined) return { value, problems: [] };
+    if (!isRecord(raw)) return { value, problems: [`The proxy setting is not an object (${show(raw)}); the defaults are used until you save it again.`] };
+    const problems: string[] = [];
+    if (raw.settings !== undefined && raw.settings !== null) {
+      const p = WakeProxySettingsSchema.safeParse(raw.settings);
+      if (p.success) value.settings = p.data;
+      else problems.push(`The proxy setting is not valid (${p.error.issues[0]?.path.join('.')}: ${p.error.issues[0]?.message}); the defaults are used until you save it again.`);
+    }
+    if (raw.merged !== undefined && raw.merged !== null) {
+      const m = StoredMergedSchema.safeParse(raw.merged);
+      if (m.success) value.merged = m.data;
+    }
+    return { value, problems };
+  },
+  write(next, prev) {
+    if (next.settings === null && next.merged === null && prev.raw === undefined) return undefined;
+    return { ...(isRecord(prev.raw) ? prev.raw : {}), settings: next.settings, merged: next.merged };
+  },
+};
+
 export const SECTIONS = {
   settings: settingsSection,
   hosts: hostsSection,
@@ -337,6 +374,7 @@ export const SECTIONS = {
   wakeCounters: wakeCountersSection,
   registries: registriesSection,
   wakeWebhooks: wakeWebhooksSection,
+  wakeProxy: wakeProxySection,
 };
 
 export type SectionName = keyof typeof SECTIONS;

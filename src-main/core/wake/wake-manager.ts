@@ -16,8 +16,13 @@ import type { ContainerSummary } from '../../contract';
 import { dependencyCycle, describeIssue, WakeServiceSchema, type WakeDeclarationError, type WakeFileStatus, type WakeImportResult, type WakeYamlProblem, type WakePreview, type WakeProxyStatus, type WakeService, type WakeServiceInput, type WakeServiceView } from '../../contract/wake-service';
 import type { Logger } from '../../contract/handlers';
 import { AccessLogListener } from '../caddy/access-log';
-import { buildConfig, portOf, serviceRoute, stableJson, type CaddyJson } from '../caddy/caddy-config';
-import { ADMIN_ORIGIN, CaddySupervisor, INSTALL_HINT } from '../caddy/caddy-supervisor';
+import { buildConfig, portOf, serviceRoute, SHARED_CA, stableJson, type CaddyJson } from '../caddy/caddy-config';
+import { ADMIN_ORIGIN, CaddySupervisor, findCaddy, INSTALL_HINT } from '../caddy/caddy-supervisor';
+import { ExternalCaddy } from '../caddy/external-caddy';
+import { listenProblem, privilegedPortsAllowed } from '../caddy/listen-check';
+import { CaddyAdminError } from '../caddy/caddy-admin-client';
+import { DEFAULT_PROXY_SETTINGS, type WakeProxyApplyResult, type WakeProxySettings, type WakeProxySettingsView } from '../../contract/wake-proxy-settings';
+import type { StoredWakeProxy } from '../store/sections';
 import type { EngineEvent, HostConnection } from '../engine/host-connection';
 import { loadingPage } from './loading-page';
 import { serviceFromLabels } from './service-labels';
@@ -44,6 +49,10 @@ interface WatchedFile {
 }
 
 export const DEFAULT_WAKE_LISTEN = '127.0.0.1:8480';
+
+function splitPort(listen: string): number {
+  return Number(/:(\d+)$/.exec(listen)?.[1] ?? 0);
+}
 /** Where stored services live: the store's `wakeServices` section in the core, an array in tests. */
 export interface StoredServices {
   get(): WakeService[];
@@ -101,6 +110,36 @@ export interface WakeOptions {
   serveWaker?: ServeWaker;
 }
 
+/** Where the proxy setting lives: the store's `wakeProxy` section in the core, memory in tests. */
+export interface ProxySettingsPort {
+  get(): StoredWakeProxy;
+  update(fn: (current: StoredWakeProxy) => StoredWakeProxy): Promise<unknown>;
+}
+
+export function memoryProxySettings(initial: StoredWakeProxy = { settings: null, merged: null }): ProxySettingsPort {
+  let v = initial;
+  return {
+    get: () => v,
+    update: async (fn) => {
+      v = fn(v);
+      return v;
+    },
+  };
+}
+
+/** A proxy setting that cannot be applied: the field it concerns and why. */
+export class ProxySettingError extends WakeError {
+  constructor(
+    message: string,
+    readonly field: string,
+  ) {
+    super(message, 'CONFLICT');
+  }
+}
+
+/** The Caddy WakeDock talks to: its private one, or the user's (merge mode). */
+type CaddyBackend = CaddySupervisor | ExternalCaddy;
+
 export interface WakeManagerOptions extends WakeOptions {
   dataDir: string;
   logger: Logger;
@@ -113,6 +152,8 @@ export interface WakeManagerOptions extends WakeOptions {
   usage?: UsageSource;
   /** Where webhook URLs are kept (sealed in the core's store; default: in memory). */
   webhooks?: WebhooksPort;
+  /** The proxy setting (Settings → Proxy); default: in memory. */
+  proxySettings?: ProxySettingsPort;
 }
 
 export class WakeManager {
@@ -139,7 +180,11 @@ export class WakeManager {
   private applyChain: Promise<unknown> = Promise.resolve();
   private proxyError: string | null = null;
   private listeners = new Set<() => void>();
-  private readonly listen: string;
+  /** The proxy setting in effect: the stored one (or defaults) with the start-up options on top. */
+  private eff: WakeProxySettings;
+  /** The Caddy in use: the private supervisor, or the user's Caddy. */
+  private proxy: CaddyBackend;
+  private readonly proxyPort: ProxySettingsPort;
   private readonly storedPort: StoredServices;
   private started = false;
   private file: WatchedFile | null = null;
@@ -149,14 +194,16 @@ export class WakeManager {
   ready: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: WakeManagerOptions) {
-    this.listen = opts.listen ?? DEFAULT_WAKE_LISTEN;
     this.storedPort = opts.stored ?? memoryStoredServices();
+    this.proxyPort = opts.proxySettings ?? memoryProxySettings();
+    this.eff = this.withFixed(this.proxyPort.get().settings ?? DEFAULT_PROXY_SETTINGS);
     const docker = (): Dockerode => opts.host.client();
     this.supervisor = new CaddySupervisor({ dir: join(opts.dataDir, 'caddy'), logger: opts.logger, bin: opts.caddyBin, adminListen: opts.adminListen });
+    this.proxy = this.eff.mode === 'external' && this.eff.admin ? this.external(this.eff.admin) : this.supervisor;
     this.controller = new WakeController({
       docker,
       logger: opts.logger,
-      upstreams: () => this.supervisor.client.upstreams(),
+      upstreams: () => this.proxy.client.upstreams(),
       tickMs: opts.tickMs,
       pollMs: opts.pollMs,
       failBackoffMs: opts.failBackoffMs,
@@ -174,6 +221,59 @@ export class WakeManager {
       if (st.status === 'running' && this.started) this.scheduleRecompute();
       this.emit();
     });
+  }
+
+  /** The listen address in effect (service hostnames over HTTP). */
+  private get listen(): string {
+    return this.eff.listen;
+  }
+
+  /** HTTPS as WakeOptions has it (what the config builder takes), from the setting in effect. */
+  private get https(): WakeOptions['https'] {
+    if (!this.eff.https) return undefined;
+    return { listen: this.eff.httpsListen, ...(this.eff.acme ? { acme: this.eff.acmeEmail ? { email: this.eff.acmeEmail } : {} } : {}) };
+  }
+
+  /** Fields the start-up options (serve flags) fix, with the flag that fixes them. */
+  fixedFields(): { field: 'listen' | 'https' | 'httpsListen' | 'acme' | 'acmeEmail'; flag: string }[] {
+    const out: { field: 'listen' | 'https' | 'httpsListen' | 'acme' | 'acmeEmail'; flag: string }[] = [];
+    if (this.opts.listen !== undefined) out.push({ field: 'listen', flag: '--wake-listen' });
+    if (this.opts.https !== undefined) {
+      out.push({ field: 'https', flag: '--wake-https' }, { field: 'httpsListen', flag: '--wake-https' });
+      if (this.opts.https.acme) out.push({ field: 'acme', flag: '--wake-acme' });
+      if (this.opts.https.acme?.email) out.push({ field: 'acmeEmail', flag: '--wake-acme-email' });
+    }
+    return out;
+  }
+
+  /** The start-up options win over the stored setting, field by field. */
+  private withFixed(s: WakeProxySettings): WakeProxySettings {
+    const out: WakeProxySettings = { ...s };
+    if (this.opts.listen !== undefined) out.listen = this.opts.listen;
+    if (this.opts.https !== undefined) {
+      out.https = true;
+      out.httpsListen = this.opts.https.listen;
+      if (this.opts.https.acme) {
+        out.acme = true;
+        if (this.opts.https.acme.email) out.acmeEmail = this.opts.https.acme.email;
+      }
+    }
+    return out;
+  }
+
+  private external(admin: string): ExternalCaddy {
+    const ext = new ExternalCaddy(admin, {
+      logger: this.opts.logger,
+      created: {
+        get: () => {
+          const m = this.proxyPort.get().merged;
+          return m && m.admin === admin ? m.created : [];
+        },
+        set: (created) => this.proxyPort.update((cur) => ({ ...cur, merged: created.length > 0 ? { admin, created } : null })).then(() => undefined),
+      },
+    });
+    ext.onState(() => this.emit());
+    return ext;
   }
 
   /** Something visible changed (services, states, proxy). */
@@ -234,7 +334,9 @@ export class WakeManager {
     this.recomputeTimer = null;
     await this.recompute();
     this.checkTimer = setInterval(() => {
-      if (this.supervisor.state.status === 'running') void this.supervisor.ensureApplied().catch((e) => this.opts.logger.warn('wake: checking Caddy\'s config failed', e));
+      const p = this.proxy;
+      // The user's Caddy is checked even when it did not answer: it may be back (and without our parts).
+      if (p.state.status === 'running' || (p instanceof ExternalCaddy && p.state.status === 'failed')) void p.ensureApplied().catch((e) => this.opts.logger.warn('wake: checking Caddy\'s config failed', e));
     }, 10_000);
     this.checkTimer.unref?.();
   }
@@ -254,6 +356,7 @@ export class WakeManager {
     await this.controller.dispose();
     await this.webhooks.dispose();
     await this.applyChain.catch(() => undefined);
+    if (this.proxy !== this.supervisor) await this.proxy.dispose();
     await this.supervisor.dispose();
     await this.served?.close();
     this.served = null;
@@ -320,45 +423,57 @@ export class WakeManager {
   }
 
   caddyConfig(): CaddyJson {
-    return buildConfig({ adminListen: this.supervisor.adminListen, adminOrigin: ADMIN_ORIGIN, listen: this.listen, waker: this.wakerAddr, fallback: this.fallbackAddr || undefined, accessLog: this.logAddr, services: this.controller.routes(), ...(this.opts.https ? { tls: this.opts.https } : {}) });
+    const https = this.https;
+    return buildConfig({ adminListen: this.supervisor.adminListen, adminOrigin: ADMIN_ORIGIN, listen: this.listen, waker: this.wakerAddr, fallback: this.fallbackAddr || undefined, accessLog: this.logAddr, services: this.controller.routes(), ...(https ? { tls: https } : {}), ...(this.proxy instanceof ExternalCaddy ? { shared: true } : {}) });
+  }
+
+  /** Load the config into the Caddy in use (start it first when it is not running); throws. */
+  private async loadCaddy(force = false): Promise<void> {
+    const p = this.proxy;
+    if (p.state.status === 'absent') throw new CaddyAdminError((p.state as { message: string }).message);
+    const config = this.caddyConfig();
+    const key = stableJson(config);
+    if (!force && key === this.applied && p.state.status === 'running') return;
+    if (p.state.status === 'running') await p.apply(config);
+    else await p.start(config);
+    this.applied = key;
+    this.appliedNames = this.controller.routes().map((r) => r.name);
+    this.proxyError = null;
+  }
+
+  private inApplyChain<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.applyChain.then(fn, fn);
+    this.applyChain = p.catch(() => undefined);
+    return p;
   }
 
   private applyCaddy(): Promise<void> {
-    const run = async (): Promise<void> => {
-      if (this.supervisor.state.status === 'absent') return;
-      const config = this.caddyConfig();
-      const key = stableJson(config);
-      if (key === this.applied && this.supervisor.state.status === 'running') return;
+    return this.inApplyChain(async () => {
+      if (this.proxy.state.status === 'absent') return;
       try {
-        if (this.supervisor.state.status === 'running') await this.supervisor.apply(config);
-        else await this.supervisor.start(config);
-        this.applied = key;
-        this.appliedNames = this.controller.routes().map((r) => r.name);
-        this.proxyError = null;
+        await this.loadCaddy();
       } catch (e) {
         this.proxyError = (e as Error).message;
         this.opts.logger.warn(`wake: Caddy config not applied: ${this.proxyError}`);
       }
       this.emit();
-    };
-    const p = this.applyChain.then(run, run);
-    this.applyChain = p.catch(() => undefined);
-    return p;
+    });
   }
 
   /** Services whose route Caddy runs (the last config it accepted). */
   routedServices(): string[] {
-    return this.supervisor.state.status === 'running' ? [...this.appliedNames] : [];
+    return this.proxy.state.status === 'running' ? [...this.appliedNames] : [];
   }
 
   proxyStatus(): WakeProxyStatus {
-    const s = this.supervisor.state;
+    const s = this.proxy.state;
     const port = portOf(this.listen);
-    const base: WakeProxyStatus = { caddy: s.status, listen: `http://${this.listen}`, port, admin: this.supervisor.adminListen };
-    if (this.opts.https) {
-      base.https = `https://${this.opts.https.listen}`;
-      base.httpsPort = portOf(this.opts.https.listen);
-      base.acme = Boolean(this.opts.https.acme);
+    const base: WakeProxyStatus = { caddy: s.status, listen: `http://${this.listen}`, port, admin: this.proxy.adminListen, mode: this.proxy instanceof ExternalCaddy ? 'external' : 'private' };
+    const https = this.https;
+    if (https) {
+      base.https = `https://${https.listen}`;
+      base.httpsPort = portOf(https.listen);
+      base.acme = Boolean(https.acme);
     }
     if (s.status === 'absent') return { ...base, message: s.message, hint: INSTALL_HINT[process.platform] ?? INSTALL_HINT.linux };
     if (s.status === 'restarting' || s.status === 'failed') return { ...base, message: s.message };
@@ -368,9 +483,110 @@ export class WakeManager {
 
   /** The root certificate of Caddy's local CA (PEM), which signs the .localhost certificates. */
   async rootCertificate(): Promise<{ pem: string; name: string }> {
-    if (!this.opts.https) throw new WakeError('HTTPS is off: start WakeDock with HTTPS for service hostnames (wakedock serve --wake-https) to get a local CA', 'CONFLICT');
-    if (this.supervisor.state.status !== 'running') throw new WakeError(`Caddy is not running (${this.supervisor.state.status})`, 'CONFLICT');
-    return this.supervisor.client.rootCertificate();
+    if (!this.eff.https) throw new WakeError('HTTPS is off: turn it on in Settings → Proxy (or start wakedock serve with --wake-https) to get a local CA', 'CONFLICT');
+    if (this.proxy.state.status !== 'running') throw new WakeError(`Caddy is not running (${this.proxy.state.status})`, 'CONFLICT');
+    // In the user's Caddy, WakeDock's names are signed by its own CA (the user's `local` is theirs).
+    return this.proxy.client.rootCertificate(this.proxy instanceof ExternalCaddy ? SHARED_CA : 'local');
+  }
+
+  // ---- the proxy setting (Settings → Proxy) -------------------------------------------------------
+
+  proxySettings(): WakeProxySettingsView {
+    return { settings: this.eff, saved: this.proxyPort.get().settings !== null, fixed: this.fixedFields(), privilegedPorts: privilegedPortsAllowed(), caddyInstalled: this.opts.caddyBin === undefined ? findCaddy() !== null : this.opts.caddyBin !== null };
+  }
+
+  /**
+   * Apply a new proxy setting live: check it (fixed fields, the ports, the admin address), switch
+   * between the private Caddy and the user's (removing exactly what WakeDock added from the one it
+   * leaves), or reload with new listeners; on failure the previous proxy is put back. Saved only
+   * once it works. Returns what happened in words.
+   */
+  setProxySettings(input: WakeProxySettings): Promise<WakeProxyApplyResult> {
+    return this.inApplyChain(() => this.reconfigure(input));
+  }
+
+  private async reconfigure(input: WakeProxySettings): Promise<WakeProxyApplyResult> {
+    const next = input;
+    for (const f of this.fixedFields()) {
+      if (stableJson(next[f.field]) !== stableJson(this.withFixed(next)[f.field])) throw new ProxySettingError(`${f.field} is fixed by ${f.flag} (WakeDock was started with it); restart without the flag to change it here`, f.field);
+    }
+    const prev = this.eff;
+    const old = this.proxy;
+    const save = async (): Promise<void> => {
+      await this.proxyPort.update((cur) => ({ ...cur, settings: next }));
+    };
+    if (stableJson(next) === stableJson(prev) && old.state.status === 'running') {
+      await save();
+      return { settings: this.eff, message: 'Nothing changed: this is the proxy in use.' };
+    }
+    // Checks that need the machine: the private Caddy's ports, the user's admin address.
+    if (next.mode === 'private') {
+      if (this.supervisor.state.status === 'absent') throw new ProxySettingError(`No caddy binary on PATH for a private Caddy. ${INSTALL_HINT[process.platform] ?? INSTALL_HINT.linux}`, 'mode');
+      const ours = new Set([prev.listen, ...(prev.https ? [prev.httpsListen] : [])]);
+      for (const [field, listen] of [['listen', next.listen], ...(next.https ? [['httpsListen', next.httpsListen]] : [])] as const) {
+        if (ours.has(listen)) continue;
+        const problem = await listenProblem(listen);
+        if (problem) throw new ProxySettingError(problem, field);
+      }
+    }
+    const switching = next.mode !== prev.mode || (next.mode === 'external' && next.admin !== prev.admin) || (old instanceof ExternalCaddy) !== (next.mode === 'external');
+    const target: CaddyBackend = !switching ? old : next.mode === 'external' ? this.external(next.admin as string) : this.supervisor;
+    let userServers: string[] = [];
+    if (target instanceof ExternalCaddy && switching) {
+      try {
+        userServers = (await target.probe()).servers;
+      } catch (e) {
+        throw new ProxySettingError((e as Error).message, 'admin');
+      }
+    }
+    const notes: string[] = [];
+    // Leave the old Caddy: stop the private one, or take WakeDock's parts out of the user's.
+    if (switching) {
+      if (old instanceof ExternalCaddy) {
+        try {
+          await old.detach();
+          notes.push(`WakeDock's servers were removed from your Caddy at ${old.admin}`);
+        } catch (e) {
+          notes.push(`WakeDock's servers could not be removed from your Caddy at ${old.admin} (${(e as Error).message}); remove the servers named wakedock* there by hand`);
+        }
+      } else {
+        await this.supervisor.dispose();
+      }
+    }
+    this.eff = next;
+    this.proxy = target;
+    this.applied = '';
+    try {
+      await this.loadCaddy(true);
+    } catch (e) {
+      // Put the previous proxy back, as it was.
+      const why = (e as Error).message;
+      if (switching && target instanceof ExternalCaddy) await target.detach().catch(() => undefined);
+      if (switching && target === this.supervisor) await this.supervisor.dispose();
+      this.eff = prev;
+      this.proxy = old;
+      this.applied = '';
+      let back = 'the previous proxy is in use again';
+      try {
+        await this.loadCaddy(true);
+      } catch (e2) {
+        back = `the previous proxy could not be restored either: ${(e2 as Error).message}`;
+        this.proxyError = (e2 as Error).message;
+      }
+      this.emit();
+      const field = next.https && why.includes(`:${splitPort(next.httpsListen)}`) ? 'httpsListen' : /address already in use|bind:|listen/i.test(why) || next.mode === 'private' ? 'listen' : 'admin';
+      throw new ProxySettingError(`${why.replace(/^Caddy refused: /, 'Caddy refused the setting: ')}; ${back}`, field);
+    }
+    await save();
+    this.emit();
+    const where = `http://${next.listen}${next.https ? ` and https://${next.httpsListen}` : ''}`;
+    let message: string;
+    if (!switching) message = `Applied: ${this.proxy instanceof ExternalCaddy ? `your Caddy at ${next.admin}` : "WakeDock's Caddy"} now serves service hostnames on ${where}${next.https ? (next.acme ? ' (ACME for public names)' : ' (local CA)') : ''}.`;
+    else if (target instanceof ExternalCaddy) message = `Switched to your Caddy at ${next.admin}: WakeDock added its servers for ${where}${userServers.length > 0 ? `; your ${userServers.length === 1 ? 'server' : `${userServers.length} servers`} (${userServers.join(', ')}) were left as they were` : ''}. WakeDock's private Caddy was stopped.`;
+    else message = `Switched to WakeDock's private Caddy on ${where}.`;
+    if (notes.length > 0) message += ` ${notes.join('. ')}.`;
+    this.opts.logger.info(`wake: proxy setting applied: ${message}`);
+    return { settings: this.eff, message };
   }
 
   // ---- stored services ---------------------------------------------------------------------------
