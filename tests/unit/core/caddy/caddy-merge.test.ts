@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the tests read deep into JSON configs */
 // Merge mode into a user's Caddy (pure): WakeDock adds its servers, logger, TLS policies (first, by
 // @id, only its names) and its own CA, and removing them gives the user's config back exactly,
 // including containers WakeDock had to create. Plus the proxy setting's schema and the port check's
