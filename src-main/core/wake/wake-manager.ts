@@ -582,7 +582,7 @@ export class WakeManager {
     const where = `http://${next.listen}${next.https ? ` and https://${next.httpsListen}` : ''}`;
     let message: string;
     if (!switching) message = `Applied: ${this.proxy instanceof ExternalCaddy ? `your Caddy at ${next.admin}` : "WakeDock's Caddy"} now serves service hostnames on ${where}${next.https ? (next.acme ? ' (ACME for public names)' : ' (local CA)') : ''}.`;
-    else if (target instanceof ExternalCaddy) message = `Switched to your Caddy at ${next.admin}: WakeDock added its servers for ${where}${userServers.length > 0 ? `; your ${userServers.length === 1 ? 'server' : `${userServers.length} servers`} (${userServers.join(', ')}) were left as they were` : ''}. WakeDock's private Caddy was stopped.`;
+    else if (target instanceof ExternalCaddy) message = `Switched to your Caddy at ${next.admin}: WakeDock added its servers for ${where}${userServers.length === 1 ? `; your server (${userServers[0]}) was left as it was` : userServers.length > 1 ? `; your ${userServers.length} servers (${userServers.join(', ')}) were left as they were` : ''}. WakeDock's private Caddy was stopped.`;
     else message = `Switched to WakeDock's private Caddy on ${where}.`;
     if (notes.length > 0) message += ` ${notes.join('. ')}.`;
     this.opts.logger.info(`wake: proxy setting applied: ${message}`);

@@ -172,8 +172,7 @@ describe.skipIf(!CADDY_BIN)('Settings → Proxy: the user\'s own Caddy (merge mo
     const before = await userConfigText();
     const [listenPort, tlsPort] = [await freePort(), await freePort()];
     const r = await call('wake.setProxySettings', { mode: 'external', admin: `http://127.0.0.1:${adminPort}`, listen: `127.0.0.1:${listenPort}`, https: true, httpsListen: `127.0.0.1:${tlsPort}`, acme: false });
-    expect(r.message).toMatch(/^Switched to your Caddy at http:\/\/127\.0\.0\.1:\d+: WakeDock added its servers .*; your server \(mine\) was left as it was|^Switched to your Caddy/);
-    expect(r.message).toContain('(mine)');
+    expect(r.message).toBe(`Switched to your Caddy at http://127.0.0.1:${adminPort}: WakeDock added its servers for http://127.0.0.1:${listenPort} and https://127.0.0.1:${tlsPort}; your server (mine) was left as it was. WakeDock's private Caddy was stopped.`);
     expect(await call('wake.proxy', {})).toMatchObject({ mode: 'external', caddy: 'running', port: listenPort, admin: `http://127.0.0.1:${adminPort}` });
     // The private Caddy is stopped.
     expect(core.services.wake?.supervisor.state.status).toBe('stopped');

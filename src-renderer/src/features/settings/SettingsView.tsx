@@ -6,6 +6,7 @@ import { errorText } from '../../transport/client';
 import { StatsSettings } from '../stats/StatsSettings';
 import { LogSettings } from '../logs/LogSettings';
 import { HostsSettings } from './HostsSettings';
+import { ProxySettings } from '../wake/ProxySettings';
 
 export const SOURCE_TEXT: Record<EndpointSource, string> = {
   settings: 'set in Settings',
@@ -121,6 +122,8 @@ export function SettingsView() {
         </section>
 
         <HostsSettings />
+
+        <ProxySettings />
 
         <section className="card" aria-labelledby="behaviour-h">
           <h2 id="behaviour-h">Behaviour</h2>

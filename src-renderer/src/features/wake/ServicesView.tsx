@@ -10,6 +10,7 @@ import { call, errorText, subscribe } from '../../transport/client';
 import { ConfirmDialog } from '../../components/Dialog';
 import { useNow } from '../../components/use-now';
 import { ConfigPanel } from './ConfigPanel';
+import { ProxySettingsLink } from './ProxySettings';
 import { RootCertButton } from './RootCertButton';
 import { ServiceEditor } from './ServiceEditor';
 import { WebhookDialog } from './WebhookDialog';
@@ -126,6 +127,7 @@ export function ServicesView() {
           </span>
           {proxy.listen && proxy.caddy !== 'disabled' && <span className="muted">serving on <span className="mono">{proxy.listen}</span></span>}
           <RootCertButton proxy={proxy} />
+          <ProxySettingsLink proxy={proxy} />
           {proxy.message && <span className="wake-proxy-msg">{proxy.message}</span>}
           {proxy.hint && <span className="muted">{proxy.hint}</span>}
         </div>
