@@ -17,6 +17,7 @@ import type { WakeProxySettings } from '../../../src-main/contract/wake-proxy-se
 import { createCore, type Core } from '../../../src-main/core/create-core';
 import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
 import { CURRENT_SCHEMA_VERSION } from '../../../src-main/core/store/migrations';
+import { serveWakerOnEdge } from '../../../src-main/edge/waker-edge';
 import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
 import { CADDY_BIN, httpTo } from '../../support/caddy';
 import { SHARED_SOCKET, cleanupTestContainers, createContainer, discoveryFor, ensureTestImage, freePort, inspectContainer, waitFor, type TestContainer } from '../../support/docker-fixtures';
@@ -112,7 +113,7 @@ describe.skipIf(!CADDY_BIN)('Settings → Proxy: the user\'s own Caddy (merge mo
     // WakeDock's private Caddy on a free port (as if saved in Settings before).
     const settings: WakeProxySettings = { mode: 'private', listen: `127.0.0.1:${privatePort}`, https: false, httpsListen: `127.0.0.1:${await freePort()}`, acme: false };
     writeFileSync(join(dataDir, 'wakedock.json'), JSON.stringify({ schemaVersion: CURRENT_SCHEMA_VERSION, wakeProxy: { settings, merged: null } }));
-    core = await createCore({ dataDir, mode: 'serve', appVersion: 'test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET), wake: { tickMs: 200, pollMs: 300 } });
+    core = await createCore({ dataDir, mode: 'serve', appVersion: 'test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET), wake: { serveWaker: serveWakerOnEdge(), tickMs: 200, pollMs: 300 } });
     server = new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true });
     link = connectInMemory(server);
     await core.services.wake?.ready;
