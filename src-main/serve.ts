@@ -15,6 +15,7 @@ Options:
   --enable-host-terminal
                       allow terminals on THIS machine (a shell for whoever holds the token)
   --metrics           serve /metrics (Prometheus text format; send the token as Authorization: Bearer)
+  --upload-limit <MiB>  largest image archive or volume backup a browser may upload (default 16384)
   --tls-cert <file>   serve https with this certificate (PEM; with --tls-key)
   --tls-key <file>    the certificate's private key (PEM)
   --wake              wake on demand: run a private Caddy (needs caddy on PATH) for service hostnames
@@ -55,11 +56,11 @@ const log = (level: string) => (msg: string, extra?: unknown) => {
 
 export async function main(argv: string[]): Promise<number> {
   const args = argv[0] === 'serve' ? argv.slice(1) : argv;
-  let values: { host?: string; port?: string; 'data-dir'?: string; 'enable-host-terminal'?: boolean; metrics?: boolean; 'tls-cert'?: string; 'tls-key'?: string; wake?: boolean; 'wake-listen'?: string; 'wake-https'?: string; 'wake-acme'?: boolean; 'wake-acme-email'?: string; help?: boolean };
+  let values: { host?: string; port?: string; 'data-dir'?: string; 'enable-host-terminal'?: boolean; metrics?: boolean; 'tls-cert'?: string; 'tls-key'?: string; wake?: boolean; 'wake-listen'?: string; 'wake-https'?: string; 'wake-acme'?: boolean; 'wake-acme-email'?: string; 'upload-limit'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args,
-      options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'enable-host-terminal': { type: 'boolean' }, metrics: { type: 'boolean' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, wake: { type: 'boolean' }, 'wake-listen': { type: 'string' }, 'wake-https': { type: 'string' }, 'wake-acme': { type: 'boolean' }, 'wake-acme-email': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { host: { type: 'string' }, port: { type: 'string' }, 'data-dir': { type: 'string' }, 'enable-host-terminal': { type: 'boolean' }, metrics: { type: 'boolean' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, wake: { type: 'boolean' }, 'wake-listen': { type: 'string' }, 'wake-https': { type: 'string' }, 'wake-acme': { type: 'boolean' }, 'wake-acme-email': { type: 'string' }, 'upload-limit': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     }));
   } catch (e) {
@@ -74,6 +75,11 @@ export async function main(argv: string[]): Promise<number> {
   const port = values.port === undefined ? 7380 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     process.stderr.write(`wakedock serve: --port must be a number from 0 to 65535, not "${values.port}"\n`);
+    return 2;
+  }
+  const uploadMiB = values['upload-limit'] === undefined ? undefined : Number(values['upload-limit']);
+  if (uploadMiB !== undefined && !(Number.isFinite(uploadMiB) && uploadMiB > 0)) {
+    process.stderr.write(`wakedock serve: --upload-limit must be a positive number of MiB, not "${values['upload-limit']}"\n`);
     return 2;
   }
   if (!values['tls-cert'] !== !values['tls-key']) {
@@ -97,7 +103,7 @@ export async function main(argv: string[]): Promise<number> {
   const logger = { info: log('info'), warn: log('warn'), error: log('error') };
   let app;
   try {
-    app = await startHeadless({ host, port, dataDir: values['data-dir'] ?? defaultDataDir(), token: process.env.WAKEDOCK_TOKEN, staticDir, appVersion: appVersion(), logger, hostTerminal: values['enable-host-terminal'] === true, metrics: values.metrics === true, tls, wake: values.wake || values['wake-listen'] || values['wake-https'] ? { listen: values['wake-listen'], ...httpsOf(values) } : undefined });
+    app = await startHeadless({ host, port, dataDir: values['data-dir'] ?? defaultDataDir(), token: process.env.WAKEDOCK_TOKEN, staticDir, appVersion: appVersion(), logger, hostTerminal: values['enable-host-terminal'] === true, metrics: values.metrics === true, tls, uploadLimit: uploadMiB === undefined ? undefined : Math.floor(uploadMiB * 1024 * 1024), wake: values.wake || values['wake-listen'] || values['wake-https'] ? { listen: values['wake-listen'], ...httpsOf(values) } : undefined });
   } catch (e) {
     if (e instanceof ServeConfigError) {
       process.stderr.write(`wakedock serve: ${e.message}\n`);

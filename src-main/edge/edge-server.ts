@@ -67,6 +67,8 @@ export interface EdgeOptions {
     unauthenticatedLifetimeMs?: number;
     /** The whole request head must arrive within this (default 10 s). */
     headersTimeoutMs?: number;
+    /** The whole request, body included, must arrive within this (default 60 s; 0: no limit, for streamed uploads). */
+    requestTimeoutMs?: number;
   };
 }
 
@@ -232,7 +234,7 @@ export async function startEdge(opts: EdgeOptions): Promise<RunningEdge> {
 
   const server: Server = opts.tls ? (createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key, handshakeTimeout: 10_000 }, handler) as unknown as Server) : createHttpServer(handler);
   server.headersTimeout = opts.limits?.headersTimeoutMs ?? 10_000;
-  server.requestTimeout = 60_000;
+  server.requestTimeout = opts.limits?.requestTimeoutMs ?? 60_000;
   server.on('connection', (socket: Socket) => {
     if (pending.size >= maxPending) {
       logger?.warn(`edge: ${pending.size} unauthenticated connections open; refusing one from ${socket.remoteAddress}`);

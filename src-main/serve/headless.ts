@@ -9,6 +9,7 @@ import { mapEngineError } from '../core/engine/engine-errors';
 import { startHttpServer, type RunningServer } from './http-server';
 import { logsRoute } from './logs-route';
 import { volumeBackupsRoute, volumeFileRoute } from './volume-files-route';
+import { DEFAULT_UPLOAD_LIMIT, imageLoadRoute, imageSaveRoute, uploadLimitRoute, volumeBackupDownloadRoute, volumeBackupUploadRoute } from './archive-routes';
 import { backupDir } from '../core/services/volumes-handlers';
 import { metricsRoute } from './metrics-route';
 import { createMetricsCollector } from '../core/metrics/collector';
@@ -32,6 +33,8 @@ export interface HeadlessOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
   /** Wake on demand (`serve --wake`): a private Caddy serving service hostnames. */
   wake?: WakeOptions;
+  /** Largest upload (image load, volume backup) in bytes (`serve --upload-limit <MiB>`; default 16 GiB). */
+  uploadLimit?: number;
 }
 
 export interface Headless {
@@ -40,6 +43,18 @@ export interface Headless {
   http: RunningServer;
   token: string;
   stop(): Promise<void>;
+}
+
+/** The browser's downloads and uploads of image archives and volume backups (serve/archive-routes.ts). */
+function archiveRoutes(core: Core, opts: HeadlessOptions) {
+  const limit = opts.uploadLimit ?? DEFAULT_UPLOAD_LIMIT;
+  return [
+    imageSaveRoute(core.hosts, opts.logger),
+    imageLoadRoute(core.hosts, limit, (hostId) => core.services.resources.touched(hostId, 'image')),
+    volumeBackupDownloadRoute(core.hosts, opts.logger),
+    volumeBackupUploadRoute(backupDir(opts.dataDir), limit),
+    uploadLimitRoute(limit),
+  ];
 }
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
@@ -72,7 +87,16 @@ export async function startHeadless(opts: HeadlessOptions): Promise<Headless> {
   const rpc = new RpcServer(core.handlers, { mapError: mapEngineError, logger: opts.logger });
   let http: RunningServer;
   try {
-    http = await startHttpServer({ rpc, token, host: opts.host, port: opts.port, staticDir: opts.staticDir, appVersion: opts.appVersion, tls: opts.tls, logger: opts.logger, routes: [logsRoute(core.hosts, opts.logger), volumeFileRoute(core.hosts, opts.logger), volumeBackupsRoute(backupDir(opts.dataDir)), metricsRoute(opts.metrics ? createMetricsCollector(core.context) : null)] });
+    http = await startHttpServer({ rpc, token, host: opts.host, port: opts.port, staticDir: opts.staticDir, appVersion: opts.appVersion, tls: opts.tls, logger: opts.logger, routes: [
+        logsRoute(core.hosts, opts.logger),
+        volumeFileRoute(core.hosts, opts.logger),
+        volumeBackupsRoute(backupDir(opts.dataDir)),
+        ...archiveRoutes(core, opts),
+        metricsRoute(opts.metrics ? createMetricsCollector(core.context) : null),
+      ],
+      // Uploads run as long as they send (they have their own idle limit); heads still have 10 s.
+      limits: { requestTimeoutMs: 0 },
+    });
   } catch (e) {
     await core.dispose();
     throw e;

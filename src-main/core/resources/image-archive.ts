@@ -169,3 +169,62 @@ export async function runLoad(o: LoadRun): Promise<() => void> {
   });
   return stop;
 }
+
+/**
+ * docker save of `names` streamed into `out` (serve's download to the browser): each name is checked
+ * first (the engine's 404 names the missing one), then the engine's archive goes through with
+ * backpressure; nothing is written on the machine that runs WakeDock.
+ */
+export async function streamImageSave(docker: Dockerode, names: string[], signal: AbortSignal, ready: () => NodeJS.WritableStream): Promise<number> {
+  for (const n of names) {
+    await (docker.getImage(n).inspect() as Promise<unknown>).catch((e: unknown) => {
+      throw engineError(e, { context: `Cannot save ${n}` });
+    });
+  }
+  const getImages = (docker as unknown as { getImages(opts: unknown): Promise<Readable> }).getImages.bind(docker);
+  const engine = await getImages({ names, abortSignal: signal });
+  let bytes = 0;
+  await pipeline(engine, counter((n) => (bytes += n)), ready(), { signal });
+  return bytes;
+}
+
+/**
+ * docker load from a stream (serve's upload from the browser): the body goes to /images/load as it
+ * arrives; resolves with the names or ids the engine reports, rejects in the engine's words
+ * (VALIDATION / ENGINE_REFUSED_INPUT when it refuses the archive).
+ */
+export function loadImageStream(docker: Dockerode, body: Readable, signal: AbortSignal): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const refused = (msg: string): RpcError => RpcError.from('VALIDATION', msg, { reason: 'ENGINE_REFUSED_INPUT', field: 'file', detail: msg });
+    docker.loadImage(body as unknown as NodeJS.ReadableStream, { quiet: true, abortSignal: signal } as never, (err: unknown, res?: NodeJS.ReadableStream) => {
+      if (err || !res) {
+        const status = (err as { statusCode?: number } | null)?.statusCode;
+        return reject(status && status !== 404 ? refused(engineMessage(err as never)) : engineError(err ?? new Error('the engine sent no answer'), { context: 'The engine could not load the archive' }));
+      }
+      const engine = res as Readable;
+      const loaded: string[] = [];
+      let error: string | null = null;
+      let buf = '';
+      engine.on('data', (chunk: Buffer) => {
+        buf += chunk.toString('utf8');
+        let i: number;
+        while ((i = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, i).trim();
+          buf = buf.slice(i + 1);
+          if (!line) continue;
+          try {
+            const j = JSON.parse(line) as { stream?: string; error?: string; errorDetail?: { message?: string } };
+            if (j.error || j.errorDetail) error = j.errorDetail?.message ?? j.error ?? 'the load failed';
+            const m = /^Loaded image(?: ID)?: (.+)$/.exec((j.stream ?? '').trim());
+            if (m && loaded.length < 1000) loaded.push(m[1]!);
+          } catch {
+            // Not JSON: ignore (the engine sends JSON lines).
+          }
+        }
+        if (buf.length > 1024 * 1024) buf = '';
+      });
+      engine.on('error', (e) => reject(signal.aborted ? RpcError.from('CANCELLED', 'The upload was cancelled.') : engineError(e, { context: 'The load stopped' })));
+      engine.on('end', () => (error ? reject(refused(error)) : resolve(loaded)));
+    });
+  });
+}

@@ -226,6 +226,21 @@ export async function backupVolume(docker: Dockerode, o: BackupOptions): Promise
   });
 }
 
+/**
+ * The volume's contents as a .tar.gz streamed into `out` (serve's download of a backup to the
+ * browser): engine archive → gzip → out, with backpressure end to end; nothing is written on the
+ * machine that runs WakeDock. `ready` is called once the helper runs, before the first byte.
+ */
+export async function streamVolumeBackup(docker: Dockerode, o: { name: string; image: string; signal: AbortSignal }, ready: () => Writable): Promise<{ read: number; written: number }> {
+  return withHelper(docker, { image: o.image, mounts: [{ volume: o.name, target: MOUNT, readOnly: true }], signal: o.signal, purpose: 'backup' }, async (h) => {
+    const archive = (await h.container.getArchive({ path: `${MOUNT}/.`, abortSignal: o.signal } as never)) as unknown as Readable;
+    const read = new Counter();
+    const written = new Counter();
+    await pipeline(archive, read, createGzip(), written, ready(), { signal: o.signal });
+    return { read: read.bytes, written: written.bytes };
+  });
+}
+
 export async function listBackups(dir: string): Promise<{ path: string; name: string; size: number; mtime: number }[]> {
   let names: string[];
   try {

@@ -1,9 +1,12 @@
 // Save images to a tar file and load images from one (docker save / docker load), on the machine
 // WakeDock runs on (in serve mode: the server). Progress in bytes, Cancel (unsubscribing aborts the
 // engine request; a cancelled save leaves no file), the engine's or the file system's words on error.
+// In the browser (serve mode) the archive can also come from or go to this computer: Download streams
+// docker save to the browser, Upload sends a .tar/.tar.gz straight to the engine's load.
 import { useEffect, useRef, useState } from 'react';
 import { ImageIdSchema } from '@contract/procedures/images';
-import { subscribe } from '../../transport/client';
+import { subscribe, transportKind } from '../../transport/client';
+import { tooLargeForServer, uploadFile, UploadError, type Upload } from '../resources/upload';
 import { Dialog } from '../../components/Dialog';
 import { formatBytes } from '../../presenters/stats-presenter';
 import { ActionError } from '../resources/VirtualTable';
@@ -24,6 +27,10 @@ export function ArchiveDialog({ hostId, initialImage, onClose }: { hostId: strin
   const [err, setErr] = useState<ShownError | null>(null);
   const off = useRef<(() => void) | null>(null);
   useEffect(() => () => off.current?.(), []);
+  const browser = transportKind() === 'ws';
+  const [file, setFile] = useState<File | null>(null);
+  const upload = useRef<Upload<{ loaded: string[]; bytes: number }> | null>(null);
+  useEffect(() => () => upload.current?.cancel(), []);
 
   const ids = images.split(/[\s,]+/).filter(Boolean);
   const badId = ids.find((i) => !ImageIdSchema.safeParse(i).success);
@@ -67,7 +74,31 @@ export function ArchiveDialog({ hostId, initialImage, onClose }: { hostId: strin
             onError,
           );
   };
+  const startUpload = async (f: File): Promise<void> => {
+    setErr(null);
+    setResult(null);
+    const refusal = await tooLargeForServer(f.size, formatBytes);
+    if (refusal) return setErr({ message: refusal, field: 'file' });
+    setBusy(true);
+    setBytes({ done: 0, total: f.size });
+    const u = uploadFile<{ loaded: string[]; bytes: number }>('POST', `/api/image-load/${encodeURIComponent(hostId)}`, f, (sent, total) => setBytes({ done: sent, total }));
+    upload.current = u;
+    try {
+      const r = await u.done;
+      setResult(r.loaded.length ? `Loaded ${r.loaded.join(', ')} from ${f.name}` : `Loaded ${f.name} (the engine named nothing)`);
+    } catch (e) {
+      setErr(e instanceof UploadError ? e.shown : { message: String(e) });
+    } finally {
+      if (upload.current === u) upload.current = null;
+      setBusy(false);
+      setBytes(null);
+    }
+  };
   const cancel = (): void => {
+    if (upload.current) {
+      upload.current.cancel();
+      return;
+    }
     off.current?.();
     off.current = null;
     setBusy(false);
@@ -110,6 +141,33 @@ export function ArchiveDialog({ hostId, initialImage, onClose }: { hostId: strin
             </span>
           </label>
         )}
+        {browser && mode === 'save' && (
+          <p className="res-archive-alt">
+            <span className="muted">Or to this computer: </span>
+            <a
+              className={`btn btn-sm${ids.length > 0 && !badId && !busy ? '' : ' btn-disabled'}`}
+              aria-disabled={!(ids.length > 0 && !badId) || busy}
+              href={ids.length > 0 && !badId ? `/api/image-save/${encodeURIComponent(hostId)}?${ids.map((i) => `name=${encodeURIComponent(i)}`).join('&')}` : undefined}
+              download
+            >
+              Download .tar
+            </a>
+          </p>
+        )}
+        {browser && mode === 'load' && (
+          <div className="res-archive-alt">
+            <label htmlFor="archive-upload" className="muted">
+              Or upload an archive from this computer (.tar or .tar.gz; loaded as it arrives)
+            </label>
+            <div className="res-archive-upload">
+              <input id="archive-upload" type="file" accept=".tar,.tar.gz,.tgz,application/x-tar,application/gzip" disabled={busy} onChange={(e) => (setFile(e.target.files?.[0] ?? null), setErr(null), setResult(null))} />
+              <button type="button" className="btn" disabled={!file || busy} onClick={() => file && void startUpload(file)}>
+                Upload and load
+              </button>
+            </div>
+            {err?.field === 'file' && <p className="run-error">{err.message}</p>}
+          </div>
+        )}
         {bytes && busy && (
           <div className="res-pull-head" role="status" aria-label="Archive progress">
             <progress max={bytes.total ?? undefined} value={bytes.total ? bytes.done : undefined} />
@@ -124,7 +182,7 @@ export function ArchiveDialog({ hostId, initialImage, onClose }: { hostId: strin
             {result}
           </p>
         )}
-        <ActionError error={err && !(err.field === 'path' && pathErr === err.message) ? err : null} />
+        <ActionError error={err && err.field !== 'file' && !(err.field === 'path' && pathErr === err.message) ? err : null} />
         <div className="dialog-actions">
           {busy ? (
             <button type="button" className="btn" onClick={cancel}>

@@ -11,6 +11,7 @@ import { Dialog } from '../../components/Dialog';
 import { formatBytes } from '../../presenters/stats-presenter';
 import { ActionError } from '../resources/VirtualTable';
 import { shownError, type ShownError } from '../resources/errors';
+import { tooLargeForServer, uploadFile, UploadError, type Upload } from '../resources/upload';
 
 type Tab = 'browse' | 'backup' | 'restore' | 'clone';
 
@@ -183,6 +184,14 @@ function Backup({ hostId, volume, image }: { hostId: string; volume: string; ima
         </p>
       )}
       <ActionError error={err && err.field !== 'path' ? err : null} />
+      {transportKind() === 'ws' && (
+        <p className="res-archive-alt">
+          <span className="muted">Or straight to this computer (made as it downloads; nothing is kept on the server): </span>
+          <a className="btn btn-sm" href={`/api/volume-backup/${encodeURIComponent(hostId)}/${encodeURIComponent(volume)}?image=${encodeURIComponent(image)}`} download aria-label="Download a backup">
+            Download .tar.gz
+          </a>
+        </p>
+      )}
       <div className="dialog-actions">
         {progress ? (
           <button type="button" className="btn" onClick={cancel}>
@@ -206,10 +215,34 @@ function Restore({ hostId, volume, image }: { hostId: string; volume: string; im
   const [done, setDone] = useState<{ entries: number; bytes: number } | null>(null);
   const [err, setErr] = useState<ShownError | null>(null);
   const stop = useRef<(() => void) | null>(null);
+  const [file, setFile] = useState<File | null>(null);
+  const [sending, setSending] = useState<{ sent: number; total: number } | null>(null);
+  const upload = useRef<Upload<{ path: string; name: string; size: number }> | null>(null);
+  const refresh = (): void => void call('volumes.backups', {}).then((b) => setFiles(b.files), () => undefined);
   useEffect(() => {
-    void call('volumes.backups', {}).then((b) => setFiles(b.files), () => undefined);
-    return () => stop.current?.();
+    refresh();
+    return () => (stop.current?.(), upload.current?.cancel());
   }, []);
+  const send = async (f: File): Promise<void> => {
+    setErr(null);
+    setDone(null);
+    const refusal = await tooLargeForServer(f.size, formatBytes);
+    if (refusal) return setErr({ message: refusal, field: 'file' });
+    setSending({ sent: 0, total: f.size });
+    const u = uploadFile<{ path: string; name: string; size: number }>('PUT', `/api/volume-backups/${encodeURIComponent(f.name)}`, f, (sent, total) => setSending({ sent, total }));
+    upload.current = u;
+    try {
+      const r = await u.done;
+      setPath(r.path);
+      setFile(null);
+      refresh();
+    } catch (e) {
+      setErr(e instanceof UploadError ? { ...e.shown, field: 'file' } : { message: String(e), field: 'file' });
+    } finally {
+      if (upload.current === u) upload.current = null;
+      setSending(null);
+    }
+  };
   const start = (): void => {
     setConfirm(false);
     setErr(null);
@@ -245,9 +278,37 @@ function Restore({ hostId, volume, image }: { hostId: string; volume: string; im
         ))}
       </datalist>
       {err?.field === 'path' && <p className="run-error">{err.message}</p>}
+      {transportKind() === 'ws' && (
+        <div className="res-archive-alt">
+          <label htmlFor="vf-restore-upload" className="muted">
+            Or upload a .tar.gz from this computer (kept in the default backup folder, then chosen above)
+          </label>
+          <div className="res-archive-upload">
+            <input id="vf-restore-upload" type="file" accept=".tar.gz,.tgz,application/gzip" disabled={!!sending || !!progress} onChange={(e) => (setFile(e.target.files?.[0] ?? null), setErr(null))} />
+            {sending ? (
+              <button type="button" className="btn" onClick={() => upload.current?.cancel()}>
+                Cancel upload
+              </button>
+            ) : (
+              <button type="button" className="btn" disabled={!file || !!progress} onClick={() => file && void send(file)}>
+                Upload
+              </button>
+            )}
+          </div>
+          {sending && <Progress done={sending.sent} total={sending.total} label="Upload progress" />}
+          {err?.field === 'file' && (
+            <p className="run-error" role="alert">
+              {err.message}
+              {err.hint ? ` ${err.hint}` : ''}
+            </p>
+          )}
+        </div>
+      )}
       {confirm && (
-        <div className="banner banner-warn" role="alert">
-          Every file now in <strong className="mono">{volume}</strong> is deleted and replaced by the archive&apos;s. This cannot be undone.
+        <div className="banner banner-warn vf-confirm" role="alert">
+          <p>
+            Every file now in <strong className="mono">{volume}</strong> is deleted and replaced by the archive&apos;s. This cannot be undone.
+          </p>
           <div className="dialog-actions">
             <button type="button" className="btn" onClick={() => setConfirm(false)}>
               Keep the volume
@@ -264,14 +325,14 @@ function Restore({ hostId, volume, image }: { hostId: string; volume: string; im
           Restored {done.entries} entries ({formatBytes(done.bytes)}).
         </p>
       )}
-      <ActionError error={err && err.field !== 'path' ? err : null} />
+      <ActionError error={err && err.field !== 'path' && err.field !== 'file' ? err : null} />
       <div className="dialog-actions">
         {progress ? (
           <button type="button" className="btn" onClick={() => (stop.current?.(), (stop.current = null), setProgress(null))}>
             Cancel restore
           </button>
         ) : (
-          <button type="button" className="btn btn-danger" disabled={!path.trim() || confirm} onClick={() => setConfirm(true)}>
+          <button type="button" className="btn btn-danger" disabled={!path.trim() || confirm || !!sending} onClick={() => setConfirm(true)}>
             Restore…
           </button>
         )}
