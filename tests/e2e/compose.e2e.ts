@@ -85,8 +85,17 @@ describe('projects page (e2e)', () => {
     expect(await stateOf(web)).toBe('running');
     expect(await stateOf(worker)).toBe('running');
 
-    // Down asks first; with volumes ticked the named volume goes too.
     writeFileSync(p.file, composeYaml(['web', 'worker'], { volume: true }));
+    // Up… with its options: build first (the command line says --build); the project runs after it.
+    await c.getByRole('button', { name: 'Up…' }).click();
+    const up = page.getByRole('dialog', { name: `Up ${p.name}` });
+    await up.getByLabel(/Build images first/).check();
+    await up.getByRole('button', { name: 'Up', exact: true }).click();
+    await c.getByRole('status', { name: `up --build of ${p.name}` }).getByText('done').waitFor({ timeout: 120_000 });
+    expect(await c.getByRole('log', { name: `Output of ${p.name}` }).innerText()).toMatch(/\$ .* up -d --build/);
+    await c.getByText('all 2 running').waitFor({ timeout: 30_000 });
+
+    // Down asks first; with volumes ticked the named volume goes too.
     await c.getByRole('button', { name: 'Down…' }).click();
     const dlg = page.getByRole('dialog', { name: `Take ${p.name} down?` });
     await dlg.getByRole('button', { name: 'Cancel' }).click();

@@ -3,7 +3,7 @@
 // compose file (checked, the CLI's error and line shown under the editor, saved atomically, then
 // optionally `up -d`), and scale a service.
 import { useEffect, useRef, useState } from 'react';
-import type { ComposeCheck, ComposeFile, ComposeProject, ComposeRunEvent } from '@contract/procedures/compose';
+import type { ComposeCheck, ComposeCli, ComposeFile, ComposeProject, ComposeRunEvent } from '@contract/procedures/compose';
 import { RpcError } from '@contract/index';
 import { call, subscribe } from '../../transport/client';
 import { Dialog } from '../../components/Dialog';
@@ -291,6 +291,50 @@ export function ScaleDialog({ hostId, project, onClose }: { hostId: string; proj
           </button>
           <button type="submit" className="btn btn-primary" disabled={!ok || !service}>
             Scale
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** "Up…" on a project card: up -d with its options (build images first, pull images first). */
+export function UpDialog({ hostId, project, cli, onClose }: { hostId: string; project: ComposeProject; cli: ComposeCli | null; onClose(): void }) {
+  const [build, setBuild] = useState(false);
+  const [pull, setPull] = useState(false);
+  const start = useComposeRuns((s) => s.start);
+  const v1 = cli?.kind === 'v1';
+  return (
+    <Dialog title={`Up ${project.name}`} onClose={onClose}>
+      <form
+        className="res-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          start(hostId, project.name, 'up', { build, pull });
+          onClose();
+        }}
+      >
+        <p className="muted small">Creates and starts what is missing or changed (up -d), in the project&apos;s folder with its compose files.</p>
+        <label className="check">
+          <input type="checkbox" checked={build} onChange={(e) => setBuild(e.target.checked)} />
+          <span>
+            Build images first
+            <small> --build: services with a build section are rebuilt from their folder.</small>
+          </span>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={pull} onChange={(e) => setPull(e.target.checked)} />
+          <span>
+            Pull images first
+            <small>{v1 ? ' docker-compose 1 has no --pull: pull runs as its own step before up.' : ' --pull always: newer images replace the local ones.'}</small>
+          </span>
+        </label>
+        <div className="dialog-actions">
+          <button type="button" className="btn" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="btn btn-primary">
+            Up
           </button>
         </div>
       </form>

@@ -1,6 +1,6 @@
 // The Projects page: compose projects of the host, found from their containers' labels (live through
 // compose.watch), each with its services, ports, compose file and folder; up, start, stop, restart,
-// pull and down (asked first, volumes optional) per project, start/stop/restart per service, and the
+// pull and down (asked first, volumes optional) per project, Up… with build/pull first, start/stop/restart per service, and the
 // merged logs. Actions run the compose CLI in the core; its output is shown under the project, and a
 // failure shows the CLI's own stderr there.
 import { useEffect, useMemo, useRef, useState } from 'react';
@@ -13,7 +13,7 @@ import { SearchIcon } from '../../components/icons';
 import { filterProjects, projectStateText, stateBadge } from '../../presenters/compose-presenter';
 import { useListFeed } from '../resources/use-list-feed';
 import { runKey, useComposeRuns, type ComposeRun } from './compose-runs';
-import { DeployDialog, EditFileDialog, ScaleDialog } from './ComposeDialogs';
+import { DeployDialog, EditFileDialog, ScaleDialog, UpDialog } from './ComposeDialogs';
 import '../resources/resources.css';
 import './compose.css';
 
@@ -76,7 +76,7 @@ function ProjectCard({ hostId, project, cli }: { hostId: string; project: Compos
   const start = useComposeRuns((s) => s.start);
   const dismiss = useComposeRuns((s) => s.dismiss);
   const [askDown, setAskDown] = useState(false);
-  const [dialog, setDialog] = useState<'scale' | 'file' | null>(null);
+  const [dialog, setDialog] = useState<'up' | 'scale' | 'file' | null>(null);
   const [downOpts, setDownOpts] = useState<Record<string, boolean>>({ volumes: false });
   const blocked = run?.status === 'running' || !cli || !cli.kind || !!cli.problem;
   const blockedWhy = run?.status === 'running' ? 'An action is running on this project' : cli?.problem;
@@ -97,6 +97,9 @@ function ProjectCard({ hostId, project, cli }: { hostId: string; project: Compos
               {a.label}
             </button>
           ))}
+          <button type="button" className="btn btn-sm" title={blockedWhy ?? 'Up with options: build images first, pull images first'} disabled={blocked} onClick={() => setDialog('up')}>
+            Up…
+          </button>
           <button type="button" className="btn btn-sm" title={blockedWhy ?? 'Change the number of containers of a service'} disabled={blocked} onClick={() => setDialog('scale')}>
             Scale…
           </button>
@@ -176,6 +179,7 @@ function ProjectCard({ hostId, project, cli }: { hostId: string; project: Compos
         </tbody>
       </table>
       {run && <RunOutput run={run} project={project.name} onDismiss={() => dismiss(hostId, project.name)} />}
+      {dialog === 'up' && <UpDialog hostId={hostId} project={project} cli={cli} onClose={() => setDialog(null)} />}
       {dialog === 'scale' && <ScaleDialog hostId={hostId} project={project} onClose={() => setDialog(null)} />}
       {dialog === 'file' && <EditFileDialog hostId={hostId} project={project} onClose={() => setDialog(null)} />}
       {askDown && (
