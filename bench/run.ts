@@ -21,12 +21,13 @@ import { wakeSuite } from './wake';
 import { wakeColdSuite } from './wake-cold';
 import { sshSuite } from './ssh';
 import { transferSuite } from './transfer';
+import { backupSuite } from './backup';
 import { Budget, CleanupStack, withTimeout } from './lib/cleanup';
 import { BenchEngine } from './lib/engine';
 import { machineInfo, writeLatestMarkdown, writeSuiteResult, type StoredResult } from './lib/report';
 import type { Suite } from './lib/suite';
 
-const SUITES: Suite[] = [alertsSuite, listSuite, idleSuite, latencySuite, statsSuite, terminalSuite, logsSuite, projectLogsSuite, resourcesSuite, wakeSuite, wakeColdSuite, sshSuite, transferSuite];
+const SUITES: Suite[] = [alertsSuite, listSuite, idleSuite, latencySuite, statsSuite, terminalSuite, logsSuite, projectLogsSuite, resourcesSuite, wakeSuite, wakeColdSuite, sshSuite, transferSuite, backupSuite];
 /** The whole run, engine set-up and clean-up included. */
 const RUN_LIMIT_MS = 11 * 60_000;
 
