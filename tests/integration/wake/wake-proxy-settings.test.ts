@@ -19,6 +19,8 @@ import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
 import { CURRENT_SCHEMA_VERSION } from '../../../src-main/core/store/migrations';
 import { serveWakerOnEdge } from '../../../src-main/edge/waker-edge';
 import { RpcServer, silentLogger } from '../../../src-main/rpc/dispatcher';
+import { buildConfig, stableJson } from '../../../src-main/core/caddy/caddy-config';
+import { ExternalCaddy } from '../../../src-main/core/caddy/external-caddy';
 import { CADDY_BIN, httpTo } from '../../support/caddy';
 import { SHARED_SOCKET, cleanupTestContainers, createContainer, discoveryFor, ensureTestImage, freePort, inspectContainer, waitFor, type TestContainer } from '../../support/docker-fixtures';
 import { connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
@@ -204,6 +206,21 @@ describe.skipIf(!CADDY_BIN)('Settings → Proxy: the user\'s own Caddy (merge mo
     }, { timeoutMs: 30_000 });
     expect(tls.status).toBe(200);
 
+    // The user's Caddy reloads its own config (a Caddyfile reload, a restart without --resume):
+    // WakeDock notices within its 10 s check and adds its parts again.
+    await new Promise<void>((resolve, reject) => {
+      const body = Buffer.from(before);
+      const req = httpRequest({ host: '127.0.0.1', port: adminPort, path: '/load', method: 'POST', headers: { Host: `127.0.0.1:${adminPort}`, 'Content-Type': 'application/json', 'Content-Length': body.length } }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`/load answered ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+    expect(JSON.parse(await userConfigText()).apps.http.servers).not.toHaveProperty('wakedock');
+    await waitFor('WakeDock\'s parts back in the user\'s Caddy', async () => (await httpTo(listenPort, HOST, '/')).body.includes('<h1>wakedock test</h1>'), { timeoutMs: 40_000 });
+    expect((await httpTo(userPort, 'user.localhost')).body).toBe('the user route');
+
     // Back to the private Caddy: the user's config is exactly what it was.
     const back = await call('wake.setProxySettings', { mode: 'private', admin: `http://127.0.0.1:${adminPort}`, listen: `127.0.0.1:${privatePort}`, https: false, httpsListen: `127.0.0.1:${tlsPort}`, acme: false });
     expect(back.message).toContain('Switched to WakeDock\'s private Caddy');
@@ -214,4 +231,31 @@ describe.skipIf(!CADDY_BIN)('Settings → Proxy: the user\'s own Caddy (merge mo
     await waitFor('the private Caddy serves the service again', async () => (await httpTo(privatePort, HOST, '/')).body.includes('<h1>wakedock test</h1>'), { timeoutMs: 30_000 });
     expect(await call('wake.proxy', {})).toMatchObject({ mode: 'private', caddy: 'running', port: privatePort });
   }, 120_000);
+
+  it('a user\'s Caddy on a unix socket (default origins): merged and removed byte for byte through ExternalCaddy', async () => {
+    const sockDir = mkdtempSync(join(tmpdir(), 'wd-usock-'));
+    const sock = join(sockDir, 'admin.sock');
+    const port2 = await freePort();
+    const cfg = { admin: { listen: `unix/${sock}` }, apps: { http: { servers: { theirs: { listen: [`127.0.0.1:${port2}`], automatic_https: { disable: true }, routes: [{ handle: [{ handler: 'static_response', body: 'socket user' }] }] } } } } };
+    writeFileSync(join(sockDir, 'c.json'), JSON.stringify(cfg));
+    const child = spawn(CADDY_BIN as string, ['run', '--config', join(sockDir, 'c.json')], { stdio: 'ignore', env: { ...process.env, HOME: sockDir, XDG_DATA_HOME: join(sockDir, 'data'), XDG_CONFIG_HOME: join(sockDir, 'config') } });
+    try {
+      await waitFor('the socket Caddy answers', async () => (await httpTo(port2, 'x.localhost')).body === 'socket user', { timeoutMs: 30_000 });
+      const ext = new ExternalCaddy(sock, { logger: silentLogger });
+      expect((await ext.probe()).servers).toEqual(['theirs']);
+      const before = stableJson(await ext.client.getConfig());
+      const ours = await freePort();
+      await ext.start(buildConfig({ adminListen: 'unused', adminOrigin: 'unused', listen: `127.0.0.1:${ours}`, waker: `127.0.0.1:${await freePort()}`, services: [], shared: true }));
+      expect(ext.state.status).toBe('running');
+      expect(Object.keys(((await ext.client.getConfig()) as { apps: { http: { servers: object } } }).apps.http.servers).sort()).toEqual(['theirs', 'wakedock']);
+      expect((await httpTo(port2, 'x.localhost')).body).toBe('socket user');
+      expect(await ext.detach()).toBe(true);
+      expect(stableJson(await ext.client.getConfig())).toBe(before);
+    } finally {
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await gone;
+      rmSync(sockDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
