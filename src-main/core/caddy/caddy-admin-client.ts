@@ -4,11 +4,11 @@
 // (Caddy provisions the new config before swapping, so a refused config leaves the old one running),
 // then reads back what Caddy runs. If Caddy ends up running anything but what was sent (or the old
 // config after a refusal), the previous config is loaded again. In "merge" mode (an admin endpoint the
-// user also uses for other sites) only WakeDock's server and logger are replaced; every other route,
+// user also uses for other sites) only WakeDock's servers are replaced; every other route,
 // server and app is sent back exactly as Caddy had it.
 import { request } from 'node:http';
 import { z } from 'zod';
-import { mergeOwned, ownedParts, ownedServer, ownedServers, stableJson, unmergeOwned, type CaddyJson } from './caddy-config';
+import { mergeOwned, ownedParts, ownedServer, ownedServers, proxiesOf, stableJson, unmergeOwned, type CaddyJson } from './caddy-config';
 
 export class CaddyAdminError extends Error {
   constructor(
@@ -30,7 +30,8 @@ export interface Upstream {
 
 const UpstreamsSchema = z.array(z.object({ address: z.string(), num_requests: z.number(), fails: z.number() }).loose());
 
-const HostPort = z.string().regex(/^(127\.\d+\.\d+\.\d+|\[::1\]|localhost):\d{1,5}$/, 'must be a loopback host:port');
+// `tcp/` prefix: the address ignored requests dial (caddy-config.ts IGNORED_DIAL_PREFIX).
+const HostPort = z.string().regex(/^(tcp\/)?(127\.\d+\.\d+\.\d+|\[::1\]|localhost):\d{1,5}$/, 'must be a loopback host:port');
 const Hostname = z
   .string()
   .min(1)
@@ -61,11 +62,17 @@ export function validateOwned(config: CaddyJson): void {
   }
   const seen = new Map<string, string>();
   for (const route of r.data.routes) {
+    const id = route['@id'];
+    // A service's subroute (ignore rules) holds proxies too: loopback only, like the top level.
+    for (const p of proxiesOf(route)) {
+      const dials = z.array(z.object({ dial: HostPort }).loose()).safeParse(p.upstreams ?? []);
+      if (!dials.success) throw new CaddyAdminError(`WakeDock's Caddy config is not valid: ${id} ${dials.error.issues[0]?.message ?? 'bad upstream'}`);
+    }
     for (const m of route.match) {
       for (const h of m.host ?? []) {
         const other = seen.get(h.toLowerCase());
-        if (other && other !== route['@id']) throw new CaddyAdminError(`the hostname ${h} is used by two services (${other}, ${route['@id']})`);
-        seen.set(h.toLowerCase(), route['@id']);
+        if (other && other !== id) throw new CaddyAdminError(`the hostname ${h} is used by two services (${other}, ${id})`);
+        seen.set(h.toLowerCase(), id);
       }
     }
   }

@@ -1,4 +1,5 @@
-// Pure builder of the Caddy JSON config WakeDock owns: one HTTP server ("wakedock") and one logger.
+// Pure builder of the Caddy JSON config WakeDock owns: one HTTP server ("wakedock"), its fallback and
+// (with HTTPS) its TLS twin. No access log.
 //
 // One stable config: each service's route always points at its container's published loopback port,
 // whether the container runs or not. When the upstream is down Caddy fails with 502/503, and the
@@ -7,9 +8,12 @@
 // change: Caddy 2.6.2 closes every proxied WebSocket on each reload, so a wake must never reload it.
 //
 // Requests with a body (anything but GET/HEAD) cannot be re-sent to the waker once the first attempt
-// consumed the body (2.6.2 answers 502 "invalid Read on closed Body"), so the first error route answers
-// them itself: 503 + Retry-After, tagged `X-WakeDock: rejected`. WakeDock learns of them from the
-// access log (and wakes the service).
+// consumed the body (2.6.2 answers 502 "invalid Read on closed Body"), so the first error route sends
+// the waker a GET without the body (`rewrite.method`), the original method in `X-WakeDock-Rejected`;
+// the waker answers 503 + Retry-After and wakes the service.
+//
+// Activity (what keeps an awake service awake) is counted by Caddy itself, per upstream, with no
+// access log: see ACTIVITY_WINDOW.
 //
 // Verified against Caddy 2.6.2 (tests/integration/caddy/*).
 
@@ -25,13 +29,15 @@ export const FALLBACK_SERVER = 'wakedock-fallback';
 export const TLS_SERVER = 'wakedock-tls';
 /** Every server WakeDock owns in a config (merge mode replaces exactly these). */
 export const OWNED_SERVERS = [WAKEDOCK_SERVER, FALLBACK_SERVER, TLS_SERVER] as const;
+/** The access logger earlier versions added, and its name in the default logger's exclude (merge mode removes both). */
 export const WAKEDOCK_LOGGER = 'wakedock';
-/** Caddy's logger name for the access logs of the server's default_logger_name. */
 export const ACCESS_LOGGER = `http.log.access.${WAKEDOCK_LOGGER}`;
 /** Path prefix of WakeDock's own endpoints on every service host (status polling of the loading page). */
 export const WAKEDOCK_PATH_PREFIX = '/__wakedock/';
-/** Response header WakeDock sets on its own answers, so the access log can tell them from the app's. */
+/** Response header WakeDock sets on its own answers (loading page, held, rejected, ignored, unavailable). */
 export const WAKEDOCK_HEADER = 'X-WakeDock';
+/** Request header the error route sets when it hands a request with a body to the waker as a GET: the original method. */
+export const REJECTED_HEADER = 'X-WakeDock-Rejected';
 export const ROUTE_ID_PREFIX = 'wakedock-svc-';
 /** `@id` prefix of WakeDock's TLS automation policies in a shared Caddy (merge mode). */
 export const TLS_POLICY_ID_PREFIX = 'wakedock-tls-';
@@ -52,6 +58,8 @@ export interface CaddyRouteService {
   /** Active health checks: GET this path on each upstream every `healthInterval`. */
   healthUri?: string;
   healthInterval?: string;
+  /** Requests that must not count as activity (monitors, bots): user-agent substrings and path prefixes. */
+  ignore?: { user_agents: string[]; paths: string[] };
 }
 
 export interface CaddyConfigInput {
@@ -63,10 +71,8 @@ export interface CaddyConfigInput {
   listen: string;
   /** The waker: host:port on loopback. */
   waker: string;
-  /** Access log receiver: host:port on loopback (TCP). Omit to log nothing. */
-  accessLog?: string;
   services: CaddyRouteService[];
-  /** Seconds clients are told to wait (Retry-After) when a request with a body arrives while the service sleeps. */
+  /** Seconds the fallback page tells clients to wait (Retry-After); the waker has its own setting. */
   retryAfterSeconds?: number;
   /**
    * host:port on loopback where Caddy serves its own "WakeDock is not running" page; the waker's
@@ -95,18 +101,22 @@ export interface CaddyConfigInput {
 export type CaddyJson = Record<string, unknown>;
 
 /**
- * The access log is sampled (zap's sampler drops a line before it is encoded): per second, the first
- * `first` lines are logged, then one in `thereafter`. Activity needs "a request for this host
- * happened this second", not every line, and long requests are seen through the in-flight counts;
- * unsampled, Caddy 2.6.2 encodes and writes every line synchronously, which cost the awake path 34 %
- * at ~2,000 requests/s (bench/wake.ts). The sampler is shared by all services: while they take more
- * than `first` requests in one second together, a POST to a sleeping service (seen only through its
- * log line) can go unseen in that second; its client was told to retry (Retry-After) and GETs wake
- * through the waker regardless. One logger per service (`logger_names`) would isolate them, but made
- * every request pay for matching its line against every service's log (1.17 with 20 services).
- * `interval` is nanoseconds (Caddy decodes it as a Go time.Duration).
+ * Activity without an access log. Each service route's `reverse_proxy` has a passive health check
+ * that counts every answered request as a "failure" (`unhealthy_latency: 1ns`) that Caddy forgets
+ * after `fail_duration` (this window), with `max_fails` so high that the upstream is never marked
+ * down. `GET /reverse_proxy/upstreams` then says, per upstream, how many requests got an answer in the
+ * last 3 s (`fails`, next to `num_requests` in flight); WakeDock polls it every second while a service
+ * is awake, so no request is missed (the window is 3 polls long) and nothing per request crosses to
+ * Node. Requests from ignored user agents or to ignored paths take a twin route without the check.
+ * Why not the access log: Caddy 2.6.2 runs its access-log machinery (response recorder, the request
+ * encoded into every log core, the deferred entry) for every request while a server logs at all,
+ * sampled or not: 1.06–1.09 of a plain reverse_proxy (bench/wake.ts); this is ~1.03. The cost moved
+ * to memory: Caddy keeps a sleeping goroutine per counted request until it is forgotten (measured in
+ * the bench: Caddy's RSS under load).
  */
-export const ACCESS_LOG_SAMPLING = { interval: 1_000_000_000, first: 50, thereafter: 1_000_000 } as const;
+export const ACTIVITY_WINDOW_MS = 3000;
+/** Effectively "never mark the upstream down because of the activity count". */
+export const ACTIVITY_MAX_FAILS = 1_000_000_000;
 
 export function portOf(listen: string): number {
   const m = /:(\d+)$/.exec(listen);
@@ -118,23 +128,72 @@ export function routeId(serviceName: string): string {
   return `${ROUTE_ID_PREFIX}${serviceName.replace(/[^a-zA-Z0-9_.-]/g, '_')}`;
 }
 
+/** Prefix of the dial address ignored requests use: the same socket, another entry in Caddy's upstream pool. */
+export const IGNORED_DIAL_PREFIX = 'tcp/';
+
 /**
- * One service's route: its hostnames → its containers' published loopback ports, always. Several
- * replicas get a selection policy (round_robin unless set); a health URI adds active health checks,
- * so a replica that stops answering gets no traffic (and, all down, Caddy answers 503 "no upstreams
- * available", which the error routes send to the waker like a dial error).
+ * Caddy's reverse_proxy to a service's upstreams (policy and active checks). `count` adds the activity
+ * count; without it (ignored requests) each address is dialled as `tcp/host:port`: the same socket,
+ * but Caddy keys its upstream pool by the address as written, so their in-flight count is apart too
+ * and a monitor's requests in flight do not keep the service awake either.
+ */
+function serviceProxy(s: CaddyRouteService, count: boolean): CaddyJson {
+  const dials = s.upstreams && s.upstreams.length > 0 ? s.upstreams : [s.upstream];
+  const proxy: CaddyJson = { handler: 'reverse_proxy', upstreams: dials.map((dial) => ({ dial: count ? dial : `${IGNORED_DIAL_PREFIX}${dial}` })) };
+  if (dials.length > 1 || s.policy) proxy.load_balancing = { selection_policy: { policy: s.policy ?? 'round_robin' } };
+  const checks: CaddyJson = {};
+  if (s.healthUri) checks.active = { uri: s.healthUri, interval: s.healthInterval ?? '5s', timeout: '2s' };
+  if (count) checks.passive = { fail_duration: `${ACTIVITY_WINDOW_MS}ms`, max_fails: ACTIVITY_MAX_FAILS, unhealthy_latency: '1ns' };
+  if (Object.keys(checks).length > 0) proxy.health_checks = checks;
+  return proxy;
+}
+
+/** RE2 pattern matching any of the substrings, case-insensitively. */
+export function substringsPattern(subs: string[]): string {
+  return `(?i)(?:${subs.map((x) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`;
+}
+
+/**
+ * One service's route: its hostnames → its containers' published loopback ports, always, counting
+ * activity (ACTIVITY_WINDOW_MS). Several replicas get a selection policy (round_robin unless set); a
+ * health URI adds active health checks, so a replica that stops answering gets no traffic (and, all
+ * down, Caddy answers 503 "no upstreams available", which the error routes send to the waker like a
+ * dial error).
+ *
+ * With ignore rules, the route's handler is a subroute, evaluated only once the host matched: first
+ * ignored user agents (substring, any case) and paths (the path or below it, any case, as Caddy's path
+ * matcher) → the same proxy without the count (dialled apart, see serviceProxy), then the counted proxy. (Caddy evaluates the matchers
+ * of one set in no fixed order: as separate top-level routes, every service's user-agent pattern ran
+ * on every request, 1.27 in bench/wake.ts.)
  */
 export function serviceRoute(s: CaddyRouteService): CaddyJson {
-  const dials = s.upstreams && s.upstreams.length > 0 ? s.upstreams : [s.upstream];
-  const proxy: CaddyJson = { handler: 'reverse_proxy', upstreams: dials.map((dial) => ({ dial })) };
-  if (dials.length > 1 || s.policy) proxy.load_balancing = { selection_policy: { policy: s.policy ?? 'round_robin' } };
-  if (s.healthUri) proxy.health_checks = { active: { uri: s.healthUri, interval: s.healthInterval ?? '5s', timeout: '2s' } };
+  const uas = (s.ignore?.user_agents ?? []).filter((x) => x.length > 0);
+  const paths = (s.ignore?.paths ?? []).filter((x) => x.length > 0);
+  const ignored: CaddyJson[] = [];
+  if (uas.length > 0) ignored.push({ header_regexp: { 'User-Agent': { pattern: substringsPattern(uas) } } });
+  if (paths.length > 0) ignored.push({ path: paths.flatMap((p) => (p.endsWith('/') ? [`${p}*`] : [p, `${p}/*`])) });
+  const handle =
+    ignored.length === 0
+      ? [serviceProxy(s, true)]
+      : [{ handler: 'subroute', routes: [{ match: ignored, handle: [serviceProxy(s, false)], terminal: true }, { handle: [serviceProxy(s, true)] }] }];
   return {
     '@id': routeId(s.name),
     match: [{ host: [...s.hosts].sort() }],
-    handle: [proxy],
+    handle,
     terminal: true,
   };
+}
+
+/** Every reverse_proxy handler in a route, subroutes included (what validation checks). */
+export function proxiesOf(route: unknown): { upstreams?: { dial?: unknown }[] }[] {
+  const out: { upstreams?: { dial?: unknown }[] }[] = [];
+  const handle = (route as { handle?: unknown } | null)?.handle;
+  if (!Array.isArray(handle)) return out;
+  for (const h of handle as { handler?: string; routes?: unknown[]; upstreams?: { dial?: unknown }[] }[]) {
+    if (h?.handler === 'reverse_proxy') out.push(h);
+    if (h?.handler === 'subroute' && Array.isArray(h.routes)) for (const r of h.routes) out.push(...proxiesOf(r));
+  }
+  return out;
 }
 
 /** The page Caddy answers itself when the waker is unreachable (static: no placeholders from the request). */
@@ -170,7 +229,6 @@ export function buildFallbackServer(listen: string, retryAfter: string): CaddyJs
 
 /** The "wakedock" server: status path → waker, one route per service, error routes → waker. */
 export function buildServer(input: CaddyConfigInput): CaddyJson {
-  const retryAfter = String(input.retryAfterSeconds ?? 5);
   // With a fallback: the waker first; a dial error marks it failed for 1 s (passive health check) and
   // the retry (dial errors are retried for any method, no body was read) picks the fallback.
   const waker = (extra: CaddyJson = {}): CaddyJson => ({
@@ -201,32 +259,22 @@ export function buildServer(input: CaddyConfigInput): CaddyJson {
     errors: {
       routes: [
         {
+          // A request with a body: its body is gone (the first attempt closed it), so the waker gets a
+          // GET without one and the original method in a header; it answers 503 + Retry-After and wakes.
           '@id': 'wakedock-error-body',
           match: [{ not: [{ method: ['GET', 'HEAD'] }], expression: '{http.error.status_code} >= 502 && {http.error.status_code} <= 504' }],
-          handle: [
-            {
-              handler: 'headers',
-              response: { set: { 'Retry-After': [retryAfter], 'Cache-Control': ['no-store'], [WAKEDOCK_HEADER]: ['rejected'] } },
-            },
-            {
-              handler: 'static_response',
-              status_code: 503,
-              headers: { 'Content-Type': ['text/plain; charset=utf-8'] },
-              body: 'This service is asleep and is being woken. Retry this request in a few seconds.\n',
-            },
-          ],
+          handle: [waker({ rewrite: { method: 'GET' }, headers: { request: { set: { [REJECTED_HEADER]: ['{http.request.method}'], 'X-WakeDock-Error': ['{http.error.status_code}'] } } } })],
           terminal: true,
         },
         {
           '@id': 'wakedock-error-waker',
           match: [{ expression: '{http.error.status_code} >= 502 && {http.error.status_code} <= 504' }],
-          handle: [waker({ headers: { request: { set: { 'X-WakeDock-Error': ['{http.error.status_code}'] } } } })],
+          handle: [waker({ headers: { request: { set: { 'X-WakeDock-Error': ['{http.error.status_code}'] }, delete: [REJECTED_HEADER] } } })],
           terminal: true,
         },
       ],
     },
   };
-  if (input.accessLog) server.logs = { default_logger_name: WAKEDOCK_LOGGER };
   return server;
 }
 
@@ -302,19 +350,6 @@ export function buildConfig(input: CaddyConfigInput): CaddyJson {
     admin: { listen: input.adminListen, origins: [input.adminOrigin] },
     apps: { http, ...(input.tls ? tlsApps(input) : {}) },
   };
-  if (input.accessLog) {
-    config.logging = {
-      logs: {
-        default: { exclude: [ACCESS_LOGGER] },
-        [WAKEDOCK_LOGGER]: {
-          include: [ACCESS_LOGGER],
-          encoder: { format: 'json' },
-          sampling: ACCESS_LOG_SAMPLING,
-          writer: { output: 'net', address: `tcp/${input.accessLog}`, dial_timeout: '2s' },
-        },
-      },
-    };
-  }
   return config;
 }
 
@@ -408,10 +443,10 @@ export function unmergeOwned(current: CaddyJson | null, created: Iterable<string
 
 /**
  * Merge WakeDock's parts into a config someone else also uses (a user-configured admin endpoint):
- * `apps.http.servers.{wakedock,wakedock-fallback,wakedock-tls}`, `logging.logs.wakedock` (+ the
- * default logger's exclude entry) and, for HTTPS, its TLS automation policies (first, by `@id`) and
- * its own CA. Everything else is kept as it was. What had to be created is added to `created`.
- * Earlier WakeDock parts are removed first, so turning HTTPS off leaves no policy behind.
+ * `apps.http.servers.{wakedock,wakedock-fallback,wakedock-tls}` and, for HTTPS, its TLS automation
+ * policies (first, by `@id`) and its own CA. Everything else is kept as it was. What had to be
+ * created is added to `created`. Earlier WakeDock parts are removed first (unmergeOwned: so turning
+ * HTTPS off leaves no policy behind, and the access logger earlier versions added goes too).
  */
 export function mergeOwned(current: CaddyJson | null, ours: CaddyJson, created: Set<string> = new Set()): CaddyJson {
   if (current === null) created.add('');
@@ -426,12 +461,6 @@ export function mergeOwned(current: CaddyJson | null, ours: CaddyJson, created: 
   }
   const ourCa = ourApps.pki?.certificate_authorities?.[SHARED_CA];
   if (ourCa !== undefined) ensure<Obj>(base, 'apps.pki.certificate_authorities', created, () => ({}))[SHARED_CA] = ourCa;
-  const ourLogs = (ours.logging as { logs?: Obj } | undefined)?.logs;
-  if (ourLogs?.[WAKEDOCK_LOGGER] !== undefined) {
-    ensure<Obj>(base, 'logging.logs', created, () => ({}))[WAKEDOCK_LOGGER] = ourLogs[WAKEDOCK_LOGGER];
-    const exclude = ensure<string[]>(base, 'logging.logs.default.exclude', created, () => []);
-    if (!exclude.includes(ACCESS_LOGGER)) exclude.push(ACCESS_LOGGER);
-  }
   return base;
 }
 

@@ -6,9 +6,11 @@
 //   GET / answering below 500); else, with ready.tcp, a TCP connect. Bounded by ready.timeout, then
 //   ready.settle. The container exiting or turning unhealthy fails the wake at once.
 // - A failed wake says why and is not retried before `failBackoffMs`.
-// - Activity: access-log entries for the service's hosts (minus ignored user agents and paths, minus
-//   WakeDock's own answers) and in-flight requests per upstream from Caddy's /reverse_proxy/upstreams,
-//   so a long download or a WebSocket keeps the service awake.
+// - Activity: Caddy's own per-upstream counts from /reverse_proxy/upstreams, polled every second while
+//   a service is awake: requests answered in the last 3 s (`fails`, see ACTIVITY_WINDOW_MS in
+//   caddy-config.ts; ignored user agents and paths take a route that is not counted) and requests in
+//   flight (`num_requests`), so a long download or a WebSocket keeps the service awake. Requests for a
+//   sleeping service reach the waker, which notes them (noteRequest).
 // - Sleep when idle for idle.after + idle.grace with nothing in flight; never while waking.
 // - Containers started or stopped outside WakeDock: the engine's events update the state; a container
 //   started elsewhere is adopted (it gets the idle timer from the moment it was seen running).
@@ -20,9 +22,8 @@ import type { Logger } from '../../contract/handlers';
 import { DEFAULT_IDLE_WINDOW, parseDuration, type WakeCounters, type WakeService, type WakeServiceView, type WakeState } from '../../contract/wake-service';
 import { containerStatsOnce } from '../engine/engine-api';
 import { memUsedNoCache } from '../stats/formulas';
-import type { AccessEntry } from '../caddy/access-log';
 import type { Upstream } from '../caddy/caddy-admin-client';
-import { WAKEDOCK_PATH_PREFIX, type CaddyRouteService } from '../caddy/caddy-config';
+import { ACTIVITY_WINDOW_MS, WAKEDOCK_PATH_PREFIX, type CaddyRouteService } from '../caddy/caddy-config';
 
 export interface ServiceDecl {
   definition: WakeService;
@@ -97,11 +98,11 @@ export interface CountersPort {
 export interface WakeControllerOptions {
   docker: () => Dockerode;
   logger: Logger;
-  /** In-flight requests per upstream (Caddy's /reverse_proxy/upstreams); null when no Caddy. */
+  /** Requests in flight and recently answered per upstream (Caddy's /reverse_proxy/upstreams); null when no Caddy. */
   upstreams?: () => Promise<Upstream[]>;
   now?: () => number;
   tickMs?: number;
-  /** How often in-flight counts are read while a service is awake or paused. */
+  /** How often Caddy's counts are read while a service is awake or paused (default 1 s; at most half of ACTIVITY_WINDOW_MS). */
   pollMs?: number;
   failBackoffMs?: number;
   counters?: CountersPort;
@@ -461,34 +462,36 @@ export class WakeController {
     return v;
   }
 
-  /** Whether a request should be ignored (neither wakes nor keeps awake). */
+  /**
+   * Whether a request should be ignored (neither wakes nor keeps awake): WakeDock's own paths, the
+   * ignored paths (the path or below it) and user agents (substring), both in any case, as Caddy's
+   * route for ignored requests matches them (caddy-config.ts serviceRoutes).
+   */
   ignored(name: string, path: string, userAgent: string): boolean {
     const rt = this.services.get(name);
     if (!rt) return true;
-    const p = path.split('?')[0] ?? path;
+    const p = (path.split('?')[0] ?? path).toLowerCase();
     if (p.startsWith(WAKEDOCK_PATH_PREFIX)) return true;
     const ig = rt.decl.definition.ignore;
-    if (ig.paths.some((x) => p === x || p.startsWith(x.endsWith('/') ? x : `${x}/`) || p === x)) return true;
+    if (
+      ig.paths.some((raw) => {
+        const x = raw.toLowerCase();
+        return x.length > 0 && (p === x || p.startsWith(x.endsWith('/') ? x : `${x}/`));
+      })
+    )
+      return true;
     const ua = userAgent.toLowerCase();
-    return ig.user_agents.some((x) => ua.includes(x.toLowerCase()));
+    return ig.user_agents.some((x) => x.length > 0 && ua.includes(x.toLowerCase()));
   }
 
   // ---- activity ----------------------------------------------------------------------------------
 
-  /** An access-log entry from Caddy. */
-  noteAccess(e: AccessEntry): void {
-    const name = this.serviceForHost(e.host);
-    if (!name) return;
-    const rt = this.services.get(name) as Runtime;
-    if (this.ignored(name, e.uri, e.userAgent)) return;
+  /** A request the waker received for a service (not ignored): the "last request" the Services page shows. */
+  noteRequest(name: string): void {
+    const rt = this.services.get(name);
+    if (!rt) return;
     rt.lastRequestAt = this.now();
     this.scheduleSave();
-    if (e.wakedock === 'rejected') {
-      // A request with a body arrived while the upstream was down: Caddy answered 503, we wake.
-      void this.wake(name, `${e.method} ${e.uri}`).catch(() => undefined);
-      return;
-    }
-    if (e.wakedock === null && rt.state === 'awake') rt.lastActivity = Math.max(rt.lastActivity, this.now());
     this.emit();
   }
 
@@ -496,23 +499,37 @@ export class WakeController {
     if (this.disposed) return;
     const now = this.now();
     const watch = [...this.services.values()].some((rt) => rt.state === 'awake' || (rt.state === 'sleeping' && rt.decl.definition.idle.action === 'pause'));
-    if (watch && this.opts.upstreams && !this.polling && now - this.lastPoll >= (this.opts.pollMs ?? 2000)) {
+    // Poll at least twice per activity window, so a request Caddy counted is seen before it forgets it.
+    const pollMs = Math.min(this.opts.pollMs ?? 1000, ACTIVITY_WINDOW_MS / 2);
+    if (watch && this.opts.upstreams && !this.polling && now - this.lastPoll >= pollMs * 0.9) {
       this.polling = true;
       this.lastPoll = now;
       try {
         const ups = await this.opts.upstreams();
-        const counts = new Map(ups.map((u) => [u.address, u.num_requests]));
+        const byAddress = new Map(ups.map((u) => [u.address, u]));
         for (const rt of this.services.values()) {
-          const n = rt.upstreams.reduce((sum, u) => sum + (counts.get(u) ?? 0), 0);
+          let n = 0;
+          let answered = 0;
+          for (const u of rt.upstreams) {
+            n += byAddress.get(u)?.num_requests ?? 0;
+            answered += byAddress.get(u)?.fails ?? 0;
+          }
           if (n !== rt.inFlight) {
             rt.inFlight = n;
+            this.emit();
+          }
+          // Requests answered in the last ACTIVITY_WINDOW_MS (not ignored ones: their route is not counted).
+          if (answered > 0 && rt.state === 'awake' && !rt.sleep) {
+            rt.lastActivity = Math.max(rt.lastActivity, this.now());
+            rt.lastRequestAt = this.now();
+            this.scheduleSave();
             this.emit();
           }
           // Requests reached a paused container (its socket accepts): unpause it.
           if (n > 0 && rt.state === 'sleeping' && rt.decl.definition.idle.action === 'pause') void this.wake(rt.decl.definition.name, 'request to a paused service').catch(() => undefined);
         }
       } catch (e) {
-        this.opts.logger.warn('wake: could not read in-flight requests from Caddy', e);
+        this.opts.logger.warn('wake: could not read request counts from Caddy', e);
       } finally {
         this.polling = false;
       }
@@ -840,6 +857,7 @@ function tcpProbe(upstream: string): Promise<true | string> {
 /** What Caddy's route for a service needs: hostnames, every replica's address, the policy and health checks. */
 export function routeOf(def: WakeService, upstreams: string[]): CaddyRouteService {
   const r: CaddyRouteService = { name: def.name, hosts: def.hosts, upstream: upstreams[0] ?? '', upstreams };
+  if (def.ignore.user_agents.length > 0 || def.ignore.paths.length > 0) r.ignore = { user_agents: def.ignore.user_agents, paths: def.ignore.paths };
   const lb = def.load_balancing;
   if (lb) {
     r.policy = lb.policy;

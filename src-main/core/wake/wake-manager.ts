@@ -1,6 +1,6 @@
-// Wake-on-demand, assembled: the access-log listener and the waker (both on loopback, started before
-// Caddy because Caddy dials the log receiver when it provisions; the waker is served by the shell's
-// loopback HTTP edge through `serveWaker`), the private Caddy, the controller,
+// Wake-on-demand, assembled: the waker (started before Caddy, whose error routes reach it; served by
+// the shell's loopback HTTP edge through `serveWaker`), the private Caddy (which counts each service's
+// requests itself: no access log), the controller,
 // services declared by container labels (from the local host's live container table) and stored
 // services (the store's `wakeServices` section).
 //
@@ -15,7 +15,6 @@ import type Dockerode from 'dockerode';
 import type { ContainerSummary } from '../../contract';
 import { dependencyCycle, describeIssue, WakeServiceSchema, type WakeDeclarationError, type WakeFileStatus, type WakeImportResult, type WakeYamlProblem, type WakePreview, type WakeProxyStatus, type WakeService, type WakeServiceInput, type WakeServiceView } from '../../contract/wake-service';
 import type { Logger } from '../../contract/handlers';
-import { AccessLogListener } from '../caddy/access-log';
 import { buildConfig, portOf, serviceRoute, SHARED_CA, stableJson, type CaddyJson } from '../caddy/caddy-config';
 import { ADMIN_ORIGIN, CaddySupervisor, findCaddy, INSTALL_HINT } from '../caddy/caddy-supervisor';
 import { ExternalCaddy } from '../caddy/external-caddy';
@@ -159,7 +158,6 @@ export interface WakeManagerOptions extends WakeOptions {
 export class WakeManager {
   readonly controller: WakeController;
   readonly supervisor: CaddySupervisor;
-  readonly accessLog = new AccessLogListener();
   readonly waker: Waker;
   readonly webhooks: WakeWebhooks;
   private stored: WakeService[] = [];
@@ -171,7 +169,6 @@ export class WakeManager {
   private appliedNames: string[] = [];
   private wakerAddr = '';
   private served: ServedWaker | null = null;
-  private logAddr = '';
   /** Where Caddy serves its own "WakeDock is not running" page (the waker's fallback upstream). */
   private fallbackAddr = '';
   private cleanup: (() => void)[] = [];
@@ -294,12 +291,10 @@ export class WakeManager {
   }
 
   private async run(): Promise<void> {
-    this.logAddr = await this.accessLog.listen();
     if (!this.opts.serveWaker) throw new Error('no edge to serve the waker on (WakeOptions.serveWaker)');
     this.served = await this.opts.serveWaker(this.waker);
     this.wakerAddr = this.served.address;
     this.fallbackAddr = `127.0.0.1:${await freeLoopbackPort()}`;
-    this.cleanup.push(this.accessLog.onEntry((e) => this.controller.noteAccess(e)));
     this.stored = this.storedPort.get();
     if (this.storedPort.onChange) {
       this.cleanup.push(
@@ -360,7 +355,6 @@ export class WakeManager {
     await this.supervisor.dispose();
     await this.served?.close();
     this.served = null;
-    await this.accessLog.close();
   }
 
   // ---- declarations ------------------------------------------------------------------------------
@@ -424,7 +418,7 @@ export class WakeManager {
 
   caddyConfig(): CaddyJson {
     const https = this.https;
-    return buildConfig({ adminListen: this.supervisor.adminListen, adminOrigin: ADMIN_ORIGIN, listen: this.listen, waker: this.wakerAddr, fallback: this.fallbackAddr || undefined, accessLog: this.logAddr, services: this.controller.routes(), ...(https ? { tls: https } : {}), ...(this.proxy instanceof ExternalCaddy ? { shared: true } : {}) });
+    return buildConfig({ adminListen: this.supervisor.adminListen, adminOrigin: ADMIN_ORIGIN, listen: this.listen, waker: this.wakerAddr, fallback: this.fallbackAddr || undefined, services: this.controller.routes(), ...(https ? { tls: https } : {}), ...(this.proxy instanceof ExternalCaddy ? { shared: true } : {}) });
   }
 
   /** Load the config into the Caddy in use (start it first when it is not running); throws. */

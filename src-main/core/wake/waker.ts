@@ -6,12 +6,14 @@
 // - HTML GET (Accept: text/html) → the loading page at once: 503, Retry-After, no-store; wakes.
 // - Other GET/HEAD → wakes and holds the request up to `holdMs`; when the service is ready in time the
 //   request is forwarded to the upstream once, else 503 + Retry-After.
-// - Anything else → 503 + Retry-After at once (a body cannot be replayed); wakes.
+// - A request with a body, handed over by Caddy's error route as a GET with its method in
+//   X-WakeDock-Rejected (its body is gone), or any other method → 503 + Retry-After at once; wakes.
 // - Ignored user agents / paths → 503 without waking.
+// Every request that is not ignored is noted as the service's last request.
 import { randomBytes } from 'node:crypto';
 import { request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Logger } from '../../contract/handlers';
-import { WAKEDOCK_HEADER, WAKEDOCK_PATH_PREFIX } from '../caddy/caddy-config';
+import { REJECTED_HEADER, WAKEDOCK_HEADER, WAKEDOCK_PATH_PREFIX } from '../caddy/caddy-config';
 import { loadingPage, statusJson } from './loading-page';
 import type { WakeController } from './wake-controller';
 
@@ -73,7 +75,9 @@ export class Waker implements WakerHandler {
     const url = req.url ?? '/';
     const path = url.split('?')[0] ?? '/';
     const name = c.serviceForHost(host);
-    const method = req.method ?? 'GET';
+    // Caddy's error route sends a request with a body as a GET (the body is gone) and says which it was.
+    const rejected = req.headers[REJECTED_HEADER.toLowerCase()];
+    const method = typeof rejected === 'string' && /^[A-Z]{1,32}$/.test(rejected) ? rejected : (req.method ?? 'GET');
 
     if (path.startsWith(WAKEDOCK_PATH_PREFIX)) {
       req.resume();
@@ -103,6 +107,7 @@ export class Waker implements WakerHandler {
       return this.plain(res, 503, `${name} is asleep.`, 'ignored');
     }
 
+    c.noteRequest(name);
     const wake = c.wake(name, `${method} ${path}`).catch(() => undefined);
     if (method !== 'GET' && method !== 'HEAD') {
       req.resume();
@@ -145,6 +150,7 @@ export class Waker implements WakerHandler {
     const m = /^\[?([^\]]+)\]?:(\d+)$/.exec(upstream);
     const headers = { ...req.headers };
     delete headers['x-wakedock-error'];
+    delete headers[REJECTED_HEADER.toLowerCase()];
     const up = request({ host: m?.[1], port: Number(m?.[2]), method: req.method, path: req.url, headers }, (ur) => {
       res.writeHead(ur.statusCode ?? 502, ur.headers);
       ur.pipe(res);

@@ -78,7 +78,7 @@ describe.skipIf(!CADDY_BIN)('replicas through Caddy (real engine, real Caddy)', 
   it('with a health URI a replica failing it gets no traffic; a stopped one is started again by a request that misses it; sleep stops both', async () => {
     await wake.update('rep', { name: 'rep', hosts: [HOST], containers: replicas.map((r) => r.name), port: 80, idle: { after: '10m' }, load_balancing: { policy: 'round_robin', health_uri: '/health', health_interval: '1s' } });
     const route = JSON.stringify(wake.caddyConfig());
-    expect(route).toContain('"health_checks":{"active":{"uri":"/health","interval":"1s","timeout":"2s"}}');
+    expect(route).toContain('"health_checks":{"active":{"uri":"/health","interval":"1s","timeout":"2s"},"passive":');
     const spread = async (): Promise<Set<string>> => {
       const bodies = new Set<string>();
       for (let i = 0; i < 6; i++) bodies.add((await httpTo(port, HOST, '/')).body.trim());
@@ -99,7 +99,8 @@ describe.skipIf(!CADDY_BIN)('replicas through Caddy (real engine, real Caddy)', 
     // replica), the wake starts what is not running. (With health checks, a request may or may not
     // reach it before the check takes it out.)
     await wake.update('rep', { name: 'rep', hosts: [HOST], containers: replicas.map((r) => r.name), port: 80, idle: { after: '10m' } });
-    await waitFor('no health checks in Caddy', async () => !JSON.stringify(await wake.supervisor.client.getConfig('apps/http/servers/wakedock/routes/1')).includes('health_checks'));
+    // (Only the activity count's passive check is left: it never takes an upstream out.)
+    await waitFor('no active health checks in Caddy', async () => !JSON.stringify(await wake.supervisor.client.getConfig('apps/http/servers/wakedock/routes/1')).includes('"active"'));
     await docker(['stop', '-t', '1', replicas[1]!.id]);
     const since = Math.floor(Date.now() / 1000);
     for (let i = 0; i < 4; i++) expect((await httpTo(port, HOST, '/')).status).toBe(200);

@@ -118,7 +118,7 @@ describe.skipIf(!CADDY_BIN)('wake.* procedures (real engine, real Caddy)', () =>
     const p = await call('wake.preview', { service: draft });
     expect(p.issues).toEqual([]);
     expect(p.upstream).toBe(`127.0.0.1:${appPort}`);
-    expect(JSON.parse(p.route)).toEqual({ '@id': 'wakedock-svc-prev', match: [{ host: [HOST] }], handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${appPort}` }] }], terminal: true });
+    expect(JSON.parse(p.route)).toEqual({ '@id': 'wakedock-svc-prev', match: [{ host: [HOST] }], handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${appPort}` }], health_checks: { passive: { fail_duration: '3000ms', max_fails: 1_000_000_000, unhealthy_latency: '1ns' } } }], terminal: true });
     expect(p.loadingPage).toContain('Preview &lt;title&gt;');
     expect(p.loadingPage).not.toContain('<script');
     // A port the container does not publish: said, not routed.

@@ -164,6 +164,47 @@ describe.skipIf(!CADDY_BIN)('wake on demand through Caddy (real engine, real Cad
     expect(state()).toBe('sleeping');
   });
 
+  it('steady requests every 300 ms keep it awake past idle.after + grace while an ignored monitor hammers it; the monitor alone does not', async () => {
+    if (state() !== 'awake') await wake.controller.wake('web');
+    // The monitor: 3 loops as fast as they go, for the whole test (ignored: never counted, in flight
+    // apart). With a sampled access log its lines could take every sample and hide the real requests.
+    let hammering = true;
+    let monitorHits = 0;
+    const monitor = Promise.all(
+      Array.from({ length: 3 }, async () => {
+        while (hammering) {
+          await httpTo(port, HOST, '/', { headers: { 'User-Agent': 'Uptime-Kuma/1.23' }, timeoutMs: 10_000 }).catch(() => undefined);
+          monitorHits++;
+        }
+      }),
+    );
+    try {
+      // 7 s of real requests every 300 ms, where idle.after + grace is 4 s.
+      const t0 = Date.now();
+      const seen: string[] = [];
+      let last = Date.now();
+      while (Date.now() - t0 < 7000) {
+        const r = await httpTo(port, HOST, '/');
+        last = Date.now();
+        seen.push(`${r.status}/${state()}`);
+        await sleep(300);
+      }
+      expect(seen.every((x) => x === '200/awake'), `answers/states while used: ${seen.join(' ')}`).toBe(true);
+      expect(await running()).toBe(true);
+      // Only the monitor now: the service sleeps after idle.after + grace, and the monitor does not wake it.
+      await waitFor('stopped with only the monitor', async () => !(await running()), { timeoutMs: 25_000, intervalMs: 200 });
+      const idleFor = Date.now() - last;
+      expect(idleFor, `slept ${idleFor} ms after the last real request (monitor requests: ${monitorHits})`).toBeGreaterThanOrEqual(3900);
+      await sleep(1500);
+      expect(state()).toBe('sleeping');
+      expect(await running()).toBe(false);
+      expect(monitorHits).toBeGreaterThan(20);
+    } finally {
+      hammering = false;
+      await monitor;
+    }
+  });
+
   it('an open long request keeps it awake past idle.after + grace; idle counts from its last byte', async () => {
     if (state() !== 'awake') await wake.controller.wake('web');
     // 9 s of answer through Caddy, where idle.after + grace is 4 s.

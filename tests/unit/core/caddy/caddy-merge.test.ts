@@ -14,7 +14,6 @@ const input: CaddyConfigInput = {
   adminOrigin: 'wakedock',
   listen: '127.0.0.1:8480',
   waker: '127.0.0.1:47100',
-  accessLog: '127.0.0.1:47101',
   fallback: '127.0.0.1:47102',
   services: [
     { name: 'a', hosts: ['a.localhost'], upstream: '127.0.0.1:18001' },
@@ -48,11 +47,18 @@ describe('merge mode into the user\'s Caddy', () => {
     ]);
     expect(m.apps.pki.certificate_authorities).toEqual({ local: { install_trust: true }, wakedock: { name: 'WakeDock Local Authority', install_trust: false } });
     expect(m.admin).toEqual(user.admin);
-    expect(m.logging.logs.default).toEqual({ level: 'INFO', exclude: ['http.log.access.wakedock'] });
-    expect([...created].sort()).toEqual(['logging.logs.default.exclude']);
+    // No logger (activity is Caddy's per-upstream count): the user's logging is left alone.
+    expect(m.logging).toEqual(user.logging);
+    expect([...created].sort()).toEqual([]);
     // Removing gives the user's config back exactly.
     expect(stableJson(unmergeOwned(m, created))).toBe(stableJson(user));
     expect(JSON.stringify(unmergeOwned(m, created))).not.toContain('wakedock');
+    // The access logger an earlier WakeDock added (and its exclude entry) is removed by the next merge.
+    const old = structuredClone(user) as any;
+    old.logging.logs.wakedock = { include: ['http.log.access.wakedock'], writer: { output: 'net', address: 'tcp/127.0.0.1:1' } };
+    old.logging.logs.default.exclude = ['http.log.access.wakedock'];
+    const again = mergeOwned(old, buildConfig(input)) as any;
+    expect(again.logging.logs).toEqual({ default: { level: 'INFO', exclude: [] } });
   });
 
   it('ACME on: public names get an acme policy with the e-mail, internal names WakeDock\'s CA; never a catch-all', () => {

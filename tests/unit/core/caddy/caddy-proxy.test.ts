@@ -18,18 +18,20 @@ const input = {
 };
 
 describe('replicas in Caddy routes', () => {
-  it('one upstream: no policy, no health checks (as before)', () => {
-    expect(serviceRoute(input.services[0]!).handle).toEqual([{ handler: 'reverse_proxy', upstreams: [{ dial: '127.0.0.1:18001' }] }]);
+  const counting = { passive: { fail_duration: '3000ms', max_fails: 1_000_000_000, unhealthy_latency: '1ns' } };
+
+  it('one upstream: no policy, no active checks; only the activity count', () => {
+    expect(serviceRoute(input.services[0]!).handle).toEqual([{ handler: 'reverse_proxy', upstreams: [{ dial: '127.0.0.1:18001' }], health_checks: counting }]);
   });
 
   it('several upstreams: every replica, round_robin by default; a health URI adds active checks', () => {
     const r = serviceRoute({ name: 'a', hosts: ['a.localhost'], upstream: '127.0.0.1:1', upstreams: ['127.0.0.1:1', '127.0.0.1:2'] }) as any;
     expect(r.handle[0].upstreams).toEqual([{ dial: '127.0.0.1:1' }, { dial: '127.0.0.1:2' }]);
     expect(r.handle[0].load_balancing).toEqual({ selection_policy: { policy: 'round_robin' } });
-    expect(r.handle[0].health_checks).toBeUndefined();
+    expect(r.handle[0].health_checks).toEqual(counting);
     const h = serviceRoute({ name: 'a', hosts: ['a.localhost'], upstream: '127.0.0.1:1', upstreams: ['127.0.0.1:1', '127.0.0.1:2'], policy: 'least_conn', healthUri: '/health', healthInterval: '3s' }) as any;
     expect(h.handle[0].load_balancing).toEqual({ selection_policy: { policy: 'least_conn' } });
-    expect(h.handle[0].health_checks).toEqual({ active: { uri: '/health', interval: '3s', timeout: '2s' } });
+    expect(h.handle[0].health_checks).toEqual({ active: { uri: '/health', interval: '3s', timeout: '2s' }, ...counting });
   });
 
   it('the model → the route: load_balancing policy and health checks; replicas must be loopback like one', () => {
