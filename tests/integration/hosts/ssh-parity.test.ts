@@ -5,7 +5,8 @@
 // read procedures of images, volumes, networks, disk, inspect, logs, stats, terminal and run equal
 // what the engine's own CLI says; killing the sshd child of the connection loses no log line the
 // engine has (each line number exactly once), an open container terminal says its session ended,
-// and compose works again through its forward on the new connection.
+// and compose works again through its forward on the new connection. A volume's files, backup and
+// restore (helper container on the server) and image save/load run on that engine through the tunnel.
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,6 +18,7 @@ import type { VolumeRow } from '../../../src-main/contract/procedures/volumes';
 import { createCore, type Core } from '../../../src-main/core/create-core';
 import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
 import { forwardSocketPath } from '../../../src-main/core/hosts/socket-forward';
+import { HELPER_LABEL } from '../../../src-main/core/resources/volume-helper';
 import { RpcServer } from '../../../src-main/rpc/dispatcher';
 import { composeCli, composeDir, composeYaml } from '../../support/compose-fixtures';
 import { SHARED_SOCKET, TEST_IMAGE, discoveryFor, docker, dockerRaw, ensureTestImage, privateDaemon, privateDaemonDir, removePrivateDaemon, runContainer, startDockerd, stopDockerd, uniqueName, waitFor } from '../../support/docker-fixtures';
@@ -209,6 +211,53 @@ describe('every per-host feature through the tunnel equals the engine’s CLI', 
 
     const view = await call('containers.inspect', { hostId, id: ticker.id });
     expect(JSON.stringify(view)).toContain(ticker.name);
+  });
+
+  it('volume files, backup and restore, image save and load: through the tunnel, on THAT engine', { timeout: 180_000 }, async () => {
+    const vol = uniqueName(AREA);
+    await remote(['volume', 'create', vol]);
+    const fill = 'mkdir -p /v/etc /v/deep && printf "hello ssh volume\\n" > /v/etc/hello.txt && head -c 300000 /dev/urandom > /v/deep/random.bin';
+    await remote(['run', '--rm', '-v', `${vol}:/v`, TEST_IMAGE, 'sh', '-c', fill]);
+    const sums = (): Promise<string> => remote(['run', '--rm', '-v', `${vol}:/v:ro`, TEST_IMAGE, 'sh', '-c', 'cd /v && find . -type f | sort | xargs sha256sum']);
+    const before = await sums();
+    expect(before).toContain('./deep/random.bin');
+    // The shared engine has no such volume: what follows can only come from the SSH host's engine.
+    expect((await dockerRaw(['volume', 'inspect', vol])).code).not.toBe(0);
+
+    const root = await call('volumes.list', { hostId, name: vol, image: TEST_IMAGE, path: '' });
+    expect(root.entries.map((e) => e.name).sort()).toEqual(['deep', 'etc']);
+    expect(await call('volumes.readFile', { hostId, name: vol, image: TEST_IMAGE, path: 'etc/hello.txt' })).toMatchObject({ text: 'hello ssh volume\n' });
+
+    const out = mkdtempSync(join(tmpdir(), 'wdtest-sshpar-files-'));
+    dirs.push({ remove: () => rmSync(out, { recursive: true, force: true }) });
+    const stream = async (proc: 'volumes.backup' | 'volumes.restore' | 'images.save' | 'images.load', input: object): Promise<{ kind: string }[]> => {
+      const log = new EventLog<{ kind: string }>();
+      link.client.subscribe(proc, { hostId, ...input } as never, log.handlers);
+      await waitFor(`${proc} to finish`, () => log.ended || log.error !== undefined, { timeoutMs: 120_000 });
+      if (log.error !== undefined) throw new Error(`${proc} failed: ${JSON.stringify(log.error)}`);
+      return log.events;
+    };
+    const backup = join(out, 'vol.tar.gz');
+    expect((await stream('volumes.backup', { name: vol, image: TEST_IMAGE, path: backup })).at(-1)).toMatchObject({ kind: 'done', path: backup });
+    expect(statSync(backup).size).toBeGreaterThan(300_000);
+    await remote(['run', '--rm', '-v', `${vol}:/v`, TEST_IMAGE, 'sh', '-c', 'rm -rf /v/* && echo stray > /v/stray.txt']);
+    expect(await sums()).not.toBe(before);
+    expect((await stream('volumes.restore', { name: vol, image: TEST_IMAGE, path: backup })).at(-1)).toMatchObject({ kind: 'done' });
+    expect(await sums()).toBe(before);
+    // No helper container is left on the server.
+    expect(lines(await remote(['ps', '-aq', '--filter', `label=${HELPER_LABEL}`]))).toEqual([]);
+
+    const tag = `wdtest-${AREA}-saved:${Date.now().toString(36)}`;
+    await remote(['tag', TEST_IMAGE, tag]);
+    const tar = join(out, 'image.tar');
+    expect((await stream('images.save', { ids: [tag], path: tar })).at(-1)).toMatchObject({ kind: 'done', path: tar });
+    await remote(['rmi', tag]);
+    expect(lines(await remote(['images', '-q', tag]))).toEqual([]);
+    expect((await stream('images.load', { path: tar })).at(-1)).toEqual({ kind: 'done', loaded: [tag] });
+    expect(lines(await remote(['images', '-q', tag]))).toHaveLength(1);
+    expect(lines(await docker(['images', '-q', tag]))).toEqual([]);
+    await remote(['rmi', tag]);
+    await remote(['volume', 'rm', vol]);
   });
 
   it('logs, stats, a container terminal and run', { timeout: 120_000 }, async () => {
