@@ -313,6 +313,9 @@ export class WakeManager {
         if (patch.kind === 'snapshot') {
           firstSnapshot();
           this.containers = new Map(patch.containers.map((c) => [c.id, c]));
+          // The engine (re)connected: services read while it was not answering are 'unavailable'
+          // ("still connecting") and must be read again even if no declaration changed.
+          this.resolveAgain = true;
         } else {
           for (const id of patch.removed) this.containers.delete(id);
           for (const c of patch.upserts) this.containers.set(c.id, c);
@@ -359,6 +362,9 @@ export class WakeManager {
 
   // ---- declarations ------------------------------------------------------------------------------
 
+  /** A container snapshot arrived (first connect or reconnect): re-read every service's containers. */
+  private resolveAgain = false;
+
   private scheduleRecompute(): void {
     if (this.recomputeTimer) return;
     this.recomputeTimer = setTimeout(() => {
@@ -401,7 +407,11 @@ export class WakeManager {
     const key = stableJson(decls);
     if (key !== this.declKey || force) {
       this.declKey = key;
+      this.resolveAgain = false;
       await this.controller.setServices(decls);
+    } else if (this.resolveAgain) {
+      this.resolveAgain = false;
+      await this.controller.refresh();
     }
     await this.applyCaddy();
     this.emit();

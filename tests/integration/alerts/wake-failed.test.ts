@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src-main/contract/procedures/alerts';
 import { createCore, type Core } from '../../../src-main/core/create-core';
+import { serveWakerOnEdge } from '../../../src-main/edge/waker-edge';
 import { silentLogger } from '../../../src-main/rpc/dispatcher';
 import { CADDY_BIN } from '../../support/caddy';
 import { SHARED_SOCKET, cleanupTestContainers, createContainer, discoveryFor, ensureTestImage, freePort, inspectContainer, waitFor, type TestContainer } from '../../support/docker-fixtures';
@@ -47,7 +48,7 @@ describe.skipIf(!CADDY_BIN)('"wake failed" alert rules', () => {
     appPort = await freePort();
     app = await createContainer({ area: AREA, ports: [`127.0.0.1:${appPort}:80`], extra: ['--init'], cmd: ['httpd', '-f', '-p', '80', '-h', '/www'] });
     const port = await freePort();
-    core = await createCore({ dataDir, mode: 'serve', appVersion: 'test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET), wake: { listen: `127.0.0.1:${port}`, tickMs: 200, pollMs: 300 } });
+    core = await createCore({ dataDir, mode: 'serve', appVersion: 'test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET), wake: { listen: `127.0.0.1:${port}`, serveWaker: serveWakerOnEdge(), tickMs: 200, pollMs: 300 } });
     await core.services.wake?.ready;
   }, 60_000);
 
@@ -66,6 +67,8 @@ describe.skipIf(!CADDY_BIN)('"wake failed" alert rules', () => {
     await alerts.saveRule({ name: 'Wake failed', enabled: true, hostId: '*', scope: { kind: 'service', name: SERVICE }, condition: { kind: 'wake-failed' }, cooldownSeconds: 0, desktop: false, channelIds: [channel.id] });
     await wake.create({ name: SERVICE, hosts: [HOST], container: app.name, port: 80, idle: { after: '10m' } });
     expect(alertsOf()).toEqual([]);
+    // The engine's answers can be slow on a loaded machine (the service reads as unavailable until it answers).
+    await waitFor('the service declared, asleep', () => wake.controller.view(SERVICE)?.state === 'sleeping', { timeoutMs: 60_000 }).catch((e: Error) => Promise.reject(new Error(`${e.message}: ${describeState()}`)));
 
     // Another listener holds the container's published port: the engine cannot start it.
     blocker = await listen(appPort);
@@ -102,5 +105,5 @@ describe.skipIf(!CADDY_BIN)('"wake failed" alert rules', () => {
     const notices = await receiver.waitFor(2, 20_000);
     expect((notices[1]!.json as { status: string }).status).toBe('resolved');
     expect(alertsOf()).toHaveLength(1);
-  });
+  }, 240_000);
 });
