@@ -32,8 +32,20 @@ describe('service editor draft', () => {
       WakeServiceSchema.parse({ name: 'c', hosts: ['c.localhost'], container: 'c', port: 1 }),
       // Thresholds and dependencies survive an edit in the form (they are not dropped).
       WakeServiceSchema.parse({ name: 'd', hosts: ['d.localhost'], container: 'd', port: 80, idle: { after: '5m', cpu_below_percent: 2.5, memory_below_mb: 300, window: '2m' }, depends_on: ['db', 'cache'] }),
+      // Replicas' load balancing survives too (an imported service saved unchanged kept losing it).
+      WakeServiceSchema.parse({ name: 'e', hosts: ['e.localhost'], containers: ['e1', 'e2'], port: 80, load_balancing: { policy: 'least_conn', health_uri: '/health', health_interval: '2s' } }),
+      WakeServiceSchema.parse({ name: 'f', hosts: ['f.localhost'], containers: ['f1', 'f2'], port: 80, load_balancing: {} }),
     ];
     for (const s of services) expect(checkDraft(serviceToDraft(s)).service).toEqual(s);
+  });
+
+  it('load balancing: absent unless the form sets it, only for replicas, and a bad health path is shown at its field', () => {
+    const base: Draft = { ...EMPTY_DRAFT, name: 'r', hosts: 'r.localhost', targetKind: 'containers', containers: 'r1, r2', port: '80' };
+    expect(checkDraft(base).service?.load_balancing).toBeUndefined();
+    expect(checkDraft({ ...base, lbPolicy: 'ip_hash' }).service?.load_balancing).toEqual({ policy: 'ip_hash', health_interval: '5s' });
+    expect(checkDraft({ ...base, targetKind: 'container', container: 'r1', lbPolicy: 'ip_hash' }).service?.load_balancing).toBeUndefined();
+    expect(checkDraft({ ...base, lbHealthUri: 'health' }).errors.lbHealthUri).toMatch(/starts with "\/"/);
+    expect(checkDraft({ ...base, lbHealthUri: '/h', lbHealthInterval: 'soon' }).errors.lbHealthInterval).toBeTruthy();
   });
 
   it('a bad threshold or dependency is shown at its field', () => {

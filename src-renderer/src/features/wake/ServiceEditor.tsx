@@ -4,11 +4,20 @@
 // Caddy, a name or hostname another service already uses, and the loading page a browser would get.
 import { useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import { RpcError, type ContainerSummary } from '@contract/index';
-import type { WakePreview, WakeServiceView } from '@contract/wake-service';
+import { LB_POLICIES, type WakePreview, type WakeServiceView } from '@contract/wake-service';
 import { call, errorText } from '../../transport/client';
 import { EMPTY_DRAFT, checkDraft, fieldOf, serviceToDraft, type Draft, type DraftField, type FieldErrors } from './service-draft';
 
 const PREVIEW_DELAY_MS = 300;
+
+const LB_LABEL: Record<(typeof LB_POLICIES)[number], string> = {
+  round_robin: 'Round robin',
+  least_conn: 'Fewest open requests',
+  first: 'First healthy replica',
+  ip_hash: 'Same client → same replica',
+  random: 'Random',
+  uri_hash: 'Same path → same replica',
+};
 
 export function ServiceEditor(props: { editing: WakeServiceView | null; onDone(saved: string | null): void }) {
   const { editing } = props;
@@ -167,7 +176,22 @@ export function ServiceEditor(props: { editing: WakeServiceView | null; onDone(s
             </select>
           </div>
           {d.targetKind === 'container' && field('container', 'Container', text('container', { list: `${ids}-names`, placeholder: 'my-app' }))}
-          {d.targetKind === 'containers' && field('containers', 'Containers', text('containers', { list: `${ids}-names`, placeholder: 'app-db, app-web' }), 'Started in this order; the first one receives traffic.')}
+          {d.targetKind === 'containers' && field('containers', 'Containers', text('containers', { list: `${ids}-names`, placeholder: 'app-web-1, app-web-2' }), 'Replicas: all started on a wake; Caddy spreads requests over them.')}
+          {d.targetKind === 'containers' && (
+            <div className="field">
+              <label htmlFor={`${ids}-lbPolicy`}>Spread requests</label>
+              <select id={`${ids}-lbPolicy`} value={d.lbPolicy} onChange={(e) => edit({ lbPolicy: e.target.value as Draft['lbPolicy'] })}>
+                <option value="">Round robin (default)</option>
+                {LB_POLICIES.map((p) => (
+                  <option key={p} value={p}>
+                    {LB_LABEL[p]}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+          {d.targetKind === 'containers' && field('lbHealthUri', 'Health check path', text('lbHealthUri', { placeholder: 'off, e.g. /health', mono: true }), 'Caddy GETs it on every replica; one that fails gets no traffic.')}
+          {d.targetKind === 'containers' && d.lbHealthUri.trim() !== '' && field('lbHealthInterval', 'Check every', text('lbHealthInterval', { placeholder: '5s' }))}
           {d.targetKind === 'compose' && field('project', 'Compose project', text('project', { list: `${ids}-projects` }))}
           {d.targetKind === 'compose' && field('composeService', 'Compose service', text('composeService', { list: `${ids}-services` }))}
           {field('port', 'Container port', text('port', { inputMode: 'numeric', placeholder: '80' }), 'Published on a fixed loopback port, e.g. -p 127.0.0.1:18080:80.')}

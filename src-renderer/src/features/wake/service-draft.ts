@@ -1,7 +1,7 @@
 // The service editor's form state, pure: a draft of strings (what the inputs hold) ↔ the service
 // model, and the model's validation issues mapped onto the form's fields. The core validates the same
 // schema again at the boundary; this only lets the form say what is wrong before a round trip.
-import { WakeServiceSchema, type WakeService, type WakeServiceInput } from '@contract/wake-service';
+import { LB_POLICIES, WakeServiceSchema, type WakeService, type WakeServiceInput } from '@contract/wake-service';
 
 export type TargetKind = 'container' | 'containers' | 'compose';
 
@@ -35,6 +35,10 @@ export interface Draft {
   theme: 'auto' | 'light' | 'dark';
   ignoreAgents: string;
   ignorePaths: string;
+  /** Replicas only: Caddy's load-balancing policy ('' = not set: round robin), active health check. */
+  lbPolicy: '' | (typeof LB_POLICIES)[number];
+  lbHealthUri: string;
+  lbHealthInterval: string;
 }
 
 export type DraftField = keyof Draft;
@@ -66,6 +70,9 @@ export const EMPTY_DRAFT: Draft = {
   theme: 'auto',
   ignoreAgents: '',
   ignorePaths: '',
+  lbPolicy: '',
+  lbHealthUri: '',
+  lbHealthInterval: '',
 };
 
 const words = (s: string): string[] => s.split(/[\s,]+/).filter((w) => w !== '');
@@ -101,6 +108,10 @@ export function draftToInput(d: Draft): WakeServiceInput {
     const path = d.httpPath.trim() || '/';
     if (path !== '/' || status !== undefined) ready.http = { path, ...(status !== undefined ? { status } : {}) };
   }
+  // Load balancing belongs to replicas; set only when the form says something, so a service saved
+  // unchanged keeps exactly the definition it had (with or without the block).
+  const lbSet = d.targetKind === 'containers' && (d.lbPolicy !== '' || d.lbHealthUri.trim() !== '' || d.lbHealthInterval.trim() !== '');
+  const lb = lbSet ? { policy: d.lbPolicy || 'round_robin', ...(optional(d.lbHealthUri) ? { health_uri: optional(d.lbHealthUri) } : {}), ...(optional(d.lbHealthInterval) ? { health_interval: optional(d.lbHealthInterval) } : {}) } : undefined;
   const loading: Record<string, unknown> = { theme: d.theme };
   if (optional(d.title)) loading.title = optional(d.title);
   if (optional(d.message)) loading.message = optional(d.message);
@@ -121,6 +132,7 @@ export function draftToInput(d: Draft): WakeServiceInput {
     loading_page: loading,
     ignore: { user_agents: commaList(d.ignoreAgents), paths: words(d.ignorePaths) },
     ...(words(d.dependsOn).length > 0 ? { depends_on: words(d.dependsOn) } : {}),
+    ...(lb ? { load_balancing: lb } : {}),
   } as WakeServiceInput;
 }
 
@@ -152,6 +164,9 @@ export function serviceToDraft(s: WakeService): Draft {
     theme: s.loading_page.theme,
     ignoreAgents: s.ignore.user_agents.join(', '),
     ignorePaths: s.ignore.paths.join(', '),
+    lbPolicy: s.load_balancing?.policy ?? '',
+    lbHealthUri: s.load_balancing?.health_uri ?? '',
+    lbHealthInterval: s.load_balancing?.health_interval ?? '',
   };
 }
 
@@ -179,6 +194,9 @@ const FIELD_OF: Record<string, DraftField> = {
   'loading_page.theme': 'theme',
   'ignore.user_agents': 'ignoreAgents',
   'ignore.paths': 'ignorePaths',
+  'load_balancing.policy': 'lbPolicy',
+  'load_balancing.health_uri': 'lbHealthUri',
+  'load_balancing.health_interval': 'lbHealthInterval',
 };
 
 /** The form field a model path ("hosts.1", "idle.after", "ignore.paths.0") belongs to. */
