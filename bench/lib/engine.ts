@@ -16,9 +16,8 @@ import {
   engineUp,
   ensureTestImage,
   privateDaemon,
-  removePrivateDaemon,
+  disposePrivateDaemon,
   startDockerd,
-  stopDockerd,
   type PrivateDaemon,
 } from '../../tests/support/docker-fixtures';
 import type { CleanupStack } from './cleanup';
@@ -62,10 +61,9 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Stop a slot's daemon and remove its directory, leftover mount and bridge. */
+/** Remove a slot's containers and networks, stop its daemon, remove its directory, leftover mount and bridges. */
 async function releaseSlot(slot: Slot): Promise<void> {
-  await stopDockerd(slot);
-  await removePrivateDaemon(slot);
+  await disposePrivateDaemon(slot);
 }
 
 /**

@@ -412,13 +412,85 @@ export function privateDaemon(dir = privateDaemonDir('test'), opts: PrivateDaemo
   };
 }
 
-/** Remove what privateDaemon() left on the host (after stopDockerd). Best effort. */
+/**
+ * The host bridges of a daemon's user networks, from its network store (a bolt file: the network ids
+ * stand in it as text), so they can be found after the daemon is gone. A user network's bridge
+ * (br-<id>) outlives a stopped dockerd and keeps its address pool taken on the host; enough of them
+ * and every `docker network create` / compose up fails with "no available, non-overlapping IPv4
+ * address pool".
+ */
+function leftoverNetworkBridges(dir: string): string[] {
+  let db: string;
+  try {
+    db = readFileSync(join(dir, 'data', 'network', 'files', 'local-kv.db'), 'latin1');
+  } catch {
+    return [];
+  }
+  const ids = new Set<string>();
+  for (const m of db.matchAll(/docker\/network\/v1\.0\/network\/([0-9a-f]{64})/g)) ids.add(m[1]!);
+  return [...ids].map((id) => `br-${id.slice(0, 12)}`);
+}
+
+/**
+ * Remove what privateDaemon() left on the host (after stopDockerd): the bridges of its user
+ * networks, the data-root mount, its dir and its own bridge. Best effort. disposePrivateDaemon()
+ * does the whole teardown.
+ */
 export async function removePrivateDaemon(spec: PrivateDaemon): Promise<void> {
   if (await engineUp(spec.socket)) throw new Error(`the private dockerd at ${spec.socket} is still running`);
+  for (const br of leftoverNetworkBridges(spec.dir)) {
+    if ((await run('ip', ['link', 'show', br])).code === 0) await run('ip', ['link', 'del', br]);
+  }
   // dockerd bind-mounts its data root onto itself and leaves that mount behind.
   await run('umount', ['-l', join(spec.dir, 'data')]);
   await run('rm', ['-rf', spec.dir]);
   await run('ip', ['link', 'del', spec.bridge]);
+}
+
+/**
+ * Tear a private daemon down for good: while it still answers, remove all its containers (with their
+ * anonymous volumes) and its unused networks, so the engine deletes their bridges itself; then stop
+ * it and remove what is left on the host (removePrivateDaemon, which also deletes any user-network
+ * bridge a daemon that was already down left behind). Never throws: an afterAll calls it.
+ */
+export async function disposePrivateDaemon(spec: PrivateDaemon): Promise<void> {
+  if (await engineUp(spec.socket)) {
+    const socket = spec.socket;
+    const ids = (await dockerRaw(['ps', '-aq'], { socket, timeoutMs: 30_000 })).stdout.split(/\s+/).filter(Boolean);
+    if (ids.length > 0) await dockerRaw(['rm', '-f', '-v', ...ids], { socket, timeoutMs: 60_000 });
+    await dockerRaw(['network', 'prune', '-f'], { socket, timeoutMs: 30_000 });
+  }
+  await stopDockerd(spec).catch(() => {});
+  await removePrivateDaemon(spec).catch(() => {});
+}
+
+export interface PrivateEngineOptions extends PrivateDaemonOptions {
+  /** Also listen on TCP at 127.0.0.1:<a free port> (tcpPort, tcpUrl). */
+  tcp?: boolean;
+  /** Copy the test image into it (default true). */
+  testImage?: boolean;
+}
+
+export type PrivateEngine = PrivateDaemon & { tcpPort?: number; tcpUrl?: string };
+
+/**
+ * A private dockerd for one test file (privateDaemon in privateDaemonDir(area)), started, with the
+ * test image in it; optionally on TCP too. A failed start tears down what it made. Pair it with
+ * disposePrivateDaemon() in afterAll.
+ */
+export async function startPrivateEngine(area: string, opts: PrivateEngineOptions = {}): Promise<PrivateEngine> {
+  const tcpPort = opts.tcp ? await freePort() : undefined;
+  const tcp = tcpPort === undefined ? {} : { tcpPort, tcpUrl: `tcp://127.0.0.1:${tcpPort}` };
+  const extraArgs = [...(opts.extraArgs ?? []), ...(tcp.tcpUrl ? ['--host', tcp.tcpUrl] : [])];
+  const spec: PrivateEngine = { ...privateDaemon(privateDaemonDir(area), { ...opts, extraArgs }), ...tcp };
+  try {
+    await startDockerd(spec);
+    if (opts.testImage !== false) await ensureTestImage({ socket: spec.socket });
+  } catch (e) {
+    await disposePrivateDaemon(spec);
+    throw e;
+  }
+  return spec;
 }
 
 function readPid(pidFile: string): number | undefined {

@@ -4,29 +4,24 @@
 // resolves it. A host added after the rule is watched too (the rule follows the registry).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../src-main/contract/procedures/alerts';
-import { freePort, privateDaemon, privateDaemonDir, removePrivateDaemon, startDockerd, stopDockerd, waitFor } from '../../support/docker-fixtures';
+import { disposePrivateDaemon, startDockerd, startPrivateEngine, stopDockerd, waitFor, type PrivateEngine } from '../../support/docker-fixtures';
 import { startCoreRig, type CoreRig } from '../../support/core-rig';
 
 const AREA = 'alhostdown';
 
-let spec: ReturnType<typeof privateDaemon>;
+let spec: PrivateEngine;
 let port: number;
 let rig: CoreRig;
 
 beforeAll(async () => {
-  port = await freePort();
-  const base = privateDaemon(privateDaemonDir(AREA));
-  spec = { ...base, args: [...base.args, '--host', `tcp://127.0.0.1:${port}`] };
-  await startDockerd(spec);
+  spec = await startPrivateEngine(AREA, { tcp: true, testImage: false });
+  port = spec.tcpPort!;
   rig = await startCoreRig({ area: AREA, mode: 'serve', options: { backoffMinMs: 200, backoffMaxMs: 1000 } });
 }, 120_000);
 
 afterAll(async () => {
   await rig?.dispose();
-  if (spec) {
-    await stopDockerd(spec).catch(() => {});
-    await removePrivateDaemon(spec).catch(() => {});
-  }
+  if (spec) await disposePrivateDaemon(spec);
 }, 120_000);
 
 const alerts = async (state: 'open' | 'resolved'): Promise<Alert[]> => (await rig.call('alerts.list', { state })).filter((a) => a.condition === 'engine-down');

@@ -5,12 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerPatch, Host } from '../../../src-main/contract';
 import {
   TEST_IMAGE,
-  cleanupTestContainers,
   createContainer,
   engineUp,
   ensureTestImage,
   privateDaemon,
-  removePrivateDaemon,
+  disposePrivateDaemon,
   startDockerd,
   stopDockerd,
   waitFor,
@@ -41,15 +40,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rig?.dispose();
-  // Whatever happened in the test, bring the daemon back (so containers can be removed), then
-  // stop it for good and leave nothing on the host.
-  try {
-    await startDockerd(daemon);
-    await cleanupTestContainers({ socket: daemon.socket });
-  } finally {
-    await stopDockerd(daemon);
-    await removePrivateDaemon(daemon);
-  }
+  // Whatever happened in the test, bring the daemon back (so its containers and networks can be
+  // removed), then stop it for good and leave nothing on the host.
+  await startDockerd(daemon).catch(() => {});
+  await disposePrivateDaemon(daemon);
 }, 120_000);
 
 describe('engine outage and recovery', () => {

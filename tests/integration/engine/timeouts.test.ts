@@ -8,15 +8,13 @@ import type { ContainerPatch, Host } from '../../../src-main/contract';
 import type { EngineTimeouts } from '../../../src-main/core/engine/call-guard';
 import { startCoreRig, type CoreRig } from '../../support/core-rig';
 import {
-  cleanupTestContainers,
   ensureTestImage,
   inspectContainer,
   privateDaemon,
   privateDaemonDir,
-  removePrivateDaemon,
+  disposePrivateDaemon,
   runContainer,
   startDockerd,
-  stopDockerd,
   waitFor,
 } from '../../support/docker-fixtures';
 import { EventLog } from '../../support/rpc-harness';
@@ -81,12 +79,7 @@ afterAll(async () => {
   thaw();
   if (existsSync(`${daemon.socket}.away`)) renameSync(`${daemon.socket}.away`, daemon.socket);
   await rig?.dispose();
-  try {
-    await cleanupTestContainers({ socket: daemon.socket });
-  } finally {
-    await stopDockerd(daemon);
-    await removePrivateDaemon(daemon);
-  }
+  await disposePrivateDaemon(daemon);
 }, 120_000);
 
 describe('a frozen engine (SIGSTOP)', () => {

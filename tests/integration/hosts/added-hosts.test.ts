@@ -8,28 +8,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallName, ContainerSummary, ProcInput, ProcOutput } from '../../../src-main/contract';
-import { silentLogger } from '../../../src-main/contract/handlers';
-import { createCore, type Core } from '../../../src-main/core/create-core';
-import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
-import { RpcServer } from '../../../src-main/rpc/dispatcher';
-import { SHARED_SOCKET, discoveryFor, ensureTestImage, freePort, privateDaemon, privateDaemonDir, removePrivateDaemon, runContainer, startDockerd, stopDockerd, waitFor } from '../../support/docker-fixtures';
-import { EventLog, connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
+import type { Core } from '../../../src-main/core/create-core';
+import { startCoreRig, type CoreRig } from '../../support/core-rig';
+import { disposePrivateDaemon, freePort, runContainer, startPrivateEngine, waitFor, type PrivateEngine } from '../../support/docker-fixtures';
+import { EventLog, type InMemoryLink } from '../../support/rpc-harness';
 
 const AREA = 'addedhosts';
 
-let spec: ReturnType<typeof privateDaemon>;
+let spec: PrivateEngine;
 let port: number;
 let dataDir: string;
+let rig: CoreRig | undefined;
 let core: Core | undefined;
 let link: InMemoryLink | undefined;
 
+/** A core on the test's data dir (kept across close/open). */
 async function open(): Promise<void> {
-  core = await createCore({ dataDir, mode: 'serve', appVersion: '0.0.0-test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET), backoffMinMs: 200, backoffMaxMs: 1000 });
-  link = connectInMemory(new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true }));
+  rig = await startCoreRig({ area: AREA, mode: 'serve', dataDir, options: { backoffMinMs: 200, backoffMaxMs: 1000 } });
+  core = rig.core;
+  link = rig.link;
 }
 async function close(): Promise<void> {
-  link?.close();
-  await core?.dispose();
+  await rig?.dispose();
+  rig = undefined;
   link = undefined;
   core = undefined;
 }
@@ -39,21 +40,15 @@ function call<P extends CallName>(p: P, input: ProcInput<P>): Promise<ProcOutput
 const savedHosts = (): { id: string; name: string; url: string }[] => JSON.parse(readFileSync(join(dataDir, 'wakedock.json'), 'utf8')).hosts ?? [];
 
 beforeAll(async () => {
-  port = await freePort();
-  const base = privateDaemon(privateDaemonDir(AREA));
-  spec = { ...base, args: [...base.args, '--host', `tcp://127.0.0.1:${port}`] };
-  await startDockerd(spec);
-  await ensureTestImage({ socket: spec.socket });
+  spec = await startPrivateEngine(AREA, { tcp: true });
+  port = spec.tcpPort!;
   dataDir = mkdtempSync(join(tmpdir(), 'wdtest-addedhosts-'));
   await open();
 }, 180_000);
 
 afterAll(async () => {
   await close();
-  if (spec) {
-    await stopDockerd(spec).catch(() => {});
-    await removePrivateDaemon(spec).catch(() => {});
-  }
+  if (spec) await disposePrivateDaemon(spec);
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }, 120_000);
 

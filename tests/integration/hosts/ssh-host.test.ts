@@ -13,14 +13,12 @@ import { join } from 'node:path';
 import util from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CallName, HostTestResult, ProcInput, ProcOutput, RpcErrorData, SshHostConfig } from '../../../src-main/contract';
-import { silentLogger } from '../../../src-main/contract/handlers';
-import { createCore, type Core } from '../../../src-main/core/create-core';
-import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
+import type { Core } from '../../../src-main/core/create-core';
 import { testHostConfig } from '../../../src-main/core/hosts/added-hosts';
 import { KnownHosts } from '../../../src-main/core/ssh/known-hosts';
-import { RpcServer } from '../../../src-main/rpc/dispatcher';
-import { SHARED_SOCKET, discoveryFor, docker, ensureTestImage, freePort, privateDaemon, privateDaemonDir, removePrivateDaemon, runContainer, startDockerd, stopDockerd, waitFor } from '../../support/docker-fixtures';
-import { connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
+import { startCoreRig, type CoreRig } from '../../support/core-rig';
+import { docker, disposePrivateDaemon, freePort, runContainer, startPrivateEngine, waitFor, type PrivateEngine } from '../../support/docker-fixtures';
+import { type InMemoryLink } from '../../support/rpc-harness';
 import { ensureSshUser, makeKey, startAgent, startSshd, type Agent, type Sshd, type SshKey } from '../../support/sshd';
 
 const AREA = 'sshhost';
@@ -28,7 +26,7 @@ const PW_USER = 'wdtest-ssh';
 const PW = `pw-${process.pid}`;
 const DOCK_GROUP = 'wdtest-sshdock';
 
-let spec: ReturnType<typeof privateDaemon>;
+let spec: PrivateEngine;
 let work: string;
 let home: string;
 let dataDir: string;
@@ -38,6 +36,7 @@ let jump: Sshd;
 let agent: Agent;
 let rootOnly: Server;
 let rootOnlyPath: string;
+let rig: CoreRig;
 let core: Core;
 let link: InMemoryLink;
 
@@ -64,10 +63,7 @@ const stepOf = (r: HostTestResult, step: string, hop?: string) => r.steps.find((
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'wdtest-sshhost-'));
   await ensureSshUser(PW_USER, PW, [DOCK_GROUP]);
-  const base = privateDaemon(privateDaemonDir(AREA), { extraArgs: ['--group', DOCK_GROUP] });
-  spec = base;
-  await startDockerd(spec);
-  await ensureTestImage({ socket: spec.socket });
+  spec = await startPrivateEngine(AREA, { extraArgs: ['--group', DOCK_GROUP] });
   const kd = join(work, 'keys');
   keys = {
     ed: await makeKey(kd, 'id_ed25519', 'ed25519'),
@@ -107,33 +103,18 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  dataDir = mkdtempSync(join(tmpdir(), 'wdtest-sshhost-data-'));
-  core = await createCore({
-    dataDir,
-    mode: 'serve',
-    appVersion: '0.0.0-test',
-    logger: silentLogger,
-    discovery: discoveryFor(SHARED_SOCKET),
-    backoffMinMs: 200,
-    backoffMaxMs: 1000,
-    ssh: { home, agentSocket: '' },
-  });
-  link = connectInMemory(new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true }));
+  rig = await startCoreRig({ area: `${AREA}-data`, mode: 'serve', options: { backoffMinMs: 200, backoffMaxMs: 1000, ssh: { home, agentSocket: '' } } });
+  ({ core, link, dataDir } = rig);
 }, 240_000);
 
 afterAll(async () => {
-  link?.close();
-  await core?.dispose();
+  await rig?.dispose();
   agent?.stop();
   rootOnly?.close();
   await target?.stop().catch(() => {});
   await jump?.stop().catch(() => {});
-  if (spec) {
-    await stopDockerd(spec).catch(() => {});
-    await removePrivateDaemon(spec).catch(() => {});
-  }
+  if (spec) await disposePrivateDaemon(spec);
   if (work) rmSync(work, { recursive: true, force: true });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }, 120_000);
 
 describe('host keys', () => {

@@ -12,26 +12,25 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallName, ProcInput, ProcOutput, RpcErrorData } from '../../../src-main/contract';
-import { silentLogger } from '../../../src-main/contract/handlers';
 import type { ComposeProject, ComposeRunEvent } from '../../../src-main/contract/procedures/compose';
 import type { VolumeRow } from '../../../src-main/contract/procedures/volumes';
-import { createCore, type Core } from '../../../src-main/core/create-core';
-import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
+import type { Core } from '../../../src-main/core/create-core';
 import { forwardSocketPath } from '../../../src-main/core/hosts/socket-forward';
 import { HELPER_LABEL } from '../../../src-main/core/resources/volume-helper';
-import { RpcServer } from '../../../src-main/rpc/dispatcher';
+import { startCoreRig, type CoreRig } from '../../support/core-rig';
 import { composeCli, composeDir, composeYaml } from '../../support/compose-fixtures';
-import { SHARED_SOCKET, TEST_IMAGE, discoveryFor, docker, dockerRaw, ensureTestImage, privateDaemon, privateDaemonDir, removePrivateDaemon, runContainer, startDockerd, stopDockerd, uniqueName, waitFor } from '../../support/docker-fixtures';
-import { EventLog, connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
+import { SHARED_SOCKET, TEST_IMAGE, disposePrivateDaemon, docker, dockerRaw, runContainer, startPrivateEngine, uniqueName, waitFor, type PrivateEngine } from '../../support/docker-fixtures';
+import { EventLog, type InMemoryLink } from '../../support/rpc-harness';
 import { makeKey, startSshd, type Sshd } from '../../support/sshd';
 
 const AREA = 'sshpar';
 const PREFIX = `wdtest-${AREA}-`;
 
-let spec: ReturnType<typeof privateDaemon>;
+let spec: PrivateEngine;
 let work: string;
 let dataDir: string;
 let sshd: Sshd;
+let rig: CoreRig;
 let core: Core;
 let link: InMemoryLink;
 let hostId: string;
@@ -48,17 +47,14 @@ const lines = (s: string): string[] => s.split('\n').map((l) => l.trim()).filter
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'wdtest-sshpar-'));
-  spec = privateDaemon(privateDaemonDir(AREA));
-  await startDockerd(spec);
-  await ensureTestImage({ socket: spec.socket });
+  spec = await startPrivateEngine(AREA);
   ticker = await runContainer({ area: AREA, socket: spec.socket, cmd: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.1; done'] });
   const key = await makeKey(join(work, 'keys'), 'id_ed25519');
   sshd = await startSshd(join(work, 'sshd'), { authorizedKeys: [key.pub] });
   const home = join(work, 'home');
   mkdirSync(join(home, '.ssh'), { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'wdtest-sshpar-data-'));
-  core = await createCore({ dataDir, mode: 'serve', appVersion: '0.0.0-test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET), backoffMinMs: 200, backoffMaxMs: 1000, ssh: { home, agentSocket: '' } });
-  link = connectInMemory(new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true }));
+  rig = await startCoreRig({ area: `${AREA}-data`, mode: 'serve', options: { backoffMinMs: 200, backoffMaxMs: 1000, ssh: { home, agentSocket: '' } } });
+  ({ core, link, dataDir } = rig);
   const config = { kind: 'ssh' as const, url: `ssh://root@127.0.0.1:${sshd.port}`, auth: { method: 'key' as const, keyPath: key.path }, socketPath: spec.socket };
   const first = await call('hosts.test', { config });
   await call('hosts.trustHostKey', { host: '127.0.0.1', port: sshd.port, keyType: first.hostKey!.keyType, fingerprint: first.hostKey!.fingerprint });
@@ -67,20 +63,12 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  link?.close();
-  await core?.dispose();
+  await rig?.dispose();
   await sshd?.stop().catch(() => {});
-  if (spec) {
-    // A user network's bridge outlives a stopped dockerd and holds its address pool on the host.
-    const all = lines(await remote(['ps', '-aq']).catch(() => ''));
-    if (all.length > 0) await dockerRaw(['rm', '-f', ...all], { socket: spec.socket });
-    await dockerRaw(['network', 'prune', '-f'], { socket: spec.socket });
-    await stopDockerd(spec).catch(() => {});
-    await removePrivateDaemon(spec).catch(() => {});
-  }
+  // Its containers and compose networks go first: a user network's bridge outlives a stopped dockerd.
+  if (spec) await disposePrivateDaemon(spec);
   for (const d of dirs) d.remove();
   if (work) rmSync(work, { recursive: true, force: true });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }, 120_000);
 
 /** Run a compose action on the SSH host to its end: the events, or the error it failed with. */

@@ -12,22 +12,21 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallName, ProcInput, ProcOutput, RpcErrorData } from '../../../src-main/contract';
-import { silentLogger } from '../../../src-main/contract/handlers';
-import { createCore, type Core } from '../../../src-main/core/create-core';
-import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
-import { RpcServer } from '../../../src-main/rpc/dispatcher';
-import { DOCKER_BIN, SHARED_SOCKET, discoveryFor, ensureTestImage, privateDaemon, privateDaemonDir, removePrivateDaemon, runContainer, startDockerd, stopDockerd, waitFor } from '../../support/docker-fixtures';
-import { EventLog, connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
+import type { Core } from '../../../src-main/core/create-core';
+import { startCoreRig, type CoreRig } from '../../support/core-rig';
+import { DOCKER_BIN, disposePrivateDaemon, runContainer, startPrivateEngine, waitFor, type PrivateEngine } from '../../support/docker-fixtures';
+import { EventLog, type InMemoryLink } from '../../support/rpc-harness';
 import { makeKey, startSshd, type Sshd, type SshKey } from '../../support/sshd';
 
 const AREA = 'sshtools';
 const run = promisify(execFile);
 
-let spec: ReturnType<typeof privateDaemon>;
+let spec: PrivateEngine;
 let work: string;
 let dataDir: string;
 let key: SshKey;
 let sshd: Sshd;
+let rig: CoreRig;
 let core: Core;
 let link: InMemoryLink;
 let hostId: string;
@@ -46,18 +45,15 @@ const connected = (): Promise<unknown> => waitFor('the SSH host to be connected'
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'wdtest-sshtools-'));
-  spec = privateDaemon(privateDaemonDir(AREA));
-  await startDockerd(spec);
-  await ensureTestImage({ socket: spec.socket });
+  spec = await startPrivateEngine(AREA);
   remoteBox = await runContainer({ area: AREA, socket: spec.socket });
   localBox = await runContainer({ area: AREA });
   key = await makeKey(join(work, 'keys'), 'id_ed25519');
   sshd = await startSshd(join(work, 'sshd'), { authorizedKeys: [key.pub] });
   const home = join(work, 'home');
   mkdirSync(join(home, '.ssh'), { recursive: true });
-  dataDir = mkdtempSync(join(tmpdir(), 'wdtest-sshtools-data-'));
-  core = await createCore({ dataDir, mode: 'serve', appVersion: '0.0.0-test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET), backoffMinMs: 200, backoffMaxMs: 1000, ssh: { home, agentSocket: '' } });
-  link = connectInMemory(new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true }));
+  rig = await startCoreRig({ area: `${AREA}-data`, mode: 'serve', options: { backoffMinMs: 200, backoffMaxMs: 1000, ssh: { home, agentSocket: '' } } });
+  ({ core, link, dataDir } = rig);
   const config = { kind: 'ssh' as const, url: `ssh://root@127.0.0.1:${sshd.port}`, auth: { method: 'key' as const, keyPath: key.path }, socketPath: spec.socket };
   // The user's decision on the unknown key, as the fingerprint dialog makes it.
   const first = await call('hosts.test', { config });
@@ -68,16 +64,11 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  link?.close();
-  await core?.dispose();
+  await rig?.dispose();
   await sshd?.stop().catch(() => {});
   await run(DOCKER_BIN, ['rm', '-f', localBox?.name ?? 'none']).catch(() => {});
-  if (spec) {
-    await stopDockerd(spec).catch(() => {});
-    await removePrivateDaemon(spec).catch(() => {});
-  }
+  if (spec) await disposePrivateDaemon(spec);
   if (work) rmSync(work, { recursive: true, force: true });
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }, 120_000);
 
 const cliPs = async (sock: string): Promise<string[]> => (await run(DOCKER_BIN, ['-H', `unix://${sock}`, 'ps', '-a', '--format', '{{.Names}}'], { timeout: 30_000 })).stdout.split('\n').filter(Boolean);

@@ -2,54 +2,31 @@
 // a private dockerd listening on TCP on 127.0.0.1 — works for the features behind the contract:
 // it is listed with its state, its containers are listed, lifecycle actions change the engine's real
 // state, and logs follow over the TCP (non-unix-socket) log path, all with hostId naming it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallName, ContainerSummary, Host, ProcInput, ProcOutput } from '../../../src-main/contract';
 import { silentLogger } from '../../../src-main/contract/handlers';
-import { createCore, type Core } from '../../../src-main/core/create-core';
-import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
 import { HostConnection } from '../../../src-main/core/engine/host-connection';
-import { RpcServer } from '../../../src-main/rpc/dispatcher';
-import {
-  SHARED_SOCKET,
-  discoveryFor,
-  ensureTestImage,
-  freePort,
-  inspectContainer,
-  privateDaemon,
-  privateDaemonDir,
-  removePrivateDaemon,
-  runContainer,
-  startDockerd,
-  stopDockerd,
-  waitFor,
-} from '../../support/docker-fixtures';
-import { EventLog, connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
+import { startCoreRig, type CoreRig } from '../../support/core-rig';
+import { disposePrivateDaemon, inspectContainer, runContainer, startPrivateEngine, waitFor, type PrivateEngine } from '../../support/docker-fixtures';
+import { EventLog, type InMemoryLink } from '../../support/rpc-harness';
 
 const AREA = 'tcphost';
 const HOST_ID = 'tcp-engine';
 
-let spec: ReturnType<typeof privateDaemon>;
+let spec: PrivateEngine;
 let port: number;
-let core: Core;
-let server: RpcServer;
+let rig: CoreRig;
 let link: InMemoryLink;
-let dataDir: string;
 
 function call<P extends CallName>(p: P, input: ProcInput<P>): Promise<ProcOutput<P>> {
-  return link.client.call(p, input) as Promise<ProcOutput<P>>;
+  return rig.call(p, input);
 }
 
 beforeAll(async () => {
-  port = await freePort();
-  const base = privateDaemon(privateDaemonDir(AREA));
-  spec = { ...base, args: [...base.args, '--host', `tcp://127.0.0.1:${port}`] };
-  await startDockerd(spec);
-  await ensureTestImage({ socket: spec.socket });
-  dataDir = mkdtempSync(join(tmpdir(), 'wdtest-tcphost-'));
-  core = await createCore({ dataDir, mode: 'serve', appVersion: '0.0.0-test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET) });
+  spec = await startPrivateEngine(AREA, { tcp: true });
+  port = spec.tcpPort!;
+  rig = await startCoreRig({ area: AREA, mode: 'serve' });
+  const core = rig.core;
   core.hosts.add(
     new HostConnection({
       id: HOST_ID,
@@ -60,19 +37,13 @@ beforeAll(async () => {
       logger: silentLogger,
     }),
   );
-  server = new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true });
-  link = connectInMemory(server);
+  link = rig.link;
   await waitFor('the TCP host to connect', async () => (await call('hosts.list', {})).find((h) => h.id === HOST_ID && h.state === 'connected'), { timeoutMs: 20_000 });
 }, 180_000);
 
 afterAll(async () => {
-  link?.close();
-  await core?.dispose();
-  if (spec) {
-    await stopDockerd(spec).catch(() => {});
-    await removePrivateDaemon(spec).catch(() => {});
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await rig?.dispose();
+  if (spec) await disposePrivateDaemon(spec);
 }, 120_000);
 
 describe('a second host over TCP, added through the connector registry', () => {

@@ -12,11 +12,11 @@ import { silentLogger } from '../../../src-main/contract/handlers';
 import { createCore, type Core } from '../../../src-main/core/create-core';
 import { mapEngineError } from '../../../src-main/core/engine/engine-errors';
 import { RpcServer } from '../../../src-main/rpc/dispatcher';
-import { SHARED_SOCKET, discoveryFor, ensureTestImage, freePort, privateDaemon, privateDaemonDir, removePrivateDaemon, runContainer, startDockerd, stopDockerd, waitFor } from '../../support/docker-fixtures';
+import { SHARED_SOCKET, discoveryFor, disposePrivateDaemon, runContainer, startPrivateEngine, waitFor, type PrivateEngine } from '../../support/docker-fixtures';
 import { connectInMemory, type InMemoryLink } from '../../support/rpc-harness';
 
 const AREA = 'tlshost';
-let spec: ReturnType<typeof privateDaemon>;
+let spec: PrivateEngine;
 let port: number;
 let certs: string;
 let dataDir: string;
@@ -44,14 +44,8 @@ function makeCerts(): void {
 beforeAll(async () => {
   certs = mkdtempSync(join(tmpdir(), 'wdtest-tlscerts-'));
   makeCerts();
-  port = await freePort();
-  const base = privateDaemon(privateDaemonDir(AREA));
-  spec = {
-    ...base,
-    args: [...base.args, '--tlsverify', '--tlscacert', join(certs, 'ca.pem'), '--tlscert', join(certs, 'server-cert.pem'), '--tlskey', join(certs, 'server-key.pem'), '--host', `tcp://127.0.0.1:${port}`],
-  };
-  await startDockerd(spec);
-  await ensureTestImage({ socket: spec.socket });
+  spec = await startPrivateEngine(AREA, { tcp: true, extraArgs: ['--tlsverify', '--tlscacert', join(certs, 'ca.pem'), '--tlscert', join(certs, 'server-cert.pem'), '--tlskey', join(certs, 'server-key.pem')] });
+  port = spec.tcpPort!;
   dataDir = mkdtempSync(join(tmpdir(), 'wdtest-tlshost-'));
   core = await createCore({ dataDir, mode: 'serve', appVersion: '0.0.0-test', logger: silentLogger, discovery: discoveryFor(SHARED_SOCKET), backoffMinMs: 200, backoffMaxMs: 1000 });
   link = connectInMemory(new RpcServer(core.handlers, { mapError: mapEngineError, logger: silentLogger, validateOutput: true }));
@@ -60,10 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   link?.close();
   await core?.dispose();
-  if (spec) {
-    await stopDockerd(spec).catch(() => {});
-    await removePrivateDaemon(spec).catch(() => {});
-  }
+  if (spec) await disposePrivateDaemon(spec);
   for (const d of [dataDir, certs]) if (d) rmSync(d, { recursive: true, force: true });
 }, 120_000);
 
