@@ -7,27 +7,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { cleanupTestContainers, docker, ensureTestImage, inspectContainer, runContainer, uniqueName } from '../support/docker-fixtures';
 import { deadPort, startReceiver, type Receiver } from '../support/http-receiver';
-import { launchBrowser, openApp, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
+import { type App, type ServeProcess, startApp, uncaughtErrors } from './support/harness';
 
 const AREA = 'e2e-alerts';
 const PREFIX = `wdtest-${AREA}-`;
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
+let app: App;
 let rx: Receiver;
 
 beforeAll(async () => {
   await ensureTestImage();
   await cleanupTestContainers({ namePrefix: PREFIX });
   rx = await startReceiver();
-  serve = await startServe();
-  browser = await launchBrowser();
-  page = await openApp(browser, serve);
+  ({ serve, browser, page } = app = await startApp());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
   await rx?.close();
   await cleanupTestContainers({ namePrefix: PREFIX });
 });

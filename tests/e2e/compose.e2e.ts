@@ -5,16 +5,15 @@
 // logs; screenshots at 1280×800, 1024×700 and 390×844 with no page-level horizontal scroll.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { docker, dockerRaw, ensureTestImage, uniqueName, volumeExists, waitFor } from '../support/docker-fixtures';
 import { cleanupComposeProjects, composeCli, composeDir, composeYaml } from '../support/compose-fixtures';
-import { launchBrowser, openApp, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
+import { type App, startApp, uncaughtErrors } from './support/harness';
 
 const AREA = 'e2ecmp';
 const PREFIX = `wdtest-${AREA}-`;
-let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
+let app: App;
 const dirs: { remove(): void }[] = [];
 
 const card = (name: string) => page.getByRole('article', { name: `Project ${name}` });
@@ -37,14 +36,11 @@ async function makeProject(): Promise<{ name: string; dir: string; file: string 
 beforeAll(async () => {
   await ensureTestImage();
   await cleanupComposeProjects(PREFIX);
-  serve = await startServe();
-  browser = await launchBrowser();
-  page = await openApp(browser, serve);
+  ({ page } = app = await startApp());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
   await cleanupComposeProjects(PREFIX);
   for (const d of dirs) d.remove();
 });

@@ -3,27 +3,23 @@
 // reports the space freed.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { cleanupTestContainers, createContainer, ensureTestImage, inspectContainer } from '../support/docker-fixtures';
 import { buildUniqueImage, cleanupTestImages, imageExists } from '../support/resource-fixtures';
-import { launchBrowser, openApp, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
+import { type App, startApp, uncaughtErrors } from './support/harness';
 
 const AREA = 'e2edisk';
 const PREFIX = `wdtest-${AREA}-`;
-let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
+let app: App;
 
 beforeAll(async () => {
   await ensureTestImage();
-  serve = await startServe();
-  browser = await launchBrowser();
-  page = await openApp(browser, serve);
+  ({ page } = app = await startApp());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
   await cleanupTestContainers({ namePrefix: PREFIX });
   await cleanupTestImages(AREA);
 });

@@ -5,15 +5,14 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { REPO_ROOT, ensureTestImage, inspectContainer, privateDaemon, privateDaemonDir, removePrivateDaemon, runContainer, startDockerd, stopDockerd } from '../support/docker-fixtures';
-import { launchBrowser, openApp, row, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
+import type { Page } from 'playwright-core';
+import { REPO_ROOT, disposePrivateDaemon, ensureTestImage, inspectContainer, privateDaemon, privateDaemonDir, runContainer, startDockerd } from '../support/docker-fixtures';
+import { type App, row, startApp, uncaughtErrors } from './support/harness';
 
 const daemon = privateDaemon(privateDaemonDir('e2e-unresponsive'));
 const SHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
-let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
+let app: App;
 let frozen = false;
 
 const pid = (): number => Number(readFileSync(daemon.pidFile, 'utf8').trim());
@@ -25,17 +24,13 @@ function thaw(): void {
 beforeAll(async () => {
   await startDockerd(daemon);
   await ensureTestImage({ socket: daemon.socket });
-  serve = await startServe({ env: { DOCKER_HOST: `unix://${daemon.socket}` } });
-  browser = await launchBrowser();
-  page = await openApp(browser, serve);
+  ({ page } = app = await startApp({ env: { DOCKER_HOST: `unix://${daemon.socket}` } }));
 });
 
 afterAll(async () => {
   thaw();
-  await browser?.close();
-  await serve?.stop();
-  await stopDockerd(daemon).catch(() => {});
-  await removePrivateDaemon(daemon).catch(() => {});
+  await app?.close();
+  await disposePrivateDaemon(daemon);
 });
 
 describe('a frozen engine (e2e)', () => {

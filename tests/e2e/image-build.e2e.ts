@@ -9,16 +9,15 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { docker, ensureTestImage, TEST_IMAGE, waitFor } from '../support/docker-fixtures';
 import { cleanupTestImages, imageExists } from '../support/resource-fixtures';
-import { launchBrowser, openApp, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
+import { type App, startApp, uncaughtErrors } from './support/harness';
 
 const AREA = 'e2ebuild';
 const PREFIX = `wdtest-${AREA}-`;
-let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
+let app: App;
 const dirs: string[] = [];
 let builtTag = '';
 
@@ -46,14 +45,11 @@ async function newBuild(): Promise<void> {
 beforeAll(async () => {
   await ensureTestImage();
   await cleanupTestImages(AREA);
-  serve = await startServe();
-  browser = await launchBrowser();
-  page = await openApp(browser, serve);
+  ({ page } = app = await startApp());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
   await cleanupTestImages(AREA);
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });

@@ -4,17 +4,16 @@
 // registry, prune with its preview.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { cleanupTestContainers, docker, ensureTestImage, uniqueName, waitFor } from '../support/docker-fixtures';
 import { buildUniqueImage, cleanupTestImages, imageExists, imageTags } from '../support/resource-fixtures';
 import { haveRegistry, startRegistryWithImage, type TestRegistry } from '../support/registry';
-import { launchBrowser, openApp, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
+import { type App, startApp, uncaughtErrors } from './support/harness';
 
 const AREA = 'e2eimg';
 const PREFIX = `wdtest-${AREA}-`;
-let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
+let app: App;
 let reg: TestRegistry | undefined;
 
 const imageRow = (name: string) => page.getByRole('table', { name: 'Images list' }).getByRole('row', { name, exact: true });
@@ -32,14 +31,11 @@ beforeAll(async () => {
   await ensureTestImage();
   await cleanupTestContainers({ namePrefix: PREFIX });
   await cleanupTestImages(AREA);
-  serve = await startServe();
-  browser = await launchBrowser();
-  page = await openApp(browser, serve);
+  ({ page } = app = await startApp());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
   await reg?.stop();
   await cleanupTestContainers({ namePrefix: PREFIX });
   await cleanupTestImages(AREA);

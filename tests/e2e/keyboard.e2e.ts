@@ -2,28 +2,24 @@
 // returns to the opener when a dialog or a row menu closes, opening a container puts focus on its
 // name, tab lists and radio groups move with the arrow keys and are one Tab stop, charts are named.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { cleanupTestContainers, ensureTestImage, runContainer, type TestContainer } from '../support/docker-fixtures';
-import { launchBrowser, openApp, row, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
+import { type App, row, startApp, uncaughtErrors } from './support/harness';
 
 const AREA = 'e2ekeys';
-let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
+let app: App;
 let c: TestContainer;
 
 beforeAll(async () => {
   await ensureTestImage();
   await cleanupTestContainers({ namePrefix: `wdtest-${AREA}-` });
   c = await runContainer({ area: AREA });
-  serve = await startServe();
-  browser = await launchBrowser();
-  page = await openApp(browser, serve);
+  ({ page } = app = await startApp());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
   await cleanupTestContainers({ namePrefix: `wdtest-${AREA}-` });
 });
 

@@ -7,23 +7,21 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   cleanupTestContainers,
+  disposePrivateDaemon,
   docker,
   ensureTestImage,
-  freePort,
   inspectContainer,
-  privateDaemon,
-  privateDaemonDir,
   REPO_ROOT,
-  removePrivateDaemon,
   runContainer,
-  startDockerd,
+  startPrivateEngine,
   stopDockerd,
+  type PrivateEngine,
   type TestContainer,
 } from '../support/docker-fixtures';
-import { launchBrowser, openApp, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
+import { type App, startApp, uncaughtErrors } from './support/harness';
 import { layoutProblems } from './support/layout-check';
 
 const AREA = 'e2emh';
@@ -31,38 +29,28 @@ const PREFIX = `wdtest-${AREA}-`;
 const SHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
 const REMOTE = 'Build box';
 
-let spec: ReturnType<typeof privateDaemon>;
+let spec: PrivateEngine;
 let port: number;
-let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
+let app: App;
 let local: TestContainer;
 let remote: TestContainer;
 
 beforeAll(async () => {
-  port = await freePort();
-  const base = privateDaemon(privateDaemonDir(AREA));
-  spec = { ...base, args: [...base.args, '--host', `tcp://127.0.0.1:${port}`] };
-  await startDockerd(spec);
-  await ensureTestImage({ socket: spec.socket });
+  spec = await startPrivateEngine(AREA, { tcp: true });
+  port = spec.tcpPort!;
   await ensureTestImage();
   await cleanupTestContainers({ namePrefix: PREFIX });
   local = await runContainer({ area: AREA, name: `${PREFIX}local-web` });
   remote = await runContainer({ area: AREA, name: `${PREFIX}remote-api`, socket: spec.socket });
-  serve = await startServe();
-  browser = await launchBrowser();
-  page = await openApp(browser, serve);
+  ({ page } = app = await startApp());
   mkdirSync(SHOTS, { recursive: true });
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
   await cleanupTestContainers({ namePrefix: PREFIX });
-  if (spec) {
-    await stopDockerd(spec).catch(() => {});
-    await removePrivateDaemon(spec).catch(() => {});
-  }
+  if (spec) await disposePrivateDaemon(spec);
 }, 120_000);
 
 const nav = (p: Page) => p.getByRole('navigation', { name: 'Main' });

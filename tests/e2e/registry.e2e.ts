@@ -5,16 +5,15 @@
 // login; the password never appears on the page again. Screenshots of both dialogs at 3 sizes.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { docker, ensureTestImage } from '../support/docker-fixtures';
 import { buildUniqueImage, cleanupTestImages, imageExists } from '../support/resource-fixtures';
 import { haveRegistry, startAuthRegistry, type AuthRegistry } from '../support/registry';
-import { launchBrowser, openApp, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
+import { type App, startApp, uncaughtErrors } from './support/harness';
 
 const AREA = 'e2ereg';
-let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
+let app: App;
 let reg: AuthRegistry;
 
 const imageRow = (name: string) => page.getByRole('table', { name: 'Images list' }).getByRole('row', { name, exact: true });
@@ -24,14 +23,11 @@ beforeAll(async () => {
   await ensureTestImage();
   await cleanupTestImages(AREA);
   reg = await startAuthRegistry();
-  serve = await startServe();
-  browser = await launchBrowser();
-  page = await openApp(browser, serve);
+  ({ page } = app = await startApp());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
   await reg?.stop();
   await cleanupTestImages(AREA);
 });

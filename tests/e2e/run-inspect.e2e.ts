@@ -1,17 +1,16 @@
 // Run form, inspect tab and recreate, in Chromium against `wakedock serve` and the real engine.
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { TEST_IMAGE, cleanupTestContainers, docker, ensureTestImage, freePort, inspectContainer, uniqueName, waitFor } from '../support/docker-fixtures';
 import { haveRegistry, startRegistryWithImage, type TestRegistry } from '../support/registry';
-import { launchBrowser, openApp, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
+import { type App, startApp, uncaughtErrors } from './support/harness';
 
 const AREA = 'e2erun';
 const PREFIX = `wdtest-${AREA}-`;
 const SECRET = 'hunter2-secret';
-let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
+let app: App;
 
 /** The fields of the engine's inspect these tests read. */
 interface FullInspect {
@@ -58,14 +57,11 @@ let port = 0;
 beforeAll(async () => {
   await ensureTestImage();
   await cleanupTestContainers({ namePrefix: PREFIX });
-  serve = await startServe();
-  browser = await launchBrowser();
-  page = await openApp(browser, serve);
+  ({ page } = app = await startApp());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
   await cleanupTestContainers({ namePrefix: PREFIX });
 });
 

@@ -1,27 +1,23 @@
 // Issue 8 §6: the run form pulls an image that is not on this host as part of Run, with progress
 // (a loopback registry of the test's own; never the internet).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { cleanupTestContainers, docker, uniqueName } from '../support/docker-fixtures';
 import { haveRegistry, startRegistryWithImage, type TestRegistry } from '../support/registry';
-import { launchBrowser, openApp, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
+import { type App, startApp, uncaughtErrors } from './support/harness';
 
 const AREA = 'e2erunpull';
-let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
+let app: App;
 let reg: TestRegistry | undefined;
 
 beforeAll(async () => {
   await cleanupTestContainers({ namePrefix: `wdtest-${AREA}-` });
-  serve = await startServe();
-  browser = await launchBrowser();
-  page = await openApp(browser, serve);
+  ({ page } = app = await startApp());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
   await cleanupTestContainers({ namePrefix: `wdtest-${AREA}-` });
   await reg?.stop();
 });

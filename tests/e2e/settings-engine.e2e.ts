@@ -1,22 +1,18 @@
 // Issue 8 §6: Settings with a dead engine address says what happened once, in the right colour:
 // no "set in Settings — set in Settings", no version of the previous engine, no green "Now using".
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openApp, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
+import type { Page } from 'playwright-core';
+import { type App, startApp, uncaughtErrors } from './support/harness';
 
-let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
+let app: App;
 
 beforeAll(async () => {
-  serve = await startServe();
-  browser = await launchBrowser();
-  page = await openApp(browser, serve);
+  ({ page } = app = await startApp());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
 });
 
 describe('engine address in Settings (e2e)', () => {

@@ -5,34 +5,25 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ensureTestImage, freePort, privateDaemon, privateDaemonDir, removePrivateDaemon, startDockerd, stopDockerd } from '../support/docker-fixtures';
-import { launchBrowser, openApp, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
+import type { Page } from 'playwright-core';
+import { disposePrivateDaemon, freePort, startPrivateEngine, type PrivateEngine } from '../support/docker-fixtures';
+import { type App, type ServeProcess, startApp, uncaughtErrors } from './support/harness';
 
-let spec: ReturnType<typeof privateDaemon>;
+let spec: PrivateEngine;
 let port: number;
 let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
+let app: App;
 
 beforeAll(async () => {
-  port = await freePort();
-  const base = privateDaemon(privateDaemonDir('e2ehosts'));
-  spec = { ...base, args: [...base.args, '--host', `tcp://127.0.0.1:${port}`] };
-  await startDockerd(spec);
-  await ensureTestImage({ socket: spec.socket });
-  serve = await startServe();
-  browser = await launchBrowser();
-  page = await openApp(browser, serve);
+  spec = await startPrivateEngine('e2ehosts', { tcp: true });
+  port = spec.tcpPort!;
+  ({ serve, page } = app = await startApp());
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
-  if (spec) {
-    await stopDockerd(spec).catch(() => {});
-    await removePrivateDaemon(spec).catch(() => {});
-  }
+  await app?.close();
+  if (spec) await disposePrivateDaemon(spec);
 }, 120_000);
 
 const savedHosts = (): { name: string }[] => JSON.parse(readFileSync(join(serve.dataDir, 'wakedock.json'), 'utf8')).hosts ?? [];

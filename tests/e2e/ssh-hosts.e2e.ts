@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { REPO_ROOT, cleanupTestContainers, ensureTestImage, privateDaemon, privateDaemonDir, removePrivateDaemon, runContainer, startDockerd, stopDockerd } from '../support/docker-fixtures';
+import { REPO_ROOT, cleanupTestContainers, disposePrivateDaemon, runContainer, startPrivateEngine, type PrivateEngine } from '../support/docker-fixtures';
 import { makeKey, startSshd, type Sshd, type SshKey } from '../support/sshd';
-import { launchBrowser, openApp, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
+import { type App, type ServeProcess, startApp, uncaughtErrors } from './support/harness';
 
 const AREA = 'e2essh';
 const SHOTS = join(REPO_ROOT, 'test-results', 'screenshots');
@@ -21,7 +21,7 @@ const SIZES = [
   { label: '390x844', width: 390, height: 844 },
 ];
 
-let spec: ReturnType<typeof privateDaemon>;
+let spec: PrivateEngine;
 let work: string;
 let key: SshKey;
 let sshd: Sshd;
@@ -29,14 +29,13 @@ let changed: Sshd;
 let serve: ServeProcess;
 let browser: Browser;
 let page: Page;
+let app: App;
 let remoteBox: { name: string };
 let localBox: { name: string };
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'wdtest-e2essh-'));
-  spec = privateDaemon(privateDaemonDir(AREA));
-  await startDockerd(spec);
-  await ensureTestImage({ socket: spec.socket });
+  spec = await startPrivateEngine(AREA);
   remoteBox = await runContainer({ area: AREA, socket: spec.socket });
   localBox = await runContainer({ area: AREA });
   key = await makeKey(join(work, 'keys'), 'id_ed25519');
@@ -51,22 +50,16 @@ beforeAll(async () => {
   // The user knew "moved-box" under another key: the server's key has changed since.
   const other = await makeKey(join(work, 'keys'), 'old_host_key');
   writeFileSync(join(home, '.ssh', 'known_hosts'), `[localhost]:${changed.port} ${other.pub.split(' ').slice(0, 2).join(' ')}\n`);
-  serve = await startServe({ env: { HOME: home, SSH_AUTH_SOCK: '' } });
-  browser = await launchBrowser();
-  page = await openApp(browser, serve);
+  ({ serve, browser, page } = app = await startApp({ env: { HOME: home, SSH_AUTH_SOCK: '' } }));
   mkdirSync(SHOTS, { recursive: true });
 }, 240_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
   await sshd?.stop().catch(() => {});
   await changed?.stop().catch(() => {});
   await cleanupTestContainers({ namePrefix: `wdtest-${AREA}-` });
-  if (spec) {
-    await stopDockerd(spec).catch(() => {});
-    await removePrivateDaemon(spec).catch(() => {});
-  }
+  if (spec) await disposePrivateDaemon(spec);
   if (work) rmSync(work, { recursive: true, force: true });
 }, 120_000);
 

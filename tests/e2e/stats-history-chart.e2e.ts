@@ -5,16 +5,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { DerivedSample } from '../../src-main/contract/models';
 import { HistoryStore } from '../../src-main/core/stats/history-store';
 import { cleanupTestContainers, createContainer, ensureTestImage } from '../support/docker-fixtures';
-import { launchBrowser, openApp, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
+import { type App, type ServeProcess, startApp, uncaughtErrors } from './support/harness';
 
 const PREFIX = 'wdtest-e2echartgap';
 let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
+let app: App;
 let id: string;
 
 beforeAll(async () => {
@@ -34,14 +34,11 @@ beforeAll(async () => {
   // 280 s → 190 s ago every 30 s (4 readings), nothing for 120 s, then 70 s → 10 s ago (3 readings).
   for (const ago of [280, 250, 220, 190, 70, 40, 10]) store.record([reading(now - ago * 1000)]);
   store.close();
-  serve = await startServe({ dataDir });
-  browser = await launchBrowser();
-  page = await openApp(browser, serve);
+  ({ serve, page } = app = await startApp({ dataDir }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
   await cleanupTestContainers({ namePrefix: PREFIX });
 });
 

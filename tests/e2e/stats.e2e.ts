@@ -1,14 +1,14 @@
 // Stats in Chromium over `wakedock serve` and the real engine: the CPU column, a chart drawn as
 // SVG in the Stats tab, the dashboard's engine host from /info, and nothing streamed while hidden.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { cleanupTestContainers, docker, ensureTestImage, runContainer, type TestContainer } from '../support/docker-fixtures';
-import { launchBrowser, openApp, row, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
+import { type App, type ServeProcess, row, startApp, uncaughtErrors } from './support/harness';
 
 const PREFIX = 'wdtest-e2estats';
 let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
+let app: App;
 let busy: TestContainer;
 
 /** Page script: make the document report `state` and tell the page, as minimising a window does. */
@@ -22,14 +22,11 @@ beforeAll(async () => {
   await cleanupTestContainers({ namePrefix: PREFIX });
   // A small, steady load (not a full core: other suites share this machine).
   busy = await runContainer({ area: 'e2estats', cmd: ['sh', '-c', 'while :; do i=0; while [ $i -lt 2000 ]; do i=$((i+1)); done; sleep 0.05; done'], labels: { 'com.docker.compose.project': 'wdtest-e2estats-proj', 'com.docker.compose.service': 'busy' } });
-  serve = await startServe();
-  browser = await launchBrowser();
-  page = await openApp(browser, serve);
+  ({ serve, page } = app = await startApp());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
   await cleanupTestContainers({ namePrefix: PREFIX });
 });
 

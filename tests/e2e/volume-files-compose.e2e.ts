@@ -8,18 +8,17 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { HELPER_LABEL } from '../../src-main/core/resources/volume-helper';
 import { TEST_IMAGE, TEST_LABEL, docker, ensureTestImage, uniqueName, volumeExists, waitFor } from '../support/docker-fixtures';
 import { cleanupComposeProjects } from '../support/compose-fixtures';
 import { cleanupVolumes } from '../support/resource-fixtures';
-import { launchBrowser, openApp, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
+import { type App, startApp, uncaughtErrors } from './support/harness';
 
 const AREA = 'e2evfc';
 const PREFIX = `wdtest-${AREA}-`;
-let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
+let app: App;
 let root: string;
 const SHOTS = '/tmp/wakedock-shots';
 
@@ -43,14 +42,11 @@ beforeAll(async () => {
   await ensureTestImage();
   await cleanupComposeProjects(PREFIX);
   root = mkdtempSync(join(tmpdir(), 'wdtest-e2evfc-'));
-  serve = await startServe();
-  browser = await launchBrowser();
-  page = await openApp(browser, serve);
+  ({ page } = app = await startApp());
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
   await cleanupComposeProjects(PREFIX);
   await cleanupVolumes(PREFIX);
   if (root) rmSync(root, { recursive: true, force: true });

@@ -3,16 +3,15 @@
 // use, network with endpoints), connect/disconnect with aliases, prune with its preview.
 import { mkdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { cleanupTestContainers, docker, dockerRaw, ensureTestImage, runContainer, volumeExists, waitFor } from '../support/docker-fixtures';
 import { cleanupNetworks, cleanupVolumes } from '../support/resource-fixtures';
-import { launchBrowser, openApp, startServe, uncaughtErrors, type ServeProcess } from './support/harness';
+import { type App, startApp, uncaughtErrors } from './support/harness';
 
 const AREA = 'e2evn';
 const PREFIX = `wdtest-${AREA}-`;
-let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
+let app: App;
 
 const rowIn = (table: string, name: string) => page.getByRole('table', { name: table }).getByRole('row', { name, exact: true });
 
@@ -26,14 +25,11 @@ beforeAll(async () => {
   await cleanupTestContainers({ namePrefix: PREFIX });
   await cleanupVolumes(PREFIX);
   await cleanupNetworks(PREFIX);
-  serve = await startServe();
-  browser = await launchBrowser();
-  page = await openApp(browser, serve);
+  ({ page } = app = await startApp());
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await app?.close();
   await cleanupTestContainers({ namePrefix: PREFIX });
   await cleanupVolumes(PREFIX);
   await cleanupNetworks(PREFIX);

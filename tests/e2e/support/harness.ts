@@ -66,6 +66,38 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+export interface App {
+  serve: ServeProcess;
+  browser: Browser;
+  /** The app, open and connected (openApp). */
+  page: Page;
+  /** Close the browser, then stop `wakedock serve`. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * The start of most e2e files: `wakedock serve` (options as startServe's), Chromium, and the app open
+ * in a page and connected. A failed start closes what it had opened. Close it in afterAll.
+ */
+export async function startApp(opts: Parameters<typeof startServe>[0] = {}): Promise<App> {
+  const serve = await startServe(opts);
+  let browser: Browser | undefined;
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closed ??= (async () => {
+      await browser?.close();
+      await serve.stop();
+    })());
+  try {
+    browser = await launchBrowser();
+    const page = await openApp(browser, serve);
+    return { serve, browser, page, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
 const uncaught = new WeakMap<Page, string[]>();
 
 /** Uncaught exceptions the page threw since openApp. */

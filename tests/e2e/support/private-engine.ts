@@ -3,9 +3,9 @@
 // that stop and start the engine while other tests keep theirs. Registers its own beforeAll/afterAll
 // (stopping and removing the daemon even when a test failed half-way); use it at the top of a file.
 import { afterAll, beforeAll } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ensureTestImage, privateDaemon, privateDaemonDir, removePrivateDaemon, startDockerd, stopDockerd, type PrivateDaemon } from '../../support/docker-fixtures';
-import { launchBrowser, openApp, startServe, type ServeProcess } from './harness';
+import type { Page } from 'playwright-core';
+import { disposePrivateDaemon, ensureTestImage, privateDaemon, privateDaemonDir, startDockerd, type PrivateDaemon } from '../../support/docker-fixtures';
+import { startApp, type App, type ServeProcess } from './harness';
 
 export interface PrivateEngineApp {
   readonly daemon: PrivateDaemon;
@@ -16,21 +16,15 @@ export interface PrivateEngineApp {
 
 export function privateEngineApp(area: string): PrivateEngineApp {
   const daemon = privateDaemon(privateDaemonDir(area));
-  let serve: ServeProcess | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
+  let app: App | undefined;
   beforeAll(async () => {
     await startDockerd(daemon);
     await ensureTestImage({ socket: daemon.socket });
-    serve = await startServe({ env: { DOCKER_HOST: `unix://${daemon.socket}` } });
-    browser = await launchBrowser();
-    page = await openApp(browser, serve);
+    app = await startApp({ env: { DOCKER_HOST: `unix://${daemon.socket}` } });
   });
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    await stopDockerd(daemon).catch(() => {});
-    await removePrivateDaemon(daemon).catch(() => {});
+    await app?.close();
+    await disposePrivateDaemon(daemon);
   });
   const ready = <T>(v: T | undefined, what: string): T => {
     if (v === undefined) throw new Error(`privateEngineApp: ${what} is not started (used outside a test?)`);
@@ -39,10 +33,10 @@ export function privateEngineApp(area: string): PrivateEngineApp {
   return {
     daemon,
     get serve() {
-      return ready(serve, 'serve');
+      return ready(app, 'serve').serve;
     },
     get page() {
-      return ready(page, 'the page');
+      return ready(app, 'the page').page;
     },
   };
 }
