@@ -14,6 +14,7 @@ import { shortImageId, splitRef, type ImageView } from '../../presenters/image-p
 import { ActionError } from '../resources/VirtualTable';
 import { PruneList } from '../resources/PruneList';
 import { shownError, type ShownError } from '../resources/errors';
+import { useAction } from '../../components/use-action';
 
 /** A pull's or push's progress: the overall bar and status, then every layer with its bytes. */
 export function LayerProgress({ ev, label, done }: { ev: PullEvent; label: string; done: string }) {
@@ -125,24 +126,16 @@ export function TagDialog({ hostId, view, onClose }: { hostId: string; view: Ima
   const initial = view.tags[0] ? splitRef(view.tags[0]) : { repo: '', tag: 'latest' };
   const [repo, setRepo] = useState(initial.repo);
   const [tag, setTag] = useState(view.tags[0] ? '' : 'latest');
-  const [err, setErr] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: err, run: act } = useAction();
   const repoOk = RepositorySchema.safeParse(repo);
   const tagOk = TagSchema.safeParse(tag);
   const repoErr = repo && !repoOk.success ? repoOk.error.issues[0]?.message : undefined;
   const tagErr = tag && !tagOk.success ? tagOk.error.issues[0]?.message : undefined;
-  const submit = async (): Promise<void> => {
-    setBusy(true);
-    setErr(null);
-    try {
+  const submit = (): Promise<void> =>
+    act(async () => {
       await call('images.tag', { hostId, id: view.image.id, repo: repo.trim(), tag: tag.trim() });
       onClose();
-    } catch (e) {
-      setErr(shownError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <Dialog title={`Tag ${view.title === '<none>' ? view.shortId : view.title}`} onClose={onClose}>
       <form
@@ -175,21 +168,13 @@ export function TagDialog({ hostId, view, onClose }: { hostId: string; view: Ima
 /** Remove a whole image, or one of its tags (untag). The engine's refusal stays in the dialog. */
 export function RemoveImageDialog({ hostId, view, untag, onClose }: { hostId: string; view: ImageView; untag?: string; onClose(): void }) {
   const [force, setForce] = useState(false);
-  const [err, setErr] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (): Promise<void> => {
-    setBusy(true);
-    setErr(null);
-    try {
+  const { busy, error: err, run: act } = useAction();
+  const submit = (): Promise<void> =>
+    act(async () => {
       if (untag) await call('images.untag', { hostId, ref: untag });
       else await call('images.remove', { hostId, id: view.image.id, force });
       onClose();
-    } catch (e) {
-      setErr(shownError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const name = view.dangling ? view.shortId : view.title;
   return (
     <Dialog title={untag ? `Remove the tag ${untag}?` : `Remove the image ${name}?`} onClose={onClose}>
@@ -317,8 +302,7 @@ export function PruneImagesDialog({ hostId, onClose }: { hostId: string; onClose
   const [scope, setScope] = useState<'dangling' | 'unused'>('dangling');
   const [preview, setPreview] = useState<ImagePrunePreview | null>(null);
   const [result, setResult] = useState<PruneResult | null>(null);
-  const [err, setErr] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: err, setError: setErr, run: act } = useAction();
   const [excluded, setExcluded] = useState<Set<string>>(new Set());
   const pick = (s: 'dangling' | 'unused'): void => {
     setScope(s);
@@ -331,18 +315,12 @@ export function PruneImagesDialog({ hostId, onClose }: { hostId: string; onClose
     call('images.prunePreview', { hostId, scope })
       .then(setPreview)
       .catch((e) => setErr(shownError(e)));
-  }, [hostId, scope]);
+  }, [hostId, scope, setErr]);
   const prune = async (): Promise<void> => {
     if (chosen.length === 0) return;
-    setBusy(true);
-    setErr(null);
-    try {
+    await act(async () => {
       setResult(await call('images.prune', { hostId, ids: chosen.map((i) => i.id) }));
-    } catch (e) {
-      setErr(shownError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Dialog title="Prune images" onClose={onClose}>

@@ -15,6 +15,7 @@ import { buildNetworkViews, labelsText, parseKeyValues, usersText } from '../../
 import { useListFeed } from '../resources/use-list-feed';
 import { ActionError, VirtualTable } from '../resources/VirtualTable';
 import { shownError, type ShownError } from '../resources/errors';
+import { useAction } from '../../components/use-action';
 import { PruneList } from '../resources/PruneList';
 import '../resources/resources.css';
 
@@ -23,8 +24,7 @@ type Members = ProcOutput<'networks.members'>;
 
 function CreateNetworkDialog({ hostId, onClose }: { hostId: string; onClose(): void }) {
   const [f, setF] = useState({ name: '', driver: 'bridge' as 'bridge' | 'macvlan' | 'ipvlan' | 'overlay', subnet: '', gateway: '', internal: false, attachable: false, labels: '' });
-  const [err, setErr] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: err, setError: setErr, run: act } = useAction();
   const lab = parseKeyValues(f.labels);
   const parsed = NetworkCreateSchema.safeParse({ hostId, name: f.name, driver: f.driver, subnet: f.subnet, gateway: f.gateway, internal: f.internal, attachable: f.attachable, labels: lab.values });
   const fieldErrors: Record<string, string> = {};
@@ -33,16 +33,10 @@ function CreateNetworkDialog({ hostId, onClose }: { hostId: string; onClose(): v
   const shown = (k: string): string | undefined => (k === 'name' ? (f.name ? fieldErrors.name : undefined) : fieldErrors[k]);
   const submit = async (): Promise<void> => {
     if (!parsed.success) return;
-    setBusy(true);
-    setErr(null);
-    try {
+    await act(async () => {
       await call('networks.create', parsed.data);
       onClose();
-    } catch (e) {
-      setErr(shownError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const set = (patch: Partial<typeof f>): void => {
     setF({ ...f, ...patch });
@@ -105,20 +99,12 @@ function CreateNetworkDialog({ hostId, onClose }: { hostId: string; onClose(): v
 }
 
 function RemoveNetworkDialog({ hostId, network, onClose }: { hostId: string; network: NetworkRow; onClose(): void }) {
-  const [err, setErr] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (): Promise<void> => {
-    setBusy(true);
-    setErr(null);
-    try {
+  const { busy, error: err, run: act } = useAction();
+  const submit = (): Promise<void> =>
+    act(async () => {
       await call('networks.remove', { hostId, id: network.id });
       onClose();
-    } catch (e) {
-      setErr(shownError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <Dialog title={`Remove the network ${network.name}?`} onClose={onClose}>
       <div className="dialog-body">
@@ -239,27 +225,20 @@ function MembersDialog({ hostId, network, onClose }: { hostId: string; network: 
 function PruneNetworksDialog({ hostId, onClose }: { hostId: string; onClose(): void }) {
   const [preview, setPreview] = useState<{ items: { id: string; name: string; driver: string }[] } | null>(null);
   const [result, setResult] = useState<PruneResult | null>(null);
-  const [err, setErr] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: err, setError: setErr, run: act } = useAction();
   useEffect(() => {
     call('networks.prunePreview', { hostId })
       .then(setPreview)
       .catch((e) => setErr(shownError(e)));
-  }, [hostId]);
+  }, [hostId, setErr]);
   const [excluded, setExcluded] = useState<Set<string>>(new Set());
   const n = preview?.items.length ?? 0;
   const chosen = preview?.items.filter((i) => !excluded.has(i.id)) ?? [];
   const prune = async (): Promise<void> => {
     if (chosen.length === 0) return;
-    setBusy(true);
-    setErr(null);
-    try {
+    await act(async () => {
       setResult(await call('networks.prune', { hostId, ids: chosen.map((i) => i.id) }));
-    } catch (e) {
-      setErr(shownError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Dialog title="Prune networks" onClose={onClose}>

@@ -12,6 +12,7 @@ import { formatBytes } from '../../presenters/stats-presenter';
 import { ActionError } from '../resources/VirtualTable';
 import { shownError, type ShownError } from '../resources/errors';
 import { tooLargeForServer, uploadFile, UploadError, type Upload } from '../resources/upload';
+import { useAction } from '../../components/use-action';
 
 type Tab = 'browse' | 'backup' | 'restore' | 'clone';
 
@@ -343,22 +344,14 @@ function Restore({ hostId, volume, image }: { hostId: string; volume: string; im
 
 function Clone({ hostId, volume, image }: { hostId: string; volume: string; image: string }) {
   const [target, setTarget] = useState(`${volume}-copy`);
-  const [err, setErr] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: err, run: act } = useAction();
   const [done, setDone] = useState<{ name: string; bytes: number } | null>(null);
   const parsed = VolumeNameSchema.safeParse(target);
   const fieldErr = !parsed.success ? parsed.error.issues[0]?.message : err?.field === 'target' ? err.message : undefined;
-  const submit = async (): Promise<void> => {
-    setBusy(true);
-    setErr(null);
-    try {
+  const submit = (): Promise<void> =>
+    act(async () => {
       setDone(await call('volumes.clone', { hostId, name: volume, image, target: target.trim() }));
-    } catch (e) {
-      setErr(shownError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <form className="res-form" onSubmit={(e) => (e.preventDefault(), void submit())}>
       <label htmlFor="vf-clone-name">New volume name</label>

@@ -14,6 +14,7 @@ import { buildVolumeViews, labelsText, parseKeyValues, usersText, volumeCounts, 
 import { useListFeed } from '../resources/use-list-feed';
 import { ActionError, SortButton, VirtualTable } from '../resources/VirtualTable';
 import { shownError, type ShownError } from '../resources/errors';
+import { useAction } from '../../components/use-action';
 import { PruneList } from '../resources/PruneList';
 import { VolumeFilesDialog } from './VolumeFilesDialog';
 import '../resources/resources.css';
@@ -33,24 +34,16 @@ function CreateVolumeDialog({ hostId, onClose }: { hostId: string; onClose(): vo
   const [driver, setDriver] = useState('local');
   const [options, setOptions] = useState('');
   const [labels, setLabels] = useState('');
-  const [err, setErr] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: err, run: act } = useAction();
   const nameOk = name.trim() === '' || VolumeNameSchema.safeParse(name).success;
   const nameErr = !nameOk ? VolumeNameSchema.safeParse(name).error?.issues[0]?.message : err?.field === 'name' ? err.message : undefined;
   const opt = parseKeyValues(options);
   const lab = parseKeyValues(labels);
-  const submit = async (): Promise<void> => {
-    setBusy(true);
-    setErr(null);
-    try {
+  const submit = (): Promise<void> =>
+    act(async () => {
       await call('volumes.create', { hostId, name: name.trim(), driver: driver.trim() || 'local', options: opt.values, labels: lab.values });
       onClose();
-    } catch (e) {
-      setErr(shownError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <Dialog title="Create a volume" onClose={onClose}>
       <form
@@ -86,20 +79,12 @@ function CreateVolumeDialog({ hostId, onClose }: { hostId: string; onClose(): vo
 }
 
 function RemoveVolumeDialog({ hostId, volume, onClose }: { hostId: string; volume: VolumeRow; onClose(): void }) {
-  const [err, setErr] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (): Promise<void> => {
-    setBusy(true);
-    setErr(null);
-    try {
+  const { busy, error: err, run: act } = useAction();
+  const submit = (): Promise<void> =>
+    act(async () => {
       await call('volumes.remove', { hostId, name: volume.name });
       onClose();
-    } catch (e) {
-      setErr(shownError(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <Dialog title={`Remove the volume ${volumeTitle(volume)}?`} onClose={onClose}>
       <div className="dialog-body">
@@ -159,8 +144,7 @@ function PruneVolumesDialog({ hostId, onClose }: { hostId: string; onClose(): vo
   const [scope, setScope] = useState<'anonymous' | 'unused'>('anonymous');
   const [preview, setPreview] = useState<VolumePrunePreview | null>(null);
   const [result, setResult] = useState<PruneResult | null>(null);
-  const [err, setErr] = useState<ShownError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: err, setError: setErr, run: act } = useAction();
   const [excluded, setExcluded] = useState<Set<string>>(new Set());
   const pick = (s: 'anonymous' | 'unused'): void => {
     setScope(s);
@@ -177,18 +161,12 @@ function PruneVolumesDialog({ hostId, onClose }: { hostId: string; onClose(): vo
     return () => {
       live = false;
     };
-  }, [hostId, scope]);
+  }, [hostId, scope, setErr]);
   const prune = async (): Promise<void> => {
     if (chosen.length === 0) return;
-    setBusy(true);
-    setErr(null);
-    try {
+    await act(async () => {
       setResult(await call('volumes.prune', { hostId, names: chosen.map((i) => i.name) }));
-    } catch (e) {
-      setErr(shownError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const n = preview?.items.length ?? 0;
   const k = chosen.length;
