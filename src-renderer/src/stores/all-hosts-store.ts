@@ -3,55 +3,33 @@
 // fails only its own slice. Row state (selection, actions in flight, errors) is keyed by rowKey
 // (host + container id). Actions go to the row's own host; bulk actions run per host in parallel.
 import { create } from 'zustand';
-import { RpcError, type ContainerPatch, type ContainerSummary } from '@contract/index';
-import { call, errorText, subscribe } from '../transport/client';
-import { withName } from '../presenters/bulk-actions';
+import type { ContainerPatch, ContainerSummary } from '@contract/index';
+import { subscribe } from '../transport/client';
 import { isHosted, rowKey, splitKey, type HostSlice, type HostedContainer } from '../presenters/all-hosts-presenter';
-import type { SortKey, StateFilter } from '../presenters/container-presenter';
+import { drain, listView, rowErrorOf, sendContainerAction, without, type ActionExtra, type ListView } from './container-rows';
 import type { ActionRunner, ContainerAction, RowError } from './containers-store';
 
-interface AllHostsState {
+/** The view's groups (collapsed) are hosts. */
+interface AllHostsState extends ListView {
   slices: Readonly<Record<string, HostSlice>>;
   pending: Readonly<Record<string, ContainerAction>>;
   errors: Readonly<Record<string, RowError>>;
-  selected: ReadonlySet<string>;
-  query: string;
-  stateFilter: StateFilter;
   /** '' = every host. */
   hostFilter: string;
-  group: boolean;
-  collapsed: ReadonlySet<string>;
-  sort: SortKey;
-  desc: boolean;
 
   /** Follow exactly these hosts: subscribe the new ones, drop the others (and their rows). */
   follow(hostIds: readonly string[]): void;
   /** End every subscription (the view unmounted). */
   stopAll(): void;
   applyPatch(p: ContainerPatch): void;
-  run(key: string, action: ContainerAction, extra?: { force?: boolean; volumes?: boolean; name?: string }): Promise<boolean>;
+  run(key: string, action: ContainerAction, extra?: ActionExtra): Promise<boolean>;
   runMany(keys: readonly string[], action: ContainerAction, extra?: { force?: boolean; volumes?: boolean }): Promise<void>;
   dismissError(key: string): void;
-  toggleSelected(key: string, on?: boolean): void;
-  setSelected(keys: Iterable<string>): void;
-  clearSelection(): void;
-  setQuery(q: string): void;
-  setStateFilter(f: StateFilter): void;
   setHostFilter(h: string): void;
-  setGroup(g: boolean): void;
-  toggleCollapsed(hostId: string): void;
-  setSort(k: SortKey): void;
 }
 
 /** Live subscriptions by host id (outside the state: not something to render). */
 const subs = new Map<string, () => void>();
-
-const without = <T,>(rec: Readonly<Record<string, T>>, key: string): Record<string, T> => {
-  if (!(key in rec)) return rec as Record<string, T>;
-  const next = { ...rec };
-  delete next[key];
-  return next;
-};
 
 const hosted = (hostId: string, cs: readonly ContainerSummary[]): [string, HostedContainer][] => cs.map((c) => [c.id, { ...c, hostId }]);
 
@@ -59,17 +37,11 @@ const hosted = (hostId: string, cs: readonly ContainerSummary[]): [string, Hoste
 const PER_HOST = 4;
 
 export const useAllHosts = create<AllHostsState>()((set, get) => ({
+  ...listView(set, get),
   slices: {},
   pending: {},
   errors: {},
-  selected: new Set(),
-  query: '',
-  stateFilter: 'all',
   hostFilter: '',
-  group: true,
-  collapsed: new Set(),
-  sort: 'name',
-  desc: false,
 
   follow(hostIds) {
     const wanted = new Set(hostIds);
@@ -141,29 +113,10 @@ export const useAllHosts = create<AllHostsState>()((set, get) => ({
     const c = get().slices[hostId]?.byId.get(id);
     set({ pending: { ...get().pending, [key]: action }, errors: without(get().errors, key) });
     try {
-      switch (action) {
-        case 'remove':
-          // As the single-host list does: a live container is stopped cleanly first unless forced.
-          if (!extra.force && (c?.state === 'running' || c?.state === 'paused' || c?.state === 'restarting')) {
-            set({ pending: { ...get().pending, [key]: 'stop' } });
-            await call('containers.stop', { hostId, id });
-            set({ pending: { ...get().pending, [key]: 'remove' } });
-          }
-          await call('containers.remove', { hostId, id, force: extra.force ?? false, volumes: extra.volumes ?? false });
-          break;
-        case 'rename':
-          await call('containers.rename', { hostId, id, name: extra.name ?? '' });
-          break;
-        default:
-          await call(`containers.${action}`, { hostId, id });
-      }
+      await sendContainerAction(hostId, id, c, action, extra, (a) => set({ pending: { ...get().pending, [key]: a } }));
       return true;
     } catch (e) {
-      const rpc = e instanceof RpcError ? e : null;
-      const err: RowError = { action, message: withName(errorText(e), c), code: rpc?.code ?? 'INTERNAL' };
-      if (rpc?.reason) err.reason = rpc.reason;
-      if (rpc?.hint) err.hint = rpc.hint;
-      set({ errors: { ...get().errors, [key]: err } });
+      set({ errors: { ...get().errors, [key]: rowErrorOf(e, action, c) } });
       return false;
     } finally {
       set({ pending: without(get().pending, key) });
@@ -176,52 +129,14 @@ export const useAllHosts = create<AllHostsState>()((set, get) => ({
       const h = splitKey(k).hostId;
       byHost.set(h, [...(byHost.get(h) ?? []), k]);
     }
-    await Promise.all(
-      [...byHost.values()].map(async (queue) => {
-        const worker = async (): Promise<void> => {
-          for (let k = queue.shift(); k !== undefined; k = queue.shift()) await get().run(k, action, extra);
-        };
-        await Promise.all(Array.from({ length: Math.min(PER_HOST, queue.length) }, worker));
-      }),
-    );
+    await Promise.all([...byHost.values()].map((queue) => drain(queue, PER_HOST, (k) => get().run(k, action, extra))));
   },
 
   dismissError(key) {
     set({ errors: without(get().errors, key) });
   },
-  toggleSelected(key, on) {
-    const next = new Set(get().selected);
-    if (on ?? !next.has(key)) next.add(key);
-    else next.delete(key);
-    set({ selected: next });
-  },
-  setSelected(keys) {
-    set({ selected: new Set(keys) });
-  },
-  clearSelection() {
-    set({ selected: new Set() });
-  },
-  setQuery(query) {
-    set({ query });
-  },
-  setStateFilter(stateFilter) {
-    set({ stateFilter });
-  },
   setHostFilter(hostFilter) {
     set({ hostFilter });
-  },
-  setGroup(group) {
-    set({ group });
-  },
-  toggleCollapsed(hostId) {
-    const next = new Set(get().collapsed);
-    if (next.has(hostId)) next.delete(hostId);
-    else next.add(hostId);
-    set({ collapsed: next });
-  },
-  setSort(k) {
-    const { sort, desc } = get();
-    set(k === sort ? { desc: !desc } : { sort: k, desc: k === 'created' });
   },
 }));
 

@@ -1,10 +1,9 @@
 // Containers of the selected host: a live table fed by the containers.watch stream (a snapshot,
 // then patches), plus per-row action state (in flight, last error) and the list's view options.
 import { create } from 'zustand';
-import { RpcError, type ContainerPatch, type ContainerSummary, type ErrorReason, type ProcInput } from '@contract/index';
-import { withName } from '../presenters/bulk-actions';
-import { call, errorText, subscribe } from '../transport/client';
-import type { SortKey, StateFilter } from '../presenters/container-presenter';
+import type { ContainerPatch, ContainerSummary, ErrorReason } from '@contract/index';
+import { call, subscribe } from '../transport/client';
+import { drain, listView, rowErrorOf, sendContainerAction, without, type ActionExtra, type ListView } from './container-rows';
 
 export type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill' | 'remove' | 'rename';
 
@@ -34,7 +33,7 @@ export type ActionDialog = (
   | { kind: 'rename'; target: ContainerSummary; name: string; error: string | null }
 ) & { runner?: ActionRunner };
 
-interface ContainersState {
+interface ContainersState extends ListView {
   dialog: ActionDialog | null;
   /** Entry point of every user action: asks first when the action needs it, else runs it. */
   ask(targets: ContainerSummary[], action: ContainerAction, opts: { confirmDestructive: boolean; runner?: ActionRunner }): void;
@@ -45,37 +44,16 @@ interface ContainersState {
   streamError: string | null;
   pending: Readonly<Record<string, ContainerAction>>;
   errors: Readonly<Record<string, RowError>>;
-  selected: ReadonlySet<string>;
-  query: string;
-  stateFilter: StateFilter;
-  sort: SortKey;
-  desc: boolean;
-  group: boolean;
-  collapsed: ReadonlySet<string>;
 
   applyPatch(p: ContainerPatch): void;
   watch(hostId: string): () => void;
-  run(id: string, action: ContainerAction, extra?: { force?: boolean; volumes?: boolean; name?: string }): Promise<boolean>;
+  run(id: string, action: ContainerAction, extra?: ActionExtra): Promise<boolean>;
   runMany(ids: string[], action: ContainerAction, extra?: { force?: boolean; volumes?: boolean }): Promise<void>;
   dismissError(id: string): void;
-  toggleSelected(id: string, on?: boolean): void;
-  setSelected(ids: Iterable<string>): void;
-  clearSelection(): void;
-  setQuery(q: string): void;
-  setStateFilter(f: StateFilter): void;
-  setSort(k: SortKey): void;
-  setGroup(g: boolean): void;
-  toggleCollapsed(project: string): void;
 }
 
-const without = <T,>(rec: Readonly<Record<string, T>>, id: string): Record<string, T> => {
-  if (!(id in rec)) return rec as Record<string, T>;
-  const next = { ...rec };
-  delete next[id];
-  return next;
-};
-
 export const useContainers = create<ContainersState>()((set, get) => ({
+  ...listView(set, get),
   dialog: null,
   ask(targets, action, { confirmDestructive, runner }) {
     if (targets.length === 0) return;
@@ -109,13 +87,6 @@ export const useContainers = create<ContainersState>()((set, get) => ({
   streamError: null,
   pending: {},
   errors: {},
-  selected: new Set(),
-  query: '',
-  stateFilter: 'all',
-  sort: 'name',
-  desc: false,
-  group: true,
-  collapsed: new Set(),
 
   applyPatch(p) {
     if (p.hostId !== get().hostId) return;
@@ -154,32 +125,10 @@ export const useContainers = create<ContainersState>()((set, get) => ({
     const hostId = get().hostId;
     set({ pending: { ...get().pending, [id]: action }, errors: without(get().errors, id) });
     try {
-      switch (action) {
-        case 'remove': {
-          // Without force, a live container is stopped cleanly first (SIGTERM, then SIGKILL after
-          // its stop timeout), as `docker stop && docker rm` would; force kills it at once.
-          const state = get().byId.get(id)?.state;
-          if (!extra.force && (state === 'running' || state === 'paused' || state === 'restarting')) {
-            set({ pending: { ...get().pending, [id]: 'stop' } });
-            await call('containers.stop', { hostId, id });
-            set({ pending: { ...get().pending, [id]: 'remove' } });
-          }
-          await call('containers.remove', { hostId, id, force: extra.force ?? false, volumes: extra.volumes ?? false } satisfies ProcInput<'containers.remove'>);
-          break;
-        }
-        case 'rename':
-          await call('containers.rename', { hostId, id, name: extra.name ?? '' });
-          break;
-        default:
-          await call(`containers.${action}`, { hostId, id });
-      }
+      await sendContainerAction(hostId, id, get().byId.get(id), action, extra, (a) => set({ pending: { ...get().pending, [id]: a } }));
       return true;
     } catch (e) {
-      const rpc = e instanceof RpcError ? e : null;
-      const rowError: RowError = { action, message: withName(errorText(e), get().byId.get(id)), code: rpc?.code ?? (e as { code?: string }).code ?? 'INTERNAL' };
-      if (rpc?.reason) rowError.reason = rpc.reason;
-      if (rpc?.hint) rowError.hint = rpc.hint;
-      set({ errors: { ...get().errors, [id]: rowError } });
+      set({ errors: { ...get().errors, [id]: rowErrorOf(e, action, get().byId.get(id)) } });
       return false;
     } finally {
       set({ pending: without(get().pending, id) });
@@ -189,46 +138,11 @@ export const useContainers = create<ContainersState>()((set, get) => ({
   async runMany(ids, action, extra) {
     // At most 8 in flight: the engine serialises much of this anyway, and 1,000 parallel requests
     // would only queue in the socket.
-    const queue = [...ids];
-    const worker = async (): Promise<void> => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) await get().run(id, action, extra);
-    };
-    await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
+    await drain([...ids], 8, (id) => get().run(id, action, extra));
   },
 
   dismissError(id) {
     set({ errors: without(get().errors, id) });
-  },
-  toggleSelected(id, on) {
-    const next = new Set(get().selected);
-    if (on ?? !next.has(id)) next.add(id);
-    else next.delete(id);
-    set({ selected: next });
-  },
-  setSelected(ids) {
-    set({ selected: new Set(ids) });
-  },
-  clearSelection() {
-    set({ selected: new Set() });
-  },
-  setQuery(query) {
-    set({ query });
-  },
-  setStateFilter(stateFilter) {
-    set({ stateFilter });
-  },
-  setSort(k) {
-    const { sort, desc } = get();
-    set(k === sort ? { desc: !desc } : { sort: k, desc: k === 'created' });
-  },
-  setGroup(group) {
-    set({ group });
-  },
-  toggleCollapsed(project) {
-    const next = new Set(get().collapsed);
-    if (next.has(project)) next.delete(project);
-    else next.add(project);
-    set({ collapsed: next });
   },
 }));
 
