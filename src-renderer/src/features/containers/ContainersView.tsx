@@ -2,12 +2,12 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ContainerSummary } from '@contract/index';
-import { buildRows, countStates, countsSummary, type ListRow, type SortKey, type StateFilter } from '../../presenters/container-presenter';
+import { buildRows, countStates, countsSummary, type ListRow, type StateFilter } from '../../presenters/container-presenter';
 import { useContainers, type ContainerAction } from '../../stores/containers-store';
 import { useApp } from '../../stores/app-store';
-import { ChevronIcon, PlayIcon, SearchIcon, StopIcon } from '../../components/icons';
+import { ChevronIcon, PlayIcon, StopIcon } from '../../components/icons';
 import { ContainerRow } from './ContainerRow';
-import { bulkOffers } from '../../presenters/bulk-actions';
+import { BulkBar, ListHead, SearchBox, StateSegments } from './ListParts';
 import { useActionsBlocked } from './use-actions-blocked';
 import { useLiveStats } from '../stats/use-stats';
 
@@ -26,22 +26,6 @@ const FILTERS: { key: StateFilter; label: string; always?: boolean }[] = [
   { key: 'removing', label: 'Removing' },
 ];
 
-function SortHeader({ k, label, className, title }: { k: SortKey; label: string; className: string; title?: string }) {
-  const sort = useContainers((s) => s.sort);
-  const desc = useContainers((s) => s.desc);
-  const setSort = useContainers((s) => s.setSort);
-  const active = sort === k;
-  return (
-    <div role="columnheader" className={`cell ${className}`} title={title} aria-sort={active ? (desc ? 'descending' : 'ascending') : 'none'}>
-      <button type="button" className={`sort-btn${active ? ' sort-active' : ''}`} onClick={() => setSort(k)}>
-        {label}
-        <span className="sort-arrow" aria-hidden>
-          {active ? (desc ? '▼' : '▲') : ''}
-        </span>
-      </button>
-    </div>
-  );
-}
 
 export function ContainersView() {
   const s = useContainers();
@@ -121,58 +105,15 @@ export function ContainersView() {
       </header>
 
       <div className="toolbar">
-        <label className="search">
-          <SearchIcon />
-          <input
-            type="search"
-            placeholder="Filter by name, image, project or id"
-            aria-label="Filter containers"
-            value={s.query}
-            onChange={(e) => s.setQuery(e.target.value)}
-          />
-        </label>
-        <div className="segmented" role="radiogroup" aria-label="State filter">
-          {FILTERS.filter((f) => f.always || counts[f.key] > 0 || s.stateFilter === f.key).map((f) => (
-            <button
-              key={f.key}
-              type="button"
-              role="radio"
-              aria-checked={s.stateFilter === f.key}
-              className={s.stateFilter === f.key ? 'seg seg-on' : 'seg'}
-              onClick={() => s.setStateFilter(f.key)}
-            >
-              {f.label}
-              <span className="seg-count">{counts[f.key]}</span>
-            </button>
-          ))}
-        </div>
+        <SearchBox value={s.query} onChange={s.setQuery} />
+        <StateSegments filters={FILTERS.filter((f) => f.always || counts[f.key] > 0 || s.stateFilter === f.key)} value={s.stateFilter} counts={counts} onChange={s.setStateFilter} />
         <label className="check toggle-group">
           <input type="checkbox" checked={s.group} onChange={(e) => s.setGroup(e.target.checked)} />
           <span>Group by compose project</span>
         </label>
       </div>
 
-      {s.selected.size > 0 && (
-        <div className="bulkbar" role="toolbar" aria-label="Bulk actions">
-          <span>
-            <strong>{s.selected.size}</strong> selected
-          </span>
-          <fieldset className="actions-set" disabled={blocked !== null} title={blocked ?? undefined}>
-            {/* Only what applies to the selection, aimed at the containers it applies to. */}
-            {bulkOffers(selectedList).map((o) => (
-              <button key={o.action} type="button" className="btn btn-sm" onClick={() => ask(o.targets, o.action)}>
-                {o.label}
-              </button>
-            ))}
-            <button type="button" className="btn btn-sm btn-danger" onClick={() => ask(selectedList, 'remove')}>
-              Remove selected
-            </button>
-          </fieldset>
-          <button type="button" className="btn btn-sm btn-ghost" onClick={s.clearSelection}>
-            Clear selection
-          </button>
-        </div>
-      )}
+      {s.selected.size > 0 && <BulkBar count={s.selected.size} selected={selectedList} blocked={blocked} ask={ask} onClear={s.clearSelection} />}
 
       {s.streamError && <div className="banner banner-error" role="alert">Could not follow containers: {s.streamError}</div>}
       {blocked && s.byId.size > 0 && (
@@ -182,32 +123,7 @@ export function ContainersView() {
       )}
 
       <div className="table" role="table" aria-label="Containers list" aria-rowcount={visibleIds.length + 1}>
-        <div role="rowgroup" className="thead">
-          <div role="row" className="row row-head">
-            <div className="row-main">
-              <div role="columnheader" className="cell cell-check">
-                <input
-                  type="checkbox"
-                  aria-label="Select all visible containers"
-                  checked={allVisibleSelected}
-                  onChange={(e) => (e.target.checked ? s.setSelected(new Set([...s.selected, ...visibleIds])) : s.clearSelection())}
-                />
-              </div>
-              <SortHeader k="name" label="Name" className="cell-name" />
-              <SortHeader k="image" label="Image" className="cell-image" />
-              <SortHeader k="state" label="State" className="cell-state" />
-              <SortHeader k="cpu" label="CPU" className="cell-cpu" title="CPU % of one core, as docker stats shows it" />
-              <SortHeader k="mem" label="Memory" className="cell-mem" title="Memory used without the page cache, and its share of the limit" />
-              <div role="columnheader" className="cell cell-ports">
-                Ports
-              </div>
-              <SortHeader k="created" label="Created" className="cell-created" />
-              <div role="columnheader" className="cell cell-actions">
-                Actions
-              </div>
-            </div>
-          </div>
-        </div>
+        <ListHead view={s} allSelected={allVisibleSelected} onSelectAll={(on) => (on ? s.setSelected(new Set([...s.selected, ...visibleIds])) : s.clearSelection())} />
         <div ref={scrollRef} className="tbody" role="rowgroup" data-testid="container-scroll">
           {s.loaded && rows.length === 0 && (
             <div className="empty">

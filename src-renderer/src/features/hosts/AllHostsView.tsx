@@ -5,14 +5,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { engineAnswering, type ContainerSummary, type DerivedSample } from '@contract/index';
-import { countsSummary, type SortKey, type StateFilter } from '../../presenters/container-presenter';
+import { countsSummary, type StateFilter } from '../../presenters/container-presenter';
 import { buildAllRows, countAll, rowKey, splitKey, stateText, type AllRow, type HostedContainer } from '../../presenters/all-hosts-presenter';
-import { bulkOffers } from '../../presenters/bulk-actions';
 import { allHostsRunner, useAllHosts } from '../../stores/all-hosts-store';
 import { useContainers, type ContainerAction } from '../../stores/containers-store';
 import { useApp } from '../../stores/app-store';
-import { ChevronIcon, PlayIcon, SearchIcon, StopIcon } from '../../components/icons';
+import { ChevronIcon, PlayIcon, StopIcon } from '../../components/icons';
 import { ContainerRow } from '../containers/ContainerRow';
+import { BulkBar, ListHead, SearchBox, StateSegments } from '../containers/ListParts';
 import { useLiveStats } from '../stats/use-stats';
 
 const ROW_H = 52;
@@ -34,22 +34,6 @@ export function HostStats({ hostId, ids, onSamples }: { hostId: string; ids: rea
   return null;
 }
 
-function SortHeader({ k, label, className, title }: { k: SortKey; label: string; className: string; title?: string }) {
-  const sort = useAllHosts((s) => s.sort);
-  const desc = useAllHosts((s) => s.desc);
-  const setSort = useAllHosts((s) => s.setSort);
-  const active = sort === k;
-  return (
-    <div role="columnheader" className={`cell ${className}`} title={title} aria-sort={active ? (desc ? 'descending' : 'ascending') : 'none'}>
-      <button type="button" className={`sort-btn${active ? ' sort-active' : ''}`} onClick={() => setSort(k)}>
-        {label}
-        <span className="sort-arrow" aria-hidden>
-          {active ? (desc ? '▼' : '▲') : ''}
-        </span>
-      </button>
-    </div>
-  );
-}
 
 export function AllHostsView() {
   const s = useAllHosts();
@@ -173,10 +157,7 @@ export function AllHostsView() {
       </header>
 
       <div className="toolbar">
-        <label className="search">
-          <SearchIcon />
-          <input type="search" placeholder="Filter by name, image, project or id" aria-label="Filter containers" value={s.query} onChange={(e) => s.setQuery(e.target.value)} />
-        </label>
+        <SearchBox value={s.query} onChange={s.setQuery} />
         <label className="host-filter">
           <span className="muted">Host</span>
           <select aria-label="Filter by host" value={s.hostFilter} onChange={(e) => s.setHostFilter(e.target.value)}>
@@ -188,71 +169,17 @@ export function AllHostsView() {
             ))}
           </select>
         </label>
-        <div className="segmented" role="radiogroup" aria-label="State filter">
-          {FILTERS.map((f) => (
-            <button key={f.key} type="button" role="radio" aria-checked={s.stateFilter === f.key} className={s.stateFilter === f.key ? 'seg seg-on' : 'seg'} onClick={() => s.setStateFilter(f.key)}>
-              {f.label}
-              <span className="seg-count">{filterCounts[f.key] ?? 0}</span>
-            </button>
-          ))}
-        </div>
+        <StateSegments filters={FILTERS} value={s.stateFilter} counts={filterCounts} onChange={s.setStateFilter} />
         <label className="check toggle-group">
           <input type="checkbox" checked={s.group} onChange={(e) => s.setGroup(e.target.checked)} />
           <span>Group by host</span>
         </label>
       </div>
 
-      {s.selected.size > 0 && (
-        <div className="bulkbar" role="toolbar" aria-label="Bulk actions">
-          <span>
-            <strong>{s.selected.size}</strong> selected{selectedHosts > 1 ? ` on ${selectedHosts} hosts` : ''}
-          </span>
-          <fieldset className="actions-set">
-            {bulkOffers(selectedList).map((o) => (
-              <button key={o.action} type="button" className="btn btn-sm" onClick={() => ask(o.targets, o.action)}>
-                {o.label}
-              </button>
-            ))}
-            <button type="button" className="btn btn-sm btn-danger" onClick={() => ask(selectedList, 'remove')}>
-              Remove selected
-            </button>
-          </fieldset>
-          <button type="button" className="btn btn-sm btn-ghost" onClick={s.clearSelection}>
-            Clear selection
-          </button>
-        </div>
-      )}
+      {s.selected.size > 0 && <BulkBar count={s.selected.size} note={selectedHosts > 1 ? ` on ${selectedHosts} hosts` : ''} selected={selectedList} ask={ask} onClear={s.clearSelection} />}
 
       <div className="table table-hosts" role="table" aria-label="Containers on all hosts" aria-rowcount={visibleKeys.length + 1}>
-        <div role="rowgroup" className="thead">
-          <div role="row" className="row row-head">
-            <div className="row-main">
-              <div role="columnheader" className="cell cell-check">
-                <input
-                  type="checkbox"
-                  aria-label="Select all visible containers"
-                  checked={allVisibleSelected}
-                  onChange={(e) => (e.target.checked ? s.setSelected(new Set([...s.selected, ...visibleKeys])) : s.clearSelection())}
-                />
-              </div>
-              <SortHeader k="name" label="Name" className="cell-name" />
-              <div role="columnheader" className="cell cell-host">
-                Host
-              </div>
-              <SortHeader k="image" label="Image" className="cell-image" />
-              <SortHeader k="state" label="State" className="cell-state" />
-              <SortHeader k="cpu" label="CPU" className="cell-cpu" title="CPU % of one core, as docker stats shows it" />
-              <SortHeader k="mem" label="Memory" className="cell-mem" title="Memory used without the page cache, and its share of the limit" />
-              <div role="columnheader" className="cell cell-ports">
-                Ports
-              </div>
-              <SortHeader k="created" label="Created" className="cell-created" />
-              <div role="columnheader" className="cell cell-actions">
-                Actions
-              </div>
-            </div>
-          </div>
-        </div>
+        <ListHead view={s} hostColumn allSelected={allVisibleSelected} onSelectAll={(on) => (on ? s.setSelected(new Set([...s.selected, ...visibleKeys])) : s.clearSelection())} />
         <div ref={scrollRef} className="tbody" role="rowgroup" data-testid="container-scroll">
           {hosts.length === 0 && <div className="empty muted">Waiting for the host list…</div>}
           {anyLoaded && visibleKeys.length === 0 && rows.every((r) => r.kind !== 'host' || !r.problem) && (
