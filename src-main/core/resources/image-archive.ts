@@ -14,6 +14,7 @@ import { RpcError } from '../../contract/errors';
 import type { StreamSink } from '../../contract/handlers';
 import type { ImageLoadEvent, ImageSaveEvent } from '../../contract/procedures/images';
 import { engineError, engineMessage } from '../engine/engine-errors';
+import { NdjsonSplitter } from '../stats/ndjson';
 
 export const PROGRESS_MS = 250;
 
@@ -134,30 +135,11 @@ export async function runLoad(o: LoadRun): Promise<() => void> {
       return fail(status && status !== 404 ? RpcError.from('VALIDATION', engineMessage(err as never), { reason: 'ENGINE_REFUSED_INPUT', field: 'path', detail: engineMessage(err as never) }) : engineError(err ?? new Error('the engine sent no answer'), { context: 'The engine could not load the file' }));
     }
     engine = res as Readable;
-    const loaded: string[] = [];
-    let error: string | null = null;
-    let buf = '';
-    engine.on('data', (chunk: Buffer) => {
-      buf += chunk.toString('utf8');
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i).trim();
-        buf = buf.slice(i + 1);
-        if (!line) continue;
-        try {
-          const j = JSON.parse(line) as { stream?: string; error?: string; errorDetail?: { message?: string } };
-          if (j.error || j.errorDetail) error = j.errorDetail?.message ?? j.error ?? 'the load failed';
-          const m = /^Loaded image(?: ID)?: (.+)$/.exec((j.stream ?? '').trim());
-          if (m && loaded.length < 1000) loaded.push(m[1]!);
-        } catch {
-          // Not JSON: ignore (the engine sends JSON lines).
-        }
-      }
-      if (buf.length > 1024 * 1024) buf = '';
-    });
+    const answer = readLoadAnswer(engine);
     engine.on('error', (e) => fail(engineError(e, { context: 'The load stopped' })));
     engine.on('end', () => {
       if (finished || o.signal.aborted) return;
+      const { loaded, error } = answer();
       if (error) return fail(RpcError.from('VALIDATION', error, { reason: 'ENGINE_REFUSED_INPUT', field: 'path', detail: error }));
       finished = true;
       stop();
@@ -202,29 +184,34 @@ export function loadImageStream(docker: Dockerode, body: Readable, signal: Abort
         return reject(status && status !== 404 ? refused(engineMessage(err as never)) : engineError(err ?? new Error('the engine sent no answer'), { context: 'The engine could not load the archive' }));
       }
       const engine = res as Readable;
-      const loaded: string[] = [];
-      let error: string | null = null;
-      let buf = '';
-      engine.on('data', (chunk: Buffer) => {
-        buf += chunk.toString('utf8');
-        let i: number;
-        while ((i = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, i).trim();
-          buf = buf.slice(i + 1);
-          if (!line) continue;
-          try {
-            const j = JSON.parse(line) as { stream?: string; error?: string; errorDetail?: { message?: string } };
-            if (j.error || j.errorDetail) error = j.errorDetail?.message ?? j.error ?? 'the load failed';
-            const m = /^Loaded image(?: ID)?: (.+)$/.exec((j.stream ?? '').trim());
-            if (m && loaded.length < 1000) loaded.push(m[1]!);
-          } catch {
-            // Not JSON: ignore (the engine sends JSON lines).
-          }
-        }
-        if (buf.length > 1024 * 1024) buf = '';
-      });
+      const answer = readLoadAnswer(engine);
       engine.on('error', (e) => reject(signal.aborted ? RpcError.from('CANCELLED', 'The upload was cancelled.') : engineError(e, { context: 'The load stopped' })));
-      engine.on('end', () => (error ? reject(refused(error)) : resolve(loaded)));
+      engine.on('end', () => {
+        const { loaded, error } = answer();
+        if (error) reject(refused(error));
+        else resolve(loaded);
+      });
     });
   });
+}
+
+type LoadLine = { stream?: string; error?: string; errorDetail?: { message?: string } } | null;
+
+/**
+ * The engine's answer to /images/load, read as it streams (JSON lines): the names or ids it reports
+ * loaded (at most 1000) and its error, if any. Shared by the load from a file and the browser upload.
+ */
+function readLoadAnswer(engine: Readable): () => { loaded: string[]; error: string | null } {
+  const lines = new NdjsonSplitter<LoadLine>();
+  const loaded: string[] = [];
+  let error: string | null = null;
+  engine.on('data', (chunk: Buffer) => {
+    for (const j of lines.push(chunk.toString('utf8'))) {
+      if (!j || typeof j !== 'object') continue;
+      if (j.error || j.errorDetail) error = j.errorDetail?.message ?? j.error ?? 'the load failed';
+      const m = /^Loaded image(?: ID)?: (.+)$/.exec((j.stream ?? '').trim());
+      if (m && loaded.length < 1000) loaded.push(m[1]!);
+    }
+  });
+  return () => ({ loaded, error });
 }
